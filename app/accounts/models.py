@@ -1,0 +1,79 @@
+"""Officials' accounts and their role assignments, each scoped to a community or a street office."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..db import Base, UTCDateTime, str_enum, utcnow
+
+
+class Role(enum.Enum):
+    ADMINISTRATOR = "administrator"
+    STREET_OFFICIAL = "street_official"
+    COMMITTEE_CHAIR = "committee_chair"
+    COMMITTEE_VICE_CHAIR = "committee_vice_chair"
+    COMMITTEE_MEMBER = "committee_member"
+
+    @property
+    def is_committee(self) -> bool:
+        return self in COMMITTEE_ROLES
+
+
+COMMITTEE_ROLES = frozenset({Role.COMMITTEE_CHAIR, Role.COMMITTEE_VICE_CHAIR, Role.COMMITTEE_MEMBER})
+
+
+class User(Base):
+    __tablename__ = "user_account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Bumped to log a user out everywhere: the login cookie names the version.
+    session_version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    roles: Mapped[list[RoleAssignment]] = relationship(back_populates="user", cascade="all, delete-orphan")
+
+    # Flask-Login protocol
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+
+class RoleAssignment(Base):
+    __tablename__ = "role_assignment"
+    __table_args__ = (
+        UniqueConstraint("user_id", "role", "street_office_id", "community_id"),
+        CheckConstraint(
+            "(role = 'administrator' AND street_office_id IS NULL AND community_id IS NULL)"
+            " OR (role = 'street_official' AND street_office_id IS NOT NULL AND community_id IS NULL)"
+            " OR (role IN ('committee_chair', 'committee_vice_chair', 'committee_member')"
+            " AND community_id IS NOT NULL AND street_office_id IS NULL)",
+            name="scope_matches_role",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    role: Mapped[Role] = mapped_column(str_enum(Role, "role"))
+    street_office_id: Mapped[int | None] = mapped_column(ForeignKey("street_office.id", ondelete="RESTRICT"))
+    community_id: Mapped[int | None] = mapped_column(ForeignKey("community.id", ondelete="RESTRICT"))
+
+    user: Mapped[User] = relationship(back_populates="roles")

@@ -1,0 +1,107 @@
+"""Recording and verifying audit events."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from ..db import utcnow
+from ..domain.canonical import ZERO_HASH, chain_hash
+from .models import AuditEvent
+
+# Key of the PostgreSQL advisory lock that serialises appends to the chain.
+_AUDIT_LOCK_KEY = 0x6761_7564  # "gaud"
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acted: a logged-in user, or an operator at the command line."""
+
+    user_id: int | None
+    label: str
+
+
+SYSTEM = Actor(None, "system")
+
+
+def event_body(event: AuditEvent) -> dict[str, Any]:
+    return {
+        "seq": event.seq,
+        "at": event.at.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+        "actor_user_id": event.actor_user_id,
+        "actor": event.actor,
+        "action": event.action,
+        "target": f"{event.target_type}:{event.target_id}",
+        "community_id": event.community_id,
+        "street_office_id": event.street_office_id,
+        "data": event.data,
+        "prev": event.prev_hash,
+    }
+
+
+def record(
+    s: Session,
+    actor: Actor,
+    action: str,
+    target_type: str,
+    target_id: object,
+    *,
+    community_id: int | None = None,
+    street_office_id: int | None = None,
+    data: dict[str, Any] | None = None,
+    now: datetime | None = None,
+) -> AuditEvent:
+    """Append one event inside the caller's write transaction."""
+    if s.get_bind().dialect.name == "postgresql":
+        s.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _AUDIT_LOCK_KEY})
+    # On SQLite the write transaction began IMMEDIATE, so no other writer can
+    # move the head between this read and the insert.
+    head = s.execute(select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)).first()
+    event = AuditEvent(
+        seq=(head.seq + 1) if head else 1,
+        at=now or utcnow(),
+        actor_user_id=actor.user_id,
+        actor=actor.label,
+        action=action,
+        target_type=target_type,
+        target_id=str(target_id),
+        community_id=community_id,
+        street_office_id=street_office_id,
+        data=data or {},
+        prev_hash=head.hash if head else ZERO_HASH,
+    )
+    event.hash = chain_hash(event_body(event))
+    s.add(event)
+    s.flush()
+    return event
+
+
+@dataclass(frozen=True)
+class ChainBreak:
+    seq: int
+    reason: str
+
+
+def verify_audit_chain(s: Session) -> ChainBreak | None:
+    """Walk the chain in order; return the first break, or None when intact."""
+    prev = ZERO_HASH
+    expected_seq = 1
+    for event in s.execute(select(AuditEvent).order_by(AuditEvent.seq).execution_options(yield_per=1000)).scalars():
+        if event.seq != expected_seq:
+            return ChainBreak(expected_seq, f"event {expected_seq} is missing")
+        if event.prev_hash != prev:
+            return ChainBreak(event.seq, "does not link to the event before it")
+        if chain_hash(event_body(event)) != event.hash:
+            return ChainBreak(event.seq, "its content does not match its hash")
+        prev = event.hash
+        expected_seq += 1
+    return None
+
+
+def actor_for(user: Any) -> Actor:
+    """The audit actor for a logged-in user."""
+    return Actor(user.id, user.username)

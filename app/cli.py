@@ -1,0 +1,136 @@
+"""Command-line operations: ``flask db``, ``flask demo``, ``flask import-register``, ``flask create-user``."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from flask import Flask, current_app
+from sqlalchemy.exc import OperationalError, ProgrammingError
+
+from .db import display_url
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def database_errors_as_one_line(func: F) -> F:
+    """A missing or unreachable database is one line naming the URL, never a traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except (OperationalError, ProgrammingError) as exc:
+            reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+            url = display_url(current_app.config["DATABASE_URL"])
+            raise click.ClickException(f"database {url}: {reason}") from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def register_cli(app: Flask) -> None:
+    from .migrate import downgrade as migrate_downgrade
+    from .migrate import upgrade as migrate_upgrade
+
+    @app.cli.group("db")
+    def db_group() -> None:
+        """Schema migrations (Alembic)."""
+
+    @db_group.command("upgrade")
+    @click.argument("revision", default="head")
+    @database_errors_as_one_line
+    def db_upgrade(revision: str) -> None:
+        """Migrate the database to REVISION (default: the newest)."""
+        migrate_upgrade(revision)
+        click.echo(f"database {display_url(current_app.config['DATABASE_URL'])} is at {revision}")
+
+    @db_group.command("downgrade")
+    @click.argument("revision")
+    @database_errors_as_one_line
+    def db_downgrade(revision: str) -> None:
+        """Migrate the database back to REVISION."""
+        migrate_downgrade(revision)
+
+    @app.cli.command("demo")
+    @database_errors_as_one_line
+    def demo() -> None:
+        """Seed a realistic street office with two communities (idempotent)."""
+        from .demo import seed_demo
+
+        for line in seed_demo():
+            click.echo(line)
+
+    @app.cli.command("import-register")
+    @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    @click.option("--community", "community_ref", required=True, help="Community id or short name (slug).")
+    @click.option("--dry-run", is_flag=True, help="Check and report, write nothing.")
+    @database_errors_as_one_line
+    def import_register_command(file: Path, community_ref: str, dry_run: bool) -> None:
+        """Import an owner register (CSV or XLSX): all rows or none."""
+        from sqlalchemy import select
+
+        from .audit.services import Actor
+        from .communities import services
+        from .communities.models import Community
+        from .communities.register import RegisterFileError
+        from .db import db
+
+        stmt = select(Community).where(Community.id == int(community_ref) if community_ref.isdigit() else Community.slug == community_ref)
+        community = db.session.execute(stmt).scalar_one_or_none()
+        if community is None:
+            raise click.ClickException(f"no community {community_ref!r}")
+        data = file.read_bytes()
+        max_rows = current_app.config["REGISTER_MAX_ROWS"]
+        try:
+            check = services.check_register_file(None, community.id, file.name, data, max_rows=max_rows)
+            if check.report.errors:
+                for error in check.report.errors:
+                    click.echo(str(error), err=True)
+                raise click.ClickException(f"{len(check.report.errors)} row(s) have errors; nothing was imported")
+            if dry_run:
+                report = check.report
+            else:
+                report = services.import_register_file(Actor(None, "cli"), None, community.id, file.name, data, max_rows=max_rows)
+        except RegisterFileError as exc:
+            raise click.ClickException(str(exc)) from None
+        verb = "would import" if dry_run else "imported"
+        click.echo(f"{verb} {len(check.rows)} rows: {report.created} new, {report.updated} updated, {report.unchanged} unchanged units")
+
+    @app.cli.command("create-user")
+    @click.argument("username")
+    @click.option("--name", "display_name", required=True)
+    @click.option(
+        "--role",
+        type=click.Choice(["administrator", "street_official", "committee_chair", "committee_vice_chair", "committee_member"]),
+        required=True,
+    )
+    @click.option("--community", "community_id", type=int)
+    @click.option("--street-office", "street_office_id", type=int)
+    @click.password_option()
+    @database_errors_as_one_line
+    def create_user_command(
+        username: str, display_name: str, role: str, community_id: int | None, street_office_id: int | None, password: str
+    ) -> None:
+        """Create an official's account (the first administrator, say)."""
+        from .accounts.models import Role
+        from .accounts.services import create_user
+        from .audit.services import Actor
+        from .domain.errors import RuleViolation
+
+        try:
+            create_user(
+                Actor(None, "cli"),
+                None,
+                username=username,
+                display_name=display_name,
+                password=password,
+                role=Role(role),
+                community_id=community_id,
+                street_office_id=street_office_id,
+            )
+        except RuleViolation as exc:
+            raise click.ClickException(exc.message) from None
+        click.echo(f"created {username} ({role})")

@@ -1,0 +1,1 @@
+"""Street offices, communities, buildings, units, persons, holdings; the register."""

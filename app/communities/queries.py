@@ -1,0 +1,98 @@
+"""Read-only aggregates over the register."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from ..db import db
+from ..domain.roll import Roll, UnitRecord, derive_roll
+from .models import Building, Community, Holding, HoldingState, Person, StreetOffice, Unit
+
+
+def community_roll(community_id: int) -> Roll:
+    """The voters the register gives today (RULES §2)."""
+    s = db.session()
+    holders: dict[int, set[str]] = defaultdict(set)
+    delivered: dict[int, bool] = {}
+    for unit_id, person_id, state in s.execute(
+        select(Holding.unit_id, Holding.person_id, Holding.state).join(Unit).where(Unit.community_id == community_id)
+    ):
+        holders[unit_id].add(str(person_id))
+        delivered[unit_id] = delivered.get(unit_id, True) and state is HoldingState.DELIVERED
+    developer = s.execute(select(Person.id).where(Person.community_id == community_id, Person.is_developer)).scalar()
+    records = [
+        UnitRecord(
+            unit_id=f"{building}-{number}",
+            area_centi=area,
+            holders=frozenset(holders[unit_id]),
+            votes=votes,
+            delivered=delivered.get(unit_id, True),
+        )
+        for unit_id, building, number, area, votes in s.execute(
+            select(Unit.id, Building.name, Unit.number, Unit.area_centi, Unit.votes).join(Building).where(Unit.community_id == community_id)
+        )
+    ]
+    return derive_roll(records, developer=None if developer is None else str(developer))
+
+
+@dataclass(frozen=True)
+class CommunitySummary:
+    id: int
+    slug: str
+    name: str
+    address: str
+    street_office: str
+    units: int
+
+
+def public_community_summaries() -> list[CommunitySummary]:
+    s = db.session()
+    unit_counts = dict(s.execute(select(Unit.community_id, func.count()).group_by(Unit.community_id)).all())
+    rows = s.execute(
+        select(Community.id, Community.slug, Community.name, Community.address, StreetOffice.name)
+        .join(StreetOffice)
+        .order_by(StreetOffice.name, Community.name)
+    )
+    return [CommunitySummary(i, slug, name, address, office, unit_counts.get(i, 0)) for i, slug, name, address, office in rows]
+
+
+@dataclass(frozen=True)
+class BuildingSummary:
+    id: int
+    name: str
+    units: int
+    voting_units: int
+    area_centi: int
+
+
+def building_summaries(community_id: int) -> list[BuildingSummary]:
+    s = db.session()
+    stmt = (
+        select(
+            Building.id,
+            Building.name,
+            func.count(Unit.id),
+            func.count(Unit.id).filter(Unit.votes.is_(True)),
+            func.coalesce(func.sum(Unit.area_centi).filter(Unit.votes.is_(True)), 0),
+        )
+        .outerjoin(Unit, Unit.building_id == Building.id)
+        .where(Building.community_id == community_id)
+        .group_by(Building.id, Building.name)
+        .order_by(Building.name)
+    )
+    return [BuildingSummary(*row) for row in s.execute(stmt)]
+
+
+def units_page(community_id: int, *, building_id: int | None, page: int, per_page: int = 50) -> tuple[list[Unit], int]:
+    s = db.session()
+    base = select(Unit).where(Unit.community_id == community_id)
+    if building_id is not None:
+        base = base.where(Unit.building_id == building_id)
+    total = s.execute(select(func.count()).select_from(base.subquery())).scalar_one()
+    units = (
+        s.execute(base.join(Building).order_by(Building.name, Unit.number).limit(per_page).offset((page - 1) * per_page)).scalars().all()
+    )
+    return list(units), total

@@ -1,0 +1,165 @@
+"""The database: declarative base, engine, request-scoped session, transactions.
+
+SQLite needs care to be safe under concurrent writers (DESIGN §7): WAL,
+``busy_timeout`` and ``BEGIN IMMEDIATE`` for every write transaction, so a
+read-then-write (a chain head, a one-ballot check) cannot race.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import Flask, current_app
+from flask.globals import app_ctx
+from sqlalchemy import DateTime, Dialect, Engine, MetaData, TypeDecorator, create_engine, event
+from sqlalchemy import Enum as SAEnum
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmaker
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+_WRITE = "gongzhi_write"
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def display_url(url: str | URL) -> str:
+    """The URL as it may be printed: never with the password."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def make_engine(url: str, *, echo: bool = False) -> Engine:
+    parsed = make_url(url)
+    kwargs: dict[str, Any] = {"echo": echo}
+    if parsed.get_backend_name() == "sqlite":
+        kwargs["connect_args"] = {"timeout": 30, "check_same_thread": False}
+        engine = create_engine(parsed, **kwargs)
+        _install_sqlite_hooks(engine)
+        return engine
+    kwargs.update(pool_pre_ping=True, pool_size=5, max_overflow=10)
+    return create_engine(parsed, **kwargs)
+
+
+def _install_sqlite_hooks(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Take BEGIN away from the driver so the "begin" hook below decides it.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        if engine.url.database not in (None, "", ":memory:"):
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        immediate = conn.get_execution_options().get(_WRITE, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def _scope() -> int:
+    return id(app_ctx._get_current_object())
+
+
+class Database:
+    """Engine and session for the current app; one session per app context."""
+
+    def __init__(self) -> None:
+        self.session: scoped_session[Session] = scoped_session(self._new_session, scopefunc=_scope)
+
+    def init_app(self, app: Flask) -> None:
+        engine = make_engine(app.config["DATABASE_URL"], echo=app.config.get("DATABASE_ECHO", False))
+        app.extensions["gongzhi.db"] = (engine, sessionmaker(bind=engine))
+
+        @app.teardown_appcontext
+        def _remove_session(_exc: BaseException | None) -> None:
+            self.session.remove()
+
+    @staticmethod
+    def _new_session() -> Session:
+        return current_app.extensions["gongzhi.db"][1]()
+
+    @property
+    def engine(self) -> Engine:
+        return current_app.extensions["gongzhi.db"][0]
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One write transaction: commit on success, roll back on any error.
+
+        A read transaction the request already holds (loading the user, say)
+        is ended first, so the write starts with ``BEGIN IMMEDIATE`` on SQLite
+        and re-reads what it decides on. Nested calls join the outer write.
+        """
+        s = self.session()
+        if s.info.get(_WRITE):
+            yield s
+            return
+        if s.in_transaction():
+            if s.new or s.dirty or s.deleted:
+                raise RuntimeError("changes were made outside a write transaction")
+            s.rollback()
+        s.connection(execution_options={_WRITE: True})
+        s.info[_WRITE] = True
+        try:
+            yield s
+            s.commit()
+        except BaseException:
+            s.rollback()
+            raise
+        finally:
+            s.info.pop(_WRITE, None)
+
+
+db = Database()
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes on every engine (SQLite keeps no zone of its own)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given where UTC is required")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def str_enum(enum_cls: type[enum.Enum], name: str) -> SAEnum:
+    """A portable enum column: VARCHAR plus a CHECK constraint, stored by value."""
+    return SAEnum(
+        enum_cls,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=max(len(m.value) for m in enum_cls),
+        values_callable=lambda members: [m.value for m in members],
+        validate_strings=True,
+    )

@@ -1,0 +1,1 @@
+"""Nominations, vetting, committees and their terms."""

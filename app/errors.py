@@ -1,0 +1,56 @@
+"""Maps errors to HTTP answers: a page for people, JSON for JSON clients."""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response
+
+from .domain.errors import DomainError
+from .security.permissions import PermissionDenied
+
+
+class NotFound(DomainError):
+    """The thing asked for does not exist (or is not visible to the actor)."""
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+
+
+def _answer(status: int, title: str, detail: str) -> tuple[Response | str, int]:
+    if _wants_json():
+        return jsonify(title=title, status=status, detail=detail), status
+    return render_template("errors/error.html", status=status, title=title, detail=detail), status
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(PermissionDenied)
+    def _forbidden(err: PermissionDenied) -> tuple[Response | str, int]:
+        return _answer(403, _("Not allowed"), err.message)
+
+    @app.errorhandler(NotFound)
+    def _not_found(err: NotFound) -> tuple[Response | str, int]:
+        return _answer(404, _("Not found"), err.message)
+
+    @app.errorhandler(HTTPException)
+    def _http(err: HTTPException) -> tuple[Response | str, int]:
+        titles = {
+            400: _("Bad request"),
+            403: _("Not allowed"),
+            404: _("Not found"),
+            405: _("Method not allowed"),
+            413: _("The file is too large"),
+            429: _("Too many requests"),
+        }
+        details = {
+            403: _("You are not allowed to do this."),
+            404: _("The page you asked for does not exist."),
+            413: _("Upload a smaller file."),
+        }
+        status = err.code or 500
+        if isinstance(err, CSRFError):
+            return _answer(400, _("The form has expired"), _("Go back, reload the page and try again."))
+        return _answer(status, titles.get(status, err.name), details.get(status, ""))

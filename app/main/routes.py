@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, make_response, redirect, render_template, request, url_for
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.wrappers import Response
+
+from ..communities.queries import public_community_summaries
+from ..db import db
+from ..i18n import LANG_COOKIE
+from .forms import LanguageForm
+
+bp = Blueprint("main", __name__)
+
+
+@bp.get("/")
+def home() -> str:
+    return render_template("main/home.html", communities=public_community_summaries())
+
+
+@bp.post("/lang")
+def set_language() -> Response:
+    form = LanguageForm()
+    target = request.referrer or url_for("main.home")
+    if not target.startswith(request.host_url):
+        target = url_for("main.home")
+    response = make_response(redirect(target))
+    if form.validate_on_submit() and form.lang.data in current_app.config["LANGUAGES"]:
+        response.set_cookie(LANG_COOKIE, form.lang.data, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+    return response
+
+
+@bp.get("/healthz")
+def healthz() -> tuple[Response, int]:
+    try:
+        db.session.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        db.session.rollback()
+        return jsonify(status="error", database="unreachable"), 503
+    finally:
+        db.session.rollback()
+    return jsonify(status="ok", database="ok"), 200

@@ -1,0 +1,1 @@
+"""Notices, the public board, ledgers, statements, obligations."""

@@ -1,0 +1,1 @@
+"""Certification, orders, petitions, the street office dashboard."""

@@ -1,0 +1,1 @@
+"""Authorization: named permission predicates, checked in the service layer."""

@@ -1,0 +1,1 @@
+"""Assembly sessions, items, rolls, ballots, paper entry, close, results, bulletin."""

@@ -1,0 +1,58 @@
+"""Realistic test data, built through the same services users call."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask.testing import FlaskClient
+
+from app.accounts.models import Role, User
+from app.accounts.services import create_user
+from app.audit.services import Actor
+from app.communities import services
+from app.communities.models import Community, StreetOffice
+
+CLI = Actor(None, "test")
+PASSWORD = "correct horse battery"
+
+
+@dataclass
+class World:
+    office: StreetOffice
+    community: Community
+    other_community: Community
+    admin: User
+    committee: User
+    official: User
+    outsider: User
+
+
+def make_world() -> World:
+    office = services.create_street_office(CLI, None, code="xinhua-street", name="新华街道办事处")
+    community = services.create_community(CLI, None, street_office_id=office.id, slug="lanting", name="兰亭苑")
+    other = services.create_community(CLI, None, street_office_id=office.id, slug="meiyuan", name="梅园")
+    for name in ("1", "2"):
+        services.add_building(CLI, None, community.id, name)
+    admin = create_user(CLI, None, username="admin", display_name="管理员", password=PASSWORD, role=Role.ADMINISTRATOR)
+    committee = create_user(
+        CLI, None, username="chair", display_name="王主任", password=PASSWORD, role=Role.COMMITTEE_CHAIR, community_id=community.id
+    )
+    official = create_user(
+        CLI, None, username="official", display_name="李科长", password=PASSWORD, role=Role.STREET_OFFICIAL, street_office_id=office.id
+    )
+    outsider = create_user(
+        CLI, None, username="outsider", display_name="赵委员", password=PASSWORD, role=Role.COMMITTEE_MEMBER, community_id=other.id
+    )
+    return World(office, community, other, admin, committee, official, outsider)
+
+
+def login(client: FlaskClient, username: str, password: str = PASSWORD) -> None:
+    response = client.post("/login", data={"username": username, "password": password})
+    assert response.status_code == 302, response.get_data(as_text=True)
+
+
+REGISTER_HEADER = "楼栋,房号,面积,面积来源,类型,计入表决,业主姓名,身份证后四位,电话,状态\n"
+
+
+def register_csv(*rows: str) -> bytes:
+    return (REGISTER_HEADER + "".join(r + "\n" for r in rows)).encode()
