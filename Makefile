@@ -22,7 +22,7 @@ $(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
 	touch $@
 
 translations: $(VENV)/.runtime
-	$(BIN)/pybabel compile --use-fuzzy -d app/translations -q
+	$(BIN)/pybabel compile --use-fuzzy -d app/translations
 
 ## Extract marked strings and merge them into the catalogs (then translate the new ones).
 translations-update: $(VENV)/.runtime

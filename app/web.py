@@ -15,7 +15,8 @@ def register_template_helpers(app: Flask) -> None:
     @app.context_processor
     def _globals() -> dict[str, object]:
         locale = get_locale()
-        current = str(locale) if locale else app.config["BABEL_DEFAULT_LOCALE"]
+        # Babel reads zh_CN as zh_Hans_CN; pages and cookies keep the short codes.
+        current = "zh_CN" if locale is None or locale.language == "zh" else locale.language
         return {
             "current_language": current,
             "html_lang": "zh-CN" if current == "zh_CN" else current,

@@ -3,6 +3,7 @@ TEST_DATABASE_URL is set) on PostgreSQL, with a client and a CLI runner."""
 
 from __future__ import annotations
 
+import contextvars
 import os
 import shutil
 from collections.abc import Iterator
@@ -11,6 +12,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from flask.globals import _cv_app
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import create_engine, text
 
@@ -90,8 +92,24 @@ def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
         db.engine.dispose()
 
 
+class IsolatedClient(FlaskClient):
+    """Each request runs in an app context of its own, as it does in production.
+
+    Flask's test client would reuse the test's app context, carrying ``g``
+    (the logged-in user, the locale) and the database session across requests.
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        def run() -> Any:
+            _cv_app.set(None)  # type: ignore[arg-type]
+            return FlaskClient.open(self, *args, **kwargs)
+
+        return contextvars.copy_context().run(run)
+
+
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
+    app.test_client_class = IsolatedClient
     return app.test_client()
 
 

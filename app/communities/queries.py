@@ -83,7 +83,8 @@ def building_summaries(community_id: int) -> list[BuildingSummary]:
         .group_by(Building.id, Building.name)
         .order_by(Building.name)
     )
-    return [BuildingSummary(*row) for row in s.execute(stmt)]
+    # PostgreSQL sums a BIGINT as NUMERIC: back to integer hundredths.
+    return [BuildingSummary(i, name, units, voting, int(area)) for i, name, units, voting, area in s.execute(stmt)]
 
 
 def units_page(community_id: int, *, building_id: int | None, page: int, per_page: int = 50) -> tuple[list[Unit], int]:

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
+from zipfile import BadZipFile
 
 from flask_babel import lazy_gettext as _l
 
@@ -179,7 +180,7 @@ def _read_xlsx(data: bytes) -> Iterator[tuple[int, list[str]]]:
 
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, KeyError, OSError, ValueError) as exc:
+    except (InvalidFileException, BadZipFile, KeyError, OSError, ValueError) as exc:
         raise RegisterFileError(str(_l("The file is not a readable .xlsx workbook."))) from exc
     try:
         sheet = workbook.worksheets[0]
@@ -220,28 +221,28 @@ def parse_register(table: Iterable[tuple[int, list[str]]], *, max_rows: int = 50
         count += 1
         if count > max_rows:
             raise RegisterFileError(str(_l("The file has more than %(n)d rows.", n=max_rows)))
+        # Duplicates are found even among rows with other errors, so one upload shows every problem.
+        key = (_cell(cells, columns, "building"), _cell(cells, columns, "unit"))
+        duplicate_of = seen.get(key) if all(key) else None
+        if all(key) and duplicate_of is None:
+            seen[key] = number
         row = _parse_row(number, cells, columns, result.errors)
-        if row is None:
-            continue
-        key = (row.building, row.unit)
-        if key in seen:
-            result.errors.append(
-                RowError(
-                    number,
-                    "unit",
-                    str(_l("duplicate unit %(unit)s, first on row %(first)d", unit=f"{row.building}-{row.unit}", first=seen[key])),
-                )
-            )
-            continue
-        seen[key] = number
-        result.rows.append(row)
+        if duplicate_of is not None:
+            message = _l("duplicate unit %(unit)s, first on row %(first)d", unit=f"{key[0]}-{key[1]}", first=duplicate_of)
+            result.errors.append(RowError(number, "unit", str(message)))
+        elif row is not None:
+            result.rows.append(row)
     return result
+
+
+def _cell(cells: list[str], columns: dict[str, int], key: str) -> str:
+    index = columns.get(key)
+    return cells[index].strip() if index is not None and index < len(cells) else ""
 
 
 def _parse_row(number: int, cells: list[str], columns: dict[str, int], errors: list[RowError]) -> RegisterRow | None:
     def cell(key: str) -> str:
-        index = columns.get(key)
-        return cells[index].strip() if index is not None and index < len(cells) else ""
+        return _cell(cells, columns, key)
 
     before = len(errors)
 

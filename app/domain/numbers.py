@@ -44,6 +44,8 @@ def parse_area(text: str | int | Decimal, *, allow_zero: bool = False) -> int:
 
 def format_area(centi: int) -> str:
     """Hundredths to the two-place string used in JSON and on pages."""
+    if not isinstance(centi, int) or isinstance(centi, bool):
+        raise TypeError(f"area must be integer hundredths, got {type(centi).__name__}")
     sign = "-" if centi < 0 else ""
     whole, frac = divmod(abs(centi), 100)
     return f"{sign}{whole}.{frac:02d}"

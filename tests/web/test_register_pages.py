@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+import io
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+
+from app.communities.models import Unit
+from app.db import db
+from tests.factories import login, make_world, register_csv
+
+
+def upload(client: FlaskClient, community_id: int, data: bytes, name: str = "名册.csv"):  # type: ignore[no-untyped-def]
+    return client.post(
+        f"/admin/c/{community_id}/register",
+        data={"file": (io.BytesIO(data), name)},
+        content_type="multipart/form-data",
+    )
+
+
+def units() -> int:
+    db.session.rollback()  # end the test's read snapshot; the requests committed in their own sessions
+    return db.session.execute(select(func.count()).select_from(Unit)).scalar_one()
+
+
+def test_admin_previews_then_confirms_an_import(app: Flask, client: FlaskClient) -> None:
+    world = make_world()
+    login(client, "admin")
+    preview = upload(client, world.community.id, register_csv("1,101,89.50,,,,张伟,1234,,", "1,102,100,,,,李娜,,,"))
+    page = preview.get_data(as_text=True)
+    assert preview.status_code == 200
+    assert "导入这 2 行" in page  # the confirm button, in Chinese by default
+    assert units() == 0  # a preview writes nothing
+    token = page.split('name="token" type="hidden" value="')[1].split('"')[0]
+    done = client.post(f"/admin/c/{world.community.id}/register/confirm", data={"token": token}, follow_redirects=True)
+    assert "名册已导入：新增 2 户" in done.get_data(as_text=True)
+    assert units() == 2
+    # the token is spent
+    again = client.post(f"/admin/c/{world.community.id}/register/confirm", data={"token": token}, follow_redirects=True)
+    assert "预览已失效" in again.get_data(as_text=True)
+    assert units() == 2
+
+
+def test_preview_lists_each_bad_row_and_offers_no_import(app: Flask, client: FlaskClient) -> None:
+    world = make_world()
+    login(client, "admin")
+    page = upload(client, world.community.id, register_csv("1,101,89.505,,,,张伟,,,", "9,102,100,,,,李娜,,,")).get_data(as_text=True)
+    assert "第 2 行，面积：89.505 超过两位小数" in page
+    assert "第 3 行，楼栋：未知楼栋“9”" in page
+    assert 'name="token"' not in page
+    assert units() == 0
+
+
+def test_preview_speaks_english_when_asked(app: Flask, client: FlaskClient) -> None:
+    world = make_world()
+    login(client, "admin")
+    client.post("/lang", data={"lang": "en"})
+    page = upload(client, world.community.id, register_csv("1,101,-3,,,,张伟,,,")).get_data(as_text=True)
+    assert "row 2, area: must be greater than zero (got -3)" in page
+    assert '<html lang="en">' in page
+
+
+def test_a_file_that_is_not_a_register_is_refused_with_a_reason(app: Flask, client: FlaskClient) -> None:
+    world = make_world()
+    login(client, "admin")
+    response = upload(client, world.community.id, b"name,phone\nx,y\n")
+    assert response.status_code == 400
+    assert "表头缺少以下列" in response.get_data(as_text=True)
+    response = upload(client, world.community.id, b"PK\x03\x04junk", name="register.xlsx")
+    assert "不是可读取的 .xlsx 工作簿" in response.get_data(as_text=True)
+
+
+def test_committee_member_sees_the_register_but_cannot_import(app: Flask, client: FlaskClient) -> None:
+    world = make_world()
+    login(client, "chair")
+    page = client.get(f"/admin/c/{world.community.id}")
+    assert page.status_code == 200 and "表决权人" in page.get_data(as_text=True)
+    assert client.get(f"/admin/c/{world.community.id}/register").status_code == 403
+    assert upload(client, world.community.id, register_csv("1,101,89.50,,,,张伟,,,")).status_code == 403
+    assert client.post(f"/admin/c/{world.community.id}/buildings", data={"name": "9"}).status_code == 403
+    assert units() == 0
+
+
+def test_another_communitys_committee_cannot_read_the_register(app: Flask, client: FlaskClient) -> None:
+    world = make_world()
+    login(client, "outsider")
+    assert client.get(f"/admin/c/{world.community.id}").status_code == 403
+    assert client.get(f"/admin/c/{world.community.id}/units").status_code == 403
+
+
+def test_street_official_reads_the_registers_of_the_office(app: Flask, client: FlaskClient) -> None:
+    world = make_world()
+    login(client, "official")
+    assert client.get(f"/admin/c/{world.community.id}/units").status_code == 200
+    assert client.get(f"/admin/c/{world.other_community.id}").status_code == 200
+
+
+def test_anonymous_visitors_are_sent_to_login(app: Flask, client: FlaskClient) -> None:
+    world = make_world()
+    response = client.get(f"/admin/c/{world.community.id}")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_admin_adds_a_building(app: Flask, client: FlaskClient) -> None:
+    world = make_world()
+    login(client, "admin")
+    page = client.post(f"/admin/c/{world.community.id}/buildings", data={"name": "3"}, follow_redirects=True).get_data(as_text=True)
+    assert "已添加楼栋 3" in page
+    page = client.post(f"/admin/c/{world.community.id}/buildings", data={"name": "3"}, follow_redirects=True).get_data(as_text=True)
+    assert "该楼栋已存在" in page
