@@ -30,7 +30,9 @@ def describe(engine: Engine) -> dict[str, Any]:
         schema[table] = {
             "columns": columns,
             "pk": sorted(insp.get_pk_constraint(table)["constrained_columns"]),
-            "fks": sorted((tuple(f["constrained_columns"]), f["referred_table"], tuple(f["referred_columns"])) for f in insp.get_foreign_keys(table)),
+            "fks": sorted(
+                (tuple(f["constrained_columns"]), f["referred_table"], tuple(f["referred_columns"])) for f in insp.get_foreign_keys(table)
+            ),
             "uniques": sorted(tuple(u["column_names"]) for u in insp.get_unique_constraints(table)),
             # PostgreSQL also lists the index behind each unique constraint; those are compared as uniques.
             "indexes": sorted(
