@@ -48,6 +48,7 @@ pytest: $(VENV)/.dev translations
 test: lint pytest
 
 bench: $(VENV)/.dev translations
+	$(BIN)/python bench/tally.py
 	$(BIN)/python bench/import_register.py
 
 clean:

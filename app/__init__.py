@@ -1,63 +1,21 @@
-"""Gongzhi (共治): owner-assembly e-voting and committee governance."""
+"""Gongzhi (共治): owner-assembly e-voting and committee governance.
+
+The factory is imported lazily so that ``python -m app.domain`` (the pure rule
+engine) loads no web framework.
+"""
 
 from __future__ import annotations
 
-import os
-import secrets
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask
+if TYPE_CHECKING:
+    from flask import Flask
 
-from .config import Config, as_mapping, instance_default_database
-from .db import db
-from .extensions import babel, csrf, login_manager
-from .i18n import select_locale
+    from .config import Config
 
 
 def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     """Application factory: configuration, instance folder, extensions, blueprints, CLI."""
-    app = Flask(__name__, instance_path=os.environ.get("GONGZHI_INSTANCE_PATH"))
-    app.config.from_mapping(as_mapping(config))
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
-    if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path) / "secret_key")
-    if not app.config.get("DATABASE_URL"):
-        app.config["DATABASE_URL"] = instance_default_database(app.instance_path)
+    from .factory import build_app
 
-    db.init_app(app)
-    csrf.init_app(app)
-    login_manager.init_app(app)
-    babel.init_app(app, locale_selector=select_locale)
-
-    from . import errors
-    from .accounts.routes import bp as accounts_bp
-    from .communities.routes import bp as communities_bp
-    from .main.routes import bp as main_bp
-
-    app.register_blueprint(main_bp)
-    app.register_blueprint(accounts_bp)
-    app.register_blueprint(communities_bp)
-    errors.register(app)
-
-    from .accounts.services import load_user_from_cookie_id
-
-    login_manager.user_loader(load_user_from_cookie_id)
-
-    from .cli import register_cli
-
-    register_cli(app)
-
-    from .web import register_template_helpers
-
-    register_template_helpers(app)
-    return app
-
-
-def _instance_secret(path: Path) -> str:
-    """A per-installation secret kept in instance/ with mode 0600, created once."""
-    if not path.exists():
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            fh.write(secrets.token_hex(32))
-    return path.read_text().strip()
+    return build_app(config)

@@ -1,19 +1,24 @@
 """Rule profiles as data (RULES §6).
 
-A profile lists, for the quorum and for each matter class, conditions that
-must all hold. A condition is ``(measure, numerator, base, op, fraction)``:
-``heads participating >= 2/3 of total`` is
-``Condition("heads", "participating", "total", ">=", Fraction(2, 3))``.
-Adding a profile is adding an entry to ``PROFILES``: no code changes.
+Each profile is a JSON file in ``profiles/``: adding a file adds a profile, with
+no code change. A profile lists, for the quorum and for each matter class, the
+conditions that must all hold, and maps every matter to its class. A
+condition is ``[measure, numerator, base, op, fraction]``, e.g.
+``["heads", "participating", "total", ">=", "2/3"]``: participating headcount is
+at least two thirds of the total headcount. ``"extends"`` names a profile whose
+keys this one inherits; ``settings`` are merged key by key.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, fields
 from fractions import Fraction
+from functools import cache
+from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from .errors import RuleViolation
 
@@ -22,6 +27,8 @@ Numerator = Literal["participating", "agree"]
 Base = Literal["total", "participating", "cast"]
 Op = Literal[">", ">="]
 
+PROFILE_DIR = Path(__file__).resolve().parent / "profiles"
+DEFAULT_PROFILE = "cn-national"
 MATTERS: tuple[str, ...] = (
     "cn.rules_of_procedure",
     "cn.covenant",
@@ -33,7 +40,10 @@ MATTERS: tuple[str, ...] = (
     "cn.common_use",
     "cn.other",
 )
-SPECIAL_MATTERS = frozenset({"cn.raise_fund", "cn.rebuild", "cn.common_use"})
+_MEASURES = ("area", "heads")
+_NUMERATORS = ("participating", "agree")
+_BASES = ("total", "participating", "cast")
+_OPS = (">", ">=")
 
 
 @dataclass(frozen=True)
@@ -45,9 +55,9 @@ class Condition:
     fraction: Fraction
 
     def holds(self, numerator: int, base: int) -> bool:
-        """Exact comparison ``numerator / base (op) fraction`` in integers.
+        """Exact ``numerator / base (op) fraction``, compared in integers.
 
-        An empty base (no participants, nothing cast) never satisfies a
+        An empty base (nobody participating, nothing cast) never meets a
         threshold: nobody has agreed to anything.
         """
         if base <= 0:
@@ -56,12 +66,8 @@ class Condition:
         right = base * self.fraction.numerator
         return left > right if self.op == ">" else left >= right
 
-    def describe(self) -> str:
-        return f"{self.measure} {self.numerator} {self.op} {self.fraction} {self.base}"
-
-
-def cond(measure: Measure, numerator: Numerator, op: Op, fraction: str, base: Base) -> Condition:
-    return Condition(measure, numerator, base, op, Fraction(fraction))
+    def as_json(self) -> dict[str, str]:
+        return {"measure": self.measure, "numerator": self.numerator, "base": self.base, "op": self.op, "fraction": str(self.fraction)}
 
 
 @dataclass(frozen=True)
@@ -69,34 +75,48 @@ class PartyTarget:
     share: Fraction
     minimum: int
 
+    def as_json(self) -> dict[str, Any]:
+        return {"share": str(self.share), "min": self.minimum}
+
 
 @dataclass(frozen=True)
 class Settings:
-    notice_days: int = 15
-    window_min_days: int = 5
-    window_max_days: int = 60
-    revote: bool = False
-    committee_min: int = 5
-    committee_max: int = 11
-    committee_odd: bool = True
-    alternates_max_ratio: Fraction = Fraction(1)
-    term_max_years: int = 5
-    decision_publication_days: int = 3
-    accounts_publication_months: int = 12
-    petition_area: Fraction = Fraction(1, 5)
-    petition_heads: Fraction = Fraction(1, 5)
-    party_target: PartyTarget | None = None
+    notice_days: int
+    window_min_days: int
+    window_max_days: int
+    revote: bool
+    committee_min: int
+    committee_max: int
+    committee_odd: bool
+    alternates_max_ratio: Fraction
+    term_max_years: int
+    decision_publication_days: int
+    accounts_publication_months: int
+    petition_area: Fraction
+    petition_heads: Fraction
+    party_target: PartyTarget | None
+
+    def as_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, Fraction):
+                value = str(value)
+            elif isinstance(value, PartyTarget):
+                value = value.as_json()
+            out[f.name] = value
+        return out
 
 
 @dataclass(frozen=True)
 class Profile:
     name: str
+    description: str
     quorum: tuple[Condition, ...]
     classes: Mapping[str, tuple[Condition, ...]]
     matters: Mapping[str, str]
-    settings: Settings = field(default_factory=Settings)
-    # Elections: the condition a candidate's approvals must meet to qualify.
-    qualify: tuple[Condition, ...] = ()
+    qualify: tuple[Condition, ...]
+    settings: Settings
 
     def class_of(self, matter: str) -> str:
         try:
@@ -104,109 +124,120 @@ class Profile:
         except KeyError:
             raise RuleViolation("matter", f'unknown matter "{matter}"') from None
 
+    def conditions_for(self, matter: str) -> tuple[Condition, ...]:
+        return self.classes[self.class_of(matter)]
 
-def _cn_matters(special: str = "special") -> Mapping[str, str]:
-    return MappingProxyType({m: (special if m in SPECIAL_MATTERS else "ordinary") for m in MATTERS})
+
+def parse_fraction(text: object, field: str) -> Fraction:
+    if isinstance(text, bool) or not isinstance(text, str | int):
+        raise RuleViolation(field, f'expected a fraction such as "2/3", got {json.dumps(text, ensure_ascii=False)}')
+    try:
+        value = Fraction(text)
+    except (ValueError, ZeroDivisionError):
+        raise RuleViolation(field, f'not a fraction: "{text}"') from None
+    if not 0 <= value <= 1:
+        raise RuleViolation(field, f"must be between 0 and 1, got {text}")
+    return value
 
 
-_CN_QUORUM = (cond("area", "participating", ">=", "2/3", "total"), cond("heads", "participating", ">=", "2/3", "total"))
-_CN_ORDINARY = (cond("area", "agree", ">", "1/2", "participating"), cond("heads", "agree", ">", "1/2", "participating"))
-_CN_SPECIAL = (cond("area", "agree", ">=", "3/4", "participating"), cond("heads", "agree", ">=", "3/4", "participating"))
+def parse_party_target(raw: object, field: str) -> PartyTarget | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, dict) or set(raw) - {"share", "min"} or "share" not in raw:
+        raise RuleViolation(field, 'expected {"share": "1/2", "min": 3}')
+    minimum = raw.get("min", 0)
+    if isinstance(minimum, bool) or not isinstance(minimum, int) or minimum < 0:
+        raise RuleViolation(f"{field}.min", "expected a whole number, 0 or more")
+    return PartyTarget(parse_fraction(raw["share"], f"{field}.share"), minimum)
 
-_cn_national = Profile(
-    name="cn-national",
-    quorum=_CN_QUORUM,
-    classes=MappingProxyType({"ordinary": _CN_ORDINARY, "special": _CN_SPECIAL}),
-    matters=_cn_matters(),
-    qualify=_CN_ORDINARY,
-)
 
-PROFILES: Mapping[str, Profile] = MappingProxyType(
-    {
-        "cn-national": _cn_national,
-        "cn-party50": Profile(
-            name="cn-party50",
-            quorum=_CN_QUORUM,
-            classes=_cn_national.classes,
-            matters=_cn_matters(),
-            qualify=_CN_ORDINARY,
-            settings=Settings(party_target=PartyTarget(Fraction(1, 2), 3)),
-        ),
-        # Codice civile art. 1136, first call.
-        "it-1136-first-call": Profile(
-            name="it-1136-first-call",
-            quorum=(cond("area", "participating", ">=", "2/3", "total"), cond("heads", "participating", ">", "1/2", "total")),
-            classes=MappingProxyType(
-                {
-                    "ordinary": (cond("heads", "agree", ">", "1/2", "participating"), cond("area", "agree", ">=", "1/2", "total")),
-                    "special": (cond("heads", "agree", ">", "1/2", "participating"), cond("area", "agree", ">=", "2/3", "total")),
-                }
-            ),
-            matters=_cn_matters(),
-            qualify=(cond("heads", "agree", ">", "1/2", "participating"), cond("area", "agree", ">=", "1/2", "total")),
-            settings=Settings(notice_days=5, committee_min=1, committee_max=99, committee_odd=False),
-        ),
-        # Ley de Propiedad Horizontal art. 17.7 (ordinary) and 17.3 (three fifths); area = cuota.
-        "es-lph-17": Profile(
-            name="es-lph-17",
-            quorum=(),
-            classes=MappingProxyType(
-                {
-                    "ordinary": (cond("heads", "agree", ">", "1/2", "total"), cond("area", "agree", ">", "1/2", "total")),
-                    "special": (cond("heads", "agree", ">=", "3/5", "total"), cond("area", "agree", ">=", "3/5", "total")),
-                }
-            ),
-            matters=_cn_matters(),
-            qualify=(cond("heads", "agree", ">", "1/2", "total"), cond("area", "agree", ">", "1/2", "total")),
-            settings=Settings(notice_days=6, committee_min=1, committee_max=99, committee_odd=False),
-        ),
-        # Loi du 10 juillet 1965: art. 24 (ordinary), art. 25 (absolute), art. 26 (double); area = tantièmes.
-        "fr-1965": Profile(
-            name="fr-1965",
-            quorum=(),
-            classes=MappingProxyType(
-                {
-                    "ordinary": (cond("area", "agree", ">", "1/2", "cast"),),
-                    "absolute": (cond("area", "agree", ">", "1/2", "total"),),
-                    "special": (cond("heads", "agree", ">", "1/2", "total"), cond("area", "agree", ">=", "2/3", "total")),
-                }
-            ),
-            matters=_cn_matters(),
-            qualify=(cond("area", "agree", ">", "1/2", "cast"),),
-            settings=Settings(notice_days=21, committee_min=1, committee_max=99, committee_odd=False),
-        ),
-        # Wohnungseigentumsgesetz § 25: Kopfprinzip, abstentions not counted.
-        "de-weg-25": Profile(
-            name="de-weg-25",
-            quorum=(),
-            classes=MappingProxyType({"ordinary": (cond("heads", "agree", ">", "1/2", "cast"),)}),
-            matters=MappingProxyType({m: "ordinary" for m in MATTERS}),
-            qualify=(cond("heads", "agree", ">", "1/2", "cast"),),
-            settings=Settings(notice_days=21, committee_min=1, committee_max=99, committee_odd=False),
-        ),
-    }
-)
+def _conditions(raw: object, field: str) -> tuple[Condition, ...]:
+    if not isinstance(raw, list):
+        raise RuleViolation(field, "expected a list of conditions")
+    out = []
+    for i, item in enumerate(raw):
+        where = f"{field}[{i}]"
+        if not isinstance(item, list) or len(item) != 5:
+            raise RuleViolation(where, "expected [measure, numerator, base, op, fraction]")
+        measure, numerator, base, op, fraction = item
+        for value, allowed, name in (
+            (measure, _MEASURES, "measure"),
+            (numerator, _NUMERATORS, "numerator"),
+            (base, _BASES, "base"),
+            (op, _OPS, "op"),
+        ):
+            if value not in allowed:
+                raise RuleViolation(where, f"{name} must be one of {', '.join(allowed)}, got {json.dumps(value)}")
+        out.append(
+            Condition(cast(Measure, measure), cast(Numerator, numerator), cast(Base, base), cast(Op, op), parse_fraction(fraction, where))
+        )
+    return tuple(out)
+
+
+def _settings(raw: Mapping[str, Any], field: str) -> Settings:
+    values: dict[str, Any] = {}
+    for f in fields(Settings):
+        if f.name not in raw:
+            raise RuleViolation(f"{field}.{f.name}", "missing")
+        value = raw[f.name]
+        if f.name == "party_target":
+            values[f.name] = parse_party_target(value, f"{field}.party_target")
+        elif f.type in ("Fraction",):
+            values[f.name] = parse_fraction(value, f"{field}.{f.name}")
+        elif f.type == "bool":
+            if not isinstance(value, bool):
+                raise RuleViolation(f"{field}.{f.name}", "expected true or false")
+            values[f.name] = value
+        else:
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise RuleViolation(f"{field}.{f.name}", "expected a whole number, 0 or more")
+            values[f.name] = value
+    unknown = set(raw) - {f.name for f in fields(Settings)}
+    if unknown:
+        raise RuleViolation(f"{field}.{sorted(unknown)[0]}", "unknown setting")
+    return Settings(**values)
+
+
+def _raw(name: str, seen: tuple[str, ...] = ()) -> dict[str, Any]:
+    path = PROFILE_DIR / f"{name}.json"
+    if not path.is_file() or "/" in name or name.startswith("."):
+        raise RuleViolation("profile", f'unknown profile "{name}"')
+    if name in seen:
+        raise RuleViolation("profile", f"profiles extend each other in a circle: {' -> '.join((*seen, name))}")
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    parent_name = raw.pop("extends", None)
+    if parent_name is None:
+        return raw
+    parent = _raw(parent_name, (*seen, name))
+    merged = {**parent, **raw}
+    merged["settings"] = {**parent.get("settings", {}), **raw.get("settings", {})}
+    return merged
+
+
+@cache
+def get_profile(name: str) -> Profile:
+    """Load and check a profile; a bad file names the offending field."""
+    raw = _raw(name)
+    where = f"profile {name}"
+    classes = raw.get("classes")
+    matters = raw.get("matters")
+    if not isinstance(classes, dict) or not classes:
+        raise RuleViolation(f"{where}.classes", "expected at least one matter class")
+    if not isinstance(matters, dict):
+        raise RuleViolation(f"{where}.matters", "expected a mapping of matter to class")
+    for matter, cls in matters.items():
+        if cls not in classes:
+            raise RuleViolation(f"{where}.matters.{matter}", f'unknown class "{cls}"')
+    return Profile(
+        name=name,
+        description=str(raw.get("description", "")),
+        quorum=_conditions(raw.get("quorum", []), f"{where}.quorum"),
+        classes=MappingProxyType({k: _conditions(v, f"{where}.classes.{k}") for k, v in classes.items()}),
+        matters=MappingProxyType(dict(matters)),
+        qualify=_conditions(raw.get("qualify", []), f"{where}.qualify"),
+        settings=_settings(raw.get("settings", {}), f"{where}.settings"),
+    )
 
 
 def profile_names() -> tuple[str, ...]:
-    return tuple(PROFILES)
-
-
-def get_profile(name: str) -> Profile:
-    try:
-        return PROFILES[name]
-    except KeyError:
-        raise RuleViolation("profile", f'unknown profile "{name}"') from None
-
-
-def settings_json(settings: Settings) -> dict[str, Any]:
-    """Settings as JSON-friendly values (fractions as "a/b")."""
-    out: dict[str, Any] = {}
-    for key, value in settings.__dict__.items():
-        if isinstance(value, Fraction):
-            out[key] = str(value)
-        elif isinstance(value, PartyTarget):
-            out[key] = {"share": str(value.share), "min": value.minimum}
-        else:
-            out[key] = value
-    return out
+    return tuple(sorted(p.stem for p in PROFILE_DIR.glob("*.json")))

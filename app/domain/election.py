@@ -1,0 +1,225 @@
+"""Committee elections (RULES §5): approvals, qualification, ranking, seats, ties, party check.
+
+The party-member check is advisory: it is reported, and never changes who is
+elected.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from itertools import groupby
+from typing import Any
+
+from .numbers import percent
+from .rules import PartyTarget, Profile
+from .tally import ABSTAIN, INVALID, CastBallot, Check, Weight, check, pack, quorum_checks, unpack
+
+
+@dataclass(frozen=True)
+class Candidate:
+    id: str
+    party: bool = False  # counts only when verified by the street office
+
+
+@dataclass(frozen=True)
+class ElectionItem:
+    id: str
+    seats: int
+    alternates: int
+    candidates: tuple[Candidate, ...]
+
+
+@dataclass(frozen=True)
+class CandidateResult:
+    candidate: Candidate
+    approvals: Weight
+    checks: tuple[Check, ...]
+
+    @property
+    def qualified(self) -> bool:
+        return all(c.met for c in self.checks)
+
+    @property
+    def rank_key(self) -> tuple[int, int]:
+        """Ranked by approving headcount, then approving area (RULES §5)."""
+        return (-self.approvals.heads, -self.approvals.area)
+
+
+@dataclass(frozen=True)
+class PartyCheck:
+    members: int
+    party_members: int
+    target: PartyTarget | None
+
+    @property
+    def share(self) -> Fraction | None:
+        return Fraction(self.party_members, self.members) if self.members else None
+
+    @property
+    def met(self) -> bool | None:
+        """None when no target applies; otherwise share >= target and count >= minimum."""
+        if self.target is None:
+            return None
+        share = self.share
+        return share is not None and share >= self.target.share and self.party_members >= self.target.minimum
+
+    def as_json(self) -> dict[str, Any]:
+        share = self.share
+        return {
+            "members": self.members,
+            "party_members": self.party_members,
+            "share": None if share is None else str(share),
+            "percent": None if share is None else percent(share),
+            "target": None if self.target is None else self.target.as_json(),
+            "met": self.met,
+        }
+
+
+@dataclass(frozen=True)
+class ElectionResult:
+    item: ElectionItem
+    participating: Weight
+    abstain: Weight
+    invalid: Weight
+    quorum: tuple[Check, ...]
+    candidates: tuple[CandidateResult, ...]  # in ballot order
+    elected: tuple[str, ...]
+    alternates: tuple[str, ...]
+    tie: tuple[str, ...]
+    unfilled_seats: int
+    unfilled_alternates: int
+    committee_formed: bool
+    committee_min: int
+    party_check: PartyCheck
+
+    @property
+    def quorum_met(self) -> bool:
+        return all(c.met for c in self.quorum)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.item.id,
+            "kind": "election",
+            "seats": self.item.seats,
+            "alternates_wanted": self.item.alternates,
+            "participating": self.participating.as_json(),
+            "abstain": self.abstain.as_json(),
+            "invalid": self.invalid.as_json(),
+            "quorum_met": self.quorum_met,
+            "candidates": [
+                {
+                    "id": r.candidate.id,
+                    "party": r.candidate.party,
+                    "approvals": r.approvals.as_json(),
+                    "qualified": r.qualified,
+                    "explanation": [c.as_json() for c in r.checks],
+                }
+                for r in self.candidates
+            ],
+            "elected": list(self.elected),
+            "alternates": list(self.alternates),
+            "tie": list(self.tie),
+            "unfilled_seats": self.unfilled_seats,
+            "unfilled_alternates": self.unfilled_alternates,
+            "committee_formed": self.committee_formed,
+            "committee_min": self.committee_min,
+            "party_check": self.party_check.as_json(),
+            "explanation": [c.as_json() for c in self.quorum],
+        }
+
+
+def sum_approvals(ballots: Iterable[CastBallot], item: ElectionItem) -> tuple[Weight, Weight, Weight, dict[str, Weight]]:
+    """Participation, abstentions, invalid ballots and approvals per candidate, in one pass."""
+    approvals = {c.id: 0 for c in item.candidates}
+    participating = abstain = invalid = 0
+    for ballot in ballots:
+        weight = pack(ballot.area, ballot.heads)
+        participating += weight
+        choice = ballot.choices.get(item.id, ABSTAIN)
+        if choice == ABSTAIN or choice == ():
+            abstain += weight
+        elif choice == INVALID:
+            invalid += weight
+        else:
+            for candidate_id in choice:
+                approvals[candidate_id] += weight
+    return unpack(participating), unpack(abstain), unpack(invalid), {c: unpack(v) for c, v in approvals.items()}
+
+
+def allocate(ranked: Sequence[CandidateResult], seats: int, alternates: int) -> tuple[list[str], list[str], list[str], int, int]:
+    """Give places in rank order; a tie that straddles a boundary takes none of the places it contends for.
+
+    Returns elected, alternates, tied candidates, unfilled seats, unfilled alternate places.
+    Candidates ranked below a tie keep their own places.
+    """
+    places = seats + alternates
+    elected: list[str] = []
+    alternate_list: list[str] = []
+    tied: list[str] = []
+    position = 0
+    for _key, group_iter in groupby(ranked, key=lambda r: r.rank_key):
+        group = [r.candidate.id for r in group_iter]
+        start, end = position, position + len(group)
+        position = end
+        if start >= places:
+            break
+        straddles = (start < seats < end) or (start < places < end)
+        if straddles:
+            tied.extend(group)
+        elif end <= seats:
+            elected.extend(group)
+        else:
+            alternate_list.extend(group)
+    return elected, alternate_list, tied, seats - len(elected), alternates - len(alternate_list)
+
+
+def decide_election(
+    profile: Profile,
+    item: ElectionItem,
+    total: Weight,
+    participating: Weight,
+    abstain: Weight,
+    invalid: Weight,
+    approvals: Mapping[str, Weight],
+    party_target: PartyTarget | None,
+) -> ElectionResult:
+    quorum = quorum_checks(profile, total, participating)
+    cast = Weight(participating.area - abstain.area - invalid.area, participating.heads - abstain.heads - invalid.heads)
+    results = []
+    for candidate in item.candidates:
+        approved = approvals[candidate.id]
+        measured = {"total": total, "participating": participating, "agree": approved, "cast": cast}
+        results.append(CandidateResult(candidate, approved, tuple(check("qualify", c, measured) for c in profile.qualify)))
+    quorum_met = all(c.met for c in quorum)
+    if quorum_met:
+        ranked = sorted((r for r in results if r.qualified), key=lambda r: r.rank_key)
+        elected, alternates, tie, unfilled_seats, unfilled_alternates = allocate(ranked, item.seats, item.alternates)
+    else:
+        elected, alternates, tie, unfilled_seats, unfilled_alternates = [], [], [], item.seats, item.alternates
+    party = {c.id for c in item.candidates if c.party}
+    return ElectionResult(
+        item=item,
+        participating=participating,
+        abstain=abstain,
+        invalid=invalid,
+        quorum=quorum,
+        candidates=tuple(results),
+        elected=tuple(elected),
+        alternates=tuple(alternates),
+        tie=tuple(tie),
+        unfilled_seats=unfilled_seats,
+        unfilled_alternates=unfilled_alternates,
+        committee_formed=quorum_met and len(elected) >= profile.settings.committee_min,
+        committee_min=profile.settings.committee_min,
+        party_check=PartyCheck(len(elected), sum(1 for c in elected if c in party), party_target),
+    )
+
+
+def tally_election(
+    profile: Profile, item: ElectionItem, total: Weight, ballots: Iterable[CastBallot], party_target: PartyTarget | None = None
+) -> ElectionResult:
+    participating, abstain, invalid, approvals = sum_approvals(ballots, item)
+    target = party_target if party_target is not None else profile.settings.party_target
+    return decide_election(profile, item, total, participating, abstain, invalid, approvals, target)
