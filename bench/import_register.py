@@ -73,12 +73,12 @@ def main() -> None:
     from app import create_app
     from app.audit.services import Actor
     from app.communities import services
-    from app.config import Config
+    from app.config import Config, as_mapping
     from app.db import db
     from app.migrate import upgrade
 
     url = args.database_url or f"sqlite:///{folder / 'bench.db'}"
-    app = create_app({**{k: getattr(Config, k) for k in dir(Config) if k.isupper()}, "DATABASE_URL": url})
+    app = create_app({**as_mapping(Config), "DATABASE_URL": url})
     actor = Actor(None, "bench")
     data = make_register(args.units)
     with app.app_context():

@@ -17,7 +17,7 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import create_engine, text
 
 from app import create_app
-from app.config import TestConfig
+from app.config import TestConfig, as_mapping
 from app.db import db
 from app.migrate import upgrade
 
@@ -33,7 +33,7 @@ def _migrate(url: str, instance: Path) -> None:
 
 
 def _config(url: str, instance: Path) -> dict[str, Any]:
-    base = {k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()}
+    base = as_mapping(TestConfig)
     base["DATABASE_URL"] = url
     os.environ["GONGZHI_INSTANCE_PATH"] = str(instance)
     return base

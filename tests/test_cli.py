@@ -11,7 +11,7 @@ from app import create_app
 from app.accounts.models import User
 from app.communities.models import Community, Unit
 from app.communities.queries import community_roll
-from app.config import TestConfig
+from app.config import TestConfig, as_mapping
 from app.db import db
 from tests.factories import make_world, register_csv
 
@@ -74,7 +74,7 @@ def test_unknown_community_is_named(app: Flask, runner: FlaskCliRunner, tmp_path
 
 
 def test_unreachable_database_is_one_line_without_the_password(tmp_path: Path) -> None:
-    config = {k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()}
+    config = as_mapping(TestConfig)
     config["DATABASE_URL"] = "postgresql+psycopg://gongzhi:s3cret@127.0.0.1:9/gongzhi?connect_timeout=2"
     app = create_app(config)
     result = app.test_cli_runner().invoke(args=["db", "upgrade"])
@@ -86,7 +86,7 @@ def test_unreachable_database_is_one_line_without_the_password(tmp_path: Path) -
 
 
 def test_missing_sqlite_folder_is_one_line(tmp_path: Path) -> None:
-    config = {k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()}
+    config = as_mapping(TestConfig)
     config["DATABASE_URL"] = f"sqlite:///{tmp_path}/no/such/folder/gongzhi.db"
     result = create_app(config).test_cli_runner().invoke(args=["demo"])
     assert result.exit_code == 1

@@ -8,7 +8,7 @@ from sqlalchemy import update
 
 from app import create_app
 from app.accounts.models import User
-from app.config import TestConfig
+from app.config import TestConfig, as_mapping
 from app.db import db
 from tests.factories import PASSWORD, login, make_world
 
@@ -72,7 +72,7 @@ def test_every_form_field_has_a_label(app: Flask, client: FlaskClient) -> None:
 
 
 def test_forms_without_the_csrf_token_are_refused(tmp_path: Path, database_url: str) -> None:
-    config = {k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()}
+    config = as_mapping(TestConfig)
     config.update(WTF_CSRF_ENABLED=True, DATABASE_URL=database_url)
     app = create_app(config)
     with app.app_context():
@@ -83,7 +83,7 @@ def test_forms_without_the_csrf_token_are_refused(tmp_path: Path, database_url: 
 
 
 def test_healthz_is_503_when_the_database_is_unreachable(tmp_path: Path) -> None:
-    config = {k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()}
+    config = as_mapping(TestConfig)
     config["DATABASE_URL"] = "postgresql+psycopg://gongzhi:secret@127.0.0.1:9/none?connect_timeout=2"
     app = create_app(config)
     response = app.test_client().get("/healthz")
