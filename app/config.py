@@ -36,6 +36,16 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
+    # Officials are logged out after this long without a request.
+    OFFICIAL_IDLE_MINUTES = int(os.environ.get("OFFICIAL_IDLE_MINUTES", "30"))
+    # Strict-Transport-Security is sent when the request came over HTTPS (or this is set).
+    HSTS = _bool("HSTS", False)
+
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;100 per hour")
+    # Key for encrypting TOTP secrets at rest (a Fernet key); default: instance/secretbox.key.
+    SECRETBOX_KEY = os.environ.get("SECRETBOX_KEY")
     REMEMBER_COOKIE_HTTPONLY = True
     WTF_CSRF_TIME_LIMIT = None
     PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "http")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_wtf import CSRFProtect
 
@@ -11,3 +13,5 @@ csrf = CSRFProtect()
 login_manager = LoginManager()
 login_manager.login_view = "accounts.login"
 login_manager.session_protection = "strong"
+# Memory by default; RATELIMIT_STORAGE_URI=redis://… shares the counts across workers and hosts.
+limiter = Limiter(key_func=get_remote_address)

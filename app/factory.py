@@ -11,7 +11,7 @@ from flask import Flask
 
 from .config import Config, as_mapping, instance_default_database
 from .db import db
-from .extensions import babel, csrf, login_manager
+from .extensions import babel, csrf, limiter, login_manager
 from .i18n import select_locale
 
 
@@ -28,6 +28,7 @@ def build_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
 
     from . import errors
     from .accounts.routes import bp as accounts_bp
@@ -38,6 +39,10 @@ def build_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(communities_bp)
     errors.register(app)
+
+    from .security.web import register as register_security
+
+    register_security(app)
 
     from .accounts.services import load_user_from_cookie_id
 

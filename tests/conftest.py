@@ -86,6 +86,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
     instance = tmp_path / "instance"
     app = create_app(_config(database_url, instance))
+    app.test_client_class = IsolatedClient
     with app.app_context():
         yield app
         db.session.remove()
@@ -109,7 +110,6 @@ class IsolatedClient(FlaskClient):
 
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
-    app.test_client_class = IsolatedClient
     return app.test_client()
 
 

@@ -2,18 +2,58 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import timedelta
 
+import pyotp
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
 from app.accounts.models import Role, User
-from app.accounts.services import create_user
+from app.accounts.services import create_user, enrol_totp
 from app.audit.services import Actor
 from app.communities import services
 from app.communities.models import Community, StreetOffice
+from app.db import db, utcnow
+from app.security.secretbox import seal
 
 CLI = Actor(None, "test")
 PASSWORD = "correct horse battery"
+
+
+@dataclass
+class Enrolment:
+    secret: str
+    recovery_codes: list[str] = field(default_factory=list)
+
+
+# username -> TOTP secret and unused recovery codes, for the login helper
+ENROLMENTS: dict[str, Enrolment] = {}
+
+
+def enrol(user: User) -> Enrolment:
+    """Enrol an authenticator for the user, as the enrolment page does."""
+    secret = pyotp.random_base32()
+    # Enrolled a minute ago, so the steps of the present are all still unused.
+    then = utcnow() - timedelta(seconds=60)
+    code = pyotp.TOTP(secret).at(then)
+    codes = enrol_totp(user.id, user.session_version, seal(secret), code, ip="test", now=then)
+    assert codes is not None
+    ENROLMENTS[user.username] = Enrolment(secret, codes)
+    return ENROLMENTS[user.username]
+
+
+def next_code(username: str) -> str:
+    """A code the server has not seen yet: this step's, the next step's, or else a recovery code."""
+    enrolment = ENROLMENTS[username]
+    totp = pyotp.TOTP(enrolment.secret)
+    db.session.rollback()
+    last = db.session.execute(select(User.totp_last_step).where(User.username == username)).scalar_one()
+    current = totp.timecode(utcnow())
+    step = max(current, (last or 0) + 1)
+    if step <= current + 1:
+        return totp.generate_otp(step)
+    return enrolment.recovery_codes.pop()
 
 
 @dataclass
@@ -43,11 +83,16 @@ def make_world() -> World:
     outsider = create_user(
         CLI, None, username="outsider", display_name="赵委员", password=PASSWORD, role=Role.COMMITTEE_MEMBER, community_id=other.id
     )
+    for user in (admin, committee, official, outsider):
+        enrol(user)
     return World(office, community, other, admin, committee, official, outsider)
 
 
 def login(client: FlaskClient, username: str, password: str = PASSWORD) -> None:
+    """Sign in with the password, then the second factor."""
     response = client.post("/login", data={"username": username, "password": password})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/login/code"), response.get_data(as_text=True)
+    response = client.post("/login/code", data={"code": next_code(username)})
     assert response.status_code == 302, response.get_data(as_text=True)
 
 

@@ -8,6 +8,36 @@ from wtforms.validators import DataRequired, Length
 
 class LoginForm(FlaskForm):
     username = StringField(
-        _l("Username"), validators=[DataRequired(), Length(max=80)], render_kw={"autocomplete": "username", "autocapitalize": "none"}
+        _l("Username"),
+        validators=[DataRequired(), Length(max=80)],
+        render_kw={"autocomplete": "username", "autocapitalize": "none"},
     )
     password = PasswordField(_l("Password"), validators=[DataRequired()], render_kw={"autocomplete": "current-password"})
+
+
+class CodeForm(FlaskForm):
+    code = StringField(
+        _l("Code from your authenticator app, or a recovery code"),
+        validators=[DataRequired(), Length(max=40)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "text", "autocapitalize": "characters"},
+    )
+
+
+class EnrolForm(FlaskForm):
+    code = StringField(
+        _l("The six-digit code your app shows now"),
+        validators=[DataRequired(), Length(max=10)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
+    )
+
+
+class TotpForm(FlaskForm):
+    code = StringField(
+        _l("Six-digit code from your authenticator app"),
+        validators=[DataRequired(), Length(max=10)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
+    )
+
+
+class ConfirmForm(FlaskForm):
+    """A button that changes something: only the CSRF token."""

@@ -1,16 +1,32 @@
+"""Officials' login: password, then a TOTP code (enrolment on first login); the account page."""
+
 from __future__ import annotations
 
+import time
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from .forms import LoginForm
-from .services import authenticate
+from ..db import db, utcnow
+from ..extensions import limiter
+from ..security import totp
+from ..security.secretbox import seal, unseal
+from . import services
+from .forms import CodeForm, ConfirmForm, EnrolForm, LoginForm, TotpForm
+from .models import User
 
 bp = Blueprint("accounts", __name__)
+
+PENDING = "pending_login"
+PENDING_SECRET = "pending_totp"
+PENDING_SECONDS = 300
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
 
 
 def _safe_next(target: str | None) -> str:
@@ -19,24 +35,128 @@ def _safe_next(target: str | None) -> str:
     return url_for("main.home")
 
 
+def _client_ip() -> str:
+    return request.remote_addr or "-"
+
+
+def _pending_user() -> User | None:
+    """The user who passed the password step in this browser in the last five minutes."""
+    pending = session.get(PENDING)
+    if not pending or time.time() - pending.get("at", 0) > PENDING_SECONDS:
+        session.pop(PENDING, None)
+        return None
+    user = db.session.get(User, pending["uid"])
+    if user is None or not user.active or user.session_version != pending["ver"]:
+        return None
+    return user
+
+
+def _finish_login(user: User) -> Response:
+    target = session.pop(PENDING, {}).get("next")
+    session.pop(PENDING_SECRET, None)
+    login_user(user)
+    session["seen"] = time.time()
+    return redirect(_safe_next(target))
+
+
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
 def login() -> Response | str:
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = authenticate(form.username.data or "", form.password.data or "")
+        user = services.check_password(form.username.data or "", form.password.data or "", ip=_client_ip())
         if user is None:
-            form.password.errors.append(_("Wrong username or password."))
+            form.password.errors.append(_("The sign-in was not accepted. Check what you typed and try again."))
         else:
-            login_user(user)
-            return redirect(_safe_next(request.args.get("next")))
+            session[PENDING] = {"uid": user.id, "ver": user.session_version, "at": time.time(), "next": request.args.get("next")}
+            return redirect(url_for(".second_factor" if user.totp_enrolled else ".enrol"))
     return render_template("accounts/login.html", form=form)
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def second_factor() -> Response | str:
+    user = _pending_user()
+    if user is None:
+        flash(_("Please sign in again."), "info")
+        return redirect(url_for(".login"))
+    if not user.totp_enrolled:
+        return redirect(url_for(".enrol"))
+    form = CodeForm()
+    if form.validate_on_submit():
+        accepted = services.verify_second_factor(user.id, user.session_version, form.code.data or "", ip=_client_ip(), now=utcnow())
+        if accepted is not None:
+            return _finish_login(accepted)
+        form.code.errors.append(_("The sign-in was not accepted. Check what you typed and try again."))
+    return render_template("accounts/second_factor.html", form=form)
+
+
+@bp.route("/login/enrol", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def enrol() -> Response | str:
+    user = _pending_user()
+    if user is None:
+        flash(_("Please sign in again."), "info")
+        return redirect(url_for(".login"))
+    if user.totp_enrolled:
+        return redirect(url_for(".second_factor"))
+    secret = unseal(session[PENDING_SECRET]) if PENDING_SECRET in session else None
+    if secret is None:
+        secret = totp.new_secret()
+        session[PENDING_SECRET] = seal(secret)
+    form = EnrolForm()
+    if form.validate_on_submit():
+        codes = services.enrol_totp(
+            user.id, user.session_version, session[PENDING_SECRET], form.code.data or "", ip=_client_ip(), now=utcnow()
+        )
+        if codes is not None:
+            db.session.refresh(user)
+            _finish_login(user)
+            return render_template("accounts/recovery_codes.html", codes=codes, first_time=True)
+        form.code.errors.append(_("The sign-in was not accepted. Check what you typed and try again."))
+    uri = totp.provisioning_uri(secret, user.username)
+    grouped = " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+    return render_template("accounts/enrol.html", form=form, qr=totp.qr_svg_data_uri(uri), secret=grouped)
 
 
 @bp.post("/logout")
 @login_required
 def logout() -> Response:
+    services.record_logout(current_user)
     logout_user()
+    session.clear()
     flash(_("You are logged out."), "info")
     return redirect(url_for("main.home"))
+
+
+@bp.get("/account")
+@login_required
+def account() -> str:
+    left = sum(1 for c in current_user.recovery_codes if c.used_at is None)
+    return render_template("accounts/account.html", left=left, confirm_form=ConfirmForm(), totp_form=TotpForm())
+
+
+@bp.post("/account/logout-everywhere")
+@login_required
+def logout_everywhere() -> Response:
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        services.logout_everywhere(current_user)
+        logout_user()
+        session.clear()
+        flash(_("You are logged out on every device."), "info")
+    return redirect(url_for("main.home"))
+
+
+@bp.post("/account/recovery-codes")
+@login_required
+@limiter.limit(_login_limit)
+def new_recovery_codes() -> Response | str:
+    form = TotpForm()
+    codes = services.regenerate_recovery_codes(current_user, form.code.data or "", now=utcnow()) if form.validate_on_submit() else None
+    if codes is None:
+        flash(_("The code was not accepted; your recovery codes are unchanged."), "error")
+        return redirect(url_for(".account"))
+    return render_template("accounts/recovery_codes.html", codes=codes, first_time=False)

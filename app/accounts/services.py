@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import hashlib
+import secrets
+from datetime import datetime
 from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
 
 from ..audit.services import Actor, record
 from ..db import db
 from ..domain.errors import RuleViolation
+from ..security import totp
 from ..security.permissions import can_manage_deployment, require
-from .models import COMMITTEE_ROLES, Role, RoleAssignment, User
+from ..security.secretbox import seal, unseal
+from .models import COMMITTEE_ROLES, RecoveryCode, Role, RoleAssignment, User
 
 
 @cache
@@ -46,14 +52,140 @@ def load_user_from_cookie_id(cookie_id: str) -> User | None:
     return user
 
 
-def authenticate(username: str, password: str) -> User | None:
-    user = db.session.execute(select(User).where(User.username == username.strip())).scalar_one_or_none()
+def check_password(username: str, password: str, *, ip: str, now: datetime | None = None) -> User | None:
+    """First factor. A failure is audited and says nothing about which part was wrong."""
+    username = username.strip()
+    user = db.session.execute(select(User).where(User.username == username)).scalar_one_or_none()
     hasher, dummy = _hasher()
     try:
         hasher.verify(user.password_hash if user else dummy, password)
+        ok = user is not None and user.active
     except (VerificationError, InvalidHashError):
+        ok = False
+    if ok:
+        return user
+    with db.write() as s:
+        record(
+            s,
+            Actor(None, "anonymous"),
+            "auth.password_failed",
+            "user",
+            user.id if user else "-",
+            data={"username": username[:80], "ip": ip, "known_user": user is not None},
+            now=now,
+        )
+    return None
+
+
+def _recovery_hash(code: str) -> str:
+    return hashlib.sha256("".join(code.upper().split()).replace("-", "").encode()).hexdigest()
+
+
+RECOVERY_CODE_COUNT = 10
+
+
+def _new_recovery_codes(s: Session, user: User) -> list[str]:
+    """Ten codes of 80 random bits each (shown once; only their hashes are kept)."""
+    s.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+    alphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+    codes = ["-".join("".join(secrets.choice(alphabet) for _ in range(4)) for _ in range(4)) for _ in range(RECOVERY_CODE_COUNT)]
+    s.add_all(RecoveryCode(user_id=user.id, code_hash=_recovery_hash(code)) for code in codes)
+    return codes
+
+
+def _locked_user(s: Session, user_id: int, session_version: int) -> User | None:
+    """The user row, locked for the rest of the transaction (a TOTP step is used once)."""
+    user = s.get(User, user_id, with_for_update=True)
+    if user is None or not user.active or user.session_version != session_version:
         return None
-    return user if user is not None and user.active else None
+    return user
+
+
+def verify_second_factor(user_id: int, session_version: int, code: str, *, ip: str, now: datetime) -> User | None:
+    """Second factor: a TOTP code (each accepted once) or an unused recovery code. Audited either way."""
+    with db.write() as s:
+        user = _locked_user(s, user_id, session_version)
+        if user is None or user.totp_secret_enc is None:
+            return None
+        secret = unseal(user.totp_secret_enc)
+        step = totp.matching_step(secret, code, now, user.totp_last_step) if secret else None
+        method = None
+        if step is not None:
+            user.totp_last_step = step
+            method = "totp"
+        else:
+            match = s.execute(
+                select(RecoveryCode).where(
+                    RecoveryCode.user_id == user.id, RecoveryCode.code_hash == _recovery_hash(code), RecoveryCode.used_at.is_(None)
+                )
+            ).scalar_one_or_none()
+            if match is not None:
+                match.used_at = now
+                method = "recovery_code"
+        actor = Actor(user.id, user.username)
+        if method is None:
+            record(s, actor, "auth.second_factor_failed", "user", user.id, data={"ip": ip}, now=now)
+            return None
+        data = {"ip": ip, "method": method}
+        if method == "recovery_code":
+            data["recovery_codes_left"] = sum(1 for c in user.recovery_codes if c.used_at is None)
+        record(s, actor, "auth.login", "user", user.id, data=data, now=now)
+    return user
+
+
+def enrol_totp(user_id: int, session_version: int, sealed_secret: str, code: str, *, ip: str, now: datetime) -> list[str] | None:
+    """Confirm a new authenticator with its first code; returns the recovery codes to show once."""
+    secret = unseal(sealed_secret)
+    if secret is None:
+        return None
+    with db.write() as s:
+        user = _locked_user(s, user_id, session_version)
+        if user is None or user.totp_secret_enc is not None:
+            return None
+        step = totp.matching_step(secret, code, now, None)
+        actor = Actor(user.id, user.username)
+        if step is None:
+            record(s, actor, "auth.second_factor_failed", "user", user.id, data={"ip": ip, "during": "enrolment"}, now=now)
+            return None
+        user.totp_secret_enc = seal(secret)
+        user.totp_last_step = step
+        user.totp_enrolled_at = now
+        codes = _new_recovery_codes(s, user)
+        record(s, actor, "auth.totp_enrolled", "user", user.id, data={"ip": ip}, now=now)
+        record(s, actor, "auth.login", "user", user.id, data={"ip": ip, "method": "totp"}, now=now)
+    return codes
+
+
+def regenerate_recovery_codes(user: User, code: str, *, now: datetime) -> list[str] | None:
+    """New recovery codes replace the old ones; needs a fresh TOTP code."""
+    with db.write() as s:
+        locked = _locked_user(s, user.id, user.session_version)
+        if locked is None or locked.totp_secret_enc is None:
+            return None
+        secret = unseal(locked.totp_secret_enc)
+        step = totp.matching_step(secret, code, now, locked.totp_last_step) if secret else None
+        actor = Actor(locked.id, locked.username)
+        if step is None:
+            record(s, actor, "auth.second_factor_failed", "user", locked.id, data={"during": "recovery_codes"}, now=now)
+            return None
+        locked.totp_last_step = step
+        codes = _new_recovery_codes(s, locked)
+        record(s, actor, "auth.recovery_codes_replaced", "user", locked.id, now=now)
+    return codes
+
+
+def logout_everywhere(user: User) -> None:
+    """End every session of this user on every device."""
+    with db.write() as s:
+        locked = s.get(User, user.id, with_for_update=True)
+        assert locked is not None
+        locked.session_version += 1
+        record(s, Actor(locked.id, locked.username), "auth.logout_everywhere", "user", locked.id)
+
+
+def record_logout(user: User) -> None:
+    with db.write() as s:
+        record(s, Actor(user.id, user.username), "auth.logout", "user", user.id)
 
 
 def create_user(

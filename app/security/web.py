@@ -1,0 +1,46 @@
+"""Request-level protections: security headers, the officials' idle timeout, no caching of private pages."""
+
+from __future__ import annotations
+
+import time
+
+from flask import Flask, current_app, flash, request, session
+from flask_babel import gettext as _
+from flask_login import current_user, logout_user
+from werkzeug.wrappers import Response
+
+# No inline script or style anywhere; QR codes are data: images.
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def register(app: Flask) -> None:
+    @app.before_request
+    def _idle_timeout() -> None:
+        if request.endpoint == "static" or not current_user.is_authenticated:
+            return
+        now = time.time()
+        seen = session.get("seen", now)
+        if now - seen > current_app.config["OFFICIAL_IDLE_MINUTES"] * 60:
+            logout_user()
+            session.clear()
+            flash(_("You were logged out after a period without activity. Please sign in again."), "info")
+            return
+        session["seen"] = now
+
+    @app.after_request
+    def _headers(response: Response) -> Response:
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", CSP)
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("X-Frame-Options", "DENY")
+        # Voting-letter URLs carry their token: never send them on as a referrer.
+        headers.setdefault("Referrer-Policy", "no-referrer")
+        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        if request.is_secure or current_app.config["HSTS"]:
+            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        if request.endpoint != "static" and (current_user.is_authenticated or "pending_login" in session):
+            headers["Cache-Control"] = "no-store"
+        return response

@@ -1,0 +1,65 @@
+"""Every route × every role gets the expected answer.
+
+Adding a route without a row here fails ``test_every_route_has_a_row``: decide
+who may use it before it ships. Roles: anonymous, the administrator, the chair
+of community A, a committee member of community B, the street official of both.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.factories import login, make_world
+
+ROLES = ("anonymous", "admin", "chair", "outsider", "official")
+USERNAMES = {"admin": "admin", "chair": "chair", "outsider": "outsider", "official": "official"}
+
+# endpoint: (method, path with {a} for community A, expected status per role in ROLES order)
+MATRIX: dict[str, tuple[str, str, tuple[int, ...]]] = {
+    "main.home": ("GET", "/", (200, 200, 200, 200, 200)),
+    "main.healthz": ("GET", "/healthz", (200, 200, 200, 200, 200)),
+    "main.set_language": ("POST", "/lang", (302, 302, 302, 302, 302)),
+    "static": ("GET", "/static/css/site.css", (200, 200, 200, 200, 200)),
+    "accounts.login": ("GET", "/login", (200, 302, 302, 302, 302)),
+    "accounts.second_factor": ("GET", "/login/code", (302, 302, 302, 302, 302)),
+    "accounts.enrol": ("GET", "/login/enrol", (302, 302, 302, 302, 302)),
+    "accounts.account": ("GET", "/account", (302, 200, 200, 200, 200)),
+    "accounts.new_recovery_codes": ("POST", "/account/recovery-codes", (302, 302, 302, 302, 302)),
+    "communities.index": ("GET", "/admin/", (302, 200, 200, 200, 200)),
+    "communities.show_community": ("GET", "/admin/c/{a}", (302, 200, 200, 403, 200)),
+    "communities.list_units": ("GET", "/admin/c/{a}/units", (302, 200, 200, 403, 200)),
+    "communities.add_building": ("POST", "/admin/c/{a}/buildings", (302, 302, 403, 403, 403)),
+    "communities.upload_register": ("GET", "/admin/c/{a}/register", (302, 200, 403, 403, 403)),
+    "communities.confirm_register": ("POST", "/admin/c/{a}/register/confirm", (302, 302, 403, 403, 403)),
+    # Last: these end the session.
+    "accounts.logout_everywhere": ("POST", "/account/logout-everywhere", (302, 302, 302, 302, 302)),
+    "accounts.logout": ("POST", "/logout", (302, 302, 302, 302, 302)),
+}
+
+
+def test_every_route_has_a_row(app: Flask) -> None:
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    assert endpoints - set(MATRIX) == set(), "routes without a row in the authorization matrix"
+    assert set(MATRIX) - endpoints == set(), "rows for routes that no longer exist"
+
+
+def test_every_role_gets_the_expected_answer_on_every_route(app: Flask, client: FlaskClient) -> None:
+    world = make_world()
+    failures = []
+    for index, role in enumerate(ROLES):
+        browser = app.test_client()
+        if role != "anonymous":
+            login(browser, USERNAMES[role])
+        for endpoint, (method, path, expected) in MATRIX.items():
+            url = path.format(a=world.community.id)
+            status = browser.open(url, method=method, data={"name": "9"} if endpoint == "communities.add_building" else {}).status_code
+            if status != expected[index]:
+                failures.append(f"{role} {method} {url} ({endpoint}): {status}, expected {expected[index]}")
+    assert failures == []
+
+
+def test_anonymous_posts_never_change_anything(app: Flask, client: FlaskClient) -> None:
+    world = make_world()
+    response = client.post(f"/admin/c/{world.community.id}/buildings", data={"name": "9"})
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
