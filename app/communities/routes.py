@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import secrets
+import time
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -102,9 +103,17 @@ def list_units(community_id: int) -> str:
     )
 
 
+UPLOAD_MAX_AGE_SECONDS = 24 * 3600
+
+
 def _upload_dir() -> Path:
+    """Register files waiting for confirmation; previews abandoned for a day are removed."""
     path = Path(current_app.instance_path) / "imports"
     path.mkdir(mode=0o700, exist_ok=True)
+    cutoff = time.time() - UPLOAD_MAX_AGE_SECONDS
+    for stale in path.iterdir():
+        if stale.stat().st_mtime < cutoff:
+            stale.unlink(missing_ok=True)
     return path
 
 

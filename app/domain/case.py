@@ -34,7 +34,7 @@ def _dumps(value: object) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _object(raw: object, field: str, allowed: set[str], required: set[str] = frozenset()) -> dict[str, Any]:  # type: ignore[assignment]
+def _object(raw: object, field: str, allowed: set[str], required: frozenset[str] | set[str] = frozenset()) -> dict[str, Any]:
     if not isinstance(raw, dict):
         raise RuleViolation(field, "expected an object")
     for key in raw:

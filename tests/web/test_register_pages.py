@@ -1,6 +1,9 @@
 from __future__ import annotations
 
 import io
+import os
+import time
+from pathlib import Path
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -109,3 +112,15 @@ def test_admin_adds_a_building(app: Flask, client: FlaskClient) -> None:
     assert "已添加楼栋 3" in page
     page = client.post(f"/admin/c/{world.community.id}/buildings", data={"name": "3"}, follow_redirects=True).get_data(as_text=True)
     assert "该楼栋已存在" in page
+
+
+def test_abandoned_previews_are_cleared_after_a_day(app: Flask, client: FlaskClient) -> None:
+    world = make_world()
+    login(client, "admin")
+    upload(client, world.community.id, register_csv("1,101,89.50,,,,张伟,,,"))
+    folder = Path(app.instance_path) / "imports"
+    old = time.time() - 2 * 24 * 3600
+    for path in folder.iterdir():
+        os.utime(path, (old, old))
+    upload(client, world.community.id, register_csv("1,102,89.50,,,,李娜,,,"))
+    assert len(list(folder.iterdir())) == 2  # only the new preview's file and its description
