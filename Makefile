@@ -27,7 +27,7 @@ translations: $(VENV)/.runtime
 ## Extract marked strings and merge them into the catalogs (then translate the new ones).
 translations-update: $(VENV)/.runtime
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output --project=Gongzhi -o app/translations/messages.pot .
-	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --width 120
+	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --width 120 --no-fuzzy-matching
 
 setup: $(VENV)/.runtime translations
 	$(FLASK) db upgrade

@@ -4,16 +4,22 @@ from .accounts.models import RecoveryCode, RoleAssignment, User
 from .audit.models import AuditEvent
 from .communities.models import Building, Community, Holding, Person, StreetOffice, Unit
 from .db import Base
+from .sessions.models import AssemblySession, Item, Letter, ProxyAuthorisation, RollEntry
 
 __all__ = [
+    "AssemblySession",
     "AuditEvent",
     "Base",
     "Building",
     "Community",
     "Holding",
+    "Item",
+    "Letter",
     "Person",
+    "ProxyAuthorisation",
     "RecoveryCode",
     "RoleAssignment",
+    "RollEntry",
     "StreetOffice",
     "Unit",
     "User",

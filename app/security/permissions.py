@@ -67,6 +67,15 @@ def can_view_register(user: Principal | None, community_id: int, street_office_i
     return is_administrator(user) or is_committee_member(user, community_id) or is_street_official(user, street_office_id)
 
 
+def can_run_sessions(user: Principal | None, community_id: int) -> bool:
+    """Draft, announce, re-issue letters, record proxies: the community's committee."""
+    return is_committee_member(user, community_id)
+
+
+def can_view_sessions(user: Principal | None, community_id: int, street_office_id: int) -> bool:
+    return is_committee_member(user, community_id) or is_street_official(user, street_office_id) or is_administrator(user)
+
+
 def require(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied(str(_l("You are not allowed to do this.")))

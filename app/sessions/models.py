@@ -1,0 +1,127 @@
+"""Assembly sessions, their items, the frozen roll, voting letters and proxy authorisations."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..db import Base, UTCDateTime, str_enum, utcnow
+from ..domain.lifecycle import SessionState
+from ..domain.numbers import area_decimal, format_area
+
+
+class SessionForm(enum.Enum):
+    MEETING = "meeting"  # 集体讨论
+    WRITTEN = "written"  # 书面征求意见
+
+
+class AssemblySession(Base):
+    """业主大会会议: one meeting or written consultation of a community's owners."""
+
+    __tablename__ = "assembly_session"
+    __table_args__ = (CheckConstraint("closes_at > opens_at", name="window_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(24), unique=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("community.id", ondelete="RESTRICT"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    form: Mapped[SessionForm] = mapped_column(str_enum(SessionForm, "session_form"))
+    state: Mapped[SessionState] = mapped_column(str_enum(SessionState, "session_state"), default=SessionState.DRAFT)
+    opens_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    closes_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    announced_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The frozen roll: its SHA-256 and totals, set at announcement.
+    roll_sha256: Mapped[str | None] = mapped_column(String(64))
+    roll_area_centi: Mapped[int | None] = mapped_column(BigInteger)
+    roll_heads: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    items: Mapped[list[Item]] = relationship(back_populates="session", order_by="Item.position", cascade="all, delete-orphan")
+
+
+class Item(Base):
+    """议题: a question with its Civil Code art. 278 matter (elections arrive with their own issue)."""
+
+    __tablename__ = "session_item"
+    __table_args__ = (UniqueConstraint("session_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("assembly_session.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(20), default="question")
+    matter: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text, default="")
+
+    session: Mapped[AssemblySession] = relationship(back_populates="items")
+
+
+class RollEntry(Base):
+    """One voter of the roll frozen at announcement (表决权名册)."""
+
+    __tablename__ = "roll_entry"
+    __table_args__ = (UniqueConstraint("session_id", "voter_key"), CheckConstraint("area_centi > 0", name="area_positive"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("assembly_session.id", ondelete="CASCADE"), index=True)
+    voter_key: Mapped[str] = mapped_column(String(400))
+    units: Mapped[list[str]] = mapped_column(JSON)
+    area_centi: Mapped[int] = mapped_column(BigInteger)
+    heads: Mapped[int] = mapped_column(Integer, default=1)
+
+    @property
+    def area(self) -> Decimal:
+        return area_decimal(self.area_centi)
+
+    @property
+    def area_text(self) -> str:
+        return format_area(self.area_centi)
+
+
+class ProxyAuthorisation(Base):
+    """A written authorisation for a proxy (受托人) to vote for an owner in one session."""
+
+    __tablename__ = "proxy_authorisation"
+    __table_args__ = (CheckConstraint("length(proxy_id_last4) = 4", name="proxy_id_last4_length"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("assembly_session.id", ondelete="CASCADE"), index=True)
+    roll_entry_id: Mapped[int] = mapped_column(ForeignKey("roll_entry.id", ondelete="CASCADE"))
+    owner_person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="RESTRICT"))
+    proxy_name: Mapped[str] = mapped_column(String(200))
+    proxy_id_last4: Mapped[str] = mapped_column(String(4))
+    scan_reference: Mapped[str] = mapped_column(String(200))
+    recorded_by_user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="RESTRICT"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Letter(Base):
+    """表决通知书: one holder's (or proxy's) credentials for one session.
+
+    Only the SHA-256 of the token is stored; the token itself is derived from
+    ``nonce`` under a key kept in instance/, so letters can be printed again
+    without the database ever holding a usable token.
+    """
+
+    __tablename__ = "voting_letter"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("assembly_session.id", ondelete="CASCADE"), index=True)
+    roll_entry_id: Mapped[int] = mapped_column(ForeignKey("roll_entry.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="RESTRICT"))
+    proxy_id: Mapped[int | None] = mapped_column(ForeignKey("proxy_authorisation.id", ondelete="CASCADE"))
+    nonce: Mapped[str] = mapped_column(String(32))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    locked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    roll_entry: Mapped[RollEntry] = relationship()
+    session: Mapped[AssemblySession] = relationship()
+    proxy: Mapped[ProxyAuthorisation | None] = relationship()

@@ -1,0 +1,363 @@
+"""Operations on assembly sessions: draft, items, announce (roll freeze, letters), letters, proxies.
+
+Each public function is one user action: authorize, one write transaction, one audit event.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
+
+from ..accounts.models import User
+from ..audit.services import Actor, record
+from ..communities.models import Community, Person
+from ..communities.queries import community_roll
+from ..db import db
+from ..domain.errors import RuleViolation
+from ..domain.lifecycle import SessionState, check_window, require_transition, state_at
+from ..domain.rules import MATTERS, get_profile
+from ..errors import NotFound
+from ..security.permissions import can_run_sessions, require
+from .letters import letter_key, new_nonce, token_for, token_hash
+from .models import AssemblySession, Item, Letter, ProxyAuthorisation, RollEntry, SessionForm
+
+MAX_LETTER_ATTEMPTS = 5
+
+
+def _session_for_committee(s: Session, user: User | None, session_id: int) -> tuple[AssemblySession, Community]:
+    session = s.get(AssemblySession, session_id)
+    if session is None:
+        raise NotFound(str(_l("No such session.")))
+    community = s.get(Community, session.community_id)
+    assert community is not None
+    if user is not None:
+        require(can_run_sessions(user, community.id))
+    return session, community
+
+
+def _scope(community: Community) -> dict[str, int]:
+    return {"community_id": community.id, "street_office_id": community.street_office_id}
+
+
+def create_session(
+    actor: Actor, user: User | None, *, community_id: int, title: str, form: SessionForm, opens_at: datetime, closes_at: datetime
+) -> AssemblySession:
+    title = title.strip()
+    if not title or len(title) > 200:
+        raise RuleViolation("title", str(_l("Give the session a title of at most 200 characters.")))
+    if closes_at <= opens_at:
+        raise RuleViolation("closes_at", str(_l("Voting must close after it opens.")))
+    with db.write() as s:
+        community = s.get(Community, community_id)
+        if community is None:
+            raise NotFound(str(_l("No such community.")))
+        if user is not None:
+            require(can_run_sessions(user, community.id))
+        session = AssemblySession(
+            public_id=secrets.token_urlsafe(9),
+            community_id=community.id,
+            title=title,
+            form=form,
+            state=SessionState.DRAFT,
+            opens_at=opens_at,
+            closes_at=closes_at,
+        )
+        s.add(session)
+        s.flush()
+        record(s, actor, "session.create", "session", session.public_id, **_scope(community), data={"title": title, "form": form.value})
+    return session
+
+
+def add_item(actor: Actor, user: User | None, session_id: int, *, matter: str, title: str, body: str = "") -> Item:
+    """A question item; only while the session is a draft (announced items are frozen)."""
+    if matter not in MATTERS:
+        raise RuleViolation("matter", str(_l("Choose the kind of matter.")))
+    title = title.strip()
+    if not title or len(title) > 300:
+        raise RuleViolation("title", str(_l("Give the item a title of at most 300 characters.")))
+    with db.write() as s:
+        session, community = _session_for_committee(s, user, session_id)
+        if session.state is not SessionState.DRAFT:
+            raise RuleViolation("state", str(_l("Items cannot be added or changed after the session is announced.")))
+        position = (s.execute(select(func.max(Item.position)).where(Item.session_id == session.id)).scalar() or 0) + 1
+        item = Item(session_id=session.id, position=position, kind="question", matter=matter, title=title, body=body.strip())
+        s.add(item)
+        s.flush()
+        data = {"item": item.id, "matter": matter, "title": title}
+        record(s, actor, "session.add_item", "session", session.public_id, **_scope(community), data=data)
+    return item
+
+
+@dataclass(frozen=True)
+class Announcement:
+    voters: int
+    letters: int
+    roll_sha256: str
+
+
+def announce_session(actor: Actor, user: User | None, session_id: int, *, now: datetime) -> Announcement:
+    """Announce: the notice period and window bounds of the profile, the roll frozen, a letter per holder."""
+    with db.write() as s:
+        session, community = _session_for_committee(s, user, session_id)
+        require_transition(session.state, SessionState.ANNOUNCED)
+        if not session.items:
+            raise RuleViolation("items", str(_l("Add at least one item before announcing.")))
+        settings = get_profile(community.rule_profile).settings
+        try:
+            check_window(
+                now=now,
+                opens_at=session.opens_at,
+                closes_at=session.closes_at,
+                notice_days=settings.notice_days,
+                min_days=settings.window_min_days,
+                max_days=settings.window_max_days,
+            )
+        except RuleViolation as exc:
+            message = _window_message(exc.field, settings.notice_days, settings.window_min_days, settings.window_max_days)
+            raise RuleViolation(exc.field, message) from None
+        roll = community_roll(community.id)
+        if not roll.voters:
+            raise RuleViolation("roll", str(_l("The owner register has no voters: import it first.")))
+        entries = [
+            {"session_id": session.id, "voter_key": v.key, "units": list(v.units), "area_centi": v.area_centi, "heads": v.headcount}
+            for v in roll.voters
+        ]
+        s.execute(insert(RollEntry), entries)
+        entry_ids = dict(s.execute(select(RollEntry.voter_key, RollEntry.id).where(RollEntry.session_id == session.id)).all())
+        key = letter_key()
+        letters = []
+        for voter in roll.voters:
+            for person_id in sorted(voter.holders, key=int):
+                nonce = new_nonce()
+                letters.append(
+                    {
+                        "session_id": session.id,
+                        "roll_entry_id": entry_ids[voter.key],
+                        "person_id": int(person_id),
+                        "nonce": nonce,
+                        "token_hash": token_hash(token_for(nonce, key)),
+                        "issued_at": now,
+                    }
+                )
+        s.execute(insert(Letter), letters)
+        session.state = SessionState.ANNOUNCED
+        session.announced_at = now
+        session.roll_sha256 = roll.digest()
+        session.roll_area_centi = roll.total_area_centi
+        session.roll_heads = roll.total_heads
+        record(
+            s,
+            actor,
+            "session.announce",
+            "session",
+            session.public_id,
+            **_scope(community),
+            now=now,
+            data={"roll_sha256": session.roll_sha256, "voters": roll.total_heads, "letters": len(letters)},
+        )
+    return Announcement(roll.total_heads, len(letters), roll.digest())
+
+
+def _window_message(field: str, notice: int, low: int, high: int) -> str:
+    if field == "opens_at":
+        return str(_l("Voting may open %(days)d days after the announcement at the earliest.", days=notice))
+    return str(_l("The voting window must last from %(low)d to %(high)d days.", low=low, high=high))
+
+
+def sync_state(session_id: int, *, now: datetime) -> SessionState:
+    """Move an announced or open session along the clock (lazily, on the next request)."""
+    session = db.session.get(AssemblySession, session_id)
+    if session is None:
+        raise NotFound(str(_l("No such session.")))
+    if state_at(session.state, session.opens_at, session.closes_at, now) is session.state:
+        return session.state
+    with db.write() as s:
+        session = s.get(AssemblySession, session_id, with_for_update=True)
+        assert session is not None
+        target = state_at(session.state, session.opens_at, session.closes_at, now)
+        while session.state is not target:
+            step = SessionState.OPEN if session.state is SessionState.ANNOUNCED else SessionState.CLOSED
+            require_transition(session.state, step)
+            session.state = step
+            community = s.get(Community, session.community_id)
+            assert community is not None
+            record(s, Actor(None, "clock"), f"session.{step.value}", "session", session.public_id, **_scope(community), now=now)
+    return target
+
+
+class LetterStatus(Enum):
+    OK = "ok"
+    INVALID = "invalid"  # unknown, revoked, or of a session not yet announced
+    LOCKED = "locked"
+    WRONG_DIGITS = "wrong_digits"
+    NO_DIGITS = "no_digits"  # nothing on record to confirm with
+
+
+def find_letter(token: str) -> Letter | None:
+    letter = db.session.execute(select(Letter).where(Letter.token_hash == token_hash(token))).scalar_one_or_none()
+    if letter is None or letter.revoked_at is not None:
+        return None
+    return letter
+
+
+def _expected_digits(s: Session, letter: Letter) -> str | None:
+    if letter.proxy_id is not None:
+        proxy = s.get(ProxyAuthorisation, letter.proxy_id)
+        return proxy.proxy_id_last4 if proxy else None
+    person = s.get(Person, letter.person_id)
+    return person.id_last4 if person else None
+
+
+def confirm_letter(token: str, digits: str, *, ip: str, now: datetime) -> tuple[LetterStatus, Letter | None]:
+    """The owner confirms who they are with the last four characters of their ID number.
+
+    Five wrong tries lock the letter; every failure and the lock are audited.
+    """
+    with db.write() as s:
+        letter = s.execute(select(Letter).where(Letter.token_hash == token_hash(token)).with_for_update()).scalar_one_or_none()
+        anonymous = Actor(None, "anonymous")
+        if letter is None or letter.revoked_at is not None:
+            record(s, anonymous, "letter.invalid_token", "letter", "-", data={"ip": ip}, now=now)
+            return LetterStatus.INVALID, None
+        session = s.get(AssemblySession, letter.session_id)
+        community = s.get(Community, session.community_id) if session else None
+        assert session is not None and community is not None
+        scope = _scope(community)
+        if letter.locked_at is not None:
+            return LetterStatus.LOCKED, letter
+        expected = _expected_digits(s, letter)
+        if expected is None:
+            return LetterStatus.NO_DIGITS, letter
+        if hmac.compare_digest(expected.upper(), "".join(digits.split()).upper()):
+            letter.confirmed_at = letter.confirmed_at or now
+            letter.failed_attempts = 0
+            record(s, anonymous, "letter.confirmed", "letter", letter.id, **scope, data={"ip": ip}, now=now)
+            return LetterStatus.OK, letter
+        letter.failed_attempts += 1
+        data = {"ip": ip, "attempt": letter.failed_attempts}
+        record(s, anonymous, "letter.wrong_digits", "letter", letter.id, **scope, data=data, now=now)
+        if letter.failed_attempts >= MAX_LETTER_ATTEMPTS:
+            letter.locked_at = now
+            record(s, anonymous, "letter.locked", "letter", letter.id, **scope, data={"ip": ip}, now=now)
+            return LetterStatus.LOCKED, letter
+        return LetterStatus.WRONG_DIGITS, letter
+
+
+@dataclass(frozen=True)
+class IssuedLetter:
+    letter: Letter
+    token: str
+
+
+def reissue_letter(actor: Actor, user: User | None, letter_id: int, *, now: datetime) -> IssuedLetter:
+    """A new letter for the same holder; the old token stops working at once."""
+    with db.write() as s:
+        old = s.get(Letter, letter_id, with_for_update=True)
+        if old is None:
+            raise NotFound(str(_l("No such letter.")))
+        session, community = _session_for_committee(s, user, old.session_id)
+        if session.state not in (SessionState.ANNOUNCED, SessionState.OPEN):
+            raise RuleViolation("state", str(_l("Letters can be re-issued only until voting closes.")))
+        if old.revoked_at is not None:
+            raise RuleViolation("letter", str(_l("This letter was already replaced.")))
+        old.revoked_at = now
+        nonce = new_nonce()
+        token = token_for(nonce)
+        new = Letter(
+            session_id=old.session_id,
+            roll_entry_id=old.roll_entry_id,
+            person_id=old.person_id,
+            proxy_id=old.proxy_id,
+            nonce=nonce,
+            token_hash=token_hash(token),
+            issued_at=now,
+        )
+        s.add(new)
+        s.flush()
+        record(s, actor, "letter.reissue", "letter", new.id, **_scope(community), data={"replaces": old.id}, now=now)
+    return IssuedLetter(new, token)
+
+
+def record_proxy(
+    actor: Actor,
+    user: User | None,
+    session_id: int,
+    *,
+    unit: str,
+    owner_person_id: int,
+    proxy_name: str,
+    proxy_id_last4: str,
+    scan_reference: str,
+    now: datetime,
+) -> IssuedLetter:
+    """Record a written authorisation; the proxy gets a letter that acts for the owner's voter."""
+    proxy_name, scan_reference, proxy_id_last4 = proxy_name.strip(), scan_reference.strip(), proxy_id_last4.strip().upper()
+    if not proxy_name:
+        raise RuleViolation("proxy_name", str(_l("Give the proxy's name.")))
+    if len(proxy_id_last4) != 4 or not (proxy_id_last4[:3].isdigit() and (proxy_id_last4[3].isdigit() or proxy_id_last4[3] == "X")):
+        raise RuleViolation("proxy_id_last4", str(_l("Give the last four characters of the proxy's ID number.")))
+    if not scan_reference:
+        raise RuleViolation("scan_reference", str(_l("Give the reference of the scanned authorisation.")))
+    with db.write() as s:
+        session, community = _session_for_committee(s, user, session_id)
+        if session.state not in (SessionState.ANNOUNCED, SessionState.OPEN):
+            raise RuleViolation("state", str(_l("Proxies can be recorded from the announcement until voting closes.")))
+        entry = next((e for e in s.execute(select(RollEntry).where(RollEntry.session_id == session.id)).scalars() if unit in e.units), None)
+        if entry is None:
+            raise RuleViolation("unit", str(_l('Unit "%(unit)s" is not on the roll of this session.', unit=unit)))
+        if str(owner_person_id) not in entry.voter_key.split("|"):
+            raise RuleViolation("owner", str(_l("This person is not a holder of that unit.")))
+        proxy = ProxyAuthorisation(
+            session_id=session.id,
+            roll_entry_id=entry.id,
+            owner_person_id=owner_person_id,
+            proxy_name=proxy_name,
+            proxy_id_last4=proxy_id_last4,
+            scan_reference=scan_reference,
+            recorded_by_user_id=actor.user_id or 0,
+            recorded_at=now,
+        )
+        s.add(proxy)
+        s.flush()
+        nonce = new_nonce()
+        token = token_for(nonce)
+        letter = Letter(
+            session_id=session.id,
+            roll_entry_id=entry.id,
+            person_id=owner_person_id,
+            proxy_id=proxy.id,
+            nonce=nonce,
+            token_hash=token_hash(token),
+            issued_at=now,
+        )
+        s.add(letter)
+        s.flush()
+        record(
+            s,
+            actor,
+            "proxy.record",
+            "proxy",
+            proxy.id,
+            **_scope(community),
+            now=now,
+            data={
+                "session": session.public_id,
+                "unit": unit,
+                "owner": owner_person_id,
+                "scan_reference": scan_reference,
+                "letter": letter.id,
+            },
+        )
+    return IssuedLetter(letter, token)
+
+
+def letter_token(letter: Letter) -> str:
+    """The token of a letter, for printing it (again)."""
+    return token_for(letter.nonce)
