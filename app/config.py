@@ -44,6 +44,8 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;100 per hour")
+    # Confirming a voting letter's ID digits, per client address (a household may share one).
+    LETTER_RATE_LIMIT = os.environ.get("LETTER_RATE_LIMIT", "20 per minute;200 per hour")
     # Key for encrypting TOTP secrets at rest (a Fernet key); default: instance/secretbox.key.
     SECRETBOX_KEY = os.environ.get("SECRETBOX_KEY")
     REMEMBER_COOKIE_HTTPONLY = True

@@ -4,11 +4,22 @@ from __future__ import annotations
 
 from flask import Flask
 from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
 
 from .domain.numbers import format_area
 from .main.forms import LanguageForm
 
 LANGUAGE_NAMES = {"zh_CN": "中文", "en": "English"}
+STATE_LABELS = {
+    "draft": _l("Draft"),
+    "announced": _l("Announced: voting has not opened yet"),
+    "open": _l("Voting is open"),
+    "closed": _l("Voting has closed"),
+    "tallied": _l("Counted, awaiting certification"),
+    "certified": _l("Certified by the street office"),
+    "rejected": _l("Rejected by the street office"),
+    "revoked": _l("Revoked by order of the street office"),
+}
 
 
 def register_template_helpers(app: Flask) -> None:
@@ -22,6 +33,7 @@ def register_template_helpers(app: Flask) -> None:
             "html_lang": "zh-CN" if current == "zh_CN" else current,
             "language_names": LANGUAGE_NAMES,
             "language_form": LanguageForm,
+            "state_labels": STATE_LABELS,
         }
 
     app.jinja_env.filters["area"] = format_area

@@ -291,7 +291,7 @@ def record_proxy(
     session_id: int,
     *,
     unit: str,
-    owner_person_id: int,
+    owner_name: str,
     proxy_name: str,
     proxy_id_last4: str,
     scan_reference: str,
@@ -312,8 +312,13 @@ def record_proxy(
         entry = next((e for e in s.execute(select(RollEntry).where(RollEntry.session_id == session.id)).scalars() if unit in e.units), None)
         if entry is None:
             raise RuleViolation("unit", str(_l('Unit "%(unit)s" is not on the roll of this session.', unit=unit)))
-        if str(owner_person_id) not in entry.voter_key.split("|"):
+        holder_ids = [int(i) for i in entry.voter_key.split("|")]
+        owner = s.execute(
+            select(Person).where(Person.id.in_(holder_ids), Person.name == owner_name.strip()).order_by(Person.id).limit(1)
+        ).scalar_one_or_none()
+        if owner is None:
             raise RuleViolation("owner", str(_l("This person is not a holder of that unit.")))
+        owner_person_id = owner.id
         proxy = ProxyAuthorisation(
             session_id=session.id,
             roll_entry_id=entry.id,
@@ -356,6 +361,13 @@ def record_proxy(
             },
         )
     return IssuedLetter(letter, token)
+
+
+def letters_of_session(session_id: int) -> list[Letter]:
+    """The current letters of a session, in the order they were issued."""
+    return list(
+        db.session.execute(select(Letter).where(Letter.session_id == session_id, Letter.revoked_at.is_(None)).order_by(Letter.id)).scalars()
+    )
 
 
 def letter_token(letter: Letter) -> str:

@@ -7,15 +7,23 @@ of community A, a committee member of community B, the street official of both.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.factories import login, make_world
+from app.audit.services import actor_for
+from app.communities import services as register
+from app.db import utcnow
+from app.sessions import services as sessions
+from app.sessions.models import SessionForm
+from tests.factories import CLI, login, make_world, register_csv
 
 ROLES = ("anonymous", "admin", "chair", "outsider", "official")
 USERNAMES = {"admin": "admin", "chair": "chair", "outsider": "outsider", "official": "official"}
 
-# endpoint: (method, path with {a} for community A, expected status per role in ROLES order)
+# endpoint: (method, path with {a} community A, {s} a draft session of A, {t} a session of A with letters,
+# {l} a letter of it, {token} that letter's token; expected status per role in ROLES order)
 MATRIX: dict[str, tuple[str, str, tuple[int, ...]]] = {
     "main.home": ("GET", "/", (200, 200, 200, 200, 200)),
     "main.healthz": ("GET", "/healthz", (200, 200, 200, 200, 200)),
@@ -32,6 +40,14 @@ MATRIX: dict[str, tuple[str, str, tuple[int, ...]]] = {
     "communities.add_building": ("POST", "/admin/c/{a}/buildings", (302, 302, 403, 403, 403)),
     "communities.upload_register": ("GET", "/admin/c/{a}/register", (302, 200, 403, 403, 403)),
     "communities.confirm_register": ("POST", "/admin/c/{a}/register/confirm", (302, 302, 403, 403, 403)),
+    "sessions.open_letter": ("GET", "/v/{token}", (200, 200, 200, 200, 200)),
+    "sessions.list_sessions": ("GET", "/committee/c/{a}/sessions", (302, 200, 200, 403, 200)),
+    "sessions.show_session": ("GET", "/committee/s/{t}", (302, 200, 200, 403, 200)),
+    "sessions.add_item": ("POST", "/committee/s/{s}/items", (302, 403, 302, 403, 403)),
+    "sessions.announce": ("POST", "/committee/s/{s}/announce", (302, 403, 302, 403, 403)),
+    "sessions.record_proxy": ("POST", "/committee/s/{t}/proxies", (302, 403, 302, 403, 403)),
+    # The chair's re-issue succeeds (a page with the new letter); nobody else may.
+    "sessions.reissue_letter": ("POST", "/committee/letters/{l}/reissue", (302, 403, 200, 403, 403)),
     # Last: these end the session.
     "accounts.logout_everywhere": ("POST", "/account/logout-everywhere", (302, 302, 302, 302, 302)),
     "accounts.logout": ("POST", "/logout", (302, 302, 302, 302, 302)),
@@ -46,13 +62,40 @@ def test_every_route_has_a_row(app: Flask) -> None:
 
 def test_every_role_gets_the_expected_answer_on_every_route(app: Flask, client: FlaskClient) -> None:
     world = make_world()
+    now = utcnow()
+    register.import_register_file(
+        CLI, None, world.community.id, "r.csv", register_csv("1,101,89.50,,,,张伟,1234,,", "1,102,75.00,,,,李娜,2345,,")
+    )
+    chair = world.committee
+    draft, announced = (
+        sessions.create_session(
+            actor_for(chair),
+            chair,
+            community_id=world.community.id,
+            title=title,
+            form=SessionForm.WRITTEN,
+            opens_at=now + timedelta(days=16),
+            closes_at=now + timedelta(days=23),
+        )
+        for title in ("草案", "已公告")
+    )
+    sessions.add_item(actor_for(chair), chair, announced.id, matter="cn.other", title="议题")
+    sessions.announce_session(actor_for(chair), chair, announced.id, now=now)
+    to_open, to_reissue = sessions.letters_of_session(announced.id)
+    values = {
+        "a": world.community.id,
+        "s": draft.public_id,
+        "t": announced.public_id,
+        "l": to_reissue.id,
+        "token": sessions.letter_token(to_open),
+    }
     failures = []
     for index, role in enumerate(ROLES):
         browser = app.test_client()
         if role != "anonymous":
             login(browser, USERNAMES[role])
         for endpoint, (method, path, expected) in MATRIX.items():
-            url = path.format(a=world.community.id)
+            url = path.format(**values)
             status = browser.open(url, method=method, data={"name": "9"} if endpoint == "communities.add_building" else {}).status_code
             if status != expected[index]:
                 failures.append(f"{role} {method} {url} ({endpoint}): {status}, expected {expected[index]}")

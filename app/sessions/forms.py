@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateTimeLocalField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from ..domain.rules import MATTERS
+
+MATTER_LABELS = {
+    "cn.rules_of_procedure": _l("Rules of procedure of the owners' assembly"),
+    "cn.covenant": _l("Management covenant"),
+    "cn.elect_committee": _l("Electing or replacing committee members"),
+    "cn.hire_manager": _l("Hiring or dismissing the property manager"),
+    "cn.use_fund": _l("Using the maintenance fund"),
+    "cn.raise_fund": _l("Raising the maintenance fund (special matter)"),
+    "cn.rebuild": _l("Rebuilding or reconstructing buildings (special matter)"),
+    "cn.common_use": _l("Changing the use of common parts or running business on them (special matter)"),
+    "cn.other": _l("Other major matters"),
+}
+
+
+class DigitsForm(FlaskForm):
+    digits = StringField(
+        _l("Last four characters of your ID number"),
+        validators=[DataRequired(), Length(min=4, max=8)],
+        render_kw={"autocomplete": "off", "inputmode": "text", "autocapitalize": "characters", "maxlength": "8"},
+    )
+
+
+class NewSessionForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    form = SelectField(_l("Form"), choices=[SelectChoice("written", _l("Written consultation")), SelectChoice("meeting", _l("Meeting"))])
+    opens_at = DateTimeLocalField(_l("Voting opens (Beijing time)"), validators=[DataRequired()], format="%Y-%m-%dT%H:%M")
+    closes_at = DateTimeLocalField(_l("Voting closes (Beijing time)"), validators=[DataRequired()], format="%Y-%m-%dT%H:%M")
+
+
+class ItemForm(FlaskForm):
+    matter = SelectField(_l("Kind of matter"), choices=[SelectChoice(m, MATTER_LABELS[m]) for m in MATTERS])
+    title = StringField(_l("Item title"), validators=[DataRequired(), Length(max=300)])
+    body = TextAreaField(_l("Full text"), validators=[Length(max=20000)])
+
+
+class ProxyForm(FlaskForm):
+    unit = StringField(_l("Unit of the owner (e.g. 1-101)"), validators=[DataRequired(), Length(max=60)])
+    owner = StringField(_l("Name of the owner who authorises (as on the register)"), validators=[DataRequired(), Length(max=200)])
+    proxy_name = StringField(_l("Proxy's name"), validators=[DataRequired(), Length(max=200)])
+    proxy_id_last4 = StringField(_l("Last four characters of the proxy's ID number"), validators=[DataRequired(), Length(min=4, max=4)])
+    scan_reference = StringField(_l("Reference of the scanned authorisation"), validators=[DataRequired(), Length(max=200)])

@@ -1,0 +1,260 @@
+"""Owners open their voting letter; the committee drafts, announces and keeps letters and proxies."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from ..accounts.forms import ConfirmForm
+from ..audit.services import actor_for
+from ..communities.models import Community, Person
+from ..db import db, utcnow
+from ..domain.errors import RuleViolation
+from ..errors import NotFound
+from ..extensions import limiter
+from ..security.permissions import can_run_sessions, can_view_sessions, require
+from . import services
+from .forms import MATTER_LABELS, DigitsForm, ItemForm, NewSessionForm, ProxyForm
+from .models import AssemblySession, Letter, ProxyAuthorisation, RollEntry, SessionForm
+
+bp = Blueprint("sessions", __name__)
+
+CONFIRMED = "confirmed_letters"
+
+
+def _letter_limit() -> str:
+    return current_app.config["LETTER_RATE_LIMIT"]
+
+
+@bp.app_context_processor
+def _labels() -> dict[str, object]:
+    return {"matter_labels": MATTER_LABELS}
+
+
+# Owners ------------------------------------------------------------------------------------------
+
+
+@bp.route("/v/<token>", methods=["GET", "POST"])
+@limiter.limit(_letter_limit, methods=["POST"])
+def open_letter(token: str) -> Response | str | tuple[str, int]:
+    letter = services.find_letter(token)
+    if letter is None:
+        if request.method == "POST":
+            services.confirm_letter(token, "", ip=request.remote_addr or "-", now=utcnow())  # audits the attempt
+        return render_template("sessions/letter_invalid.html"), 404
+    if letter.locked_at is not None:
+        return render_template("sessions/letter_locked.html"), 403
+    if letter.id in session.get(CONFIRMED, []):
+        return _voter_page(letter)
+    form = DigitsForm()
+    if form.validate_on_submit():
+        status, _letter = services.confirm_letter(token, form.digits.data or "", ip=request.remote_addr or "-", now=utcnow())
+        if status is services.LetterStatus.OK:
+            session[CONFIRMED] = [*session.get(CONFIRMED, [])[-9:], letter.id]
+            return redirect(url_for(".open_letter", token=token))
+        if status is services.LetterStatus.LOCKED:
+            return render_template("sessions/letter_locked.html"), 403
+        if status is services.LetterStatus.NO_DIGITS:
+            form.digits.errors.append(_("No ID digits are on record for this letter. Please ask your committee."))
+        else:
+            left = services.MAX_LETTER_ATTEMPTS - (_letter.failed_attempts if _letter else 0)
+            form.digits.errors.append(
+                _("The characters do not match our records. %(left)d tries left before the letter is locked.", left=left)
+            )
+    return render_template("sessions/letter_confirm.html", form=form, session_title=letter.session.title)
+
+
+def _voter_page(letter: Letter) -> str:
+    state = services.sync_state(letter.session_id, now=utcnow())
+    assembly = db.session.get(AssemblySession, letter.session_id)
+    holder = db.session.get(Person, letter.person_id)
+    proxy = db.session.get(ProxyAuthorisation, letter.proxy_id) if letter.proxy_id else None
+    return render_template("sessions/voter.html", letter=letter, assembly=assembly, state=state, holder=holder, proxy=proxy)
+
+
+# Committee ---------------------------------------------------------------------------------------
+
+
+def _community(community_id: int) -> Community:
+    community = db.session.get(Community, community_id)
+    if community is None:
+        raise NotFound(_("No such community."))
+    require(can_view_sessions(current_user, community.id, community.street_office_id))
+    return community
+
+
+def _assembly(public_id: str) -> tuple[AssemblySession, Community]:
+    assembly = db.session.execute(select(AssemblySession).where(AssemblySession.public_id == public_id)).scalar_one_or_none()
+    if assembly is None:
+        raise NotFound(_("No such session."))
+    return assembly, _community(assembly.community_id)
+
+
+def _to_utc(local: datetime) -> datetime:
+    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    return local.replace(tzinfo=zone).astimezone(UTC)
+
+
+@bp.route("/committee/c/<int:community_id>/sessions", methods=["GET", "POST"])
+@login_required
+def list_sessions(community_id: int) -> Response | str:
+    community = _community(community_id)
+    form = NewSessionForm()
+    if request.method == "POST":
+        require(can_run_sessions(current_user, community.id))
+        if form.validate_on_submit():
+            try:
+                assembly = services.create_session(
+                    actor_for(current_user),
+                    current_user,
+                    community_id=community.id,
+                    title=form.title.data or "",
+                    form=SessionForm(form.form.data),
+                    opens_at=_to_utc(form.opens_at.data),
+                    closes_at=_to_utc(form.closes_at.data),
+                )
+            except RuleViolation as exc:
+                getattr(form, exc.field, form.title).errors.append(exc.reason)
+            else:
+                return redirect(url_for(".show_session", public_id=assembly.public_id))
+    sessions = db.session.execute(
+        select(AssemblySession).where(AssemblySession.community_id == community.id).order_by(AssemblySession.created_at.desc())
+    ).scalars()
+    return render_template(
+        "sessions/list.html",
+        community=community,
+        sessions=list(sessions),
+        form=form,
+        can_run=can_run_sessions(current_user, community.id),
+    )
+
+
+@bp.get("/committee/s/<public_id>")
+@login_required
+def show_session(public_id: str) -> str:
+    assembly, community = _assembly(public_id)
+    state = services.sync_state(assembly.id, now=utcnow())
+    letters = []
+    if assembly.roll_sha256:
+        letters = db.session.execute(
+            select(Letter, RollEntry, Person)
+            .join(RollEntry, RollEntry.id == Letter.roll_entry_id)
+            .join(Person, Person.id == Letter.person_id)
+            .where(Letter.session_id == assembly.id, Letter.revoked_at.is_(None))
+            .order_by(RollEntry.id, Person.name)
+        ).all()
+    return render_template(
+        "sessions/show.html",
+        assembly=assembly,
+        community=community,
+        state=state,
+        letters=letters,
+        can_run=can_run_sessions(current_user, community.id),
+        item_form=ItemForm(),
+        confirm_form=ConfirmForm(),
+        proxy_form=ProxyForm(),
+    )
+
+
+@bp.post("/committee/s/<public_id>/items")
+@login_required
+def add_item(public_id: str) -> Response:
+    assembly = _assembly(public_id)[0]
+    form = ItemForm()
+    if form.validate_on_submit():
+        try:
+            services.add_item(
+                actor_for(current_user),
+                current_user,
+                assembly.id,
+                matter=form.matter.data or "",
+                title=form.title.data or "",
+                body=form.body.data or "",
+            )
+        except RuleViolation as exc:
+            flash(exc.reason, "error")
+    else:
+        require(can_run_sessions(current_user, assembly.community_id))
+        flash(_("Give the item a title of at most 300 characters."), "error")
+    return redirect(url_for(".show_session", public_id=public_id))
+
+
+@bp.post("/committee/s/<public_id>/announce")
+@login_required
+def announce(public_id: str) -> Response:
+    assembly = _assembly(public_id)[0]
+    if ConfirmForm().validate_on_submit():
+        try:
+            done = services.announce_session(actor_for(current_user), current_user, assembly.id, now=utcnow())
+        except RuleViolation as exc:
+            flash(exc.reason, "error")
+        else:
+            flash(
+                _(
+                    "Announced. The roll of %(voters)d voters is frozen; %(letters)d letters are ready.",
+                    voters=done.voters,
+                    letters=done.letters,
+                ),
+                "success",
+            )
+    return redirect(url_for(".show_session", public_id=public_id))
+
+
+@bp.post("/committee/letters/<int:letter_id>/reissue")
+@login_required
+def reissue_letter(letter_id: int) -> Response | str:
+    old = db.session.get(Letter, letter_id)
+    if old is None:
+        raise NotFound(_("No such letter."))
+    assembly = _assembly(old.session.public_id)[0]
+    if not ConfirmForm().validate_on_submit():
+        return redirect(url_for(".show_session", public_id=assembly.public_id))
+    try:
+        issued = services.reissue_letter(actor_for(current_user), current_user, letter_id, now=utcnow())
+    except RuleViolation as exc:
+        flash(exc.reason, "error")
+        return redirect(url_for(".show_session", public_id=assembly.public_id))
+    return _issued_page(issued, assembly)
+
+
+@bp.post("/committee/s/<public_id>/proxies")
+@login_required
+def record_proxy(public_id: str) -> Response | str:
+    assembly = _assembly(public_id)[0]
+    form = ProxyForm()
+    if not form.validate_on_submit():
+        require(can_run_sessions(current_user, assembly.community_id))
+        flash(_("Fill in every field of the authorisation."), "error")
+        return redirect(url_for(".show_session", public_id=public_id))
+    try:
+        issued = services.record_proxy(
+            actor_for(current_user),
+            current_user,
+            assembly.id,
+            unit=(form.unit.data or "").strip(),
+            owner_name=form.owner.data or "",
+            proxy_name=form.proxy_name.data or "",
+            proxy_id_last4=form.proxy_id_last4.data or "",
+            scan_reference=form.scan_reference.data or "",
+            now=utcnow(),
+        )
+    except RuleViolation as exc:
+        flash(exc.reason, "error")
+        return redirect(url_for(".show_session", public_id=public_id))
+    return _issued_page(issued, assembly)
+
+
+def _issued_page(issued: services.IssuedLetter, assembly: AssemblySession) -> str:
+    from ..security.totp import qr_svg_data_uri
+
+    url = url_for(".open_letter", token=issued.token, _external=True)
+    holder = db.session.get(Person, issued.letter.person_id)
+    return render_template(
+        "sessions/issued.html", assembly=assembly, url=url, token=issued.token, qr=qr_svg_data_uri(url), holder=holder, letter=issued.letter
+    )

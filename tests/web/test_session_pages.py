@@ -1,0 +1,130 @@
+"""Owners open their letter on a phone; the committee drafts, announces, re-issues and records proxies."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from app.audit.services import actor_for
+from app.communities import services as register
+from app.db import db, utcnow
+from app.domain.lifecycle import SessionState
+from app.sessions import services
+from app.sessions.models import AssemblySession, SessionForm
+from tests.factories import CLI, World, login, make_world, register_csv
+
+
+def announced(world: World) -> tuple[AssemblySession, dict[str, str]]:
+    register.import_register_file(
+        CLI, None, world.community.id, "r.csv", register_csv("1,101,89.50,,,,张伟,1234,,", "1,102,120.00,,,,李娜,2345,,")
+    )
+    now, chair = utcnow(), world.committee
+    session = services.create_session(
+        actor_for(chair),
+        chair,
+        community_id=world.community.id,
+        title="2026年第一次业主大会",
+        form=SessionForm.WRITTEN,
+        opens_at=now + timedelta(days=16),
+        closes_at=now + timedelta(days=23),
+    )
+    services.add_item(actor_for(chair), chair, session.id, matter="cn.hire_manager", title="续聘物业服务企业", body="合同期三年。")
+    services.announce_session(actor_for(chair), chair, session.id, now=now)
+    from app.communities.models import Person
+
+    letters = services.letters_of_session(session.id)
+    tokens = {db.session.get(Person, letter.person_id).name: services.letter_token(letter) for letter in letters}
+    return session, tokens
+
+
+def test_an_owner_opens_the_letter_and_sees_their_record(app: Flask, client: FlaskClient) -> None:
+    world = make_world()
+    _, tokens = announced(world)
+    page = client.get(f"/v/{tokens['张伟']}").get_data(as_text=True)
+    assert "确认您的身份" in page and "2026年第一次业主大会" in page
+    wrong = client.post(f"/v/{tokens['张伟']}", data={"digits": "9999"}).get_data(as_text=True)
+    assert "还可以尝试 4 次" in wrong
+    response = client.post(f"/v/{tokens['张伟']}", data={"digits": "1234"})
+    assert response.status_code == 302
+    voter = client.get(f"/v/{tokens['张伟']}").get_data(as_text=True)
+    assert "1-101" in voter and "89.50" in voter and "续聘物业服务企业" in voter and "合同期三年。" in voter
+    assert "已公告：表决尚未开始" in voter
+
+
+def test_a_confirmed_letter_does_not_open_another_owners_letter(app: Flask, client: FlaskClient) -> None:
+    world = make_world()
+    _, tokens = announced(world)
+    client.post(f"/v/{tokens['张伟']}", data={"digits": "1234"})
+    assert "确认您的身份" in client.get(f"/v/{tokens['李娜']}").get_data(as_text=True)
+
+
+def test_five_wrong_tries_show_the_locked_page(app: Flask, client: FlaskClient) -> None:
+    world = make_world()
+    _, tokens = announced(world)
+    for _ in range(4):
+        client.post(f"/v/{tokens['李娜']}", data={"digits": "0000"})
+    response = client.post(f"/v/{tokens['李娜']}", data={"digits": "0000"})
+    assert response.status_code == 403 and "表决通知书已被锁定" in response.get_data(as_text=True)
+    assert client.get(f"/v/{tokens['李娜']}").status_code == 403
+
+
+def test_an_unknown_token_is_a_clear_404(app: Flask, client: FlaskClient) -> None:
+    make_world()
+    response = client.get("/v/abcdefghijklmnopqrstuvwxyz012345")
+    assert response.status_code == 404 and "表决通知书无效" in response.get_data(as_text=True)
+
+
+def test_letter_pages_never_leak_the_token_as_a_referrer(app: Flask, client: FlaskClient) -> None:
+    world = make_world()
+    _, tokens = announced(world)
+    assert client.get(f"/v/{tokens['张伟']}").headers["Referrer-Policy"] == "no-referrer"
+
+
+def test_committee_drafts_adds_an_item_and_is_told_about_the_notice_period(app: Flask, client: FlaskClient) -> None:
+    world = make_world()
+    register.import_register_file(CLI, None, world.community.id, "r.csv", register_csv("1,101,89.50,,,,张伟,1234,,"))
+    login(client, "chair")
+    local = utcnow().astimezone(ZoneInfo("Asia/Shanghai"))
+    soon = (local + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
+    later = (local + timedelta(days=10)).strftime("%Y-%m-%dT%H:%M")
+    created = client.post(
+        f"/committee/c/{world.community.id}/sessions", data={"title": "临时会议", "form": "meeting", "opens_at": soon, "closes_at": later}
+    )
+    assert created.status_code == 302
+    path = created.headers["Location"]
+    client.post(f"{path}/items", data={"matter": "cn.use_fund", "title": "更换电梯", "body": "使用维修资金。"})
+    page = client.post(f"{path}/announce", follow_redirects=True).get_data(as_text=True)
+    assert "更换电梯" in page and "表决最早只能在公告 15 天后开始" in page
+    db.session.rollback()  # read what the requests committed
+    session = db.session.execute(select(AssemblySession)).scalar_one()
+    assert session.state is SessionState.DRAFT
+    assert session.opens_at.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%dT%H:%M") == soon
+
+
+def test_committee_announces_and_reissues_a_letter(app: Flask, client: FlaskClient) -> None:
+    world = make_world()
+    session, tokens = announced(world)
+    login(client, "chair")
+    page = client.get(f"/committee/s/{session.public_id}").get_data(as_text=True)
+    assert session.roll_sha256 in page and "尚未打开" in page
+    letter = services.find_letter(tokens["李娜"])
+    assert letter is not None
+    issued = client.post(f"/committee/letters/{letter.id}/reissue").get_data(as_text=True)
+    assert 'src="data:image/svg+xml;base64,' in issued and "/v/" in issued
+    assert client.get(f"/v/{tokens['李娜']}").status_code == 404
+
+
+def test_committee_records_a_proxy_and_gets_its_letter(app: Flask, client: FlaskClient) -> None:
+    world = make_world()
+    session, _ = announced(world)
+    login(client, "chair")
+    data = {"unit": "1-102", "owner": "李娜", "proxy_name": "李小娜", "proxy_id_last4": "5678", "scan_reference": "WT-001"}
+    page = client.post(f"/committee/s/{session.public_id}/proxies", data=data).get_data(as_text=True)
+    token = page.split("/v/")[1].split("<")[0].strip()
+    assert client.post(f"/v/{token}", data={"digits": "5678"}).status_code == 302
+    refused = client.post(f"/committee/s/{session.public_id}/proxies", data={**data, "owner": "张伟"}, follow_redirects=True)
+    assert "此人不是该房屋的业主" in refused.get_data(as_text=True)
