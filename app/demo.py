@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import random
 from collections.abc import Iterator
+from datetime import timedelta
 
 from sqlalchemy import select
 
@@ -11,9 +13,11 @@ from .accounts.models import Role, User
 from .accounts.services import create_user
 from .audit.services import Actor
 from .communities import services
-from .communities.models import AreaSource, Community, HoldingState, StreetOffice, UnitKind
+from .communities.models import AreaSource, Community, HoldingState, Person, StreetOffice, UnitKind
 from .communities.register import Holder, RegisterRow
-from .db import db
+from .db import db, utcnow
+from .sessions import services as sessions
+from .sessions.models import AssemblySession, SessionForm
 
 DEMO = Actor(None, "demo")
 DEMO_PASSWORD = "gongzhi-demo-2026"
@@ -131,7 +135,7 @@ def seed_demo() -> Iterator[str]:
         ("xinhua-official", "刘志强（新华街道）", Role.STREET_OFFICIAL, None, office.id),
     )
     yield ""
-    yield f"Demo logins (password for all: {DEMO_PASSWORD}):"
+    yield f"Demo logins (password for all: {DEMO_PASSWORD}; the first sign-in sets up an authenticator app):"
     for username, display, role, community_id, office_id in accounts:
         if db.session.execute(select(User.id).where(User.username == username)).first() is None:
             create_user(
@@ -145,3 +149,38 @@ def seed_demo() -> Iterator[str]:
                 street_office_id=office_id,
             )
         yield f"  {username:<16} {role.value:<20} {display}"
+    yield from _demo_session(communities["lanting"])
+
+
+DEMO_SESSION_TITLE = "兰亭苑 2027 年第一次业主大会"
+
+
+def _demo_session(community: Community) -> Iterator[str]:
+    """An announced session of 兰亭苑 and a few of its voting letters, to try the phone flow."""
+    assembly = db.session.execute(select(AssemblySession).where(AssemblySession.title == DEMO_SESSION_TITLE)).scalar_one_or_none()
+    if assembly is None:
+        now = utcnow()
+        assembly = sessions.create_session(
+            DEMO,
+            None,
+            community_id=community.id,
+            title=DEMO_SESSION_TITLE,
+            form=SessionForm.WRITTEN,
+            opens_at=now + timedelta(days=16),
+            closes_at=now + timedelta(days=30),
+        )
+        for matter, title, body in (
+            ("cn.hire_manager", "续聘兰亭物业服务有限公司", "续聘三年，物业费标准不变（住宅 2.80 元/平方米·月）。"),
+            ("cn.use_fund", "使用维修资金更换 2 号楼电梯", "预算 68 万元，由 2 号楼业主分摊的维修资金列支。"),
+            ("cn.raise_fund", "续筹维修资金", "按每平方米 30 元续筹，分两年缴纳。"),
+        ):
+            sessions.add_item(DEMO, None, assembly.id, matter=matter, title=title, body=body)
+        sessions.announce_session(DEMO, None, assembly.id, now=now)
+    base = os.environ.get("GONGZHI_BASE_URL", "http://127.0.0.1:5000")
+    yield ""
+    yield f"Voting letters of “{DEMO_SESSION_TITLE}” to try on a phone (URL, holder, units, ID digits):"
+    for letter in sessions.letters_of_session(assembly.id)[:3]:
+        person = db.session.get(Person, letter.person_id)
+        assert person is not None
+        units = "、".join(letter.roll_entry.units)
+        yield f"  {base}/v/{sessions.letter_token(letter)}  {person.name}  {units}  {person.id_last4}"

@@ -27,8 +27,11 @@ def test_demo_seeds_a_realistic_office_once_and_prints_the_logins(app: Flask, ru
     assert "兰亭苑: 600 units imported" in first.output
     for username in ("admin", "lanting-chair", "lanting-member", "xinhua-official"):
         assert username in first.output
+    letters = [line.split() for line in first.output.splitlines() if "/v/" in line]
+    assert len(letters) == 3
     second = runner.invoke(args=["demo"])
     assert second.exit_code == 0 and "already seeded" in second.output
+    assert [line.split() for line in second.output.splitlines() if "/v/" in line] == letters  # the same letters again
     db.session.rollback()
     assert db.session.execute(select(func.count()).select_from(Unit)).scalar_one() == 648
     assert db.session.execute(select(func.count()).select_from(User)).scalar_one() == 4
