@@ -63,6 +63,16 @@ def register_cli(app: Flask) -> None:
         for line in seed_demo():
             click.echo(line)
 
+    @app.cli.command("close-due")
+    @database_errors_as_one_line
+    def close_due() -> None:
+        """Open and close the sessions whose window started or ended (run it every minute from cron)."""
+        from .db import utcnow
+        from .sessions.services import advance_due_sessions
+
+        counts = advance_due_sessions(now=utcnow())
+        click.echo(f"opened {counts['opened']}, closed {counts['closed']} session(s)")
+
     @app.cli.command("import-register")
     @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
     @click.option("--community", "community_ref", required=True, help="Community id or short name (slug).")

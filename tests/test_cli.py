@@ -99,3 +99,8 @@ def test_missing_sqlite_folder_is_one_line(tmp_path: Path) -> None:
 def test_create_user_refuses_a_short_password(app: Flask, runner: FlaskCliRunner) -> None:
     result = runner.invoke(args=["create-user", "boss", "--name", "Boss", "--role", "administrator"], input="short\nshort\n")
     assert result.exit_code == 1 and "at least 10 characters" in result.output
+
+
+def test_close_due_reports_what_it_did(app: Flask, runner: FlaskCliRunner) -> None:
+    result = runner.invoke(args=["close-due"])
+    assert result.exit_code == 0 and result.output.strip() == "opened 0, closed 0 session(s)"

@@ -192,6 +192,30 @@ def sync_state(session_id: int, *, now: datetime) -> SessionState:
     return target
 
 
+def advance_due_sessions(*, now: datetime) -> dict[str, int]:
+    """Open and close every session whose time has come (``flask close-due``, safe to run every minute)."""
+    due = (
+        db.session.execute(
+            select(AssemblySession.id).where(
+                (AssemblySession.state == SessionState.ANNOUNCED) & (AssemblySession.opens_at <= now)
+                | (AssemblySession.state == SessionState.OPEN) & (AssemblySession.closes_at <= now)
+            )
+        )
+        .scalars()
+        .all()
+    )
+    counts = {"opened": 0, "closed": 0}
+    for session_id in due:
+        before = db.session.get(AssemblySession, session_id)
+        was = before.state if before else None
+        after = sync_state(session_id, now=now)
+        if was is SessionState.ANNOUNCED and after in (SessionState.OPEN, SessionState.CLOSED):
+            counts["opened"] += 1
+        if after is SessionState.CLOSED:
+            counts["closed"] += 1
+    return counts
+
+
 class LetterStatus(Enum):
     OK = "ok"
     INVALID = "invalid"  # unknown, revoked, or of a session not yet announced

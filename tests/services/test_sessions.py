@@ -221,3 +221,15 @@ def test_the_clock_opens_and_closes_an_announced_session(app: Flask) -> None:
     events = select(AuditEvent.action).where(AuditEvent.action.in_(["session.open", "session.closed"])).order_by(AuditEvent.seq)
     actions = db.session.execute(events).scalars()
     assert list(actions) == ["session.open", "session.closed"]
+
+
+def test_close_due_opens_and_closes_sessions_by_the_clock_and_is_idempotent(app: Flask) -> None:
+    world, now = make_world(), utcnow()
+    session = draft(world, now)
+    announce(world, session, now)
+    assert services.advance_due_sessions(now=now) == {"opened": 0, "closed": 0}
+    assert services.advance_due_sessions(now=now + timedelta(days=17)) == {"opened": 1, "closed": 0}
+    assert services.advance_due_sessions(now=now + timedelta(days=24)) == {"opened": 0, "closed": 1}
+    assert services.advance_due_sessions(now=now + timedelta(days=25)) == {"opened": 0, "closed": 0}
+    db.session.refresh(session)
+    assert session.state is SessionState.CLOSED
