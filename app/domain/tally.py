@@ -8,9 +8,11 @@ the measured numbers, the required fraction, met or not.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from operator import itemgetter
 from typing import Any, Literal
 
 from .numbers import format_area, percent
@@ -136,17 +138,33 @@ def unpack(packed: int) -> Weight:
 
 
 def sum_choices(ballots: Iterable[CastBallot], item_ids: Sequence[str]) -> tuple[Weight, dict[str, dict[str, Weight]]]:
-    """One pass over the ballots: participation, and area and headcount per item and choice."""
+    """One pass over the ballots: participation, and area and headcount per item and choice.
+
+    Ballots are summed per combination of choices (at most 4 ** items of them),
+    fetching a ballot's choices in one call; a ballot that leaves an item blank
+    abstains on it. Per-item sums are then read off the combinations.
+    """
+    by_combination: defaultdict[tuple[str, ...], int] = defaultdict(int)
+    if item_ids:
+        fetch = itemgetter(*item_ids)
+        single = len(item_ids) == 1
+        for ballot in ballots:
+            weight = (ballot.area << _HEADS_BITS) | ballot.heads
+            try:
+                combination = fetch(ballot.choices)
+            except KeyError:
+                combination = tuple(ballot.choices.get(i, ABSTAIN) for i in item_ids)
+                combination = combination[0] if single else combination
+            by_combination[(combination,) if single else combination] += weight
+    else:
+        for ballot in ballots:
+            by_combination[()] += (ballot.area << _HEADS_BITS) | ballot.heads
     sums = {item_id: dict.fromkeys(QUESTION_CHOICES, 0) for item_id in item_ids}
-    slots = [(item_id, sums[item_id]) for item_id in item_ids]
-    participating = 0
-    for ballot in ballots:
-        weight = (ballot.area << _HEADS_BITS) | ballot.heads
-        participating += weight
-        choices = ballot.choices
-        for item_id, per_choice in slots:
-            per_choice[choices.get(item_id, ABSTAIN)] += weight  # type: ignore[index]
-    return unpack(participating), {i: {c: unpack(v) for c, v in per.items()} for i, per in sums.items()}
+    for combination, weight in by_combination.items():
+        for item_id, choice in zip(item_ids, combination, strict=True):
+            sums[item_id][choice] += weight
+    participating = unpack(sum(by_combination.values()))
+    return participating, {i: {c: unpack(v) for c, v in per.items()} for i, per in sums.items()}
 
 
 def decide_question(

@@ -142,3 +142,17 @@ def test_explanation_names_each_condition_with_its_numbers() -> None:
 )
 def test_other_profiles_use_the_same_condition_model(profile: str, voters: list[tuple[str, str | None]], outcome: str) -> None:
     assert decide("cn.hire_manager", voters, profile) == outcome
+
+
+def test_an_item_left_blank_among_several_is_an_abstention_on_that_item_only() -> None:
+    items = [QuestionItem("q1", "cn.hire_manager"), QuestionItem("q2", "cn.use_fund"), QuestionItem("q3", "cn.other")]
+    ballots = [
+        CastBallot(10000, {"q1": "agree", "q2": "agree", "q3": "disagree"}),
+        CastBallot(20000, {"q1": "agree", "q3": "agree"}),
+        CastBallot(30000, {}),
+    ]
+    q1, q2, q3 = tally_questions(CN, items, Weight(60000, 3), ballots)
+    assert q1.by_choice["agree"] == Weight(30000, 2) and q1.by_choice["abstain"] == Weight(30000, 1)
+    assert q2.by_choice["agree"] == Weight(10000, 1) and q2.by_choice["abstain"] == Weight(50000, 2)
+    assert q3.by_choice["disagree"] == Weight(10000, 1) and q3.by_choice["agree"] == Weight(20000, 1)
+    assert q1.participating == q2.participating == q3.participating == Weight(60000, 3)
