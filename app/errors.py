@@ -35,6 +35,11 @@ def register(app: Flask) -> None:
     def _not_found(err: NotFound) -> tuple[Response | str, int]:
         return _answer(404, _("Not found"), err.message)
 
+    @app.errorhandler(DomainError)
+    def _refused(err: DomainError) -> tuple[Response | str, int]:
+        # A rule refused the request and the view did not put the message on its form.
+        return _answer(400, _("Not possible"), getattr(err, "reason", err.message))
+
     @app.errorhandler(HTTPException)
     def _http(err: HTTPException) -> tuple[Response | str, int]:
         titles = {

@@ -95,7 +95,8 @@ class ProxyAuthorisation(Base):
     proxy_name: Mapped[str] = mapped_column(String(200))
     proxy_id_last4: Mapped[str] = mapped_column(String(4))
     scan_reference: Mapped[str] = mapped_column(String(200))
-    recorded_by_user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="RESTRICT"))
+    # None when recorded by an operator at the command line.
+    recorded_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="RESTRICT"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 

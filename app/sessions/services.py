@@ -350,7 +350,7 @@ def record_proxy(
             proxy_name=proxy_name,
             proxy_id_last4=proxy_id_last4,
             scan_reference=scan_reference,
-            recorded_by_user_id=actor.user_id or 0,
+            recorded_by_user_id=actor.user_id,
             recorded_at=now,
         )
         s.add(proxy)

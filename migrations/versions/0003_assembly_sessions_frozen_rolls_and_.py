@@ -75,7 +75,7 @@ def upgrade() -> None:
     sa.Column("proxy_name", sa.String(length=200), nullable=False),
     sa.Column("proxy_id_last4", sa.String(length=4), nullable=False),
     sa.Column("scan_reference", sa.String(length=200), nullable=False),
-    sa.Column("recorded_by_user_id", sa.Integer(), nullable=False),
+    sa.Column("recorded_by_user_id", sa.Integer(), nullable=True),
     sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
     sa.CheckConstraint("length(proxy_id_last4) = 4", name=op.f("ck_proxy_authorisation_proxy_id_last4_length")),
     sa.ForeignKeyConstraint(["owner_person_id"], ["person.id"], name=op.f("fk_proxy_authorisation_owner_person_id_person"), ondelete="RESTRICT"),

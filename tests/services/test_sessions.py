@@ -233,3 +233,20 @@ def test_close_due_opens_and_closes_sessions_by_the_clock_and_is_idempotent(app:
     assert services.advance_due_sessions(now=now + timedelta(days=25)) == {"opened": 0, "closed": 0}
     db.session.refresh(session)
     assert session.state is SessionState.CLOSED
+
+
+def test_an_operator_can_record_a_proxy_from_the_command_line(app: Flask) -> None:
+    world, now = make_world(), utcnow()
+    session, _ = issued(world, now)
+    letter = services.record_proxy(
+        CLI,
+        None,
+        session.id,
+        unit="1-101",
+        owner_name="张伟",
+        proxy_name="张小伟",
+        proxy_id_last4="1111",
+        scan_reference="WT-009",
+        now=now,
+    )
+    assert services.confirm_letter(letter.token, "1111", ip="t", now=now)[0] is services.LetterStatus.OK
