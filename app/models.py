@@ -4,11 +4,13 @@ from .accounts.models import RecoveryCode, RoleAssignment, User
 from .audit.models import AuditEvent
 from .communities.models import Building, Community, Holding, Person, StreetOffice, Unit
 from .db import Base
-from .sessions.models import AssemblySession, Item, Letter, ProxyAuthorisation, RollEntry
+from .sessions.models import AssemblySession, Ballot, BallotChoice, Item, Letter, ProxyAuthorisation, RollEntry
 
 __all__ = [
     "AssemblySession",
     "AuditEvent",
+    "Ballot",
+    "BallotChoice",
     "Base",
     "Building",
     "Community",

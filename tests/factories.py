@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pyotp
 from flask.testing import FlaskClient
@@ -11,11 +11,13 @@ from sqlalchemy import select
 
 from app.accounts.models import Role, User
 from app.accounts.services import create_user, enrol_totp
-from app.audit.services import Actor
+from app.audit.services import Actor, actor_for
 from app.communities import services
-from app.communities.models import Community, StreetOffice
+from app.communities.models import Community, Person, StreetOffice
 from app.db import db, utcnow
 from app.security.secretbox import seal
+from app.sessions import services as sessions
+from app.sessions.models import AssemblySession, SessionForm
 
 CLI = Actor(None, "test")
 PASSWORD = "correct horse battery"
@@ -101,3 +103,35 @@ REGISTER_HEADER = "楼栋,房号,面积,面积来源,类型,计入表决,业主�
 
 def register_csv(*rows: str) -> bytes:
     return (REGISTER_HEADER + "".join(r + "\n" for r in rows)).encode()
+
+
+def open_session(world: World) -> tuple[AssemblySession, dict[str, str], datetime]:
+    """A session announced 16 days ago (so voting is open now), and each holder's letter token."""
+    services.import_register_file(
+        CLI,
+        None,
+        world.community.id,
+        "r.csv",
+        register_csv("1,101,89.50,,,,张伟,1234,,", "1,102,120.00,,,,李娜、王强,2345;3456,,", "1,103,60.00,,,,赵敏,0456,,"),
+    )
+    chair, then = world.committee, utcnow() - timedelta(days=16)
+    session = sessions.create_session(
+        actor_for(chair),
+        chair,
+        community_id=world.community.id,
+        title="会议",
+        form=SessionForm.WRITTEN,
+        opens_at=then + timedelta(days=15, hours=1),
+        closes_at=then + timedelta(days=23),
+    )
+    for matter, title in (("cn.hire_manager", "续聘"), ("cn.use_fund", "电梯")):
+        sessions.add_item(actor_for(chair), chair, session.id, matter=matter, title=title)
+    sessions.announce_session(actor_for(chair), chair, session.id, now=then)
+    letters = sessions.letters_of_session(session.id)
+    tokens = {db.session.get(Person, letter.person_id).name: sessions.letter_token(letter) for letter in letters}
+    return session, tokens, utcnow()
+
+
+def items(session: AssemblySession) -> list[str]:
+    db.session.refresh(session)
+    return [str(i.id) for i in session.items]

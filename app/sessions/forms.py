@@ -47,3 +47,7 @@ class ProxyForm(FlaskForm):
     proxy_name = StringField(_l("Proxy's name"), validators=[DataRequired(), Length(max=200)])
     proxy_id_last4 = StringField(_l("Last four characters of the proxy's ID number"), validators=[DataRequired(), Length(min=4, max=4)])
     scan_reference = StringField(_l("Reference of the scanned authorisation"), validators=[DataRequired(), Length(max=200)])
+
+
+class BallotForm(FlaskForm):
+    """The CSRF token of the ballot pages; the choices are fields named item-<id>, checked by the service."""

@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import Base, UTCDateTime, str_enum, utcnow
@@ -126,3 +126,57 @@ class Letter(Base):
     roll_entry: Mapped[RollEntry] = relationship()
     session: Mapped[AssemblySession] = relationship()
     proxy: Mapped[ProxyAuthorisation | None] = relationship()
+
+
+class Channel(enum.Enum):
+    ONLINE = "online"
+    PAPER = "paper"
+    PROXY = "proxy"
+
+
+class Ballot(Base):
+    """表决票: one voter's choices in one session.
+
+    At most one current ballot per voter is a database constraint (a partial
+    unique index over ballots not superseded), so concurrent casts cannot both
+    land. A revote, where the profile allows it, supersedes and keeps the old one.
+    """
+
+    __tablename__ = "ballot"
+    __table_args__ = (
+        Index(
+            "uq_ballot_current_per_voter",
+            "session_id",
+            "roll_entry_id",
+            unique=True,
+            sqlite_where=text("superseded_at IS NULL"),
+            postgresql_where=text("superseded_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("assembly_session.id", ondelete="RESTRICT"), index=True)
+    roll_entry_id: Mapped[int] = mapped_column(ForeignKey("roll_entry.id", ondelete="RESTRICT"))
+    letter_id: Mapped[int | None] = mapped_column(ForeignKey("voting_letter.id", ondelete="RESTRICT"))
+    channel: Mapped[Channel] = mapped_column(str_enum(Channel, "ballot_channel"))
+    choices: Mapped[dict[str, str]] = mapped_column(JSON)
+    cast_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    superseded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class BallotChoice(Base):
+    """One item's choice of a current ballot, with the voter's weight: the rows the tally groups."""
+
+    __tablename__ = "ballot_choice"
+    __table_args__ = (
+        UniqueConstraint("ballot_id", "item_id"),
+        Index("ix_ballot_choice_tally", "session_id", "item_id", "choice", "area_centi", "heads"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ballot_id: Mapped[int] = mapped_column(ForeignKey("ballot.id", ondelete="CASCADE"))
+    session_id: Mapped[int] = mapped_column(ForeignKey("assembly_session.id", ondelete="RESTRICT"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("session_item.id", ondelete="RESTRICT"))
+    choice: Mapped[str] = mapped_column(String(10))
+    area_centi: Mapped[int] = mapped_column(BigInteger)
+    heads: Mapped[int] = mapped_column(Integer)

@@ -20,7 +20,7 @@ from ..errors import NotFound
 from ..extensions import limiter
 from ..security.permissions import can_run_sessions, can_view_sessions, require
 from . import services
-from .forms import MATTER_LABELS, DigitsForm, ItemForm, NewSessionForm, ProxyForm
+from .forms import MATTER_LABELS, BallotForm, DigitsForm, ItemForm, NewSessionForm, ProxyForm
 from .models import AssemblySession, Letter, ProxyAuthorisation, RollEntry, SessionForm
 
 bp = Blueprint("sessions", __name__)
@@ -70,12 +70,62 @@ def open_letter(token: str) -> Response | str | tuple[str, int]:
     return render_template("sessions/letter_confirm.html", form=form, session_title=letter.session.title)
 
 
-def _voter_page(letter: Letter) -> str:
+def _voter_page(letter: Letter, *, chosen: dict[str, str] | None = None, error: str | None = None) -> str:
     state = services.sync_state(letter.session_id, now=utcnow())
     assembly = db.session.get(AssemblySession, letter.session_id)
     holder = db.session.get(Person, letter.person_id)
     proxy = db.session.get(ProxyAuthorisation, letter.proxy_id) if letter.proxy_id else None
-    return render_template("sessions/voter.html", letter=letter, assembly=assembly, state=state, holder=holder, proxy=proxy)
+    ballot = services.current_ballot(letter.session_id, letter.roll_entry_id)
+    return render_template(
+        "sessions/voter.html",
+        letter=letter,
+        assembly=assembly,
+        state=state,
+        holder=holder,
+        proxy=proxy,
+        ballot=ballot,
+        chosen=chosen or {},
+        error=error,
+        token=request.view_args["token"] if request.view_args else "",
+        form=BallotForm(),
+    )
+
+
+def _confirmed_letter(token: str) -> Letter:
+    """The letter behind a ballot step: it must exist and have been opened in this browser."""
+    letter = services.find_letter(token)
+    if letter is None or letter.locked_at is not None or letter.id not in session.get(CONFIRMED, []):
+        raise NotFound(_("Open your voting letter again."))
+    return letter
+
+
+def _submitted_choices() -> dict[str, str]:
+    return {key.removeprefix("item-"): value for key, value in request.form.items() if key.startswith("item-")}
+
+
+@bp.post("/v/<token>/review")
+def review_ballot(token: str) -> str:
+    letter = _confirmed_letter(token)
+    if not BallotForm().validate_on_submit():
+        return _voter_page(letter, error=_("The form has expired. Please choose again."))
+    chosen = _submitted_choices()
+    assembly = db.session.get(AssemblySession, letter.session_id)
+    return render_template("sessions/review.html", assembly=assembly, chosen=chosen, token=token, form=BallotForm())
+
+
+@bp.post("/v/<token>/cast")
+@limiter.limit(_letter_limit)
+def cast_ballot(token: str) -> Response | str:
+    letter = _confirmed_letter(token)
+    chosen = _submitted_choices()
+    if not BallotForm().validate_on_submit() or request.form.get("change"):
+        return _voter_page(letter, chosen=chosen)
+    try:
+        services.cast_ballot(token, chosen, ip=request.remote_addr or "-", now=utcnow())
+    except RuleViolation as exc:
+        return _voter_page(letter, chosen=chosen, error=exc.reason)
+    flash(_("Your ballot is cast. Thank you for voting."), "success")
+    return redirect(url_for(".open_letter", token=token))
 
 
 # Committee ---------------------------------------------------------------------------------------

@@ -12,7 +12,8 @@ from datetime import datetime
 from enum import Enum
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, insert, select
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..accounts.models import User
@@ -26,7 +27,7 @@ from ..domain.rules import MATTERS, get_profile
 from ..errors import NotFound
 from ..security.permissions import can_run_sessions, require
 from .letters import letter_key, new_nonce, token_for, token_hash
-from .models import AssemblySession, Item, Letter, ProxyAuthorisation, RollEntry, SessionForm
+from .models import AssemblySession, Ballot, BallotChoice, Channel, Item, Letter, ProxyAuthorisation, RollEntry, SessionForm
 
 MAX_LETTER_ATTEMPTS = 5
 
@@ -397,3 +398,99 @@ def letters_of_session(session_id: int) -> list[Letter]:
 def letter_token(letter: Letter) -> str:
     """The token of a letter, for printing it (again)."""
     return token_for(letter.nonce)
+
+
+BALLOT_CHOICES = ("agree", "disagree", "abstain")
+
+
+def current_ballot(session_id: int, roll_entry_id: int) -> Ballot | None:
+    return db.session.execute(
+        select(Ballot).where(Ballot.session_id == session_id, Ballot.roll_entry_id == roll_entry_id, Ballot.superseded_at.is_(None))
+    ).scalar_one_or_none()
+
+
+def cast_ballot(token: str, choices: dict[str, str], *, ip: str, now: datetime) -> Ballot:
+    """Cast the voter's ballot with a letter; every item left blank is an abstention.
+
+    One current ballot per voter is the database's unique index: of two racing
+    casts exactly one lands, and the other is told the voter has voted. A form
+    naming an unknown item or choice is refused and audited as tampering.
+    """
+    letter = find_letter(token)
+    if letter is None or letter.locked_at is not None:
+        raise RuleViolation("letter", str(_l("This voting letter is not valid.")))
+    sync_state(letter.session_id, now=now)
+    try:
+        with db.write() as s:
+            outcome = _cast(s, letter.id, choices, ip=ip, now=now)
+    except IntegrityError:
+        # Another cast for the same voter landed first.
+        raise RuleViolation("ballot", str(_l("A ballot has already been cast for these units; it cannot be changed."))) from None
+    if isinstance(outcome, RuleViolation):
+        raise outcome  # its audit event is committed
+    return outcome
+
+
+def _cast(s: Session, letter_id: int, choices: dict[str, str], *, ip: str, now: datetime) -> Ballot | RuleViolation:
+    letter = s.get(Letter, letter_id)
+    session = s.get(AssemblySession, letter.session_id) if letter else None
+    assert letter is not None and session is not None
+    community = s.get(Community, session.community_id)
+    assert community is not None
+    scope = _scope(community)
+    actor = Actor(None, "owner" if letter.proxy_id is None else "proxy")
+    if state_at(session.state, session.opens_at, session.closes_at, now) is not SessionState.OPEN:
+        raise RuleViolation("state", str(_l("Voting is not open for this session.")))
+    items = {str(item.id): item for item in session.items}
+    if set(choices) - set(items) or any(c not in BALLOT_CHOICES for c in choices.values()):
+        record(s, actor, "ballot.tampered", "letter", letter.id, **scope, data={"ip": ip}, now=now)
+        return RuleViolation("choices", str(_l("The ballot form was changed; please open your letter again.")))
+    entry = s.get(RollEntry, letter.roll_entry_id)
+    assert entry is not None
+    existing = s.execute(
+        select(Ballot).where(Ballot.session_id == session.id, Ballot.roll_entry_id == entry.id, Ballot.superseded_at.is_(None))
+    ).scalar_one_or_none()
+    if existing is not None:
+        if not get_profile(community.rule_profile).settings.revote:
+            record(s, actor, "ballot.duplicate", "letter", letter.id, **scope, data={"ip": ip, "ballot": existing.id}, now=now)
+            return RuleViolation("ballot", str(_l("A ballot has already been cast for these units; it cannot be changed.")))
+        # Revoting allowed: the old ballot is kept, superseded, and no longer counted.
+        existing.superseded_at = now
+        s.execute(delete(BallotChoice).where(BallotChoice.ballot_id == existing.id))
+        s.flush()
+    complete = {item_id: choices.get(item_id, "abstain") for item_id in items}
+    ballot = Ballot(
+        session_id=session.id,
+        roll_entry_id=entry.id,
+        letter_id=letter.id,
+        channel=Channel.ONLINE if letter.proxy_id is None else Channel.PROXY,
+        choices=complete,
+        cast_at=now,
+    )
+    s.add(ballot)
+    s.flush()
+    s.execute(
+        insert(BallotChoice),
+        [
+            {
+                "ballot_id": ballot.id,
+                "session_id": session.id,
+                "item_id": int(item_id),
+                "choice": choice,
+                "area_centi": entry.area_centi,
+                "heads": entry.heads,
+            }
+            for item_id, choice in complete.items()
+        ],
+    )
+    record(
+        s,
+        actor,
+        "ballot.cast",
+        "ballot",
+        ballot.id,
+        **scope,
+        now=now,
+        data={"session": session.public_id, "letter": letter.id, "supersedes": existing.id if existing else None},
+    )
+    return ballot

@@ -41,6 +41,9 @@ MATRIX: dict[str, tuple[str, str, tuple[int, ...]]] = {
     "communities.upload_register": ("GET", "/admin/c/{a}/register", (302, 200, 403, 403, 403)),
     "communities.confirm_register": ("POST", "/admin/c/{a}/register/confirm", (302, 302, 403, 403, 403)),
     "sessions.open_letter": ("GET", "/v/{token}", (200, 200, 200, 200, 200)),
+    # Ballot steps need the letter opened in this browser first: nobody here has.
+    "sessions.review_ballot": ("POST", "/v/{token}/review", (404, 404, 404, 404, 404)),
+    "sessions.cast_ballot": ("POST", "/v/{token}/cast", (404, 404, 404, 404, 404)),
     "sessions.list_sessions": ("GET", "/committee/c/{a}/sessions", (302, 200, 200, 403, 200)),
     "sessions.show_session": ("GET", "/committee/s/{t}", (302, 200, 200, 403, 200)),
     "sessions.add_item": ("POST", "/committee/s/{s}/items", (302, 403, 302, 403, 403)),

@@ -1,0 +1,117 @@
+"""Casting ballots: one current ballot per voter, inside the window, from a valid form."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+import pytest
+from flask import Flask
+from sqlalchemy import func, select
+
+from app.audit.models import AuditEvent
+from app.audit.services import actor_for
+from app.db import db
+from app.domain.errors import RuleViolation
+from app.sessions import services
+from app.sessions.models import Ballot, BallotChoice, Channel
+from tests.factories import items, make_world, open_session
+
+
+def test_a_cast_ballot_records_every_item_and_the_voters_weight(app: Flask) -> None:
+    world = make_world()
+    session, tokens, now = open_session(world)
+    q1, q2 = items(session)
+    ballot = services.cast_ballot(tokens["张伟"], {q1: "agree"}, ip="t", now=now)
+    assert ballot.choices == {q1: "agree", q2: "abstain"} and ballot.channel is Channel.ONLINE
+    rows = db.session.execute(select(BallotChoice.choice, BallotChoice.area_centi).order_by(BallotChoice.item_id)).all()
+    assert rows == [("agree", 8950), ("abstain", 8950)]
+
+
+def test_a_second_cast_is_refused_and_logged(app: Flask) -> None:
+    world = make_world()
+    session, tokens, now = open_session(world)
+    q1, _ = items(session)
+    services.cast_ballot(tokens["张伟"], {q1: "agree"}, ip="t", now=now)
+    with pytest.raises(RuleViolation, match="already been cast"):
+        services.cast_ballot(tokens["张伟"], {q1: "disagree"}, ip="t", now=now)
+    assert db.session.execute(select(func.count()).select_from(Ballot)).scalar_one() == 1
+    assert db.session.execute(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "ballot.duplicate")).scalar_one() == 1
+
+
+def test_the_first_co_owner_to_cast_binds_the_other(app: Flask) -> None:
+    world = make_world()
+    session, tokens, now = open_session(world)
+    q1, _ = items(session)
+    services.cast_ballot(tokens["王强"], {q1: "disagree"}, ip="t", now=now)
+    with pytest.raises(RuleViolation, match="already been cast"):
+        services.cast_ballot(tokens["李娜"], {q1: "agree"}, ip="t", now=now)
+
+
+def test_nothing_is_accepted_outside_the_window(app: Flask) -> None:
+    world = make_world()
+    session, tokens, now = open_session(world)
+    q1, _ = items(session)
+    with pytest.raises(RuleViolation, match="not open"):
+        services.cast_ballot(tokens["张伟"], {q1: "agree"}, ip="t", now=now - timedelta(days=2))
+    with pytest.raises(RuleViolation, match="not open"):
+        services.cast_ballot(tokens["张伟"], {q1: "agree"}, ip="t", now=now + timedelta(days=30))
+    assert db.session.execute(select(func.count()).select_from(Ballot)).scalar_one() == 0
+
+
+@pytest.mark.parametrize("tampered", [{"999": "agree"}, {"ITEM": "yes"}])
+def test_a_tampered_form_is_refused_and_audited(app: Flask, tampered: dict[str, str]) -> None:
+    world = make_world()
+    session, tokens, now = open_session(world)
+    q1, _ = items(session)
+    form = {q1 if k == "ITEM" else k: v for k, v in tampered.items()}
+    with pytest.raises(RuleViolation, match="form was changed"):
+        services.cast_ballot(tokens["张伟"], form, ip="6.6.6.6", now=now)
+    assert db.session.execute(select(func.count()).select_from(Ballot)).scalar_one() == 0
+    event = db.session.execute(select(AuditEvent).where(AuditEvent.action == "ballot.tampered")).scalar_one()
+    assert event.data == {"ip": "6.6.6.6"}
+
+
+def test_a_proxy_casts_the_owners_ballot(app: Flask) -> None:
+    world = make_world()
+    session, _, now = open_session(world)
+    q1, _ = items(session)
+    proxy = services.record_proxy(
+        actor_for(world.committee),
+        world.committee,
+        session.id,
+        unit="1-103",
+        owner_name="赵敏",
+        proxy_name="赵小敏",
+        proxy_id_last4="7777",
+        scan_reference="WT-1",
+        now=now,
+    )
+    ballot = services.cast_ballot(proxy.token, {q1: "agree"}, ip="t", now=now)
+    assert ballot.channel is Channel.PROXY and ballot.roll_entry_id == proxy.letter.roll_entry_id
+
+
+def test_racing_casts_for_one_voter_land_exactly_one_ballot(app: Flask) -> None:
+    world = make_world()
+    session, tokens, now = open_session(world)
+    q1, _ = items(session)
+    outcomes: list[str] = []
+    start = threading.Barrier(12)
+
+    def cast(token: str) -> None:
+        with app.app_context():
+            start.wait()
+            try:
+                services.cast_ballot(token, {q1: "agree"}, ip="t", now=now)
+                outcomes.append("cast")
+            except RuleViolation as exc:
+                outcomes.append("refused" if "already been cast" in exc.reason else exc.reason)
+
+    threads = [threading.Thread(target=cast, args=(tokens["李娜" if i % 2 else "王强"],)) for i in range(12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["cast"] + ["refused"] * 11
+    db.session.rollback()
+    assert db.session.execute(select(func.count()).select_from(Ballot)).scalar_one() == 1

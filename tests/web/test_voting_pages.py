@@ -1,0 +1,95 @@
+"""An owner votes from the phone: open the letter, choose, check, cast, and see the ballot."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+
+from app.db import db
+from app.sessions.models import Ballot
+from tests.factories import items, make_world, open_session
+
+
+def opened(client: FlaskClient, token: str, digits: str) -> None:
+    assert client.post(f"/v/{token}", data={"digits": digits}).status_code == 302
+
+
+def test_an_owner_votes_from_the_phone(app: Flask, client: FlaskClient) -> None:
+    world = make_world()
+    session, tokens, _ = open_session(world)
+    q1, q2 = items(session)
+    token = tokens["张伟"]
+    opened(client, token, "1234")
+    form = client.get(f"/v/{token}").get_data(as_text=True)
+    assert "表决进行中" in form and f'name="item-{q1}" value="agree"' in form and "检查我的选择" in form
+    review = client.post(f"/v/{token}/review", data={f"item-{q1}": "agree", f"item-{q2}": "disagree"}).get_data(as_text=True)
+    assert "检查您的选择" in review and "同意" in review and "不同意" in review
+    done = client.post(f"/v/{token}/cast", data={f"item-{q1}": "agree", f"item-{q2}": "disagree"}, follow_redirects=True)
+    page = done.get_data(as_text=True)
+    assert "您的表决票已提交" in page and "您的表决票" in page and "不能再次提交" in page
+    assert 'type="radio"' not in page
+    db.session.rollback()
+    ballot = db.session.execute(select(Ballot)).scalar_one()
+    assert ballot.choices == {q1: "agree", q2: "disagree"}
+
+
+def test_the_same_letter_later_shows_the_ballot_not_a_form(app: Flask, client: FlaskClient) -> None:
+    world = make_world()
+    session, tokens, _ = open_session(world)
+    q1, _q2 = items(session)
+    opened(client, tokens["张伟"], "1234")
+    client.post(f"/v/{tokens['张伟']}/cast", data={f"item-{q1}": "agree"})
+    phone = app.test_client()
+    opened(phone, tokens["张伟"], "1234")
+    page = phone.get(f"/v/{tokens['张伟']}").get_data(as_text=True)
+    assert "您的表决票" in page and 'type="radio"' not in page
+
+
+def test_change_my_choices_goes_back_to_the_form_with_them_kept(app: Flask, client: FlaskClient) -> None:
+    world = make_world()
+    session, tokens, _ = open_session(world)
+    q1, _q2 = items(session)
+    opened(client, tokens["张伟"], "1234")
+    page = client.post(f"/v/{tokens['张伟']}/cast", data={f"item-{q1}": "disagree", "change": "1"}).get_data(as_text=True)
+    assert f'name="item-{q1}" value="disagree" checked' in page
+    assert db.session.execute(select(func.count()).select_from(Ballot)).scalar_one() == 0
+
+
+def test_a_co_owner_whose_partner_voted_is_told_so(app: Flask, client: FlaskClient) -> None:
+    world = make_world()
+    session, tokens, _ = open_session(world)
+    q1, _q2 = items(session)
+    opened(client, tokens["王强"], "3456")
+    client.post(f"/v/{tokens['王强']}/cast", data={f"item-{q1}": "agree"})
+    other = app.test_client()
+    opened(other, tokens["李娜"], "2345")
+    page = other.get(f"/v/{tokens['李娜']}").get_data(as_text=True)
+    assert "您的表决票" in page and 'type="radio"' not in page  # the first cast binds the voter
+
+
+def test_a_tampered_ballot_form_is_refused_on_the_page(app: Flask, client: FlaskClient) -> None:
+    world = make_world()
+    _session, tokens, _ = open_session(world)
+    opened(client, tokens["张伟"], "1234")
+    page = client.post(f"/v/{tokens['张伟']}/cast", data={"item-99999": "agree"}).get_data(as_text=True)
+    assert "表决票表单被改动" in page
+    assert db.session.execute(select(func.count()).select_from(Ballot)).scalar_one() == 0
+
+
+def test_ballot_steps_need_the_letter_opened_first(app: Flask, client: FlaskClient) -> None:
+    world = make_world()
+    session, tokens, _ = open_session(world)
+    q1, _q2 = items(session)
+    assert client.post(f"/v/{tokens['张伟']}/cast", data={f"item-{q1}": "agree"}).status_code == 404
+    assert db.session.execute(select(func.count()).select_from(Ballot)).scalar_one() == 0
+
+
+def test_the_ballot_page_is_light_for_a_slow_phone(app: Flask, client: FlaskClient) -> None:
+    world = make_world()
+    _session, tokens, _ = open_session(world)
+    opened(client, tokens["张伟"], "1234")
+    html = client.get(f"/v/{tokens['张伟']}").get_data()
+    css = client.get("/static/css/site.css").get_data()
+    assert len(html) + len(css) < 100_000
+    assert b"<script" not in html
