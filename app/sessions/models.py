@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -39,6 +40,10 @@ class AssemblySession(Base):
     roll_area_centi: Mapped[int | None] = mapped_column(BigInteger)
     roll_heads: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The rule engine's result, stored when the session is tallied, and its SHA-256.
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    result_sha256: Mapped[str | None] = mapped_column(String(64))
+    tallied_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     items: Mapped[list[Item]] = relationship(back_populates="session", order_by="Item.position", cascade="all, delete-orphan")
 

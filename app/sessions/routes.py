@@ -16,6 +16,7 @@ from ..audit.services import actor_for
 from ..communities.models import Community, Person
 from ..db import db, utcnow
 from ..domain.errors import RuleViolation
+from ..domain.lifecycle import SessionState
 from ..errors import NotFound
 from ..extensions import limiter
 from ..security.permissions import can_run_sessions, can_view_sessions, require
@@ -126,6 +127,22 @@ def cast_ballot(token: str) -> Response | str:
         return _voter_page(letter, chosen=chosen, error=exc.reason)
     flash(_("Your ballot is cast. Thank you for voting."), "success")
     return redirect(url_for(".open_letter", token=token))
+
+
+# The public ------------------------------------------------------------------------------------------
+
+
+@bp.get("/s/<public_id>")
+def show_result(public_id: str) -> str:
+    """Anyone may read a session: its items, live turnout while open, the result once tallied."""
+    assembly = db.session.execute(select(AssemblySession).where(AssemblySession.public_id == public_id)).scalar_one_or_none()
+    if assembly is None or assembly.state is SessionState.DRAFT:
+        raise NotFound(_("No such session."))
+    state = services.sync_state(assembly.id, now=utcnow())
+    db.session.refresh(assembly)
+    community = db.session.get(Community, assembly.community_id)
+    live = services.turnout(assembly) if state is SessionState.OPEN else None
+    return render_template("sessions/result.html", assembly=assembly, community=community, state=state, live=live, result=assembly.result)
 
 
 # Committee ---------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
+from fractions import Fraction
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, insert, select
@@ -21,9 +22,12 @@ from ..audit.services import Actor, record
 from ..communities.models import Community, Person
 from ..communities.queries import community_roll
 from ..db import db
+from ..domain.canonical import canonical_json, sha256_hex
 from ..domain.errors import RuleViolation
 from ..domain.lifecycle import SessionState, check_window, require_transition, state_at
+from ..domain.numbers import format_area, percent
 from ..domain.rules import MATTERS, get_profile
+from ..domain.tally import QUESTION_CHOICES, QuestionItem, Weight, decide_question
 from ..errors import NotFound
 from ..security.permissions import can_run_sessions, require
 from .letters import letter_key, new_nonce, token_for, token_hash
@@ -173,7 +177,11 @@ def _window_message(field: str, notice: int, low: int, high: int) -> str:
 
 
 def sync_state(session_id: int, *, now: datetime) -> SessionState:
-    """Move an announced or open session along the clock (lazily, on the next request)."""
+    """Move an announced or open session along the clock (lazily, on the next request).
+
+    A session that closes is tallied in the same transaction: nothing can be
+    accepted after the end, so the count is final at once.
+    """
     session = db.session.get(AssemblySession, session_id)
     if session is None:
         raise NotFound(str(_l("No such session.")))
@@ -182,15 +190,98 @@ def sync_state(session_id: int, *, now: datetime) -> SessionState:
     with db.write() as s:
         session = s.get(AssemblySession, session_id, with_for_update=True)
         assert session is not None
+        community = s.get(Community, session.community_id)
+        assert community is not None
         target = state_at(session.state, session.opens_at, session.closes_at, now)
         while session.state is not target:
             step = SessionState.OPEN if session.state is SessionState.ANNOUNCED else SessionState.CLOSED
             require_transition(session.state, step)
             session.state = step
-            community = s.get(Community, session.community_id)
-            assert community is not None
             record(s, Actor(None, "clock"), f"session.{step.value}", "session", session.public_id, **_scope(community), now=now)
-    return target
+        if session.state is SessionState.CLOSED:
+            _tally(s, session, community, now=now)
+    return session.state
+
+
+def _sums(s: Session, session_id: int) -> tuple[Weight, dict[int, dict[str, Weight]], int]:
+    """Participation and area/headcount per item and choice, summed by the database (DESIGN §7)."""
+    count, area, heads = s.execute(
+        select(func.count(), func.coalesce(func.sum(RollEntry.area_centi), 0), func.coalesce(func.sum(RollEntry.heads), 0))
+        .select_from(Ballot)
+        .join(RollEntry, RollEntry.id == Ballot.roll_entry_id)
+        .where(Ballot.session_id == session_id, Ballot.superseded_at.is_(None))
+    ).one()
+    per_item: dict[int, dict[str, Weight]] = {}
+    rows = s.execute(
+        select(BallotChoice.item_id, BallotChoice.choice, func.sum(BallotChoice.area_centi), func.sum(BallotChoice.heads))
+        .where(BallotChoice.session_id == session_id)
+        .group_by(BallotChoice.item_id, BallotChoice.choice)
+    )
+    for item_id, choice, choice_area, choice_heads in rows:
+        # PostgreSQL sums BIGINT as NUMERIC: back to integers.
+        per_item.setdefault(item_id, {})[choice] = Weight(int(choice_area), int(choice_heads))
+    return Weight(int(area), int(heads)), per_item, int(count)
+
+
+def compute_result(session: AssemblySession, community: Community, s: Session | None = None) -> dict[str, object]:
+    """The rule engine's decision of every item from the ballots cast so far."""
+    s = s or db.session()
+    profile = get_profile(community.rule_profile)
+    total = Weight(session.roll_area_centi or 0, session.roll_heads or 0)
+    participating, per_item, ballots = _sums(s, session.id)
+    items = []
+    for item in session.items:
+        sums = per_item.get(item.id, {})
+        by_choice = {choice: sums.get(choice, Weight()) for choice in QUESTION_CHOICES}
+        decided = decide_question(profile, QuestionItem(str(item.id), item.matter), total, participating, by_choice)
+        items.append({**decided.as_json(), "title": item.title, "position": item.position})
+    return {
+        "session": session.public_id,
+        "profile": profile.name,
+        "roll_sha256": session.roll_sha256,
+        "totals": {"area": format_area(total.area), "heads": total.heads},
+        "ballots": ballots,
+        "items": items,
+    }
+
+
+def _tally(s: Session, session: AssemblySession, community: Community, *, now: datetime) -> None:
+    require_transition(session.state, SessionState.TALLIED)
+    result = compute_result(session, community, s)
+    session.result = result
+    session.result_sha256 = sha256_hex(canonical_json(result))
+    session.tallied_at = now
+    session.state = SessionState.TALLIED
+    record(
+        s,
+        Actor(None, "clock"),
+        "session.tally",
+        "session",
+        session.public_id,
+        **_scope(community),
+        now=now,
+        data={"result_sha256": session.result_sha256, "ballots": result["ballots"]},
+    )
+
+
+@dataclass(frozen=True)
+class Turnout:
+    participating: Weight
+    total: Weight
+
+    @property
+    def area_percent(self) -> str:
+        return percent(Fraction(self.participating.area, self.total.area)) if self.total.area else "0.00"
+
+    @property
+    def heads_percent(self) -> str:
+        return percent(Fraction(self.participating.heads, self.total.heads)) if self.total.heads else "0.00"
+
+
+def turnout(session: AssemblySession) -> Turnout:
+    """Live participation while voting is open; how anyone voted stays unknown until the close."""
+    participating, _per_item, _count = _sums(db.session(), session.id)
+    return Turnout(participating, Weight(session.roll_area_centi or 0, session.roll_heads or 0))
 
 
 def advance_due_sessions(*, now: datetime) -> dict[str, int]:
@@ -212,7 +303,7 @@ def advance_due_sessions(*, now: datetime) -> dict[str, int]:
         after = sync_state(session_id, now=now)
         if was is SessionState.ANNOUNCED and after in (SessionState.OPEN, SessionState.CLOSED):
             counts["opened"] += 1
-        if after is SessionState.CLOSED:
+        if after in (SessionState.CLOSED, SessionState.TALLIED):
             counts["closed"] += 1
     return counts
 

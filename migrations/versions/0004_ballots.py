@@ -1,4 +1,4 @@
-"""ballots
+"""ballots and session results
 
 Revision ID: 0004
 Revises: 0003
@@ -18,6 +18,10 @@ depends_on = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("assembly_session", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("result", sa.JSON(), nullable=True))
+        batch_op.add_column(sa.Column("result_sha256", sa.String(length=64), nullable=True))
+        batch_op.add_column(sa.Column("tallied_at", sa.DateTime(timezone=True), nullable=True))
     op.create_table("ballot",
     sa.Column("id", sa.Integer(), nullable=False),
     sa.Column("session_id", sa.Integer(), nullable=False),
@@ -56,6 +60,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("assembly_session", schema=None) as batch_op:
+        batch_op.drop_column("tallied_at")
+        batch_op.drop_column("result_sha256")
+        batch_op.drop_column("result")
     with op.batch_alter_table("ballot_choice", schema=None) as batch_op:
         batch_op.drop_index("ix_ballot_choice_tally")
 

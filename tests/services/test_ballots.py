@@ -13,6 +13,7 @@ from app.audit.models import AuditEvent
 from app.audit.services import actor_for
 from app.db import db
 from app.domain.errors import RuleViolation
+from app.domain.lifecycle import SessionState
 from app.sessions import services
 from app.sessions.models import Ballot, BallotChoice, Channel
 from tests.factories import items, make_world, open_session
@@ -115,3 +116,37 @@ def test_racing_casts_for_one_voter_land_exactly_one_ballot(app: Flask) -> None:
     assert sorted(outcomes) == ["cast"] + ["refused"] * 11
     db.session.rollback()
     assert db.session.execute(select(func.count()).select_from(Ballot)).scalar_one() == 1
+
+
+def test_closing_tallies_the_ballots_with_the_rule_engine(app: Flask) -> None:
+    world = make_world()
+    session, tokens, now = open_session(world)
+    q1, q2 = items(session)
+    # Roll: 张伟 89.50, 李娜+王强 120.00, 赵敏 60.00 → 269.50 m², 3 voters.
+    services.cast_ballot(tokens["张伟"], {q1: "agree", q2: "agree"}, ip="t", now=now)
+    services.cast_ballot(tokens["李娜"], {q1: "agree", q2: "disagree"}, ip="t", now=now)
+    assert services.sync_state(session.id, now=now + timedelta(days=30)) is SessionState.TALLIED
+    db.session.refresh(session)
+    result = session.result
+    assert result is not None and result["ballots"] == 2 and result["totals"] == {"area": "269.50", "heads": 3}
+    first, second = result["items"]
+    # participating 209.50/269.50 ≥ 2/3 and 2/3 heads: quorum; q1 all agree → passed
+    assert first["participating"] == {"area": "209.50", "heads": 2} and first["outcome"] == "passed"
+    # q2: agree 89.50 of 209.50 (not > 1/2) → rejected
+    assert second["agree"] == {"area": "89.50", "heads": 1} and second["outcome"] == "rejected"
+    assert len(session.result_sha256 or "") == 64
+    tally = db.session.execute(select(AuditEvent).where(AuditEvent.action == "session.tally")).scalar_one()
+    assert tally.data["result_sha256"] == session.result_sha256
+    with pytest.raises(RuleViolation, match="not open"):
+        services.cast_ballot(tokens["赵敏"], {q1: "agree"}, ip="t", now=now + timedelta(days=30))
+
+
+def test_turnout_counts_participation_without_revealing_choices(app: Flask) -> None:
+    world = make_world()
+    session, tokens, now = open_session(world)
+    q1, _ = items(session)
+    services.cast_ballot(tokens["赵敏"], {q1: "disagree"}, ip="t", now=now)
+    db.session.refresh(session)
+    seen = services.turnout(session)
+    assert seen.participating.area == 6000 and seen.participating.heads == 1
+    assert (seen.area_percent, seen.heads_percent) == ("22.26", "33.33")

@@ -217,7 +217,7 @@ def test_the_clock_opens_and_closes_an_announced_session(app: Flask) -> None:
     session = draft(world, now)
     announce(world, session, now)
     assert services.sync_state(session.id, now=now + timedelta(days=16)) is SessionState.OPEN
-    assert services.sync_state(session.id, now=now + timedelta(days=30)) is SessionState.CLOSED
+    assert services.sync_state(session.id, now=now + timedelta(days=30)) is SessionState.TALLIED
     events = select(AuditEvent.action).where(AuditEvent.action.in_(["session.open", "session.closed"])).order_by(AuditEvent.seq)
     actions = db.session.execute(events).scalars()
     assert list(actions) == ["session.open", "session.closed"]
@@ -232,7 +232,7 @@ def test_close_due_opens_and_closes_sessions_by_the_clock_and_is_idempotent(app:
     assert services.advance_due_sessions(now=now + timedelta(days=24)) == {"opened": 0, "closed": 1}
     assert services.advance_due_sessions(now=now + timedelta(days=25)) == {"opened": 0, "closed": 0}
     db.session.refresh(session)
-    assert session.state is SessionState.CLOSED
+    assert session.state is SessionState.TALLIED and session.result is not None
 
 
 def test_an_operator_can_record_a_proxy_from_the_command_line(app: Flask) -> None:

@@ -44,6 +44,7 @@ MATRIX: dict[str, tuple[str, str, tuple[int, ...]]] = {
     # Ballot steps need the letter opened in this browser first: nobody here has.
     "sessions.review_ballot": ("POST", "/v/{token}/review", (404, 404, 404, 404, 404)),
     "sessions.cast_ballot": ("POST", "/v/{token}/cast", (404, 404, 404, 404, 404)),
+    "sessions.show_result": ("GET", "/s/{t}", (200, 200, 200, 200, 200)),
     "sessions.list_sessions": ("GET", "/committee/c/{a}/sessions", (302, 200, 200, 403, 200)),
     "sessions.show_session": ("GET", "/committee/s/{t}", (302, 200, 200, 403, 200)),
     "sessions.add_item": ("POST", "/committee/s/{s}/items", (302, 403, 302, 403, 403)),
