@@ -16,6 +16,7 @@ from .communities import services
 from .communities.models import AreaSource, Community, HoldingState, Person, StreetOffice, UnitKind
 from .communities.register import Holder, RegisterRow
 from .db import db, utcnow
+from .domain.lifecycle import SessionState
 from .sessions import services as sessions
 from .sessions.models import AssemblySession, SessionForm
 
@@ -150,6 +151,7 @@ def seed_demo() -> Iterator[str]:
             )
         yield f"  {username:<16} {role.value:<20} {display}"
     yield from _demo_session(communities["lanting"])
+    yield from _voting_sessions(communities["lanting"], communities["meiyuan"])
 
 
 DEMO_SESSION_TITLE = "兰亭苑 2027 年第一次业主大会"
@@ -176,11 +178,56 @@ def _demo_session(community: Community) -> Iterator[str]:
         ):
             sessions.add_item(DEMO, None, assembly.id, matter=matter, title=title, body=body)
         sessions.announce_session(DEMO, None, assembly.id, now=now)
+    yield f"{DEMO_SESSION_TITLE}: {assembly.state.value}, /s/{assembly.public_id}"
+
+
+OPEN_TITLE = "兰亭苑 2026 年临时业主大会"
+TALLIED_TITLE = "梅园小区 2026 年第二次业主大会"
+
+
+def _voting_sessions(lanting: Community, meiyuan: Community) -> Iterator[str]:
+    """An open session of 兰亭苑 with some ballots cast, and a closed, tallied one of 梅园."""
+    now = utcnow()
+    specs = (
+        (lanting, OPEN_TITLE, now - timedelta(days=16), timedelta(days=14), 0.08),
+        (meiyuan, TALLIED_TITLE, now - timedelta(days=40), timedelta(days=10), 0.85),
+    )
+    rng = random.Random(2026)
+    for community, title, announced, length, share in specs:
+        existing = db.session.execute(select(AssemblySession).where(AssemblySession.title == title)).scalar_one_or_none()
+        if existing is None:
+            opens = announced + timedelta(days=15, hours=1)
+            assembly = sessions.create_session(
+                DEMO, None, community_id=community.id, title=title, form=SessionForm.WRITTEN, opens_at=opens, closes_at=opens + length
+            )
+            for matter, item_title in (("cn.hire_manager", "续聘物业服务企业"), ("cn.use_fund", "使用维修资金维修屋面防水")):
+                sessions.add_item(DEMO, None, assembly.id, matter=matter, title=item_title)
+            sessions.announce_session(DEMO, None, assembly.id, now=announced)
+            item_ids = [str(item.id) for item in assembly.items]
+            voted: set[int] = set()
+            when = opens + timedelta(hours=2)
+            for letter in sessions.letters_of_session(assembly.id):
+                if letter.roll_entry_id in voted or rng.random() > share:
+                    continue
+                voted.add(letter.roll_entry_id)
+                choices = {i: rng.choice(("agree", "agree", "agree", "disagree", "abstain")) for i in item_ids}
+                sessions.cast_ballot(sessions.letter_token(letter), choices, ip="demo", now=when)
+            sessions.sync_state(assembly.id, now=now)
+            existing = assembly
+        db.session.refresh(existing)
+        yield f"{title}: {existing.state.value}, /s/{existing.public_id}"
+        if existing.state is SessionState.OPEN:
+            yield from _letters_to_try(existing)
+
+
+def _letters_to_try(assembly: AssemblySession) -> Iterator[str]:
     base = os.environ.get("GONGZHI_BASE_URL", "http://127.0.0.1:5000")
-    yield ""
-    yield f"Voting letters of “{DEMO_SESSION_TITLE}” to try on a phone (URL, holder, units, ID digits):"
-    for letter in sessions.letters_of_session(assembly.id)[:3]:
+    yield "  voting letters to try on a phone (URL, holder, units, ID digits), voting is open:"
+    shown = 0
+    for letter in sessions.letters_of_session(assembly.id):
+        if shown == 3 or sessions.current_ballot(assembly.id, letter.roll_entry_id) is not None:
+            continue
         person = db.session.get(Person, letter.person_id)
         assert person is not None
-        units = "、".join(letter.roll_entry.units)
-        yield f"  {base}/v/{sessions.letter_token(letter)}  {person.name}  {units}  {person.id_last4}"
+        shown += 1
+        yield f"  {base}/v/{sessions.letter_token(letter)}  {person.name}  {'、'.join(letter.roll_entry.units)}  {person.id_last4}"

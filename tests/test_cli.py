@@ -29,6 +29,8 @@ def test_demo_seeds_a_realistic_office_once_and_prints_the_logins(app: Flask, ru
         assert username in first.output
     letters = [line.split() for line in first.output.splitlines() if "/v/" in line]
     assert len(letters) == 3
+    assert "兰亭苑 2026 年临时业主大会: open, /s/" in first.output
+    assert "梅园小区 2026 年第二次业主大会: tallied, /s/" in first.output
     second = runner.invoke(args=["demo"])
     assert second.exit_code == 0 and "already seeded" in second.output
     assert [line.split() for line in second.output.splitlines() if "/v/" in line] == letters  # the same letters again
