@@ -4,7 +4,7 @@ from .accounts.models import RecoveryCode, RoleAssignment, User
 from .audit.models import AuditEvent
 from .communities.models import Building, Community, Holding, Person, StreetOffice, Unit
 from .db import Base
-from .sessions.models import AssemblySession, Ballot, BallotChoice, Item, Letter, ProxyAuthorisation, RollEntry
+from .sessions.models import AssemblySession, Ballot, BallotChoice, Item, Letter, PaperBallot, ProxyAuthorisation, RollEntry
 
 __all__ = [
     "AssemblySession",
@@ -17,6 +17,7 @@ __all__ = [
     "Holding",
     "Item",
     "Letter",
+    "PaperBallot",
     "Person",
     "ProxyAuthorisation",
     "RecoveryCode",

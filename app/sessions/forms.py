@@ -51,3 +51,10 @@ class ProxyForm(FlaskForm):
 
 class BallotForm(FlaskForm):
     """The CSRF token of the ballot pages; the choices are fields named item-<id>, checked by the service."""
+
+
+class PaperBallotForm(FlaskForm):
+    """Unit and paper number; the choices are fields named item-<id>, checked by the service."""
+
+    unit = StringField(_l("Unit (e.g. 1-101)"), validators=[DataRequired(), Length(max=60)])
+    paper_reference = StringField(_l("Number printed on the paper ballot"), validators=[DataRequired(), Length(max=100)])

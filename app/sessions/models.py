@@ -185,3 +185,24 @@ class BallotChoice(Base):
     choice: Mapped[str] = mapped_column(String(10))
     area_centi: Mapped[int] = mapped_column(BigInteger)
     heads: Mapped[int] = mapped_column(Integer)
+
+
+class PaperBallot(Base):
+    """A paper ballot as entered by one committee member; it counts only once a second one confirms it."""
+
+    __tablename__ = "paper_ballot"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("assembly_session.id", ondelete="RESTRICT"), index=True)
+    roll_entry_id: Mapped[int] = mapped_column(ForeignKey("roll_entry.id", ondelete="RESTRICT"))
+    choices: Mapped[dict[str, str]] = mapped_column(JSON)
+    paper_reference: Mapped[str] = mapped_column(String(100))
+    entered_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="RESTRICT"))
+    entered_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    confirmed_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="RESTRICT"))
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    ballot_id: Mapped[int | None] = mapped_column(ForeignKey("ballot.id", ondelete="RESTRICT"))
+    # Set when the voter's ballot arrived another way first: the paper does not count.
+    conflict_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    roll_entry: Mapped[RollEntry] = relationship()

@@ -21,8 +21,8 @@ from ..errors import NotFound
 from ..extensions import limiter
 from ..security.permissions import can_run_sessions, can_view_sessions, require
 from . import services
-from .forms import MATTER_LABELS, BallotForm, DigitsForm, ItemForm, NewSessionForm, ProxyForm
-from .models import AssemblySession, Letter, ProxyAuthorisation, RollEntry, SessionForm
+from .forms import MATTER_LABELS, BallotForm, DigitsForm, ItemForm, NewSessionForm, PaperBallotForm, ProxyForm
+from .models import AssemblySession, Letter, PaperBallot, ProxyAuthorisation, RollEntry, SessionForm
 
 bp = Blueprint("sessions", __name__)
 
@@ -216,8 +216,19 @@ def show_session(public_id: str) -> str:
             .where(Letter.session_id == assembly.id, Letter.revoked_at.is_(None))
             .order_by(RollEntry.id, Person.name)
         ).all()
+    pending = (
+        db.session.execute(
+            select(PaperBallot)
+            .where(PaperBallot.session_id == assembly.id, PaperBallot.confirmed_at.is_(None), PaperBallot.conflict_at.is_(None))
+            .order_by(PaperBallot.entered_at)
+        )
+        .scalars()
+        .all()
+    )
     return render_template(
         "sessions/show.html",
+        pending=pending,
+        paper_form=PaperBallotForm(),
         assembly=assembly,
         community=community,
         state=state,
@@ -315,6 +326,49 @@ def record_proxy(public_id: str) -> Response | str:
         flash(exc.reason, "error")
         return redirect(url_for(".show_session", public_id=public_id))
     return _issued_page(issued, assembly)
+
+
+@bp.post("/committee/s/<public_id>/paper")
+@login_required
+def enter_paper_ballot(public_id: str) -> Response:
+    assembly = _assembly(public_id)[0]
+    form = PaperBallotForm()
+    if not form.validate_on_submit():
+        require(can_run_sessions(current_user, assembly.community_id))
+        flash(_("Give the unit and the number printed on the paper ballot."), "error")
+        return redirect(url_for(".show_session", public_id=public_id))
+    try:
+        services.enter_paper_ballot(
+            actor_for(current_user),
+            current_user,
+            assembly.id,
+            unit=form.unit.data or "",
+            choices=_submitted_choices(),
+            paper_reference=form.paper_reference.data or "",
+            now=utcnow(),
+        )
+    except RuleViolation as exc:
+        flash(exc.reason, "error")
+    else:
+        flash(_("Entered. It counts once another committee member confirms it."), "success")
+    return redirect(url_for(".show_session", public_id=public_id))
+
+
+@bp.post("/committee/paper/<int:paper_id>/confirm")
+@login_required
+def confirm_paper_ballot(paper_id: int) -> Response:
+    paper = db.session.get(PaperBallot, paper_id)
+    if paper is None:
+        raise NotFound(_("No such paper ballot."))
+    assembly = _assembly(db.session.get(AssemblySession, paper.session_id).public_id)[0]  # type: ignore[union-attr]
+    if ConfirmForm().validate_on_submit():
+        try:
+            services.confirm_paper_ballot(actor_for(current_user), current_user, paper_id, now=utcnow())
+        except RuleViolation as exc:
+            flash(exc.reason, "error")
+        else:
+            flash(_("Confirmed: the paper ballot now counts."), "success")
+    return redirect(url_for(".show_session", public_id=assembly.public_id))
 
 
 def _issued_page(issued: services.IssuedLetter, assembly: AssemblySession) -> str:

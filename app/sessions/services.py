@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
 from fractions import Fraction
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, insert, select
@@ -31,7 +32,18 @@ from ..domain.tally import QUESTION_CHOICES, QuestionItem, Weight, decide_questi
 from ..errors import NotFound
 from ..security.permissions import can_run_sessions, require
 from .letters import letter_key, new_nonce, token_for, token_hash
-from .models import AssemblySession, Ballot, BallotChoice, Channel, Item, Letter, ProxyAuthorisation, RollEntry, SessionForm
+from .models import (
+    AssemblySession,
+    Ballot,
+    BallotChoice,
+    Channel,
+    Item,
+    Letter,
+    PaperBallot,
+    ProxyAuthorisation,
+    RollEntry,
+    SessionForm,
+)
 
 MAX_LETTER_ATTEMPTS = 5
 
@@ -550,30 +562,8 @@ def _cast(s: Session, letter_id: int, choices: dict[str, str], *, ip: str, now: 
         s.execute(delete(BallotChoice).where(BallotChoice.ballot_id == existing.id))
         s.flush()
     complete = {item_id: choices.get(item_id, "abstain") for item_id in items}
-    ballot = Ballot(
-        session_id=session.id,
-        roll_entry_id=entry.id,
-        letter_id=letter.id,
-        channel=Channel.ONLINE if letter.proxy_id is None else Channel.PROXY,
-        choices=complete,
-        cast_at=now,
-    )
-    s.add(ballot)
-    s.flush()
-    s.execute(
-        insert(BallotChoice),
-        [
-            {
-                "ballot_id": ballot.id,
-                "session_id": session.id,
-                "item_id": int(item_id),
-                "choice": choice,
-                "area_centi": entry.area_centi,
-                "heads": entry.heads,
-            }
-            for item_id, choice in complete.items()
-        ],
-    )
+    channel = Channel.ONLINE if letter.proxy_id is None else Channel.PROXY
+    ballot = _insert_ballot(s, session.id, entry, complete, channel, letter.id, now)
     record(
         s,
         actor,
@@ -585,3 +575,168 @@ def _cast(s: Session, letter_id: int, choices: dict[str, str], *, ip: str, now: 
         data={"session": session.public_id, "letter": letter.id, "supersedes": existing.id if existing else None},
     )
     return ballot
+
+
+def _insert_ballot(
+    s: Session, session_id: int, entry: RollEntry, choices: dict[str, str], channel: Channel, letter_id: int | None, now: datetime
+) -> Ballot:
+    """The ballot and its weighted choice rows; the unique index refuses a second current ballot."""
+    ballot = Ballot(session_id=session_id, roll_entry_id=entry.id, letter_id=letter_id, channel=channel, choices=choices, cast_at=now)
+    s.add(ballot)
+    s.flush()
+    s.execute(
+        insert(BallotChoice),
+        [
+            {
+                "ballot_id": ballot.id,
+                "session_id": session_id,
+                "item_id": int(item_id),
+                "choice": choice,
+                "area_centi": entry.area_centi,
+                "heads": entry.heads,
+            }
+            for item_id, choice in choices.items()
+        ],
+    )
+    return ballot
+
+
+def _entry_for_unit(s: Session, session_id: int, unit: str) -> RollEntry:
+    for entry in s.execute(select(RollEntry).where(RollEntry.session_id == session_id)).scalars():
+        if unit in entry.units:
+            return entry
+    raise RuleViolation("unit", str(_l('Unit "%(unit)s" is not on the roll of this session.', unit=unit)))
+
+
+def _open_for_committee(s: Session, user: User | None, session_id: int, now: datetime) -> tuple[AssemblySession, Community]:
+    session, community = _session_for_committee(s, user, session_id)
+    if state_at(session.state, session.opens_at, session.closes_at, now) is not SessionState.OPEN:
+        raise RuleViolation("state", str(_l("Voting is not open for this session.")))
+    return session, community
+
+
+def enter_paper_ballot(
+    actor: Actor, user: User | None, session_id: int, *, unit: str, choices: dict[str, str], paper_reference: str, now: datetime
+) -> PaperBallot:
+    """First of two committee members: type in a paper ballot. It does not count until confirmed."""
+    paper_reference = paper_reference.strip()
+    if not paper_reference or len(paper_reference) > 100:
+        raise RuleViolation("paper_reference", str(_l("Give the number printed on the paper ballot.")))
+    with db.write() as s:
+        session, community = _open_for_committee(s, user, session_id, now)
+        entry = _entry_for_unit(s, session.id, unit.strip())
+        items = {str(item.id) for item in session.items}
+        if set(choices) - items or any(c not in BALLOT_CHOICES for c in choices.values()):
+            raise RuleViolation("choices", str(_l("Choose agree, disagree or abstain for each item.")))
+        outcome: PaperBallot | RuleViolation | None = _refuse_if_voted(
+            s, actor, session, community, entry, now=now, reference=paper_reference
+        )
+        if outcome is None:
+            pending = s.execute(
+                select(PaperBallot.id).where(
+                    PaperBallot.roll_entry_id == entry.id, PaperBallot.confirmed_at.is_(None), PaperBallot.conflict_at.is_(None)
+                )
+            ).first()
+            if pending is not None:
+                raise RuleViolation("unit", str(_l("A paper ballot for these units is already waiting for confirmation.")))
+            paper = PaperBallot(
+                session_id=session.id,
+                roll_entry_id=entry.id,
+                choices={i: choices.get(i, "abstain") for i in sorted(items, key=int)},
+                paper_reference=paper_reference,
+                entered_by_user_id=actor.user_id,
+                entered_at=now,
+            )
+            s.add(paper)
+            s.flush()
+            record(
+                s,
+                actor,
+                "paper.enter",
+                "paper_ballot",
+                paper.id,
+                **_scope(community),
+                now=now,
+                data={"session": session.public_id, "units": entry.units, "reference": paper_reference},
+            )
+            outcome = paper
+    return _after(outcome)
+
+
+def confirm_paper_ballot(actor: Actor, user: User | None, paper_id: int, *, now: datetime) -> Ballot:
+    """Second committee member: confirm a paper ballot someone else entered; then it counts."""
+    try:
+        with db.write() as s:
+            paper = s.get(PaperBallot, paper_id, with_for_update=True)
+            if paper is None:
+                raise NotFound(str(_l("No such paper ballot.")))
+            session, community = _open_for_committee(s, user, paper.session_id, now)
+            if paper.confirmed_at is not None or paper.conflict_at is not None:
+                raise RuleViolation("paper", str(_l("This paper ballot was already dealt with.")))
+            if paper.entered_by_user_id is not None and paper.entered_by_user_id == actor.user_id:
+                raise RuleViolation("paper", str(_l("A second committee member must confirm the ballot you entered.")))
+            entry = s.get(RollEntry, paper.roll_entry_id)
+            assert entry is not None
+            outcome = _refuse_if_voted(s, actor, session, community, entry, now=now, reference=paper.paper_reference)
+            if outcome is not None:
+                paper.conflict_at = now
+                confirmed: Ballot | RuleViolation = outcome
+            else:
+                ballot = _insert_ballot(s, session.id, entry, dict(paper.choices), Channel.PAPER, None, now)
+                paper.confirmed_at, paper.confirmed_by_user_id, paper.ballot_id = now, actor.user_id, ballot.id
+                record(
+                    s,
+                    actor,
+                    "paper.confirm",
+                    "paper_ballot",
+                    paper.id,
+                    **_scope(community),
+                    now=now,
+                    data={"session": session.public_id, "ballot": ballot.id, "reference": paper.paper_reference},
+                )
+                confirmed = ballot
+    except IntegrityError:
+        raise RuleViolation("ballot", str(_l("A ballot has already been cast for these units; it cannot be changed."))) from None
+    return _after(confirmed)
+
+
+def _refuse_if_voted(
+    s: Session, actor: Actor, session: AssemblySession, community: Community, entry: RollEntry, *, now: datetime, reference: str
+) -> RuleViolation | None:
+    """A voter with a ballot already: log the conflict for the street office and refuse."""
+    existing = s.execute(
+        select(Ballot).where(Ballot.session_id == session.id, Ballot.roll_entry_id == entry.id, Ballot.superseded_at.is_(None))
+    ).scalar_one_or_none()
+    if existing is None:
+        return None
+    record(
+        s,
+        actor,
+        "ballot.conflict",
+        "session",
+        session.public_id,
+        **_scope(community),
+        now=now,
+        data={
+            "units": entry.units,
+            "paper_reference": reference,
+            "existing_ballot": existing.id,
+            "existing_channel": existing.channel.value,
+        },
+    )
+    return RuleViolation(
+        "unit",
+        str(
+            _l(
+                "These units already have a ballot (%(channel)s); the paper ballot does not count and the conflict is logged.",
+                channel=existing.channel.value,
+            )
+        ),
+    )
+
+
+def _after(outcome: Any) -> Any:
+    """Raise a refusal after its audit event was committed; pass anything else through."""
+    if isinstance(outcome, RuleViolation):
+        raise outcome
+    return outcome

@@ -59,7 +59,34 @@ def upgrade() -> None:
 
 
 
+    op.create_table(
+        "paper_ballot",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("session_id", sa.Integer(), nullable=False),
+        sa.Column("roll_entry_id", sa.Integer(), nullable=False),
+        sa.Column("choices", sa.JSON(), nullable=False),
+        sa.Column("paper_reference", sa.String(length=100), nullable=False),
+        sa.Column("entered_by_user_id", sa.Integer(), nullable=True),
+        sa.Column("entered_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("confirmed_by_user_id", sa.Integer(), nullable=True),
+        sa.Column("confirmed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("ballot_id", sa.Integer(), nullable=True),
+        sa.Column("conflict_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(["ballot_id"], ["ballot.id"], name=op.f("fk_paper_ballot_ballot_id_ballot"), ondelete="RESTRICT"),
+        sa.ForeignKeyConstraint(["confirmed_by_user_id"], ["user_account.id"], name=op.f("fk_paper_ballot_confirmed_by_user_id_user_account"), ondelete="RESTRICT"),
+        sa.ForeignKeyConstraint(["entered_by_user_id"], ["user_account.id"], name=op.f("fk_paper_ballot_entered_by_user_id_user_account"), ondelete="RESTRICT"),
+        sa.ForeignKeyConstraint(["roll_entry_id"], ["roll_entry.id"], name=op.f("fk_paper_ballot_roll_entry_id_roll_entry"), ondelete="RESTRICT"),
+        sa.ForeignKeyConstraint(["session_id"], ["assembly_session.id"], name=op.f("fk_paper_ballot_session_id_assembly_session"), ondelete="RESTRICT"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_paper_ballot")),
+    )
+    with op.batch_alter_table("paper_ballot", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_paper_ballot_session_id"), ["session_id"], unique=False)
+
+
 def downgrade() -> None:
+    with op.batch_alter_table("paper_ballot", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_paper_ballot_session_id"))
+    op.drop_table("paper_ballot")
     with op.batch_alter_table("assembly_session", schema=None) as batch_op:
         batch_op.drop_column("tallied_at")
         batch_op.drop_column("result_sha256")

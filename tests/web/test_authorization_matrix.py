@@ -45,6 +45,9 @@ MATRIX: dict[str, tuple[str, str, tuple[int, ...]]] = {
     "sessions.review_ballot": ("POST", "/v/{token}/review", (404, 404, 404, 404, 404)),
     "sessions.cast_ballot": ("POST", "/v/{token}/cast", (404, 404, 404, 404, 404)),
     "sessions.show_result": ("GET", "/s/{t}", (200, 200, 200, 200, 200)),
+    # Paper ballots need an open session; these sessions are not open, so the chair is told so.
+    "sessions.enter_paper_ballot": ("POST", "/committee/s/{t}/paper", (302, 403, 302, 403, 403)),
+    "sessions.confirm_paper_ballot": ("POST", "/committee/paper/999999/confirm", (302, 404, 404, 404, 404)),
     "sessions.list_sessions": ("GET", "/committee/c/{a}/sessions", (302, 200, 200, 403, 200)),
     "sessions.show_session": ("GET", "/committee/s/{t}", (302, 200, 200, 403, 200)),
     "sessions.add_item": ("POST", "/committee/s/{s}/items", (302, 403, 302, 403, 403)),
