@@ -225,8 +225,10 @@ def show_session(public_id: str) -> str:
         .scalars()
         .all()
     )
+    buildings = sorted({unit.split("-", 1)[0] for letter, entry, person in letters for unit in entry.units})
     return render_template(
         "sessions/show.html",
+        buildings=buildings,
         pending=pending,
         paper_form=PaperBallotForm(),
         assembly=assembly,
@@ -369,6 +371,27 @@ def confirm_paper_ballot(paper_id: int) -> Response:
         else:
             flash(_("Confirmed: the paper ballot now counts."), "success")
     return redirect(url_for(".show_session", public_id=assembly.public_id))
+
+
+@bp.post("/committee/s/<public_id>/letters/print")
+@login_required
+def print_letters(public_id: str) -> Response | str:
+    assembly, community = _assembly(public_id)
+    if not ConfirmForm().validate_on_submit():
+        return redirect(url_for(".show_session", public_id=public_id))
+    building = (request.form.get("building") or "").strip()
+    try:
+        printed = services.print_letters(actor_for(current_user), current_user, assembly.id, building=building, now=utcnow())
+    except RuleViolation as exc:
+        flash(exc.reason, "error")
+        return redirect(url_for(".show_session", public_id=public_id))
+    from ..security.totp import qr_svg_data_uri
+
+    pages = []
+    for p in printed:
+        url = url_for(".open_letter", token=p.token, _external=True)
+        pages.append({"letter": p.letter, "holder": p.holder, "url": url, "token": p.token, "qr": qr_svg_data_uri(url)})
+    return render_template("sessions/print.html", assembly=assembly, community=community, pages=pages, building=building)
 
 
 def _issued_page(issued: services.IssuedLetter, assembly: AssemblySession) -> str:

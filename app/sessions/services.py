@@ -740,3 +740,42 @@ def _after(outcome: Any) -> Any:
     if isinstance(outcome, RuleViolation):
         raise outcome
     return outcome
+
+
+@dataclass(frozen=True)
+class PrintedLetter:
+    letter: Letter
+    holder: Person
+    token: str
+
+
+def print_letters(actor: Actor, user: User | None, session_id: int, *, building: str, now: datetime) -> list[PrintedLetter]:
+    """Every current letter whose units lie in ``building`` ("" for all), for printing; audited."""
+    with db.write() as s:
+        session, community = _session_for_committee(s, user, session_id)
+        if session.state not in (SessionState.ANNOUNCED, SessionState.OPEN):
+            raise RuleViolation("state", str(_l("Letters can be printed from the announcement until voting closes.")))
+        rows = s.execute(
+            select(Letter, Person)
+            .join(Person, Person.id == Letter.person_id)
+            .join(RollEntry, RollEntry.id == Letter.roll_entry_id)
+            .where(Letter.session_id == session.id, Letter.revoked_at.is_(None))
+            .order_by(RollEntry.id, Person.name)
+        ).all()
+        key = letter_key()
+        printed = [
+            PrintedLetter(letter, person, token_for(letter.nonce, key))
+            for letter, person in rows
+            if not building or any(unit.split("-", 1)[0] == building for unit in letter.roll_entry.units)
+        ]
+        record(
+            s,
+            actor,
+            "letters.print",
+            "session",
+            session.public_id,
+            **_scope(community),
+            now=now,
+            data={"building": building or None, "letters": len(printed)},
+        )
+    return printed

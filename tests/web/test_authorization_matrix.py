@@ -48,6 +48,7 @@ MATRIX: dict[str, tuple[str, str, tuple[int, ...]]] = {
     # Paper ballots need an open session; these sessions are not open, so the chair is told so.
     "sessions.enter_paper_ballot": ("POST", "/committee/s/{t}/paper", (302, 403, 302, 403, 403)),
     "sessions.confirm_paper_ballot": ("POST", "/committee/paper/999999/confirm", (302, 404, 404, 404, 404)),
+    "sessions.print_letters": ("POST", "/committee/s/{t}/letters/print", (302, 403, 200, 403, 403)),
     "sessions.list_sessions": ("GET", "/committee/c/{a}/sessions", (302, 200, 200, 403, 200)),
     "sessions.show_session": ("GET", "/committee/s/{t}", (302, 200, 200, 403, 200)),
     "sessions.add_item": ("POST", "/committee/s/{s}/items", (302, 403, 302, 403, 403)),

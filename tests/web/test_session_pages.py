@@ -128,3 +128,20 @@ def test_committee_records_a_proxy_and_gets_its_letter(app: Flask, client: Flask
     assert client.post(f"/v/{token}", data={"digits": "5678"}).status_code == 302
     refused = client.post(f"/committee/s/{session.public_id}/proxies", data={**data, "owner": "张伟"}, follow_redirects=True)
     assert "此人不是该房屋的业主" in refused.get_data(as_text=True)
+
+
+def test_letters_print_as_a4_pages_per_building_and_printing_is_audited(app: Flask, client: FlaskClient) -> None:
+    from app.audit.models import AuditEvent
+
+    world = make_world()
+    session, tokens = announced(world)
+    login(client, "chair")
+    page = client.post(f"/committee/s/{session.public_id}/letters/print", data={"building": "1"}).get_data(as_text=True)
+    assert page.count('class="letter-page"') == 2
+    assert tokens["张伟"] in page and tokens["李娜"] in page and "如何投票" in page and "89.50 平方米" in page
+    assert page.count('src="data:image/svg+xml;base64,') == 2
+    none = client.post(f"/committee/s/{session.public_id}/letters/print", data={"building": "9"}).get_data(as_text=True)
+    assert none.count('class="letter-page"') == 0
+    db.session.rollback()
+    events = db.session.execute(select(AuditEvent).where(AuditEvent.action == "letters.print").order_by(AuditEvent.seq)).scalars().all()
+    assert [e.data for e in events] == [{"building": "1", "letters": 2}, {"building": "9", "letters": 0}]
