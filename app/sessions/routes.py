@@ -85,6 +85,7 @@ def _voter_page(letter: Letter, *, chosen: dict[str, str] | None = None, error: 
         holder=holder,
         proxy=proxy,
         ballot=ballot,
+        history=services.ballot_history(letter),
         chosen=chosen or {},
         error=error,
         token=request.view_args["token"] if request.view_args else "",

@@ -779,3 +779,22 @@ def print_letters(actor: Actor, user: User | None, session_id: int, *, building:
             data={"building": building or None, "letters": len(printed)},
         )
     return printed
+
+
+@dataclass(frozen=True)
+class PastBallot:
+    session: AssemblySession
+    ballot: Ballot | None
+
+
+def ballot_history(letter: Letter) -> list[PastBallot]:
+    """The same voter's other sessions in the community, newest first, with the ballot each counted."""
+    entry = db.session.get(RollEntry, letter.roll_entry_id)
+    assert entry is not None
+    rows = db.session.execute(
+        select(AssemblySession, RollEntry)
+        .join(RollEntry, RollEntry.session_id == AssemblySession.id)
+        .where(RollEntry.voter_key == entry.voter_key, AssemblySession.id != letter.session_id)
+        .order_by(AssemblySession.opens_at.desc())
+    ).all()
+    return [PastBallot(session, current_ballot(session.id, other.id)) for session, other in rows]

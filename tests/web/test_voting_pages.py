@@ -93,3 +93,39 @@ def test_the_ballot_page_is_light_for_a_slow_phone(app: Flask, client: FlaskClie
     css = client.get("/static/css/site.css").get_data()
     assert len(html) + len(css) < 100_000
     assert b"<script" not in html
+
+
+def test_an_owner_sees_their_ballots_in_earlier_sessions(app: Flask, client: FlaskClient) -> None:
+    from datetime import timedelta
+
+    from app.audit.services import actor_for
+    from app.db import utcnow
+    from app.sessions import services
+    from app.sessions.models import SessionForm
+
+    world = make_world()
+    earlier, tokens, now = open_session(world)
+    q1, _q2 = items(earlier)
+    services.cast_ballot(tokens["张伟"], {q1: "disagree"}, ip="t", now=now)
+    services.sync_state(earlier.id, now=now + timedelta(days=30))
+    chair = world.committee
+    later = services.create_session(
+        actor_for(chair),
+        chair,
+        community_id=world.community.id,
+        title="下一次会议",
+        form=SessionForm.WRITTEN,
+        opens_at=utcnow() + timedelta(days=16),
+        closes_at=utcnow() + timedelta(days=23),
+    )
+    services.add_item(actor_for(chair), chair, later.id, matter="cn.other", title="新议题")
+    services.announce_session(actor_for(chair), chair, later.id, now=utcnow())
+    from app.communities.models import Person
+
+    letter = next(l for l in services.letters_of_session(later.id) if db.session.get(Person, l.person_id).name == "张伟")  # noqa: E741
+    token = services.letter_token(letter)
+    opened(client, token, "1234")
+    page = client.get(f"/v/{token}").get_data(as_text=True)
+    assert "您以前参加的会议" in page and "会议" in page and "1. 不同意" in page
+    public = client.get(f"/s/{later.public_id}").get_data(as_text=True)
+    assert "新议题" in public  # the announcement, with its items, is public
