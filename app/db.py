@@ -11,6 +11,7 @@ import enum
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 from flask import Flask, current_app
@@ -19,6 +20,8 @@ from sqlalchemy import DateTime, Dialect, Engine, MetaData, TypeDecorator, creat
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmaker
+
+from .domain.numbers import area_decimal, format_area
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -163,3 +166,17 @@ def str_enum(enum_cls: type[enum.Enum], name: str) -> SAEnum:
         values_callable=lambda members: [m.value for m in members],
         validate_strings=True,
     )
+
+
+class AreaMixin:
+    """Reading an ``area_centi`` column (integer hundredths of m²) as a Decimal or as display text."""
+
+    area_centi: int
+
+    @property
+    def area(self) -> Decimal:
+        return area_decimal(self.area_centi)
+
+    @property
+    def area_text(self) -> str:
+        return format_area(self.area_centi)

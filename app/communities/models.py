@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import JSON, BigInteger, Boolean, CheckConstraint, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..db import Base, UTCDateTime, str_enum, utcnow
-from ..domain.numbers import area_decimal, format_area
+from ..db import AreaMixin, Base, UTCDateTime, str_enum, utcnow
 
 
 class AreaSource(enum.Enum):
@@ -79,7 +77,7 @@ class Building(Base):
     units: Mapped[list[Unit]] = relationship(back_populates="building", order_by="Unit.number")
 
 
-class Unit(Base):
+class Unit(AreaMixin, Base):
     """A unit (专有部分). Its area is kept in integer hundredths of m² (DESIGN §7)."""
 
     __tablename__ = "unit"
@@ -99,14 +97,6 @@ class Unit(Base):
 
     building: Mapped[Building] = relationship(back_populates="units")
     holdings: Mapped[list[Holding]] = relationship(back_populates="unit", cascade="all, delete-orphan")
-
-    @property
-    def area(self) -> Decimal:
-        return area_decimal(self.area_centi)
-
-    @property
-    def area_text(self) -> str:
-        return format_area(self.area_centi)
 
 
 class Person(Base):

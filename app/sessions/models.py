@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..db import Base, UTCDateTime, str_enum, utcnow
+from ..db import AreaMixin, Base, UTCDateTime, str_enum, utcnow
 from ..domain.lifecycle import SessionState
-from ..domain.numbers import area_decimal, format_area
 
 
 class SessionForm(enum.Enum):
@@ -65,7 +63,7 @@ class Item(Base):
     session: Mapped[AssemblySession] = relationship(back_populates="items")
 
 
-class RollEntry(Base):
+class RollEntry(AreaMixin, Base):
     """One voter of the roll frozen at announcement (表决权名册)."""
 
     __tablename__ = "roll_entry"
@@ -77,14 +75,6 @@ class RollEntry(Base):
     units: Mapped[list[str]] = mapped_column(JSON)
     area_centi: Mapped[int] = mapped_column(BigInteger)
     heads: Mapped[int] = mapped_column(Integer, default=1)
-
-    @property
-    def area(self) -> Decimal:
-        return area_decimal(self.area_centi)
-
-    @property
-    def area_text(self) -> str:
-        return format_area(self.area_centi)
 
 
 class ProxyAuthorisation(Base):
