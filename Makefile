@@ -31,6 +31,7 @@ translations-update: $(VENV)/.runtime
 
 setup: $(VENV)/.runtime translations
 	$(FLASK) db upgrade
+	$(FLASK) keys init
 	GONGZHI_BASE_URL=http://$(HOST):$(PORT) $(FLASK) demo
 
 run: setup serve

@@ -63,6 +63,31 @@ def register_cli(app: Flask) -> None:
         for line in seed_demo():
             click.echo(line)
 
+    @app.cli.group("keys")
+    def keys_group() -> None:
+        """The server's Ed25519 signing keys (instance/keys/)."""
+
+    @keys_group.command("init")
+    def keys_init() -> None:
+        """Create the signing key unless one exists."""
+        from .db import utcnow
+        from .security.keys import init_keys
+
+        kid, created = init_keys(current_app.instance_path, now=utcnow())
+        click.echo(f"{'created' if created else 'kept'} signing key {kid}")
+
+    @keys_group.command("rotate")
+    def keys_rotate() -> None:
+        """Sign with a new key from now on; the old public key stays published."""
+        from .db import utcnow
+        from .security.keys import rotate_keys
+
+        try:
+            kid = rotate_keys(current_app.instance_path, now=utcnow())
+        except FileNotFoundError as exc:
+            raise click.ClickException(str(exc)) from None
+        click.echo(f"now signing with {kid}")
+
     @app.cli.command("close-due")
     @database_errors_as_one_line
     def close_due() -> None:

@@ -30,6 +30,21 @@ def set_language() -> Response:
     return response
 
 
+@bp.get("/.well-known/gongzhi-keys.json")
+def published_keys() -> tuple[Response, int]:
+    """The public keys receipts are signed with, past ones included (DESIGN §4)."""
+    from ..security.keys import load_keyring
+
+    try:
+        ring = load_keyring(current_app.instance_path)
+    except FileNotFoundError:
+        return jsonify(keys=[]), 200
+    response = jsonify(keys=[k.as_json() for k in ring.published])
+    response.headers["Cache-Control"] = "public, max-age=300"
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response, 200
+
+
 @bp.get("/healthz")
 def healthz() -> tuple[Response, int]:
     try:
