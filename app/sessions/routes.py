@@ -164,6 +164,13 @@ def _assembly(public_id: str) -> tuple[AssemblySession, Community]:
     return assembly, _community(assembly.community_id)
 
 
+def _incomplete_form(assembly: AssemblySession, message: str) -> Response:
+    """An incomplete committee form: someone not allowed to act is refused first, never told how to fill it in."""
+    require(can_run_sessions(current_user, assembly.community_id))
+    flash(message, "error")
+    return redirect(url_for(".show_session", public_id=assembly.public_id))
+
+
 def _to_utc(local: datetime) -> datetime:
     zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
     return local.replace(tzinfo=zone).astimezone(UTC)
@@ -261,8 +268,7 @@ def add_item(public_id: str) -> Response:
         except RuleViolation as exc:
             flash(exc.reason, "error")
     else:
-        require(can_run_sessions(current_user, assembly.community_id))
-        flash(_("Give the item a title of at most 300 characters."), "error")
+        return _incomplete_form(assembly, _("Give the item a title of at most 300 characters."))
     return redirect(url_for(".show_session", public_id=public_id))
 
 
@@ -310,9 +316,7 @@ def record_proxy(public_id: str) -> Response | str:
     assembly = _assembly(public_id)[0]
     form = ProxyForm()
     if not form.validate_on_submit():
-        require(can_run_sessions(current_user, assembly.community_id))
-        flash(_("Fill in every field of the authorisation."), "error")
-        return redirect(url_for(".show_session", public_id=public_id))
+        return _incomplete_form(assembly, _("Fill in every field of the authorisation."))
     try:
         issued = services.record_proxy(
             actor_for(current_user),
@@ -337,9 +341,7 @@ def enter_paper_ballot(public_id: str) -> Response:
     assembly = _assembly(public_id)[0]
     form = PaperBallotForm()
     if not form.validate_on_submit():
-        require(can_run_sessions(current_user, assembly.community_id))
-        flash(_("Give the unit and the number printed on the paper ballot."), "error")
-        return redirect(url_for(".show_session", public_id=public_id))
+        return _incomplete_form(assembly, _("Give the unit and the number printed on the paper ballot."))
     try:
         services.enter_paper_ballot(
             actor_for(current_user),
