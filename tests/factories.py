@@ -105,6 +105,36 @@ def register_csv(*rows: str) -> bytes:
     return (REGISTER_HEADER + "".join(r + "\n" for r in rows)).encode()
 
 
+ItemSpec = tuple[str, str] | tuple[str, str, str]
+
+
+def draft_session(
+    world: World, *, opens_at: datetime, closes_at: datetime, title: str = "会议", items: tuple[ItemSpec, ...] = ()
+) -> AssemblySession:
+    """A draft session of community A drafted by its chair, with (matter, title[, body]) items."""
+    chair = world.committee
+    session = sessions.create_session(
+        actor_for(chair),
+        chair,
+        community_id=world.community.id,
+        title=title,
+        form=SessionForm.WRITTEN,
+        opens_at=opens_at,
+        closes_at=closes_at,
+    )
+    for matter, item_title, *body in items:
+        sessions.add_item(actor_for(chair), chair, session.id, matter=matter, title=item_title, body=body[0] if body else "")
+    return session
+
+
+def tokens_by_holder(session_id: int) -> dict[str, str]:
+    """Each current letter's token, by the name of the holder it was issued to."""
+    return {
+        db.session.get(Person, letter.person_id).name: sessions.letter_token(letter)  # type: ignore[union-attr]
+        for letter in sessions.letters_of_session(session_id)
+    }
+
+
 def open_session(world: World) -> tuple[AssemblySession, dict[str, str], datetime]:
     """A session announced 16 days ago (so voting is open now), and each holder's letter token."""
     services.import_register_file(
@@ -114,22 +144,15 @@ def open_session(world: World) -> tuple[AssemblySession, dict[str, str], datetim
         "r.csv",
         register_csv("1,101,89.50,,,,张伟,1234,,", "1,102,120.00,,,,李娜、王强,2345;3456,,", "1,103,60.00,,,,赵敏,0456,,"),
     )
-    chair, then = world.committee, utcnow() - timedelta(days=16)
-    session = sessions.create_session(
-        actor_for(chair),
-        chair,
-        community_id=world.community.id,
-        title="会议",
-        form=SessionForm.WRITTEN,
+    then = utcnow() - timedelta(days=16)
+    session = draft_session(
+        world,
         opens_at=then + timedelta(days=15, hours=1),
         closes_at=then + timedelta(days=23),
+        items=(("cn.hire_manager", "续聘"), ("cn.use_fund", "电梯")),
     )
-    for matter, title in (("cn.hire_manager", "续聘"), ("cn.use_fund", "电梯")):
-        sessions.add_item(actor_for(chair), chair, session.id, matter=matter, title=title)
-    sessions.announce_session(actor_for(chair), chair, session.id, now=then)
-    letters = sessions.letters_of_session(session.id)
-    tokens = {db.session.get(Person, letter.person_id).name: sessions.letter_token(letter) for letter in letters}
-    return session, tokens, utcnow()
+    sessions.announce_session(actor_for(world.committee), world.committee, session.id, now=then)
+    return session, tokens_by_holder(session.id), utcnow()
 
 
 def items(session: AssemblySession) -> list[str]:

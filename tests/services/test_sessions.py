@@ -18,7 +18,7 @@ from app.domain.lifecycle import SessionState
 from app.security.permissions import PermissionDenied
 from app.sessions import services
 from app.sessions.models import AssemblySession, Letter, RollEntry, SessionForm
-from tests.factories import CLI, World, make_world, register_csv
+from tests.factories import CLI, World, draft_session, make_world, register_csv, tokens_by_holder
 
 REGISTER = register_csv(
     "1,101,89.50,,,,张伟,1234,,",
@@ -30,18 +30,13 @@ REGISTER = register_csv(
 
 def draft(world: World, now: datetime, *, opens_in: timedelta = timedelta(days=16), days: int = 7) -> AssemblySession:
     register.import_register_file(CLI, None, world.community.id, "r.csv", REGISTER)
-    chair = world.committee
-    session = services.create_session(
-        actor_for(chair),
-        chair,
-        community_id=world.community.id,
+    return draft_session(
+        world,
         title="2026年第一次业主大会",
-        form=SessionForm.WRITTEN,
         opens_at=now + opens_in,
         closes_at=now + opens_in + timedelta(days=days),
+        items=(("cn.hire_manager", "续聘物业服务企业"),),
     )
-    services.add_item(actor_for(chair), chair, session.id, matter="cn.hire_manager", title="续聘物业服务企业")
-    return session
 
 
 def announce(world: World, session: AssemblySession, now: datetime) -> services.Announcement:
@@ -122,12 +117,7 @@ def issued(world: World, now: datetime) -> tuple[AssemblySession, dict[str, str]
     """An announced session and each holder's letter token, by holder name."""
     session = draft(world, now)
     announce(world, session, now)
-    tokens = {}
-    for letter in db.session.execute(select(Letter).where(Letter.session_id == session.id)).scalars():
-        from app.communities.models import Person
-
-        tokens[db.session.get(Person, letter.person_id).name] = services.letter_token(letter)
-    return session, tokens
+    return session, tokens_by_holder(session.id)
 
 
 def test_a_letter_opens_with_the_holders_id_digits(app: Flask) -> None:

@@ -16,8 +16,7 @@ from app.audit.services import actor_for
 from app.communities import services as register
 from app.db import utcnow
 from app.sessions import services as sessions
-from app.sessions.models import SessionForm
-from tests.factories import CLI, login, make_world, register_csv
+from tests.factories import CLI, draft_session, login, make_world, register_csv
 
 ROLES = ("anonymous", "admin", "chair", "outsider", "official")
 USERNAMES = {"admin": "admin", "chair": "chair", "outsider": "outsider", "official": "official"}
@@ -75,20 +74,10 @@ def test_every_role_gets_the_expected_answer_on_every_route(app: Flask, client: 
     register.import_register_file(
         CLI, None, world.community.id, "r.csv", register_csv("1,101,89.50,,,,张伟,1234,,", "1,102,75.00,,,,李娜,2345,,")
     )
+    window = {"opens_at": now + timedelta(days=16), "closes_at": now + timedelta(days=23)}
+    draft = draft_session(world, title="草案", **window)
+    announced = draft_session(world, title="已公告", items=(("cn.other", "议题"),), **window)
     chair = world.committee
-    draft, announced = (
-        sessions.create_session(
-            actor_for(chair),
-            chair,
-            community_id=world.community.id,
-            title=title,
-            form=SessionForm.WRITTEN,
-            opens_at=now + timedelta(days=16),
-            closes_at=now + timedelta(days=23),
-        )
-        for title in ("草案", "已公告")
-    )
-    sessions.add_item(actor_for(chair), chair, announced.id, matter="cn.other", title="议题")
     sessions.announce_session(actor_for(chair), chair, announced.id, now=now)
     to_open, to_reissue = sessions.letters_of_session(announced.id)
     values = {

@@ -9,7 +9,7 @@ from flask.testing import FlaskClient
 
 from app.db import utcnow
 from app.sessions import services
-from tests.factories import items, make_world, open_session
+from tests.factories import draft_session, items, make_world, open_session
 
 
 def test_while_open_only_turnout_is_shown(app: Flask, client: FlaskClient) -> None:
@@ -39,16 +39,5 @@ def test_after_the_close_the_result_and_its_reasons_are_public(app: Flask, clien
 
 def test_a_draft_is_not_public(app: Flask, client: FlaskClient) -> None:
     world = make_world()
-    from app.audit.services import actor_for
-    from app.sessions.models import SessionForm
-
-    draft = services.create_session(
-        actor_for(world.committee),
-        world.committee,
-        community_id=world.community.id,
-        title="草稿",
-        form=SessionForm.MEETING,
-        opens_at=utcnow() + timedelta(days=20),
-        closes_at=utcnow() + timedelta(days=27),
-    )
+    draft = draft_session(world, title="草稿", opens_at=utcnow() + timedelta(days=20), closes_at=utcnow() + timedelta(days=27))
     assert client.get(f"/s/{draft.public_id}").status_code == 404

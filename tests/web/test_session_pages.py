@@ -14,31 +14,24 @@ from app.communities import services as register
 from app.db import db, utcnow
 from app.domain.lifecycle import SessionState
 from app.sessions import services
-from app.sessions.models import AssemblySession, SessionForm
-from tests.factories import CLI, World, login, make_world, register_csv
+from app.sessions.models import AssemblySession
+from tests.factories import CLI, World, draft_session, login, make_world, register_csv, tokens_by_holder
 
 
 def announced(world: World) -> tuple[AssemblySession, dict[str, str]]:
     register.import_register_file(
         CLI, None, world.community.id, "r.csv", register_csv("1,101,89.50,,,,张伟,1234,,", "1,102,120.00,,,,李娜,2345,,")
     )
-    now, chair = utcnow(), world.committee
-    session = services.create_session(
-        actor_for(chair),
-        chair,
-        community_id=world.community.id,
+    now = utcnow()
+    session = draft_session(
+        world,
         title="2026年第一次业主大会",
-        form=SessionForm.WRITTEN,
         opens_at=now + timedelta(days=16),
         closes_at=now + timedelta(days=23),
+        items=(("cn.hire_manager", "续聘物业服务企业", "合同期三年。"),),
     )
-    services.add_item(actor_for(chair), chair, session.id, matter="cn.hire_manager", title="续聘物业服务企业", body="合同期三年。")
-    services.announce_session(actor_for(chair), chair, session.id, now=now)
-    from app.communities.models import Person
-
-    letters = services.letters_of_session(session.id)
-    tokens = {db.session.get(Person, letter.person_id).name: services.letter_token(letter) for letter in letters}
-    return session, tokens
+    services.announce_session(actor_for(world.committee), world.committee, session.id, now=now)
+    return session, tokens_by_holder(session.id)
 
 
 def test_an_owner_opens_the_letter_and_sees_their_record(app: Flask, client: FlaskClient) -> None:

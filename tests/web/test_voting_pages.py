@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from app.db import db
 from app.sessions.models import Ballot
-from tests.factories import items, make_world, open_session
+from tests.factories import draft_session, items, make_world, open_session, tokens_by_holder
 
 
 def opened(client: FlaskClient, token: str, digits: str) -> None:
@@ -101,29 +101,21 @@ def test_an_owner_sees_their_ballots_in_earlier_sessions(app: Flask, client: Fla
     from app.audit.services import actor_for
     from app.db import utcnow
     from app.sessions import services
-    from app.sessions.models import SessionForm
 
     world = make_world()
     earlier, tokens, now = open_session(world)
     q1, _q2 = items(earlier)
     services.cast_ballot(tokens["张伟"], {q1: "disagree"}, ip="t", now=now)
     services.sync_state(earlier.id, now=now + timedelta(days=30))
-    chair = world.committee
-    later = services.create_session(
-        actor_for(chair),
-        chair,
-        community_id=world.community.id,
+    later = draft_session(
+        world,
         title="下一次会议",
-        form=SessionForm.WRITTEN,
         opens_at=utcnow() + timedelta(days=16),
         closes_at=utcnow() + timedelta(days=23),
+        items=(("cn.other", "新议题"),),
     )
-    services.add_item(actor_for(chair), chair, later.id, matter="cn.other", title="新议题")
-    services.announce_session(actor_for(chair), chair, later.id, now=utcnow())
-    from app.communities.models import Person
-
-    letter = next(l for l in services.letters_of_session(later.id) if db.session.get(Person, l.person_id).name == "张伟")  # noqa: E741
-    token = services.letter_token(letter)
+    services.announce_session(actor_for(world.committee), world.committee, later.id, now=utcnow())
+    token = tokens_by_holder(later.id)["张伟"]
     opened(client, token, "1234")
     page = client.get(f"/v/{token}").get_data(as_text=True)
     assert "您以前参加的会议" in page and "会议" in page and "1. 不同意" in page
