@@ -4,6 +4,10 @@ An entry is hashed over its canonical JSON; each names the hash of the one
 before it (``prev``), so the entries of a session form one chain. A receipt
 is the entry with ``hash``, ``key_id`` and ``sig``: an Ed25519 signature over
 the canonical JSON of the entry plus ``hash`` and ``key_id``.
+
+Besides ballots, a chain ends with one ``seal`` entry once voting closes: the
+head hash and the number of ballot entries before it, signed the same way
+(its fields are SEAL_FIELDS; ``sealed_at`` is when it was made).
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -24,6 +29,11 @@ from .canonical import ZERO_HASH, canonical_json, sha256_hex
 from .numbers import format_area
 
 ENTRY_FIELDS = ("v", "type", "session", "seq", "cast_at", "voter", "weights", "choices", "supersedes", "prev")
+SEAL_FIELDS = ("v", "type", "session", "seq", "closes_at", "sealed_at", "head", "count", "prev")
+FIELDS = {"ballot": ENTRY_FIELDS, "seal": SEAL_FIELDS}
+SIGNATURE_FIELDS = ("hash", "key_id", "sig")
+_HEX = frozenset("0123456789abcdef")
+_STAMP = re.compile(r"\d{4}-[01]\d-[0-3]\dT[0-2]\d:[0-5]\d:[0-6]\dZ")
 
 
 def b64url(data: bytes) -> str:
@@ -69,8 +79,32 @@ def make_entry(
     }
 
 
+def make_seal(*, session: str, seq: int, closes_at: datetime, sealed_at: datetime, head: str, count: int) -> dict[str, Any]:
+    """The last entry of a closed session's chain: its head hash and the number of ballots."""
+    return {
+        "v": 1,
+        "type": "seal",
+        "session": session,
+        "seq": seq,
+        "closes_at": utc_stamp(closes_at),
+        "sealed_at": utc_stamp(sealed_at),
+        "head": head,
+        "count": count,
+        "prev": head,
+    }
+
+
+def fields_of(entry: Mapping[str, Any]) -> tuple[str, ...]:
+    return FIELDS.get(entry.get("type"), ENTRY_FIELDS)  # type: ignore[arg-type]
+
+
 def entry_hash(entry: Mapping[str, Any]) -> str:
-    return sha256_hex(canonical_json({k: entry[k] for k in ENTRY_FIELDS}))
+    return sha256_hex(canonical_json({k: entry[k] for k in fields_of(entry)}))
+
+
+def entry_time(entry: Mapping[str, Any]) -> str:
+    """When the entry was signed, for the key's validity: the cast or the sealing."""
+    return entry["sealed_at"] if entry.get("type") == "seal" else entry["cast_at"]
 
 
 def public_raw(key: Ed25519PrivateKey | Ed25519PublicKey) -> bytes:
@@ -84,13 +118,14 @@ def key_id(key: Ed25519PrivateKey | Ed25519PublicKey | bytes) -> str:
 
 
 def _signed_part(entry: Mapping[str, Any], digest: str, kid: str) -> bytes:
-    return canonical_json({**{k: entry[k] for k in ENTRY_FIELDS}, "hash": digest, "key_id": kid})
+    return canonical_json({**{k: entry[k] for k in fields_of(entry)}, "hash": digest, "key_id": kid})
 
 
-def sign_entry(entry: Mapping[str, Any], key: Ed25519PrivateKey) -> dict[str, Any]:
+def sign_entry(entry: Mapping[str, Any], key: Ed25519PrivateKey, kid: str | None = None) -> dict[str, Any]:
     """The receipt: the entry with its hash, the signing key's id and the signature."""
-    digest, kid = entry_hash(entry), key_id(key)
-    return {**{k: entry[k] for k in ENTRY_FIELDS}, "hash": digest, "key_id": kid, "sig": b64url(key.sign(_signed_part(entry, digest, kid)))}
+    digest, kid = entry_hash(entry), kid or key_id(key)
+    body = {k: entry[k] for k in fields_of(entry)}
+    return {**body, "hash": digest, "key_id": kid, "sig": b64url(key.sign(_signed_part(body, digest, kid)))}
 
 
 @dataclass(frozen=True)
@@ -115,11 +150,70 @@ class PublishedKey:
         }
 
 
-def verify_receipt(receipt: Mapping[str, Any], keys: Iterable[PublishedKey]) -> str | None:
-    """None when the receipt is genuine; otherwise the reason it is not."""
-    missing = [f for f in (*ENTRY_FIELDS, "hash", "key_id", "sig") if f not in receipt]
+def _is_hex(value: Any, length: int) -> bool:
+    return isinstance(value, str) and len(value) == length and set(value) <= _HEX
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_stamp(value: Any) -> bool:
+    return isinstance(value, str) and _STAMP.fullmatch(value) is not None
+
+
+def shape_error(receipt: Any) -> str | None:
+    """Why a receipt is not even well-formed (a missing, unexpected or mistyped field), or None."""
+    if not isinstance(receipt, Mapping):
+        return "not a JSON object"
+    kind = receipt.get("type")
+    if kind not in FIELDS:
+        return f"unknown type {kind!r}"
+    expected = (*FIELDS[kind], *SIGNATURE_FIELDS)
+    missing = [f for f in expected if f not in receipt]
     if missing:
         return f"missing field {missing[0]}"
+    extra = sorted(set(receipt) - set(expected))
+    if extra:
+        return f"unexpected field {extra[0]}"
+    checks: dict[str, bool] = {
+        "v": receipt["v"] == 1 and _is_int(receipt["v"]),
+        "session": isinstance(receipt["session"], str) and bool(receipt["session"]),
+        "seq": _is_int(receipt["seq"]) and receipt["seq"] >= 1,
+        "prev": _is_hex(receipt["prev"], 64),
+        "hash": _is_hex(receipt["hash"], 64),
+        "key_id": _is_hex(receipt["key_id"], 16),
+        "sig": isinstance(receipt["sig"], str),
+    }
+    if kind == "ballot":
+        weights, choices = receipt["weights"], receipt["choices"]
+        checks |= {
+            "cast_at": _is_stamp(receipt["cast_at"]),
+            "voter": _is_hex(receipt["voter"], 64),
+            "weights": isinstance(weights, Mapping)
+            and set(weights) == {"area", "headcount"}
+            and isinstance(weights["area"], str)
+            and _is_int(weights["headcount"]),
+            "choices": isinstance(choices, Mapping)
+            and all(isinstance(v, str) or (isinstance(v, list) and all(isinstance(c, str) for c in v)) for v in choices.values()),
+            "supersedes": receipt["supersedes"] is None or _is_hex(receipt["supersedes"], 64),
+        }
+    else:
+        checks |= {
+            "closes_at": _is_stamp(receipt["closes_at"]),
+            "sealed_at": _is_stamp(receipt["sealed_at"]),
+            "head": _is_hex(receipt["head"], 64),
+            "count": _is_int(receipt["count"]) and receipt["count"] >= 0,
+        }
+    wrong = next((field for field, ok in checks.items() if not ok), None)
+    return None if wrong is None else f"malformed field {wrong}"
+
+
+def verify_receipt(receipt: Mapping[str, Any], keys: Iterable[PublishedKey]) -> str | None:
+    """None when the receipt is genuine; otherwise the reason it is not."""
+    malformed = shape_error(receipt)
+    if malformed:
+        return malformed
     if entry_hash(receipt) != receipt["hash"]:
         return "the hash does not match the entry"
     key = next((k for k in keys if k.key_id == receipt["key_id"]), None)
@@ -127,20 +221,31 @@ def verify_receipt(receipt: Mapping[str, Any], keys: Iterable[PublishedKey]) -> 
         return f"unknown key {receipt['key_id']}"
     if key_id(key.public_key) != key.key_id:
         return "the published key does not match its key_id"
-    if receipt["cast_at"] < key.not_before or (key.not_after is not None and receipt["cast_at"] > key.not_after):
-        return "the key was not valid when the ballot was cast"
+    signed_at = entry_time(receipt)
+    if signed_at < key.not_before or (key.not_after is not None and signed_at > key.not_after):
+        return "the key was not valid when the entry was signed"
     try:
-        key.public_key.verify(unb64url(receipt["sig"]), _signed_part(receipt, receipt["hash"], receipt["key_id"]))
+        signature = unb64url(receipt["sig"])
+        if b64url(signature) != receipt["sig"]:
+            raise ValueError("not canonical base64url")  # one signature, one spelling
+        key.public_key.verify(signature, _signed_part(receipt, receipt["hash"], receipt["key_id"]))
     except (InvalidSignature, ValueError):
         return "the signature does not verify"
     return None
 
 
 def verify_chain(receipts: Sequence[Mapping[str, Any]], keys: Iterable[PublishedKey]) -> tuple[int, str] | None:
-    """Check a session's entries in order; the first (seq, reason) that breaks, or None."""
+    """Check a session's entries in order; the first (seq, reason) that breaks, or None.
+
+    Every entry is signed, numbered from 1 and names the hash before it; a
+    seal, if any, is the last entry and states the head and count truly.
+    """
     keys = list(keys)
     prev = ZERO_HASH
+    session = None
     for index, receipt in enumerate(receipts, start=1):
+        if not isinstance(receipt, Mapping):
+            return index, "not a JSON object"
         if receipt.get("seq") != index:
             return index, f"expected entry {index}, found {receipt.get('seq')}"
         if receipt.get("prev") != prev:
@@ -148,5 +253,21 @@ def verify_chain(receipts: Sequence[Mapping[str, Any]], keys: Iterable[Published
         reason = verify_receipt(receipt, keys)
         if reason:
             return index, reason
+        if session is None:
+            session = receipt["session"]
+        elif receipt["session"] != session:
+            return index, f"belongs to session {receipt['session']}, not {session}"
+        if receipt["type"] == "seal":
+            if index != len(receipts):
+                return index + 1, "comes after the seal"
+            if receipt["count"] != index - 1:
+                return index, f"the seal counts {receipt['count']} entries, the chain has {index - 1}"
+            if receipt["head"] != prev:
+                return index, "the seal's head is not the hash of the entry before it"
         prev = receipt["hash"]
     return None
+
+
+def tracker(digest: str) -> str:
+    """The receipt's tracker: the first 16 hex digits of its hash, in groups of four for reading aloud."""
+    return " ".join(digest[i : i + 4] for i in range(0, 16, 4))

@@ -188,3 +188,40 @@ def decide_question(
 def tally_questions(profile: Profile, items: Sequence[QuestionItem], total: Weight, ballots: Iterable[CastBallot]) -> list[QuestionResult]:
     participating, sums = sum_choices(ballots, [item.id for item in items])
     return [decide_question(profile, item, total, participating, sums[item.id]) for item in items]
+
+
+@dataclass(frozen=True)
+class SessionItem:
+    """An item as a session's result names it."""
+
+    id: str
+    matter: str
+    title: str
+    position: int
+
+
+def session_result(
+    profile: Profile,
+    *,
+    session: str,
+    roll_sha256: str | None,
+    total: Weight,
+    participating: Weight,
+    sums: Mapping[str, Mapping[str, Weight]],
+    ballots: int,
+    items: Sequence[SessionItem],
+) -> dict[str, Any]:
+    """A session's published result: the server's tally and an offline recount both build it here."""
+    decided = []
+    for item in items:
+        by_choice = {choice: sums.get(item.id, {}).get(choice, Weight()) for choice in QUESTION_CHOICES}
+        outcome = decide_question(profile, QuestionItem(item.id, item.matter), total, participating, by_choice)
+        decided.append({**outcome.as_json(), "title": item.title, "position": item.position})
+    return {
+        "session": session,
+        "profile": profile.name,
+        "roll_sha256": roll_sha256,
+        "totals": total.as_json(),
+        "ballots": ballots,
+        "items": decided,
+    }

@@ -26,9 +26,9 @@ from ..db import db
 from ..domain.canonical import canonical_json, sha256_hex
 from ..domain.errors import RuleViolation
 from ..domain.lifecycle import SessionState, check_window, require_transition, state_at
-from ..domain.numbers import format_area, percent
+from ..domain.numbers import percent
 from ..domain.rules import MATTERS, get_profile
-from ..domain.tally import QUESTION_CHOICES, QuestionItem, Weight, decide_question
+from ..domain.tally import SessionItem, Weight, session_result
 from ..errors import NotFound
 from ..security.permissions import can_run_sessions, require
 from .letters import letter_key, new_nonce, token_for, token_hash
@@ -238,23 +238,17 @@ def _sums(s: Session, session_id: int) -> tuple[Weight, dict[int, dict[str, Weig
 def compute_result(session: AssemblySession, community: Community, s: Session | None = None) -> dict[str, object]:
     """The rule engine's decision of every item from the ballots cast so far."""
     s = s or db.session()
-    profile = get_profile(community.rule_profile)
-    total = Weight(session.roll_area_centi or 0, session.roll_heads or 0)
     participating, per_item, ballots = _sums(s, session.id)
-    items = []
-    for item in session.items:
-        sums = per_item.get(item.id, {})
-        by_choice = {choice: sums.get(choice, Weight()) for choice in QUESTION_CHOICES}
-        decided = decide_question(profile, QuestionItem(str(item.id), item.matter), total, participating, by_choice)
-        items.append({**decided.as_json(), "title": item.title, "position": item.position})
-    return {
-        "session": session.public_id,
-        "profile": profile.name,
-        "roll_sha256": session.roll_sha256,
-        "totals": {"area": format_area(total.area), "heads": total.heads},
-        "ballots": ballots,
-        "items": items,
-    }
+    return session_result(
+        get_profile(community.rule_profile),
+        session=session.public_id,
+        roll_sha256=session.roll_sha256,
+        total=Weight(session.roll_area_centi or 0, session.roll_heads or 0),
+        participating=participating,
+        sums={str(item_id): sums for item_id, sums in per_item.items()},
+        ballots=ballots,
+        items=[SessionItem(str(item.id), item.matter, item.title, item.position) for item in session.items],
+    )
 
 
 def _tally(s: Session, session: AssemblySession, community: Community, *, now: datetime) -> None:

@@ -68,7 +68,7 @@ def test_a_signed_receipt_verifies_and_carries_the_entry() -> None:
     assert json.loads(json.dumps(receipt)) == receipt  # plain JSON all the way
 
 
-@given(st.sampled_from([f for f in ENTRY_FIELDS if f != "type"]))
+@given(st.sampled_from([f for f in ENTRY_FIELDS if f not in ("type", "v")]))
 def test_changing_any_field_breaks_the_receipt(field: str) -> None:
     receipt = sign_entry(entry(), KEY)
     tampered = dict(receipt)
@@ -88,6 +88,15 @@ def test_changing_any_field_breaks_the_receipt(field: str) -> None:
     assert verify_receipt(rehashed, [PUBLISHED]) == "the signature does not verify"
 
 
+def test_an_unknown_version_or_type_is_named_not_guessed() -> None:
+    receipt = sign_entry(entry(), KEY)
+    assert verify_receipt({**receipt, "v": 2}, [PUBLISHED]) == "malformed field v"
+    assert verify_receipt({**receipt, "type": "vote"}, [PUBLISHED]) == "unknown type 'vote'"
+    assert verify_receipt({**receipt, "extra": 1}, [PUBLISHED]) == "unexpected field extra"
+    assert verify_receipt({**receipt, "seq": "1"}, [PUBLISHED]) == "malformed field seq"
+    assert verify_receipt([receipt], [PUBLISHED]) == "not a JSON object"  # type: ignore[arg-type]
+
+
 def test_another_servers_key_is_refused() -> None:
     other = Ed25519PrivateKey.generate()
     receipt = sign_entry(entry(), other)
@@ -98,7 +107,7 @@ def test_another_servers_key_is_refused() -> None:
 
 def test_a_retired_key_does_not_verify_ballots_cast_after_its_end() -> None:
     retired = PublishedKey(PUBLISHED.key_id, PUBLISHED.public_key, "2026-01-01T00:00:00Z", "2026-06-30T23:59:59Z")
-    assert verify_receipt(sign_entry(entry(), KEY), [retired]) == "the key was not valid when the ballot was cast"
+    assert verify_receipt(sign_entry(entry(), KEY), [retired]) == "the key was not valid when the entry was signed"
 
 
 def test_published_keys_round_trip_through_their_json() -> None:

@@ -1,0 +1,188 @@
+"""Recounting a session from its public bulletin alone (DESIGN §4).
+
+The recount trusts nothing but the entries and the published keys: every
+signature and link of the chain is checked, superseded ballots are dropped
+(each revote must name the voter's current entry), and the counted ballots
+are summed by the same code the server tallies with. Given the session's
+published roll (totals and items), it decides every item as the server does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from .errors import RuleViolation
+from .numbers import AreaError, parse_area
+from .receipts import PublishedKey, verify_chain
+from .rules import get_profile
+from .tally import QUESTION_CHOICES, CastBallot, SessionItem, Weight, session_result, sum_choices
+
+
+class BulletinBroken(Exception):
+    """The bulletin does not hold together: the entry (by sequence number) and why."""
+
+    def __init__(self, seq: int, reason: str) -> None:
+        super().__init__(f"entry {seq}: {reason}")
+        self.seq = seq
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Recount:
+    session: str
+    entries: int
+    ballots: int  # counted: the current ballot of each voter
+    superseded: int
+    head: str
+    sealed: bool
+    participating: Weight
+    sums: dict[str, dict[str, Weight]]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "session": self.session,
+            "entries": self.entries,
+            "ballots": self.ballots,
+            "superseded": self.superseded,
+            "head": self.head,
+            "sealed": self.sealed,
+            "participating": self.participating.as_json(),
+            "items": {item: {c: w.as_json() for c, w in sums.items()} for item, sums in self.sums.items()},
+        }
+
+
+@lru_cache(maxsize=4096)
+def _area(text: str) -> int:
+    return parse_area(text)
+
+
+def _item_order(item_id: str) -> tuple[int, str]:
+    return (int(item_id), item_id) if item_id.isdigit() else (1 << 62, item_id)
+
+
+def recount(entries: Sequence[Mapping[str, Any]], keys: Iterable[PublishedKey], *, items: Sequence[str] | None = None) -> Recount:
+    """Check the chain and sum the counted ballots; raise BulletinBroken naming the first bad entry.
+
+    ``items``, when known (from the roll), are the only item ids a ballot may name.
+    """
+    broken = verify_chain(entries, keys)
+    if broken:
+        raise BulletinBroken(*broken)
+    if not entries:
+        raise BulletinBroken(0, "the bulletin has no entries")
+    allowed = None if items is None else frozenset(items)
+    current: dict[str, tuple[Mapping[str, Any], CastBallot]] = {}
+    seen_items: set[str] = set()
+    superseded = 0
+    for entry in entries:
+        if entry["type"] != "ballot":
+            continue
+        seq, voter = entry["seq"], entry["voter"]
+        before = current.get(voter)
+        if entry["supersedes"] is None:
+            if before is not None:
+                raise BulletinBroken(seq, f"a second ballot of the voter of entry {before[0]['seq']} that does not supersede it")
+        else:
+            if before is None or before[0]["hash"] != entry["supersedes"]:
+                raise BulletinBroken(seq, "supersedes an entry that is not this voter's current ballot")
+            if before[0]["weights"] != entry["weights"]:
+                raise BulletinBroken(seq, "the voter's weights differ from the ballot it supersedes")
+            superseded += 1
+        weights = entry["weights"]
+        try:
+            area = _area(weights["area"])
+        except AreaError as exc:
+            raise BulletinBroken(seq, f"weights.area {exc}") from None
+        if weights["headcount"] < 1:
+            raise BulletinBroken(seq, "weights.headcount must be at least 1")
+        choices = entry["choices"]
+        for item_id, choice in choices.items():
+            if choice not in QUESTION_CHOICES:
+                raise BulletinBroken(seq, f"choices.{item_id} is not one of {', '.join(QUESTION_CHOICES)}")
+            if allowed is not None and item_id not in allowed:
+                raise BulletinBroken(seq, f"choices.{item_id} names no item of the session")
+        seen_items.update(choices)
+        current[voter] = (entry, CastBallot(area, choices, weights["headcount"]))
+    item_ids = sorted(seen_items if items is None else items, key=_item_order)
+    participating, sums = sum_choices((ballot for _entry, ballot in current.values()), item_ids)
+    last = entries[-1]
+    return Recount(
+        session=entries[0]["session"],
+        entries=len(entries),
+        ballots=len(current),
+        superseded=superseded,
+        head=last["hash"],
+        sealed=last["type"] == "seal",
+        participating=participating,
+        sums=sums,
+    )
+
+
+@dataclass(frozen=True)
+class PublishedRoll:
+    """What a session publishes about its frozen roll: enough to decide its items."""
+
+    session: str
+    profile: str
+    roll_sha256: str
+    total: Weight
+    items: tuple[SessionItem, ...]
+
+    @classmethod
+    def from_json(cls, raw: Any) -> PublishedRoll:
+        def need(obj: Any, field: str, kind: type | tuple[type, ...], where: str) -> Any:
+            if not isinstance(obj, Mapping) or field not in obj:
+                raise RuleViolation(f"{where}{field}", "missing")
+            value = obj[field]
+            if not isinstance(value, kind) or isinstance(value, bool):
+                raise RuleViolation(f"{where}{field}", "has the wrong type")
+            return value
+
+        profile = need(raw, "profile", str, "")
+        matters = get_profile(profile).matters  # an unknown profile names itself
+        totals = need(raw, "totals", Mapping, "")
+        try:
+            area = parse_area(need(totals, "area", str, "totals."))
+        except AreaError as exc:
+            raise RuleViolation("totals.area", str(exc)) from None
+        items = []
+        for index, item in enumerate(need(raw, "items", list, "")):
+            where = f"items[{index}]."
+            if need(item, "matter", str, where) not in matters:
+                raise RuleViolation(f"{where}matter", f"not a matter of profile {profile}")
+            items.append(
+                SessionItem(
+                    str(need(item, "id", (str, int), where)),
+                    need(item, "matter", str, where),
+                    need(item, "title", str, where),
+                    need(item, "position", int, where),
+                )
+            )
+        return cls(
+            session=need(raw, "session", str, ""),
+            profile=profile,
+            roll_sha256=need(raw, "roll_sha256", str, ""),
+            total=Weight(area, need(totals, "heads", int, "totals.")),
+            items=tuple(items),
+        )
+
+
+def decide(count: Recount, roll: PublishedRoll) -> dict[str, Any]:
+    """The session's result from a recount and its roll: the same JSON the server publishes."""
+    if roll.session != count.session:
+        raise RuleViolation("session", f"the roll is of session {roll.session}, the bulletin of {count.session}")
+    if count.participating.area > roll.total.area or count.participating.heads > roll.total.heads:
+        raise RuleViolation("totals", "the counted ballots weigh more than the whole roll")
+    return session_result(
+        get_profile(roll.profile),
+        session=roll.session,
+        roll_sha256=roll.roll_sha256,
+        total=roll.total,
+        participating=count.participating,
+        sums=count.sums,
+        ballots=count.ballots,
+        items=roll.items,
+    )
