@@ -31,8 +31,8 @@ translations-update: $(VENV)/.runtime
 
 setup: $(VENV)/.runtime translations
 	$(FLASK) db upgrade
-	$(FLASK) keys init
 	GONGZHI_BASE_URL=http://$(HOST):$(PORT) $(FLASK) demo
+	$(FLASK) keys init
 
 run: setup serve
 

@@ -7,6 +7,7 @@ import random
 from collections.abc import Iterator
 from datetime import timedelta
 
+from flask import current_app
 from sqlalchemy import select
 
 from .accounts.models import Role, User
@@ -17,6 +18,8 @@ from .communities.models import AreaSource, Community, HoldingState, Person, Str
 from .communities.register import Holder, RegisterRow
 from .db import db, utcnow
 from .domain.lifecycle import SessionState
+from .domain.receipts import utc_stamp
+from .security.keys import init_keys, load_keyring
 from .sessions import services as sessions
 from .sessions.models import AssemblySession, SessionForm
 
@@ -185,12 +188,20 @@ OPEN_TITLE = "兰亭苑 2026 年临时业主大会"
 TALLIED_TITLE = "梅园小区 2026 年第二次业主大会"
 
 
+HISTORY_DAYS = 40
+
+
 def _voting_sessions(lanting: Community, meiyuan: Community) -> Iterator[str]:
     """An open session of 兰亭苑 with some ballots cast, and a closed, tallied one of 梅园."""
     now = utcnow()
+    # The demo's ballots are cast in the past: the signing key must already be valid then.
+    kid, _created = init_keys(current_app.instance_path, now=now - timedelta(days=HISTORY_DAYS + 1))
+    valid_from = next(k.not_before for k in load_keyring(current_app.instance_path).published if k.key_id == kid)
+    if valid_from > utc_stamp(now - timedelta(days=HISTORY_DAYS)):
+        yield f"  note: signing key {kid} is valid only from {valid_from}; receipts of the demo's past ballots will not verify"
     specs = (
         (lanting, OPEN_TITLE, now - timedelta(days=16), timedelta(days=14), 0.08),
-        (meiyuan, TALLIED_TITLE, now - timedelta(days=40), timedelta(days=10), 0.85),
+        (meiyuan, TALLIED_TITLE, now - timedelta(days=HISTORY_DAYS), timedelta(days=10), 0.85),
     )
     rng = random.Random(2026)
     for community, title, announced, length, share in specs:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import secrets
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +12,7 @@ from .config import Config, as_mapping, instance_default_database
 from .db import db
 from .extensions import babel, csrf, limiter, login_manager
 from .i18n import select_locale
+from .security.instance import instance_secret
 
 
 def build_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
@@ -20,7 +20,7 @@ def build_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     app.config.from_mapping(as_mapping(config))
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path) / "secret_key")
+        app.config["SECRET_KEY"] = instance_secret(Path(app.instance_path) / "secret_key")
     if not app.config.get("DATABASE_URL"):
         app.config["DATABASE_URL"] = instance_default_database(app.instance_path)
 
@@ -58,12 +58,3 @@ def build_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
 
     register_template_helpers(app)
     return app
-
-
-def _instance_secret(path: Path) -> str:
-    """A per-installation secret kept in instance/ with mode 0600, created once."""
-    if not path.exists():
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            fh.write(secrets.token_hex(32))
-    return path.read_text().strip()

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pyotp
 from flask.testing import FlaskClient
@@ -135,14 +137,19 @@ def tokens_by_holder(session_id: int) -> dict[str, str]:
     }
 
 
-def open_session(world: World) -> tuple[AssemblySession, dict[str, str], datetime]:
-    """A session announced 16 days ago (so voting is open now), and each holder's letter token."""
+def open_session(world: World, *, more_voters: int = 0) -> tuple[AssemblySession, dict[str, str], datetime]:
+    """A session announced 16 days ago (so voting is open now), and each holder's letter token.
+
+    The roll: 张伟 (1-101), 李娜 and 王强 (1-102), 赵敏 (1-103), then ``more_voters``
+    owners 业主1, 业主2, … of flats 2-1, 2-2, … with 80.00 m² each.
+    """
+    more = [f"2,{n},80.00,,,,业主{n},{n % 10000:04d},," for n in range(1, more_voters + 1)]
     services.import_register_file(
         CLI,
         None,
         world.community.id,
         "r.csv",
-        register_csv("1,101,89.50,,,,张伟,1234,,", "1,102,120.00,,,,李娜、王强,2345;3456,,", "1,103,60.00,,,,赵敏,0456,,"),
+        register_csv("1,101,89.50,,,,张伟,1234,,", "1,102,120.00,,,,李娜、王强,2345;3456,,", "1,103,60.00,,,,赵敏,0456,,", *more),
     )
     then = utcnow() - timedelta(days=16)
     session = draft_session(
@@ -153,6 +160,30 @@ def open_session(world: World) -> tuple[AssemblySession, dict[str, str], datetim
     )
     sessions.announce_session(actor_for(world.committee), world.committee, session.id, now=then)
     return session, tokens_by_holder(session.id), utcnow()
+
+
+def revote_profile(folder: Path) -> Iterator[None]:
+    """Run with the test community on a copy of cn-national that lets owners change their ballot until the close."""
+    import json
+    import shutil
+
+    from app.domain import rules
+
+    shutil.copytree(rules.PROFILE_DIR, folder)
+    (folder / "cn-revote.json").write_text(json.dumps({"extends": "cn-national", "settings": {"revote": True}}), encoding="utf-8")
+    original = rules.PROFILE_DIR
+    rules.PROFILE_DIR = folder
+    rules.get_profile.cache_clear()
+    try:
+        yield
+    finally:
+        rules.PROFILE_DIR = original
+        rules.get_profile.cache_clear()
+
+
+def use_profile(world: World, name: str) -> None:
+    with db.write() as s:
+        s.get(Community, world.community.id).rule_profile = name  # type: ignore[union-attr]
 
 
 def items(session: AssemblySession) -> list[str]:

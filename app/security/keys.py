@@ -6,8 +6,11 @@ signed before a rotation keep verifying against the old public key.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -46,23 +49,40 @@ def _save_index(folder: Path, current: str, published: list[PublishedKey]) -> No
     temporary.replace(folder / "keys.json")
 
 
+@contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    """One process at a time changes the keys: workers starting together must not create two."""
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    with open(folder / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 def init_keys(instance_path: str | Path, *, now: datetime) -> tuple[str, bool]:
     """Create the first signing key unless one exists. Returns its key id and whether it is new."""
     folder = _folder(instance_path)
-    if (folder / "keys.json").exists():
-        return load_keyring(instance_path).current_id, False
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    key = Ed25519PrivateKey.generate()
-    kid = key_id(key)
-    _write_private(folder / f"{kid}.pem", key)
-    _save_index(folder, kid, [PublishedKey(kid, key.public_key(), utc_stamp(now), None)])
+    with _locked(folder):
+        if (folder / "keys.json").exists():
+            return load_keyring(instance_path).current_id, False
+        key = Ed25519PrivateKey.generate()
+        kid = key_id(key)
+        _write_private(folder / f"{kid}.pem", key)
+        _save_index(folder, kid, [PublishedKey(kid, key.public_key(), utc_stamp(now), None)])
     return kid, True
 
 
 def rotate_keys(instance_path: str | Path, *, now: datetime) -> str:
     """Sign with a new key from now on; the old public key stays listed, valid until now."""
-    ring = load_keyring(instance_path)
     folder = _folder(instance_path)
+    with _locked(folder):
+        return _rotate(instance_path, folder, now)
+
+
+def _rotate(instance_path: str | Path, folder: Path, now: datetime) -> str:
+    ring = load_keyring(instance_path)
     key = Ed25519PrivateKey.generate()
     kid = key_id(key)
     _write_private(folder / f"{kid}.pem", key)
@@ -84,3 +104,25 @@ def load_keyring(instance_path: str | Path) -> Keyring:
     private = serialization.load_pem_private_key((folder / f"{index['current']}.pem").read_bytes(), password=None)
     assert isinstance(private, Ed25519PrivateKey)
     return Keyring(private, [PublishedKey.from_json(k) for k in index["keys"]])
+
+
+_cache: dict[Path, tuple[tuple[int, int], Keyring]] = {}
+
+
+def signing_keyring(instance_path: str | Path, *, now: datetime) -> Keyring:
+    """The keyring to sign with, re-read whenever ``flask keys rotate`` has changed it (one stat per call).
+
+    Without any key yet, the first one is created here: the first run needs no setup step.
+    """
+    index = _folder(instance_path) / "keys.json"
+    try:
+        stat = index.stat()
+    except FileNotFoundError:
+        init_keys(instance_path, now=now)
+        stat = index.stat()
+    changed = (stat.st_ino, stat.st_mtime_ns)  # keys.json is replaced, never edited in place
+    cached = _cache.get(index)
+    if cached is None or cached[0] != changed:
+        cached = (changed, load_keyring(instance_path))
+        _cache[index] = cached
+    return cached[1]

@@ -9,23 +9,19 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import os
 import secrets
 from pathlib import Path
 
 from flask import current_app
+
+from ..security.instance import instance_secret
 
 
 def _key() -> bytes:
     configured = current_app.config.get("LETTER_KEY")
     if configured:
         return configured.encode()
-    path = Path(current_app.instance_path) / "letter.key"
-    if not path.exists():
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            fh.write(secrets.token_hex(32))
-    return path.read_text().strip().encode()
+    return instance_secret(Path(current_app.instance_path) / "letter.key").encode()
 
 
 def new_nonce() -> str:

@@ -196,3 +196,37 @@ class PaperBallot(Base):
     conflict_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     roll_entry: Mapped[RollEntry] = relationship()
+
+
+class BulletinHead(Base):
+    """The end of a session's bulletin chain; every append locks this row first (DESIGN §7).
+
+    Created at announcement, so the first ballot has a row to lock like every other.
+    """
+
+    __tablename__ = "bulletin_head"
+
+    session_id: Mapped[int] = mapped_column(ForeignKey("assembly_session.id", ondelete="CASCADE"), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, default=0)
+    head: Mapped[str] = mapped_column(String(64))
+    sealed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class BulletinEntry(Base):
+    """One signed entry of a session's public bulletin, stored as the exact canonical JSON published.
+
+    Unique ``(session, seq)`` and ``(session, prev)`` make a fork impossible even
+    if the head lock were bypassed; the database refuses updates and deletes.
+    """
+
+    __tablename__ = "bulletin_entry"
+    __table_args__ = (UniqueConstraint("session_id", "seq"), UniqueConstraint("session_id", "prev"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("assembly_session.id", ondelete="RESTRICT"))
+    seq: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(10))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prev: Mapped[str] = mapped_column(String(64))
+    ballot_id: Mapped[int | None] = mapped_column(ForeignKey("ballot.id", ondelete="RESTRICT"), unique=True)
+    body: Mapped[str] = mapped_column(Text)

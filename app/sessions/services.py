@@ -31,11 +31,13 @@ from ..domain.rules import MATTERS, get_profile
 from ..domain.tally import SessionItem, Weight, session_result
 from ..errors import NotFound
 from ..security.permissions import can_run_sessions, require
+from . import bulletin
 from .letters import letter_key, new_nonce, token_for, token_hash
 from .models import (
     AssemblySession,
     Ballot,
     BallotChoice,
+    BulletinHead,
     Channel,
     Item,
     Letter,
@@ -164,6 +166,7 @@ def announce_session(actor: Actor, user: User | None, session_id: int, *, now: d
                     }
                 )
         s.execute(insert(Letter), letters)
+        bulletin.start_chain(s, session.id)
         session.state = SessionState.ANNOUNCED
         session.announced_at = now
         session.roll_sha256 = roll.digest()
@@ -251,8 +254,24 @@ def compute_result(session: AssemblySession, community: Community, s: Session | 
     )
 
 
+def published_roll(session: AssemblySession) -> dict[str, Any]:
+    """What anyone needs besides the bulletin to decide the session as the server does (``recount --roll``)."""
+    community = db.session.get(Community, session.community_id)
+    assert community is not None
+    profile = session.result["profile"] if session.result else community.rule_profile
+    return {
+        "session": session.public_id,
+        "profile": profile,
+        "roll_sha256": session.roll_sha256,
+        "totals": Weight(session.roll_area_centi or 0, session.roll_heads or 0).as_json(),
+        "items": [{"id": str(i.id), "position": i.position, "title": i.title, "matter": i.matter} for i in session.items],
+    }
+
+
 def _tally(s: Session, session: AssemblySession, community: Community, *, now: datetime) -> None:
     require_transition(session.state, SessionState.TALLIED)
+    # Sealing takes the chain head: a cast still in flight lands first and is counted.
+    sealed = bulletin.seal(s, session, now=now)
     result = compute_result(session, community, s)
     session.result = result
     session.result_sha256 = sha256_hex(canonical_json(result))
@@ -266,7 +285,7 @@ def _tally(s: Session, session: AssemblySession, community: Community, *, now: d
         session.public_id,
         **_scope(community),
         now=now,
-        data={"result_sha256": session.result_sha256, "ballots": result["ballots"]},
+        data={"result_sha256": session.result_sha256, "ballots": result["ballots"], "bulletin_head": sealed["head"]},
     )
 
 
@@ -530,8 +549,10 @@ def cast_ballot(token: str, choices: dict[str, str], *, ip: str, now: datetime) 
 
 def _cast(s: Session, letter_id: int, choices: dict[str, str], *, ip: str, now: datetime) -> Ballot | RuleViolation:
     letter = s.get(Letter, letter_id)
-    session = s.get(AssemblySession, letter.session_id) if letter else None
-    assert letter is not None and session is not None
+    assert letter is not None
+    head = bulletin.lock_head(s, letter.session_id)  # first, so every cast of the session queues here
+    session = s.get(AssemblySession, letter.session_id)
+    assert session is not None
     community = s.get(Community, session.community_id)
     assert community is not None
     scope = _scope(community)
@@ -557,7 +578,7 @@ def _cast(s: Session, letter_id: int, choices: dict[str, str], *, ip: str, now: 
         s.flush()
     complete = {item_id: choices.get(item_id, "abstain") for item_id in items}
     channel = Channel.ONLINE if letter.proxy_id is None else Channel.PROXY
-    ballot = _insert_ballot(s, session.id, entry, complete, channel, letter.id, now)
+    ballot = _insert_ballot(s, head, session, entry, complete, channel, letter.id, now, supersedes=existing)
     record(
         s,
         actor,
@@ -572,12 +593,23 @@ def _cast(s: Session, letter_id: int, choices: dict[str, str], *, ip: str, now: 
 
 
 def _insert_ballot(
-    s: Session, session_id: int, entry: RollEntry, choices: dict[str, str], channel: Channel, letter_id: int | None, now: datetime
+    s: Session,
+    head: BulletinHead,
+    session: AssemblySession,
+    entry: RollEntry,
+    choices: dict[str, str],
+    channel: Channel,
+    letter_id: int | None,
+    now: datetime,
+    *,
+    supersedes: Ballot | None = None,
 ) -> Ballot:
-    """The ballot and its weighted choice rows; the unique index refuses a second current ballot."""
+    """The ballot, its weighted choice rows and its signed bulletin entry; the unique index refuses a second current ballot."""
+    session_id = session.id
     ballot = Ballot(session_id=session_id, roll_entry_id=entry.id, letter_id=letter_id, channel=channel, choices=choices, cast_at=now)
     s.add(ballot)
     s.flush()
+    bulletin.append_ballot(s, head, session, entry, ballot, supersedes)
     s.execute(
         insert(BallotChoice),
         [
@@ -665,6 +697,7 @@ def confirm_paper_ballot(actor: Actor, user: User | None, paper_id: int, *, now:
             if paper is None:
                 raise NotFound(str(_l("No such paper ballot.")))
             session, community = _open_for_committee(s, user, paper.session_id, now)
+            head = bulletin.lock_head(s, session.id)
             if paper.confirmed_at is not None or paper.conflict_at is not None:
                 raise RuleViolation("paper", str(_l("This paper ballot was already dealt with.")))
             if paper.entered_by_user_id is not None and paper.entered_by_user_id == actor.user_id:
@@ -676,7 +709,7 @@ def confirm_paper_ballot(actor: Actor, user: User | None, paper_id: int, *, now:
                 paper.conflict_at = now
                 confirmed: Ballot | RuleViolation = outcome
             else:
-                ballot = _insert_ballot(s, session.id, entry, dict(paper.choices), Channel.PAPER, None, now)
+                ballot = _insert_ballot(s, head, session, entry, dict(paper.choices), Channel.PAPER, None, now)
                 paper.confirmed_at, paper.confirmed_by_user_id, paper.ballot_id = now, actor.user_id, ballot.id
                 record(
                     s,

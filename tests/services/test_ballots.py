@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from app.domain.errors import RuleViolation
 from app.domain.lifecycle import SessionState
 from app.sessions import services
 from app.sessions.models import Ballot, BallotChoice, Channel
-from tests.factories import items, make_world, open_session
+from tests.factories import items, make_world, open_session, revote_profile, use_profile
 
 
 def test_a_cast_ballot_records_every_item_and_the_voters_weight(app: Flask) -> None:
@@ -153,31 +154,19 @@ def test_turnout_counts_participation_without_revealing_choices(app: Flask) -> N
     assert (seen.area_percent, seen.heads_percent) == ("22.26", "33.33")
 
 
-def test_where_the_profile_allows_revoting_the_newest_ballot_counts_and_the_old_is_kept(
-    app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import json
-    import shutil
+@pytest.fixture
+def revoting(tmp_path: Path) -> Iterator[None]:
+    yield from revote_profile(tmp_path / "profiles")
 
-    from app.communities.models import Community
-    from app.domain import rules
 
-    folder = tmp_path / "profiles"
-    shutil.copytree(rules.PROFILE_DIR, folder)
-    (folder / "cn-revote.json").write_text(json.dumps({"extends": "cn-national", "settings": {"revote": True}}), encoding="utf-8")
-    monkeypatch.setattr(rules, "PROFILE_DIR", folder)
-    rules.get_profile.cache_clear()
-    try:
-        world = make_world()
-        with db.write() as s:
-            s.get(Community, world.community.id).rule_profile = "cn-revote"  # type: ignore[union-attr]
-        session, tokens, now = open_session(world)
-        q1, _ = items(session)
-        first = services.cast_ballot(tokens["张伟"], {q1: "disagree"}, ip="t", now=now)
-        second = services.cast_ballot(tokens["张伟"], {q1: "agree"}, ip="t", now=now)
-        db.session.rollback()
-        ballots = {b.id: b for b in db.session.execute(select(Ballot)).scalars()}
-        assert ballots[first.id].superseded_at is not None and ballots[second.id].superseded_at is None
-        assert db.session.execute(select(BallotChoice.choice).where(BallotChoice.item_id == int(q1))).scalars().all() == ["agree"]
-    finally:
-        rules.get_profile.cache_clear()
+def test_where_the_profile_allows_revoting_the_newest_ballot_counts_and_the_old_is_kept(app: Flask, revoting: None) -> None:
+    world = make_world()
+    use_profile(world, "cn-revote")
+    session, tokens, now = open_session(world)
+    q1, _ = items(session)
+    first = services.cast_ballot(tokens["张伟"], {q1: "disagree"}, ip="t", now=now)
+    second = services.cast_ballot(tokens["张伟"], {q1: "agree"}, ip="t", now=now)
+    db.session.rollback()
+    ballots = {b.id: b for b in db.session.execute(select(Ballot)).scalars()}
+    assert ballots[first.id].superseded_at is not None and ballots[second.id].superseded_at is None
+    assert db.session.execute(select(BallotChoice.choice).where(BallotChoice.item_id == int(q1))).scalars().all() == ["agree"]

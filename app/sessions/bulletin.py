@@ -1,0 +1,164 @@
+"""The public bulletin board of a session (DESIGN §4): signed entries appended in the ballot's own transaction.
+
+Every append first locks the session's chain-head row, so concurrent casts
+queue on it and each entry names the one before it (DESIGN §7); unique
+``(session, seq)`` and ``(session, prev)`` refuse a fork should anything slip.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from ..domain.canonical import ZERO_HASH, canonical_json
+from ..domain.errors import RuleViolation
+from ..domain.receipts import make_entry, make_seal, pseudonym, sign_entry
+from ..security.instance import instance_secret
+from ..security.keys import signing_keyring
+from .models import AssemblySession, Ballot, BulletinEntry, BulletinHead, RollEntry
+
+_secrets: dict[str, bytes] = {}
+
+
+def _pseudonym_secret() -> bytes:
+    """The key of the voters' pseudonyms, from instance/bulletin.key (read once per process)."""
+    path = str(Path(current_app.instance_path) / "bulletin.key")
+    if path not in _secrets:
+        _secrets[path] = instance_secret(Path(path)).encode()
+    return _secrets[path]
+
+
+def start_chain(s: Session, session_id: int) -> None:
+    """The empty chain of a session being announced: its head row exists before any ballot needs to lock it."""
+    s.execute(insert(BulletinHead).values(session_id=session_id, seq=0, head=ZERO_HASH))
+
+
+def lock_head(s: Session, session_id: int) -> BulletinHead:
+    """Take the session's chain head for this transaction (SELECT … FOR UPDATE; SQLite's write lock is already held)."""
+    head = s.execute(select(BulletinHead).where(BulletinHead.session_id == session_id).with_for_update()).scalar_one_or_none()
+    if head is None:
+        raise RuleViolation("state", str(_l("Voting is not open for this session.")))
+    return head
+
+
+def _append(s: Session, head: BulletinHead, entry: dict[str, Any], ballot_id: int | None, now: datetime) -> dict[str, Any]:
+    ring = signing_keyring(current_app.instance_path, now=now)
+    receipt = sign_entry(entry, ring.current, ring.current_id)
+    s.execute(
+        insert(BulletinEntry).values(
+            session_id=head.session_id,
+            seq=entry["seq"],
+            kind=entry["type"],
+            hash=receipt["hash"],
+            prev=entry["prev"],
+            ballot_id=ballot_id,
+            body=canonical_json(receipt).decode(),
+        )
+    )
+    s.execute(update(BulletinHead).where(BulletinHead.session_id == head.session_id).values(seq=entry["seq"], head=receipt["hash"]))
+    head.seq, head.head = entry["seq"], receipt["hash"]
+    return receipt
+
+
+def append_ballot(
+    s: Session,
+    head: BulletinHead,
+    session: AssemblySession,
+    voter: RollEntry,
+    ballot: Ballot,
+    supersedes: Ballot | None,
+) -> dict[str, Any]:
+    """The ballot's bulletin entry, signed: the owner's receipt. Call with the head locked by ``lock_head``."""
+    if head.sealed_at is not None:
+        raise RuleViolation("state", str(_l("Voting is not open for this session.")))
+    superseded = None
+    if supersedes is not None:
+        superseded = s.execute(select(BulletinEntry.hash).where(BulletinEntry.ballot_id == supersedes.id)).scalar_one()
+    entry = make_entry(
+        session=session.public_id,
+        seq=head.seq + 1,
+        cast_at=ballot.cast_at,
+        voter=pseudonym(_pseudonym_secret(), session.public_id, str(voter.id)),
+        area_centi=voter.area_centi,
+        headcount=voter.heads,
+        choices=ballot.choices,
+        supersedes=superseded,
+        prev=head.head,
+    )
+    return _append(s, head, entry, ballot.id, ballot.cast_at)
+
+
+def seal(s: Session, session: AssemblySession, *, now: datetime) -> dict[str, Any]:
+    """Close the chain: a signed seal with the head hash and the number of entries. Nothing is appended after it."""
+    head = lock_head(s, session.id)
+    if head.sealed_at is not None:
+        raise RuleViolation("state", str(_l("The bulletin of this session is already sealed.")))
+    entry = make_seal(
+        session=session.public_id, seq=head.seq + 1, closes_at=session.closes_at, sealed_at=now, head=head.head, count=head.seq
+    )
+    receipt = _append(s, head, entry, None, now)
+    s.execute(update(BulletinHead).where(BulletinHead.session_id == session.id).values(sealed_at=now))
+    head.sealed_at = now
+    return receipt
+
+
+# Reading ---------------------------------------------------------------------------------------------
+
+
+def entries(s: Session, session_id: int) -> list[dict[str, Any]]:
+    """Every entry of the session's bulletin, in chain order, as published."""
+    rows = s.execute(select(BulletinEntry.body).where(BulletinEntry.session_id == session_id).order_by(BulletinEntry.seq)).scalars()
+    return [json.loads(body) for body in rows]
+
+
+def entries_json(s: Session, session_id: int) -> list[str]:
+    """The same entries as their stored canonical JSON text, for streaming without re-encoding."""
+    return list(s.execute(select(BulletinEntry.body).where(BulletinEntry.session_id == session_id).order_by(BulletinEntry.seq)).scalars())
+
+
+def receipt_of(s: Session, ballot_id: int) -> dict[str, Any] | None:
+    body = s.execute(select(BulletinEntry.body).where(BulletinEntry.ballot_id == ballot_id)).scalar_one_or_none()
+    return None if body is None else json.loads(body)
+
+
+def find_tracker(s: Session, session_id: int, tracker: str) -> dict[str, Any] | None:
+    """The entry whose hash begins with the tracker (spaces and case ignored); None if none does."""
+    prefix = "".join(tracker.split()).lower()
+    if len(prefix) != 16 or any(c not in "0123456789abcdef" for c in prefix):
+        return None
+    body = s.execute(
+        select(BulletinEntry.body).where(BulletinEntry.session_id == session_id, BulletinEntry.hash.startswith(prefix, autoescape=True))
+    ).scalar_one_or_none()
+    return None if body is None else json.loads(body)
+
+
+def head_of(s: Session, session_id: int) -> BulletinHead | None:
+    return s.get(BulletinHead, session_id)
+
+
+def seal_of(s: Session, session_id: int) -> dict[str, Any] | None:
+    body = s.execute(
+        select(BulletinEntry.body).where(BulletinEntry.session_id == session_id, BulletinEntry.kind == "seal")
+    ).scalar_one_or_none()
+    return None if body is None else json.loads(body)
+
+
+def participation(s: Session, session_id: int) -> list[str]:
+    """Room numbers of every voter whose ballot counts, sorted by room: who voted, never how or when."""
+    rows = s.execute(
+        select(RollEntry.units)
+        .join(Ballot, Ballot.roll_entry_id == RollEntry.id)
+        .where(Ballot.session_id == session_id, Ballot.superseded_at.is_(None))
+    ).scalars()
+    return sorted((unit for units in rows for unit in units), key=_unit_order)
+
+
+def _unit_order(unit: str) -> tuple[Any, ...]:
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in unit.replace("-", " ").split())
