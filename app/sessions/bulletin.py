@@ -118,9 +118,45 @@ def entries(s: Session, session_id: int) -> list[dict[str, Any]]:
     return [json.loads(body) for body in rows]
 
 
-def entries_json(s: Session, session_id: int) -> list[str]:
-    """The same entries as their stored canonical JSON text, for streaming without re-encoding."""
-    return list(s.execute(select(BulletinEntry.body).where(BulletinEntry.session_id == session_id).order_by(BulletinEntry.seq)).scalars())
+def _commitment(seq: int, digest: str, prev: str) -> dict[str, Any]:
+    return {"seq": seq, "hash": digest, "prev": prev}
+
+
+def page(s: Session, session_id: int, *, sealed: bool, offset: int, limit: int) -> list[dict[str, Any]]:
+    """A page of the bulletin: whole entries once sealed; before that each entry's number, hash and link only."""
+    if sealed:
+        query = select(BulletinEntry.body).where(BulletinEntry.session_id == session_id).order_by(BulletinEntry.seq)
+        return [json.loads(body) for body in s.execute(query.offset(offset).limit(limit)).scalars()]
+    query = select(BulletinEntry.seq, BulletinEntry.hash, BulletinEntry.prev).where(BulletinEntry.session_id == session_id)
+    return [_commitment(*row) for row in s.execute(query.order_by(BulletinEntry.seq).offset(offset).limit(limit))]
+
+
+def published_json(s: Session, session: AssemblySession, *, sealed: bool) -> str:
+    """``/s/<id>/bulletin.json``: the stored canonical entries spliced in as they are, never re-encoded.
+
+    Until the seal, entries are commitments (seq, hash, prev): anyone can watch
+    the chain grow and later check the full entries against them, while no
+    running count can sway the voters still to vote.
+    """
+    head = s.get(BulletinHead, session.id)
+    meta = {
+        "session": session.public_id,
+        "title": session.title,
+        "sealed": sealed,
+        "count": head.seq if head else 0,
+        "head": head.head if head else ZERO_HASH,
+    }
+    if sealed:
+        bodies = s.execute(select(BulletinEntry.body).where(BulletinEntry.session_id == session.id).order_by(BulletinEntry.seq)).scalars()
+        entries = ",".join(bodies)
+    else:
+        rows = s.execute(
+            select(BulletinEntry.seq, BulletinEntry.hash, BulletinEntry.prev)
+            .where(BulletinEntry.session_id == session.id)
+            .order_by(BulletinEntry.seq)
+        )
+        entries = ",".join(json.dumps(_commitment(*row), separators=(",", ":")) for row in rows)
+    return json.dumps(meta, ensure_ascii=False, separators=(",", ":"))[:-1] + ',"entries":[' + entries + "]}\n"
 
 
 def receipt_of(s: Session, ballot_id: int) -> dict[str, Any] | None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
@@ -15,12 +17,14 @@ from ..accounts.forms import ConfirmForm
 from ..audit.services import actor_for
 from ..communities.models import Community, Person
 from ..db import db, utcnow
+from ..domain.canonical import canonical_json
 from ..domain.errors import RuleViolation
 from ..domain.lifecycle import SessionState
+from ..domain.receipts import tracker
 from ..errors import NotFound
 from ..extensions import limiter
 from ..security.permissions import can_run_sessions, can_view_sessions, require
-from . import services
+from . import bulletin, services
 from .forms import MATTER_LABELS, BallotForm, DigitsForm, ItemForm, NewSessionForm, PaperBallotForm, ProxyForm
 from .models import AssemblySession, Letter, PaperBallot, ProxyAuthorisation, RollEntry, SessionForm
 
@@ -127,23 +131,137 @@ def cast_ballot(token: str) -> Response | str:
     except RuleViolation as exc:
         return _voter_page(letter, chosen=chosen, error=exc.reason)
     flash(_("Your ballot is cast. Thank you for voting."), "success")
-    return redirect(url_for(".open_letter", token=token))
+    return redirect(url_for(".show_receipt", token=token))
+
+
+def _receipt(token: str) -> tuple[Letter, dict[str, Any]]:
+    letter = _confirmed_letter(token)
+    receipt = services.receipt_of_letter(letter)
+    if receipt is None:
+        raise NotFound(_("No ballot has been cast with this letter yet."))
+    return letter, receipt
+
+
+@bp.get("/v/<token>/receipt")
+def show_receipt(token: str) -> str:
+    """The owner's signed receipt: tracker, choices, QR code, download, and a check in the browser."""
+    from ..security.keys import load_keyring
+    from ..security.totp import qr_svg_data_uri
+
+    letter, receipt = _receipt(token)
+    assembly = db.session.get(AssemblySession, letter.session_id)
+    text = canonical_json(receipt).decode()
+    keys = json.dumps({"keys": [k.as_json() for k in load_keyring(current_app.instance_path).published]}, separators=(",", ":"))
+    return render_template(
+        "sessions/receipt.html",
+        assembly=assembly,
+        receipt=receipt,
+        receipt_text=text,
+        keys_text=keys,
+        tracker=tracker(receipt["hash"]),
+        qr=qr_svg_data_uri(text),
+        token=token,
+    )
+
+
+@bp.get("/v/<token>/receipt.json")
+def download_receipt(token: str) -> Response:
+    _letter, receipt = _receipt(token)
+    response = current_app.response_class(json.dumps(receipt, ensure_ascii=False, indent=2) + "\n", mimetype="application/json")
+    response.headers["Content-Disposition"] = f'attachment; filename="gongzhi-receipt-{receipt["session"]}-{receipt["seq"]}.json"'
+    return response
 
 
 # The public ------------------------------------------------------------------------------------------
 
 
-@bp.get("/s/<public_id>")
-def show_result(public_id: str) -> str:
-    """Anyone may read a session: its items, live turnout while open, the result once tallied."""
+def _public_session(public_id: str) -> tuple[AssemblySession, SessionState]:
+    """A session as the public sees it (never a draft), brought up to the clock first."""
     assembly = db.session.execute(select(AssemblySession).where(AssemblySession.public_id == public_id)).scalar_one_or_none()
     if assembly is None or assembly.state is SessionState.DRAFT:
         raise NotFound(_("No such session."))
     state = services.sync_state(assembly.id, now=utcnow())
     db.session.refresh(assembly)
+    return assembly, state
+
+
+@bp.get("/s/<public_id>")
+def show_result(public_id: str) -> str:
+    """Anyone may read a session: its items, live turnout while open, the result once tallied."""
+    assembly, state = _public_session(public_id)
     community = db.session.get(Community, assembly.community_id)
     live = services.turnout(assembly) if state is SessionState.OPEN else None
-    return render_template("sessions/result.html", assembly=assembly, community=community, state=state, live=live, result=assembly.result)
+    s = db.session()
+    seal = bulletin.seal_of(s, assembly.id)
+    voted = bulletin.participation(s, assembly.id) if seal else []
+    return render_template(
+        "sessions/result.html",
+        assembly=assembly,
+        community=community,
+        state=state,
+        live=live,
+        result=assembly.result,
+        seal=seal,
+        participation=voted,
+    )
+
+
+BULLETIN_PAGE = 200
+
+
+@bp.get("/s/<public_id>/bulletin")
+def show_bulletin(public_id: str) -> str:
+    """The public bulletin: every entry in chain order, and a search for a receipt's tracker."""
+    assembly, state = _public_session(public_id)
+    s = db.session()
+    head = bulletin.head_of(s, assembly.id)
+    count = head.seq if head else 0
+    sealed = bool(head and head.sealed_at)
+    pages = max(1, -(-count // BULLETIN_PAGE))
+    page = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
+    query = (request.args.get("tracker") or "").strip()
+    found, searched = None, bool(query)
+    if searched:
+        found = bulletin.find_tracker(s, assembly.id, query)
+    return render_template(
+        "sessions/bulletin.html",
+        assembly=assembly,
+        state=state,
+        head=head,
+        sealed=sealed,
+        seal=bulletin.seal_of(s, assembly.id) if sealed else None,
+        rows=bulletin.page(s, assembly.id, sealed=sealed, offset=(page - 1) * BULLETIN_PAGE, limit=BULLETIN_PAGE),
+        page=page,
+        pages=pages,
+        query=query,
+        searched=searched,
+        found=found,
+        found_sealed=sealed,
+    )
+
+
+@bp.get("/s/<public_id>/bulletin.json")
+def bulletin_json(public_id: str) -> Response:
+    """Every entry in order; while voting is open only each entry's number, hash and link (DESIGN §4)."""
+    assembly, _state = _public_session(public_id)
+    s = db.session()
+    head = bulletin.head_of(s, assembly.id)
+    sealed = bool(head and head.sealed_at)
+    body = bulletin.published_json(s, assembly, sealed=sealed)
+    response = current_app.response_class(body, mimetype="application/json")
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@bp.get("/s/<public_id>/roll.json")
+def roll_json(public_id: str) -> Response:
+    """The frozen roll's totals and the items: with the bulletin, all a recount needs."""
+    assembly, _state = _public_session(public_id)
+    response = current_app.response_class(
+        json.dumps(services.published_roll(assembly), ensure_ascii=False, indent=2) + "\n", mimetype="application/json"
+    )
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
 
 
 # Committee ---------------------------------------------------------------------------------------

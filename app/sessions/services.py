@@ -519,6 +519,12 @@ def letter_token(letter: Letter) -> str:
 BALLOT_CHOICES = ("agree", "disagree", "abstain")
 
 
+def receipt_of_letter(letter: Letter) -> dict[str, Any] | None:
+    """The signed receipt of the ballot that counts for the letter's voter, if one was cast."""
+    ballot = current_ballot(letter.session_id, letter.roll_entry_id)
+    return None if ballot is None else bulletin.receipt_of(db.session(), ballot.id)
+
+
 def current_ballot(session_id: int, roll_entry_id: int) -> Ballot | None:
     return db.session.execute(
         select(Ballot).where(Ballot.session_id == session_id, Ballot.roll_entry_id == roll_entry_id, Ballot.superseded_at.is_(None))

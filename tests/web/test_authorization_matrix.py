@@ -44,7 +44,13 @@ MATRIX: dict[str, tuple[str, str, tuple[int, ...]]] = {
     # Ballot steps need the letter opened in this browser first: nobody here has.
     "sessions.review_ballot": ("POST", "/v/{token}/review", (404, 404, 404, 404, 404)),
     "sessions.cast_ballot": ("POST", "/v/{token}/cast", (404, 404, 404, 404, 404)),
+    # The receipt needs the letter opened in this browser too.
+    "sessions.show_receipt": ("GET", "/v/{token}/receipt", (404, 404, 404, 404, 404)),
+    "sessions.download_receipt": ("GET", "/v/{token}/receipt.json", (404, 404, 404, 404, 404)),
     "sessions.show_result": ("GET", "/s/{t}", (200, 200, 200, 200, 200)),
+    "sessions.show_bulletin": ("GET", "/s/{t}/bulletin", (200, 200, 200, 200, 200)),
+    "sessions.bulletin_json": ("GET", "/s/{t}/bulletin.json", (200, 200, 200, 200, 200)),
+    "sessions.roll_json": ("GET", "/s/{t}/roll.json", (200, 200, 200, 200, 200)),
     # Paper ballots need an open session; these sessions are not open, so the chair is told so.
     "sessions.enter_paper_ballot": ("POST", "/committee/s/{t}/paper", (302, 403, 302, 403, 403)),
     "sessions.confirm_paper_ballot": ("POST", "/committee/paper/999999/confirm", (302, 404, 404, 404, 404)),

@@ -27,8 +27,10 @@ def test_an_owner_votes_from_the_phone(app: Flask, client: FlaskClient) -> None:
     assert "检查您的选择" in review and "同意" in review and "不同意" in review
     done = client.post(f"/v/{token}/cast", data={f"item-{q1}": "agree", f"item-{q2}": "disagree"}, follow_redirects=True)
     page = done.get_data(as_text=True)
-    assert "您的表决票已提交" in page and "您的表决票" in page and "不能再次提交" in page
+    assert "您的表决票已提交" in page and "您的回执" in page and "查验码" in page
     assert 'type="radio"' not in page
+    again = client.get(f"/v/{token}").get_data(as_text=True)
+    assert "不能再次提交" in again and 'type="radio"' not in again
     db.session.rollback()
     ballot = db.session.execute(select(Ballot)).scalar_one()
     assert ballot.choices == {q1: "agree", q2: "disagree"}
