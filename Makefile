@@ -51,6 +51,7 @@ test: lint pytest
 bench: $(VENV)/.dev translations
 	$(BIN)/python bench/tally.py
 	$(BIN)/python bench/import_register.py
+	$(BIN)/python bench/verify.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

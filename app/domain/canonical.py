@@ -9,9 +9,13 @@ from typing import Any
 ZERO_HASH = "0" * 64
 
 
+# json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False), built once: a recount calls it twice per entry.
+_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def canonical_json(obj: Any) -> bytes:
     """The one serialisation every hash and signature is computed over (DESIGN §4)."""
-    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    return _ENCODER.encode(obj).encode()
 
 
 def sha256_hex(data: bytes) -> str:

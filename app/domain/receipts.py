@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cached_property
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
@@ -32,7 +33,6 @@ ENTRY_FIELDS = ("v", "type", "session", "seq", "cast_at", "voter", "weights", "c
 SEAL_FIELDS = ("v", "type", "session", "seq", "closes_at", "sealed_at", "head", "count", "prev")
 FIELDS = {"ballot": ENTRY_FIELDS, "seal": SEAL_FIELDS}
 SIGNATURE_FIELDS = ("hash", "key_id", "sig")
-_HEX = frozenset("0123456789abcdef")
 _STAMP = re.compile(r"\d{4}-[01]\d-[0-3]\dT[0-2]\d:[0-5]\d:[0-6]\dZ")
 
 
@@ -140,6 +140,11 @@ class PublishedKey:
         public = Ed25519PublicKey.from_public_bytes(unb64url(raw["public_key"]))
         return cls(raw["key_id"], public, raw["not_before"], raw.get("not_after"))
 
+    @cached_property
+    def genuine(self) -> bool:
+        """Whether the key is the one its id names (checked once, not per receipt)."""
+        return key_id(self.public_key) == self.key_id
+
     def as_json(self) -> dict[str, Any]:
         return {
             "key_id": self.key_id,
@@ -150,16 +155,60 @@ class PublishedKey:
         }
 
 
-def _is_hex(value: Any, length: int) -> bool:
-    return isinstance(value, str) and len(value) == length and set(value) <= _HEX
+_hex64 = re.compile(r"[0-9a-f]{64}").fullmatch
+_hex16 = re.compile(r"[0-9a-f]{16}").fullmatch
 
 
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
+def _is_hex64(value: Any) -> bool:
+    return type(value) is str and _hex64(value) is not None
 
 
 def _is_stamp(value: Any) -> bool:
-    return isinstance(value, str) and _STAMP.fullmatch(value) is not None
+    return type(value) is str and _STAMP.fullmatch(value) is not None
+
+
+def _is_choices(value: Any) -> bool:
+    return isinstance(value, Mapping) and all(
+        type(v) is str or (type(v) is list and all(type(c) is str for c in v)) for v in value.values()
+    )
+
+
+def _is_weights(value: Any) -> bool:
+    return (
+        isinstance(value, Mapping)
+        and value.keys() == {"area", "headcount"}
+        and type(value["area"]) is str
+        and type(value["headcount"]) is int
+    )
+
+
+# Each field's test, in the order a receipt is read; `type(x) is int` also keeps out booleans.
+_SHAPES: dict[str, tuple[tuple[str, Any], ...]] = {
+    kind: tuple(
+        (field, test)
+        for field, test in (
+            ("v", lambda x: type(x) is int and x == 1),
+            ("session", lambda x: type(x) is str and x != ""),
+            ("seq", lambda x: type(x) is int and x >= 1),
+            ("cast_at", _is_stamp),
+            ("voter", _is_hex64),
+            ("weights", _is_weights),
+            ("choices", _is_choices),
+            ("supersedes", lambda x: x is None or _is_hex64(x)),
+            ("closes_at", _is_stamp),
+            ("sealed_at", _is_stamp),
+            ("head", _is_hex64),
+            ("count", lambda x: type(x) is int and x >= 0),
+            ("prev", _is_hex64),
+            ("hash", _is_hex64),
+            ("key_id", lambda x: type(x) is str and _hex16(x) is not None),
+            ("sig", lambda x: type(x) is str),
+        )
+        if field in fields or field in SIGNATURE_FIELDS
+    )
+    for kind, fields in FIELDS.items()
+}
+_EXPECTED = {kind: frozenset((*fields, *SIGNATURE_FIELDS)) for kind, fields in FIELDS.items()}
 
 
 def shape_error(receipt: Any) -> str | None:
@@ -169,44 +218,33 @@ def shape_error(receipt: Any) -> str | None:
     kind = receipt.get("type")
     if kind not in FIELDS:
         return f"unknown type {kind!r}"
-    expected = (*FIELDS[kind], *SIGNATURE_FIELDS)
-    missing = [f for f in expected if f not in receipt]
-    if missing:
-        return f"missing field {missing[0]}"
-    extra = sorted(set(receipt) - set(expected))
-    if extra:
-        return f"unexpected field {extra[0]}"
-    checks: dict[str, bool] = {
-        "v": receipt["v"] == 1 and _is_int(receipt["v"]),
-        "session": isinstance(receipt["session"], str) and bool(receipt["session"]),
-        "seq": _is_int(receipt["seq"]) and receipt["seq"] >= 1,
-        "prev": _is_hex(receipt["prev"], 64),
-        "hash": _is_hex(receipt["hash"], 64),
-        "key_id": _is_hex(receipt["key_id"], 16),
-        "sig": isinstance(receipt["sig"], str),
-    }
+    if receipt.keys() != _EXPECTED[kind]:
+        missing = [f for f in (*FIELDS[kind], *SIGNATURE_FIELDS) if f not in receipt]
+        if missing:
+            return f"missing field {missing[0]}"
+        return f"unexpected field {sorted(set(receipt) - _EXPECTED[kind])[0]}"
+    for field, test in _SHAPES[kind]:
+        if not test(receipt[field]):
+            return f"malformed field {field}"
+    return None
+
+
+_PREV = b',"prev":"'
+
+
+def signed_bytes(kind: str, entry_bytes: bytes, body: dict[str, Any], digest: str, kid: str) -> bytes:
+    """The canonical JSON of the entry plus ``hash`` and ``key_id``, from the entry's own canonical JSON.
+
+    In a ballot, sorted keys put both right before the top-level ``prev``: its
+    ``,"prev":"`` is the last in the text, as a raw quote cannot occur inside a
+    JSON string and no field after it (a shape-checked ``weights``) has that
+    key. Splicing there saves a recount one encoding per entry; seals are
+    encoded in full.
+    """
     if kind == "ballot":
-        weights, choices = receipt["weights"], receipt["choices"]
-        checks |= {
-            "cast_at": _is_stamp(receipt["cast_at"]),
-            "voter": _is_hex(receipt["voter"], 64),
-            "weights": isinstance(weights, Mapping)
-            and set(weights) == {"area", "headcount"}
-            and isinstance(weights["area"], str)
-            and _is_int(weights["headcount"]),
-            "choices": isinstance(choices, Mapping)
-            and all(isinstance(v, str) or (isinstance(v, list) and all(isinstance(c, str) for c in v)) for v in choices.values()),
-            "supersedes": receipt["supersedes"] is None or _is_hex(receipt["supersedes"], 64),
-        }
-    else:
-        checks |= {
-            "closes_at": _is_stamp(receipt["closes_at"]),
-            "sealed_at": _is_stamp(receipt["sealed_at"]),
-            "head": _is_hex(receipt["head"], 64),
-            "count": _is_int(receipt["count"]) and receipt["count"] >= 0,
-        }
-    wrong = next((field for field, ok in checks.items() if not ok), None)
-    return None if wrong is None else f"malformed field {wrong}"
+        at = entry_bytes.rfind(_PREV) + 1
+        return b"".join((entry_bytes[:at], b'"hash":"', digest.encode(), b'","key_id":"', kid.encode(), b'",', entry_bytes[at:]))
+    return canonical_json({**body, "hash": digest, "key_id": kid})
 
 
 def verify_receipt(receipt: Mapping[str, Any], keys: Iterable[PublishedKey]) -> str | None:
@@ -214,21 +252,25 @@ def verify_receipt(receipt: Mapping[str, Any], keys: Iterable[PublishedKey]) -> 
     malformed = shape_error(receipt)
     if malformed:
         return malformed
-    if entry_hash(receipt) != receipt["hash"]:
+    body = {k: receipt[k] for k in FIELDS[receipt["type"]]}
+    entry_bytes = canonical_json(body)
+    if sha256_hex(entry_bytes) != receipt["hash"]:
         return "the hash does not match the entry"
     key = next((k for k in keys if k.key_id == receipt["key_id"]), None)
     if key is None:
         return f"unknown key {receipt['key_id']}"
-    if key_id(key.public_key) != key.key_id:
+    if not key.genuine:
         return "the published key does not match its key_id"
     signed_at = entry_time(receipt)
     if signed_at < key.not_before or (key.not_after is not None and signed_at > key.not_after):
         return "the key was not valid when the entry was signed"
     try:
-        signature = unb64url(receipt["sig"])
-        if b64url(signature) != receipt["sig"]:
-            raise ValueError("not canonical base64url")  # one signature, one spelling
-        key.public_key.verify(signature, _signed_part(receipt, receipt["hash"], receipt["key_id"]))
+        sig = receipt["sig"]
+        # One signature, one spelling: 64 bytes are 86 characters, the last carrying no stray bits.
+        if len(sig) != 86 or sig[-1] not in "AQgw":
+            raise ValueError("not canonical base64url")
+        signature = unb64url(sig)
+        key.public_key.verify(signature, signed_bytes(receipt["type"], entry_bytes, body, receipt["hash"], receipt["key_id"]))
     except (InvalidSignature, ValueError):
         return "the signature does not verify"
     return None

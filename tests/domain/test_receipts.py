@@ -151,3 +151,24 @@ def test_a_receipt_missing_a_field_says_which(missing: str) -> None:
     receipt = sign_entry(entry(), KEY)
     del receipt[missing]
     assert verify_receipt(receipt, [PUBLISHED]) == f"missing field {missing}"
+
+
+choice_keys = st.text(alphabet=st.sampled_from([*'prev",:{}[]\\hashkey_id0123', "\u2028", "é"]), max_size=12)
+
+
+@given(
+    choices=st.dictionaries(choice_keys, st.one_of(choice_keys, st.lists(choice_keys, max_size=3)), max_size=5),
+    session=st.text(max_size=12).filter(bool),
+    supersedes=st.none() | st.just("f" * 64),
+)
+def test_the_signed_bytes_a_recount_splices_are_exactly_the_canonical_json(choices: dict, session: str, supersedes: str | None) -> None:  # type: ignore[type-arg]
+    """Even with item ids and options that spell "prev" or quotes, the splice equals encoding in full."""
+    from app.domain.canonical import canonical_json
+    from app.domain.receipts import signed_bytes
+
+    e = entry(choices=choices, session=session, supersedes=supersedes)
+    body = {k: e[k] for k in ENTRY_FIELDS}
+    digest, kid = entry_hash(e), "0123456789abcdef"
+    assert signed_bytes("ballot", canonical_json(body), body, digest, kid) == canonical_json({**body, "hash": digest, "key_id": kid})
+    receipt = sign_entry(e, KEY)
+    assert verify_receipt(receipt, [PUBLISHED]) is None
