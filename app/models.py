@@ -4,7 +4,19 @@ from .accounts.models import RecoveryCode, RoleAssignment, User
 from .audit.models import AuditEvent
 from .communities.models import Building, Community, Holding, Person, StreetOffice, Unit
 from .db import Base
-from .sessions.models import AssemblySession, Ballot, BallotChoice, Item, Letter, PaperBallot, ProxyAuthorisation, RollEntry
+from .notices.models import Notice
+from .sessions.models import (
+    AssemblySession,
+    Ballot,
+    BallotChoice,
+    BulletinEntry,
+    BulletinHead,
+    Item,
+    Letter,
+    PaperBallot,
+    ProxyAuthorisation,
+    RollEntry,
+)
 
 __all__ = [
     "AssemblySession",
@@ -13,10 +25,13 @@ __all__ = [
     "BallotChoice",
     "Base",
     "Building",
+    "BulletinEntry",
+    "BulletinHead",
     "Community",
     "Holding",
     "Item",
     "Letter",
+    "Notice",
     "PaperBallot",
     "Person",
     "ProxyAuthorisation",

@@ -72,6 +72,11 @@ def can_run_sessions(user: Principal | None, community_id: int) -> bool:
     return is_committee_member(user, community_id)
 
 
+def can_publish_notices(user: Principal | None, community_id: int) -> bool:
+    """Draft, publish, confirm and correct the community's notices: its committee."""
+    return is_committee_member(user, community_id)
+
+
 def can_view_sessions(user: Principal | None, community_id: int, street_office_id: int) -> bool:
     return is_committee_member(user, community_id) or is_street_official(user, street_office_id) or is_administrator(user)
 

@@ -7,6 +7,8 @@ from wtforms.validators import DataRequired, Length
 
 from ..domain.rules import MATTERS
 
+FORM_LABELS = {"written": _l("Written consultation"), "meeting": _l("Meeting")}
+
 MATTER_LABELS = {
     "cn.rules_of_procedure": _l("Rules of procedure of the owners' assembly"),
     "cn.covenant": _l("Management covenant"),
@@ -30,7 +32,7 @@ class DigitsForm(FlaskForm):
 
 class NewSessionForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
-    form = SelectField(_l("Form"), choices=[SelectChoice("written", _l("Written consultation")), SelectChoice("meeting", _l("Meeting"))])
+    form = SelectField(_l("Form"), choices=[SelectChoice(value, label) for value, label in FORM_LABELS.items()])
     opens_at = DateTimeLocalField(_l("Voting opens (Beijing time)"), validators=[DataRequired()], format="%Y-%m-%dT%H:%M")
     closes_at = DateTimeLocalField(_l("Voting closes (Beijing time)"), validators=[DataRequired()], format="%Y-%m-%dT%H:%M")
 

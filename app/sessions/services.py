@@ -13,6 +13,7 @@ from enum import Enum
 from fractions import Fraction
 from typing import Any
 
+from flask_babel import force_locale, format_datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
@@ -26,10 +27,12 @@ from ..db import db
 from ..domain.canonical import canonical_json, sha256_hex
 from ..domain.errors import RuleViolation
 from ..domain.lifecycle import SessionState, check_window, require_transition, state_at
-from ..domain.numbers import percent
+from ..domain.numbers import format_area, percent
 from ..domain.rules import MATTERS, get_profile
 from ..domain.tally import SessionItem, Weight, session_result
 from ..errors import NotFound
+from ..notices.models import NoticeKind
+from ..notices.services import publish_system_notice
 from ..security.permissions import can_run_sessions, require
 from . import bulletin
 from .letters import letter_key, new_nonce, token_for, token_hash
@@ -172,6 +175,10 @@ def announce_session(actor: Actor, user: User | None, session_id: int, *, now: d
         session.roll_sha256 = roll.digest()
         session.roll_area_centi = roll.total_area_centi
         session.roll_heads = roll.total_heads
+        title, body = announcement_text(session)
+        notice = publish_system_notice(
+            s, actor, community, kind=NoticeKind.ANNOUNCEMENT, title=title, body=body, session_id=session.id, now=now
+        )
         record(
             s,
             actor,
@@ -180,9 +187,58 @@ def announce_session(actor: Actor, user: User | None, session_id: int, *, now: d
             session.public_id,
             **_scope(community),
             now=now,
-            data={"roll_sha256": session.roll_sha256, "voters": roll.total_heads, "letters": len(letters)},
+            data={"roll_sha256": session.roll_sha256, "voters": roll.total_heads, "letters": len(letters), "notice": notice.public_id},
         )
     return Announcement(roll.total_heads, len(letters), roll.digest())
+
+
+def announcement_text(session: AssemblySession) -> tuple[str, str]:
+    """The announcement notice in Chinese, the owners' language: window, roll, every item in full (Markdown)."""
+    from .forms import FORM_LABELS, MATTER_LABELS
+
+    with force_locale("zh_CN"):
+        # flask-babel shows times in the configured zone (Asia/Shanghai).
+        when = {
+            "opens": format_datetime(session.opens_at, "yyyy-MM-dd HH:mm"),
+            "closes": format_datetime(session.closes_at, "yyyy-MM-dd HH:mm"),
+        }
+        title = str(_l("Announcement: %(title)s", title=session.title))
+        lines = [
+            str(
+                _l(
+                    "Form: %(form)s. Voting opens at %(opens)s and closes at %(closes)s (Beijing time).",
+                    form=FORM_LABELS[session.form.value],
+                    **when,
+                )
+            ),
+            "",
+            str(
+                _l(
+                    "The voter roll is frozen as of this announcement: %(heads)d voters, %(area)s m² of exclusive area, SHA-256 %(sha)s.",
+                    heads=session.roll_heads or 0,
+                    area=format_area(session.roll_area_centi or 0),
+                    sha=f"`{session.roll_sha256}`",
+                )
+            ),
+            "",
+            f"## {_l('Items')}",
+        ]
+        for item in session.items:
+            lines += ["", f"### {item.position}. {_escape_markdown(item.title)}", "", f"*{MATTER_LABELS[item.matter]}*"]
+            if item.body:
+                lines += ["", _escape_markdown(item.body)]
+        lines += [
+            "",
+            str(_l("Vote by scanning the QR code on your voting letter with a phone, or bring the paper ballot to the committee.")),
+            "",
+            str(_l("The session, its turnout and its result: [%(path)s](%(path)s)", path=f"/s/{session.public_id}")),
+        ]
+    return title, "\n".join(lines)
+
+
+def _escape_markdown(text: str) -> str:
+    """The committee's own words, shown as written: no Markdown markup of theirs takes effect."""
+    return "".join("\\" + c if c in "\\`*_{}[]()#+-.!|<>" else c for c in text)
 
 
 def _window_message(field: str, notice: int, low: int, high: int) -> str:

@@ -15,6 +15,8 @@ from flask.testing import FlaskClient
 from app.audit.services import actor_for
 from app.communities import services as register
 from app.db import utcnow
+from app.notices import services as notices
+from app.notices.models import NoticeKind
 from app.sessions import services as sessions
 from tests.factories import CLI, draft_session, login, make_world, register_csv
 
@@ -22,7 +24,8 @@ ROLES = ("anonymous", "admin", "chair", "outsider", "official")
 USERNAMES = {"admin": "admin", "chair": "chair", "outsider": "outsider", "official": "official"}
 
 # endpoint: (method, path with {a} community A, {s} a draft session of A, {t} a session of A with letters,
-# {l} a letter of it, {token} that letter's token; expected status per role in ROLES order)
+# {l} a letter of it, {token} that letter's token, {n} its published announcement, {d} a draft notice;
+# expected status per role in ROLES order)
 MATRIX: dict[str, tuple[str, str, tuple[int, ...]]] = {
     "main.home": ("GET", "/", (200, 200, 200, 200, 200)),
     "main.healthz": ("GET", "/healthz", (200, 200, 200, 200, 200)),
@@ -62,6 +65,17 @@ MATRIX: dict[str, tuple[str, str, tuple[int, ...]]] = {
     "sessions.record_proxy": ("POST", "/committee/s/{t}/proxies", (302, 403, 302, 403, 403)),
     # The chair's re-issue succeeds (a page with the new letter); nobody else may.
     "sessions.reissue_letter": ("POST", "/committee/letters/{l}/reissue", (302, 403, 200, 403, 403)),
+    "notices.board": ("GET", "/c/lanting", (200, 200, 200, 200, 200)),
+    "notices.show_notice": ("GET", "/c/lanting/n/{n}", (200, 200, 200, 200, 200)),
+    "notices.feed": ("GET", "/c/lanting/feed.atom", (200, 200, 200, 200, 200)),
+    "notices.export": ("GET", "/c/lanting/notices.json", (200, 200, 200, 200, 200)),
+    "notices.poster": ("GET", "/c/lanting/poster", (200, 200, 200, 200, 200)),
+    # Only the community's committee writes its notices; the street office reads them on the public board.
+    "notices.list_notices": ("GET", "/committee/c/{a}/notices", (302, 403, 200, 403, 403)),
+    "notices.edit_notice": ("GET", "/committee/n/{d}", (302, 403, 200, 403, 403)),
+    "notices.publish": ("POST", "/committee/n/{d}/publish", (302, 403, 302, 403, 403)),
+    "notices.confirm": ("POST", "/committee/n/{d}/confirm", (302, 403, 302, 403, 403)),
+    "notices.correct": ("POST", "/committee/n/{d}/correct", (302, 403, 302, 403, 403)),
     # Last: these end the session.
     "accounts.logout_everywhere": ("POST", "/account/logout-everywhere", (302, 302, 302, 302, 302)),
     "accounts.logout": ("POST", "/logout", (302, 302, 302, 302, 302)),
@@ -86,12 +100,18 @@ def test_every_role_gets_the_expected_answer_on_every_route(app: Flask, client: 
     chair = world.committee
     sessions.announce_session(actor_for(chair), chair, announced.id, now=now)
     to_open, to_reissue = sessions.letters_of_session(announced.id)
+    announcement = notices.board(world.community.id)[0]
+    draft_notice = notices.draft_notice(
+        actor_for(chair), chair, community_id=world.community.id, kind=NoticeKind.GENERAL, title="草稿", body="正文", now=now
+    )
     values = {
         "a": world.community.id,
         "s": draft.public_id,
         "t": announced.public_id,
         "l": to_reissue.id,
         "token": sessions.letter_token(to_open),
+        "n": announcement.public_id,
+        "d": draft_notice.public_id,
     }
     failures = []
     for index, role in enumerate(ROLES):

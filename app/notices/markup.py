@@ -1,0 +1,37 @@
+"""Notice text: Markdown rendered to HTML, then sanitised to a small set of tags."""
+
+from __future__ import annotations
+
+import nh3
+from markdown_it import MarkdownIt
+
+# Raw HTML in the source is shown as text, never passed through; nh3 then keeps only these.
+_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table")
+TAGS = {
+    "p",
+    "br",
+    "strong",
+    "em",
+    "ul",
+    "ol",
+    "li",
+    "h2",
+    "h3",
+    "h4",
+    "blockquote",
+    "code",
+    "pre",
+    "hr",
+    "a",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+}
+
+
+def render(source: str) -> str:
+    html = _markdown.render(source)
+    return nh3.clean(html, tags=TAGS, attributes={"a": {"href"}}, url_schemes={"http", "https", "mailto"}, link_rel="nofollow noopener")

@@ -1,0 +1,56 @@
+"""Notices (公告) of a community's public board: immutable once published, corrected by new versions."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..db import Base, UTCDateTime, str_enum, utcnow
+
+
+class NoticeKind(enum.Enum):
+    ANNOUNCEMENT = "announcement"  # 会议公告: a session and its items
+    DECISION = "decision"  # 决定
+    RESULT = "result"  # 表决结果
+    ELECTION_SLATE = "election_slate"  # 候选人名单
+    STATEMENT = "statement"  # 账目公示
+    ORDER = "order"  # 街道办事处的决定、责令
+    GENERAL = "general"  # 一般公告
+
+
+# Publishing these takes a second committee member's confirmation.
+CONFIRMED_KINDS = frozenset({NoticeKind.DECISION, NoticeKind.STATEMENT})
+
+
+class NoticeState(enum.Enum):
+    DRAFT = "draft"
+    PENDING = "pending"  # waiting for a second committee member
+    PUBLISHED = "published"
+
+
+class Notice(Base):
+    """One version of a notice. The database refuses to change or delete a published one;
+    a correction is a new version naming the one it supersedes, and both stay on the board."""
+
+    __tablename__ = "notice"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(24), unique=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("community.id", ondelete="RESTRICT"), index=True)
+    kind: Mapped[NoticeKind] = mapped_column(str_enum(NoticeKind, "notice_kind"))
+    state: Mapped[NoticeState] = mapped_column(str_enum(NoticeState, "notice_state"), default=NoticeState.DRAFT)
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text, default="")  # Markdown as written
+    body_html: Mapped[str | None] = mapped_column(Text)  # rendered and sanitised at publication, then fixed
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    # At most one correction per version: the history is a line, never a tree.
+    supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("notice.id", ondelete="RESTRICT"), unique=True)
+    session_id: Mapped[int | None] = mapped_column(ForeignKey("assembly_session.id", ondelete="RESTRICT"), index=True)
+    created_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="RESTRICT"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    requested_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="RESTRICT"))
+    confirmed_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="RESTRICT"))
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)

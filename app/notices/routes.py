@@ -1,0 +1,223 @@
+"""The public board of a community (no login), its feed and export; the committee's notice pages."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from ..accounts.forms import ConfirmForm
+from ..audit.services import actor_for
+from ..communities.models import Community
+from ..db import db, utcnow
+from ..domain.errors import RuleViolation
+from ..errors import NotFound
+from ..security.permissions import can_publish_notices, require
+from . import services
+from .forms import KIND_LABELS, EditForm, NoticeForm
+from .models import Notice, NoticeKind, NoticeState
+
+bp = Blueprint("notices", __name__)
+
+
+@bp.app_context_processor
+def _labels() -> dict[str, object]:
+    return {"kind_labels": KIND_LABELS, "can_publish_notices": can_publish_notices}
+
+
+def _community_by_slug(slug: str) -> Community:
+    community = db.session.execute(select(Community).where(Community.slug == slug)).scalar_one_or_none()
+    if community is None:
+        raise NotFound(_("No such community."))
+    return community
+
+
+def _published(community: Community, public_id: str) -> Notice:
+    notice = db.session.execute(select(Notice).where(Notice.public_id == public_id)).scalar_one_or_none()
+    if notice is None or notice.community_id != community.id or notice.state is not NoticeState.PUBLISHED:
+        raise NotFound(_("No such notice."))
+    return notice
+
+
+def _filters() -> tuple[NoticeKind | None, int | None]:
+    kind = request.args.get("kind") or None
+    year = request.args.get("year", type=int)
+    return (NoticeKind(kind) if kind in {k.value for k in NoticeKind} else None), year
+
+
+# Public ------------------------------------------------------------------------------------------
+
+
+@bp.get("/c/<slug>")
+def board(slug: str) -> str:
+    community = _community_by_slug(slug)
+    kind, year = _filters()
+    notices = services.board(community.id, kind=kind, year=year)
+    superseded = {n.supersedes_id for n in notices if n.supersedes_id}
+    return render_template(
+        "notices/board.html",
+        community=community,
+        notices=notices,
+        superseded=superseded,
+        kind=kind.value if kind else "",
+        year=year,
+        years=services.board_years(community.id),
+    )
+
+
+@bp.get("/c/<slug>/n/<public_id>")
+def show_notice(slug: str, public_id: str) -> str:
+    community = _community_by_slug(slug)
+    notice = _published(community, public_id)
+    line = services.versions(notice)
+    return render_template("notices/notice.html", community=community, notice=notice, versions=line, newest=line[0])
+
+
+@bp.get("/c/<slug>/feed.atom")
+def feed(slug: str) -> Response:
+    community = _community_by_slug(slug)
+    notices = services.board(community.id)[:50]
+    body = render_template(
+        "notices/feed.atom", community=community, notices=notices, updated=notices[0].published_at if notices else community.created_at
+    )
+    return current_app.response_class(body, mimetype="application/atom+xml")
+
+
+@bp.get("/c/<slug>/notices.json")
+def export(slug: str) -> Response:
+    community = _community_by_slug(slug)
+    kind, year = _filters()
+    notices = services.board(community.id, kind=kind, year=year)
+    response = current_app.json.response(
+        community={"slug": community.slug, "name": community.name},
+        notices=[
+            {
+                "id": n.public_id,
+                "kind": n.kind.value,
+                "title": n.title,
+                "version": n.version,
+                "supersedes": services.public_id_of(n.supersedes_id),
+                "published_at": n.published_at.isoformat().replace("+00:00", "Z") if n.published_at else None,
+                "body": n.body,
+                "url": url_for(".show_notice", slug=community.slug, public_id=n.public_id, _external=True),
+            }
+            for n in notices
+        ],
+    )
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@bp.get("/c/<slug>/poster")
+def poster(slug: str) -> str:
+    """An A4 poster for the building entrance: the board's QR code and address."""
+    from ..security.totp import qr_svg_data_uri
+
+    community = _community_by_slug(slug)
+    url = url_for(".board", slug=community.slug, _external=True)
+    return render_template("notices/poster.html", community=community, url=url, qr=qr_svg_data_uri(url))
+
+
+# Committee ---------------------------------------------------------------------------------------
+
+
+def _committee_community(community_id: int) -> Community:
+    community = db.session.get(Community, community_id)
+    if community is None:
+        raise NotFound(_("No such community."))
+    require(can_publish_notices(current_user, community.id))
+    return community
+
+
+def _committee_notice(public_id: str) -> tuple[Notice, Community]:
+    notice = db.session.execute(select(Notice).where(Notice.public_id == public_id)).scalar_one_or_none()
+    if notice is None:
+        raise NotFound(_("No such notice."))
+    return notice, _committee_community(notice.community_id)
+
+
+@bp.route("/committee/c/<int:community_id>/notices", methods=["GET", "POST"])
+@login_required
+def list_notices(community_id: int) -> Response | str:
+    community = _committee_community(community_id)
+    form = NoticeForm()
+    if form.validate_on_submit():
+        try:
+            notice = services.draft_notice(
+                actor_for(current_user),
+                current_user,
+                community_id=community.id,
+                kind=NoticeKind(form.kind.data),
+                title=form.title.data or "",
+                body=form.body.data or "",
+                now=utcnow(),
+            )
+        except RuleViolation as exc:
+            getattr(form, exc.field, form.title).errors.append(exc.reason)
+        else:
+            flash(_("Draft saved. Check it, then publish it."), "success")
+            return redirect(url_for(".edit_notice", public_id=notice.public_id))
+    return render_template("notices/list.html", community=community, notices=services.committee_notices(community.id), form=form)
+
+
+@bp.route("/committee/n/<public_id>", methods=["GET", "POST"])
+@login_required
+def edit_notice(public_id: str) -> Response | str:
+    notice, community = _committee_notice(public_id)
+    form = EditForm(obj=notice)
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            services.edit_draft(
+                actor_for(current_user), current_user, notice.id, title=form.title.data or "", body=form.body.data or "", now=utcnow()
+            )
+        except RuleViolation as exc:
+            flash(exc.reason, "error")
+        else:
+            flash(_("Draft saved."), "success")
+        return redirect(url_for(".edit_notice", public_id=public_id))
+    from .markup import render
+
+    preview = notice.body_html if notice.state is NoticeState.PUBLISHED else render(notice.body)
+    return render_template("notices/edit.html", community=community, notice=notice, form=form, action=ConfirmForm(), preview=preview)
+
+
+def _act(public_id: str, action: str) -> Response:
+    notice, _community = _committee_notice(public_id)
+    if not ConfirmForm().validate_on_submit():
+        return redirect(url_for(".edit_notice", public_id=public_id))
+    actor, now = actor_for(current_user), utcnow()
+    try:
+        if action == "publish":
+            done = services.publish_notice(actor, current_user, notice.id, now=now)
+            message = _("Published.") if done.state is NoticeState.PUBLISHED else _("Waiting for a second committee member to confirm.")
+        elif action == "confirm":
+            done = services.confirm_notice(actor, current_user, notice.id, now=now)
+            message = _("Confirmed and published.")
+        else:
+            done = services.correct_notice(actor, current_user, notice.id, now=now)
+            message = _("A new version is drafted. Edit it, then publish it; the old version stays visible.")
+    except RuleViolation as exc:
+        flash(exc.reason, "error")
+        return redirect(url_for(".edit_notice", public_id=public_id))
+    flash(message, "success")
+    return redirect(url_for(".edit_notice", public_id=done.public_id))
+
+
+@bp.post("/committee/n/<public_id>/publish")
+@login_required
+def publish(public_id: str) -> Response:
+    return _act(public_id, "publish")
+
+
+@bp.post("/committee/n/<public_id>/confirm")
+@login_required
+def confirm(public_id: str) -> Response:
+    return _act(public_id, "confirm")
+
+
+@bp.post("/committee/n/<public_id>/correct")
+@login_required
+def correct(public_id: str) -> Response:
+    return _act(public_id, "correct")

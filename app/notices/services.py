@@ -1,0 +1,229 @@
+"""Writing and publishing notices: one user action per function, one transaction, one audit event.
+
+A published notice never changes (the database refuses it too). A correction
+is a new draft version that names the one it supersedes; once published,
+both stay on the board and the old one says it was corrected. Decisions and
+accounts statements need a second committee member to confirm publication.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import extract, select
+from sqlalchemy.orm import Session
+
+from ..accounts.models import User
+from ..audit.services import Actor, record
+from ..communities.models import Community
+from ..db import db
+from ..domain.errors import RuleViolation
+from ..errors import NotFound
+from ..security.permissions import can_publish_notices, require
+from .markup import render
+from .models import CONFIRMED_KINDS, Notice, NoticeKind, NoticeState
+
+MAX_BODY = 50_000
+
+
+def _scope(community: Community) -> dict[str, int]:
+    return {"community_id": community.id, "street_office_id": community.street_office_id}
+
+
+def _checked(title: str, body: str) -> tuple[str, str]:
+    title = title.strip()
+    if not title or len(title) > 200:
+        raise RuleViolation("title", str(_l("Give the notice a title of at most 200 characters.")))
+    body = body.strip()
+    if not body:
+        raise RuleViolation("body", str(_l("Write the text of the notice.")))
+    if len(body) > MAX_BODY:
+        raise RuleViolation("body", str(_l("The text is too long: at most %(max)d characters.", max=MAX_BODY)))
+    return title, body
+
+
+def _notice_for_committee(s: Session, user: User | None, notice_id: int) -> tuple[Notice, Community]:
+    notice = s.get(Notice, notice_id, with_for_update=True)
+    if notice is None:
+        raise NotFound(str(_l("No such notice.")))
+    community = s.get(Community, notice.community_id)
+    assert community is not None
+    if user is not None:
+        require(can_publish_notices(user, community.id))
+    return notice, community
+
+
+def draft_notice(actor: Actor, user: User | None, *, community_id: int, kind: NoticeKind, title: str, body: str, now: datetime) -> Notice:
+    title, body = _checked(title, body)
+    with db.write() as s:
+        community = s.get(Community, community_id)
+        if community is None:
+            raise NotFound(str(_l("No such community.")))
+        if user is not None:
+            require(can_publish_notices(user, community.id))
+        notice = Notice(
+            public_id=secrets.token_urlsafe(9),
+            community_id=community.id,
+            kind=kind,
+            title=title,
+            body=body,
+            created_by_user_id=actor.user_id,
+            created_at=now,
+        )
+        s.add(notice)
+        s.flush()
+        record(
+            s, actor, "notice.draft", "notice", notice.public_id, **_scope(community), now=now, data={"kind": kind.value, "title": title}
+        )
+    return notice
+
+
+def edit_draft(actor: Actor, user: User | None, notice_id: int, *, title: str, body: str, now: datetime) -> Notice:
+    title, body = _checked(title, body)
+    with db.write() as s:
+        notice, community = _notice_for_committee(s, user, notice_id)
+        if notice.state is not NoticeState.DRAFT:
+            raise RuleViolation("state", str(_l("A published notice cannot be edited; publish a correction instead.")))
+        notice.title, notice.body = title, body
+        record(s, actor, "notice.edit", "notice", notice.public_id, **_scope(community), now=now, data={"title": title})
+    return notice
+
+
+def correct_notice(actor: Actor, user: User | None, notice_id: int, *, now: datetime) -> Notice:
+    """A new draft version of a published notice, to be edited and published in its place."""
+    with db.write() as s:
+        old, community = _notice_for_committee(s, user, notice_id)
+        if old.state is not NoticeState.PUBLISHED:
+            raise RuleViolation("state", str(_l("Only a published notice can be corrected; edit the draft instead.")))
+        if s.execute(select(Notice.id).where(Notice.supersedes_id == old.id)).first() is not None:
+            raise RuleViolation("state", str(_l("This version already has a correction; correct the newest version.")))
+        notice = Notice(
+            public_id=secrets.token_urlsafe(9),
+            community_id=community.id,
+            kind=old.kind,
+            title=old.title,
+            body=old.body,
+            version=old.version + 1,
+            supersedes_id=old.id,
+            session_id=old.session_id,
+            created_by_user_id=actor.user_id,
+            created_at=now,
+        )
+        s.add(notice)
+        s.flush()
+        record(s, actor, "notice.correct", "notice", notice.public_id, **_scope(community), now=now, data={"supersedes": old.public_id})
+    return notice
+
+
+def publish_notice(actor: Actor, user: User | None, notice_id: int, *, now: datetime) -> Notice:
+    """Publish a draft; a decision or a statement waits for a second committee member instead."""
+    with db.write() as s:
+        notice, community = _notice_for_committee(s, user, notice_id)
+        if notice.state is not NoticeState.DRAFT:
+            raise RuleViolation("state", str(_l("This notice is not a draft.")))
+        if notice.kind in CONFIRMED_KINDS:
+            notice.state = NoticeState.PENDING
+            notice.requested_by_user_id = actor.user_id
+            record(s, actor, "notice.request", "notice", notice.public_id, **_scope(community), now=now)
+        else:
+            _publish(s, actor, notice, community, now)
+    return notice
+
+
+def confirm_notice(actor: Actor, user: User | None, notice_id: int, *, now: datetime) -> Notice:
+    with db.write() as s:
+        notice, community = _notice_for_committee(s, user, notice_id)
+        if notice.state is not NoticeState.PENDING:
+            raise RuleViolation("state", str(_l("This notice is not waiting for confirmation.")))
+        if actor.user_id is not None and actor.user_id == notice.requested_by_user_id:
+            raise RuleViolation("state", str(_l("A second committee member must confirm the notice you asked to publish.")))
+        notice.confirmed_by_user_id = actor.user_id
+        _publish(s, actor, notice, community, now)
+    return notice
+
+
+def _publish(s: Session, actor: Actor, notice: Notice, community: Community, now: datetime) -> None:
+    notice.body_html = render(notice.body)
+    notice.state = NoticeState.PUBLISHED
+    notice.published_at = now
+    supersedes = s.get(Notice, notice.supersedes_id) if notice.supersedes_id else None
+    data = {"kind": notice.kind.value, "version": notice.version, "supersedes": supersedes.public_id if supersedes else None}
+    record(s, actor, "notice.publish", "notice", notice.public_id, **_scope(community), now=now, data=data)
+
+
+def publish_system_notice(
+    s: Session, actor: Actor, community: Community, *, kind: NoticeKind, title: str, body: str, session_id: int | None, now: datetime
+) -> Notice:
+    """A notice the system publishes as part of another action (a session's announcement), in its transaction."""
+    notice = Notice(
+        public_id=secrets.token_urlsafe(9),
+        community_id=community.id,
+        kind=kind,
+        title=title[:200],
+        body=body,
+        session_id=session_id,
+        created_by_user_id=actor.user_id,
+        created_at=now,
+    )
+    s.add(notice)
+    s.flush()
+    _publish(s, actor, notice, community, now)
+    return notice
+
+
+# Reading -----------------------------------------------------------------------------------------
+
+
+def board(community_id: int, *, kind: NoticeKind | None = None, year: int | None = None) -> list[Notice]:
+    """The public board: published notices, newest first."""
+    query = select(Notice).where(Notice.community_id == community_id, Notice.state == NoticeState.PUBLISHED)
+    if kind is not None:
+        query = query.where(Notice.kind == kind)
+    if year is not None:
+        query = query.where(extract("year", Notice.published_at) == year)
+    return list(db.session.execute(query.order_by(Notice.published_at.desc(), Notice.id.desc())).scalars())
+
+
+def board_years(community_id: int) -> list[int]:
+    rows = db.session.execute(
+        select(Notice.published_at).where(Notice.community_id == community_id, Notice.state == NoticeState.PUBLISHED)
+    ).scalars()
+    return sorted({moment.year for moment in rows if moment is not None}, reverse=True)
+
+
+def versions(notice: Notice) -> list[Notice]:
+    """Every published version of the notice's line, newest first."""
+    line = [notice]
+    earlier = notice
+    while earlier.supersedes_id is not None:
+        earlier = db.session.get(Notice, earlier.supersedes_id)  # type: ignore[assignment]
+        line.append(earlier)
+    later = notice
+    while True:
+        newer = db.session.execute(
+            select(Notice).where(Notice.supersedes_id == later.id, Notice.state == NoticeState.PUBLISHED)
+        ).scalar_one_or_none()
+        if newer is None:
+            break
+        line.insert(0, newer)
+        later = newer
+    return line
+
+
+def committee_notices(community_id: int) -> list[Notice]:
+    """Everything the committee sees: drafts and pending first, then the published, newest first."""
+    rows = db.session.execute(
+        select(Notice).where(Notice.community_id == community_id).order_by(Notice.created_at.desc(), Notice.id.desc())
+    )
+    notices = list(rows.scalars())
+    order = {NoticeState.DRAFT: 0, NoticeState.PENDING: 1, NoticeState.PUBLISHED: 2}
+    return sorted(notices, key=lambda n: order[n.state])
+
+
+def public_id_of(notice_id: int | None) -> str | None:
+    if notice_id is None:
+        return None
+    notice = db.session.get(Notice, notice_id)
+    return notice.public_id if notice else None

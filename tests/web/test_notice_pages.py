@@ -1,0 +1,91 @@
+"""The public board, readable without login; the committee writes, publishes and corrects notices in the browser."""
+
+from __future__ import annotations
+
+from xml.etree import ElementTree
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from app.audit.services import actor_for
+from app.db import utcnow
+from app.notices import services
+from app.notices.models import NoticeKind
+from tests.factories import login, make_world
+
+
+def publish(world, title: str, kind: NoticeKind = NoticeKind.GENERAL, body: str = "正文") -> str:  # type: ignore[no-untyped-def]
+    chair = world.committee
+    notice = services.draft_notice(
+        actor_for(chair), chair, community_id=world.community.id, kind=kind, title=title, body=body, now=utcnow()
+    )
+    services.publish_notice(actor_for(chair), chair, notice.id, now=utcnow())
+    return notice.public_id
+
+
+def test_the_board_is_public_and_shows_nothing_unpublished(app: Flask, client: FlaskClient) -> None:
+    world = make_world()
+    publish(world, "电梯维修公告", body="## 时间\n\n- 周一\n- 周二")
+    chair = world.committee
+    services.draft_notice(
+        actor_for(chair), chair, community_id=world.community.id, kind=NoticeKind.GENERAL, title="草稿不公开", body="x", now=utcnow()
+    )
+    page = client.get("/c/lanting").get_data(as_text=True)
+    assert "公告栏" in page and "电梯维修公告" in page and "草稿不公开" not in page
+    assert "电梯维修公告" not in client.get("/c/lanting?kind=decision").get_data(as_text=True)
+    assert "没有符合" in client.get("/c/lanting?kind=decision").get_data(as_text=True)
+    assert client.get("/c/nowhere").status_code == 404
+
+
+def test_a_notice_page_shows_its_text_and_the_correction_history(app: Flask, client: FlaskClient) -> None:
+    world = make_world()
+    first = publish(world, "停水通知", body="周六停水。")
+    chair = world.committee
+    old = services.board(world.community.id)[0]
+    fix = services.correct_notice(actor_for(chair), chair, old.id, now=utcnow())
+    services.edit_draft(actor_for(chair), chair, fix.id, title="停水通知（更正）", body="改为周日停水。", now=utcnow())
+    services.publish_notice(actor_for(chair), chair, fix.id, now=utcnow())
+    old_page = client.get(f"/c/lanting/n/{first}").get_data(as_text=True)
+    assert "周六停水" in old_page and "此版本已被更正" in old_page and fix.public_id in old_page
+    new_page = client.get(f"/c/lanting/n/{fix.public_id}").get_data(as_text=True)
+    assert "改为周日停水" in new_page and "第 2 版" in new_page
+
+
+def test_the_feed_and_the_export_list_the_published_notices(app: Flask, client: FlaskClient) -> None:
+    world = make_world()
+    publish(world, "公告一")
+    publish(world, "公告二")
+    feed = ElementTree.fromstring(client.get("/c/lanting/feed.atom").data)
+    atom = "{http://www.w3.org/2005/Atom}"
+    assert [e.findtext(f"{atom}title") for e in feed.findall(f"{atom}entry")] == ["公告二", "公告一"]
+    exported = client.get("/c/lanting/notices.json").get_json()
+    assert [n["title"] for n in exported["notices"]] == ["公告二", "公告一"] and exported["notices"][0]["kind"] == "general"
+    poster = client.get("/c/lanting/poster").get_data(as_text=True)
+    assert "业主公告栏" in poster and 'src="data:image/svg+xml;base64,' in poster
+
+
+def test_the_committee_drafts_and_publishes_from_its_pages(app: Flask, client: FlaskClient) -> None:
+    world = make_world()
+    login(client, "chair")
+    created = client.post(
+        f"/committee/c/{world.community.id}/notices", data={"kind": "general", "title": "绿化公告", "body": "**下周**修剪树木。"}
+    )
+    assert created.status_code == 302
+    edit_url = created.headers["Location"]
+    preview = client.get(edit_url).get_data(as_text=True)
+    assert "<strong>下周</strong>" in preview and "发布" in preview
+    public_id = edit_url.rsplit("/", 1)[-1]
+    published = client.post(f"/committee/n/{public_id}/publish", follow_redirects=True).get_data(as_text=True)
+    assert "已发布" in published
+    assert "绿化公告" in client.get("/c/lanting").get_data(as_text=True)
+    refused = client.post(f"/committee/n/{public_id}", data={"title": "改", "body": "改"}, follow_redirects=True).get_data(as_text=True)
+    assert "不能再修改" in refused
+
+
+def test_an_empty_title_is_named_on_the_form(app: Flask, client: FlaskClient) -> None:
+    world = make_world()
+    login(client, "chair")
+    page = client.post(f"/committee/c/{world.community.id}/notices", data={"kind": "general", "title": "", "body": "x"}).get_data(
+        as_text=True
+    )
+    assert 'aria-invalid="true"' in page and services.board(world.community.id) == []
