@@ -5,20 +5,24 @@ from __future__ import annotations
 import os
 import random
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import date, timedelta
 
 from flask import current_app
 from sqlalchemy import select
 
 from .accounts.models import Role, User
 from .accounts.services import create_user
-from .audit.services import Actor
+from .audit.services import Actor, actor_for
 from .communities import services
 from .communities.models import AreaSource, Community, HoldingState, Person, StreetOffice, UnitKind
 from .communities.register import Holder, RegisterRow
 from .db import db, utcnow
+from .domain.ledger import format_fen
 from .domain.lifecycle import SessionState
 from .domain.receipts import utc_stamp
+from .notices import ledgers
+from .notices import services as notices
+from .notices.models import LedgerEntry, LedgerKind
 from .security.keys import init_keys, load_keyring
 from .sessions import services as sessions
 from .sessions.models import AssemblySession, SessionForm
@@ -155,6 +159,7 @@ def seed_demo() -> Iterator[str]:
         yield f"  {username:<16} {role.value:<20} {display}"
     yield from _demo_session(communities["lanting"])
     yield from _voting_sessions(communities["lanting"], communities["meiyuan"])
+    yield from _books(communities["lanting"], communities["meiyuan"])
 
 
 DEMO_SESSION_TITLE = "兰亭苑 2027 年第一次业主大会"
@@ -242,3 +247,101 @@ def _letters_to_try(assembly: AssemblySession) -> Iterator[str]:
         assert person is not None
         shown += 1
         yield f"  {base}/v/{sessions.letter_token(letter)}  {person.name}  {'、'.join(letter.roll_entry.units)}  {person.id_last4}"
+
+
+def _books(lanting: Community, meiyuan: Community) -> Iterator[str]:
+    """A year of 兰亭苑's books with last year's two statements published; 梅园 never published last year's (overdue)."""
+    already = db.session.execute(select(LedgerEntry.id).where(LedgerEntry.community_id == lanting.id)).first()
+    if already is None:
+        now = utcnow()
+        year = now.year - 1
+        rng = random.Random(2027)
+        chair = db.session.execute(select(User).where(User.username == "lanting-chair")).scalar_one()
+        member = db.session.execute(select(User).where(User.username == "lanting-member")).scalar_one()
+        as_chair, as_member = actor_for(chair), actor_for(member)
+        income, fund = LedgerKind.PUBLIC_INCOME, LedgerKind.MAINTENANCE_FUND
+
+        def add(community: Community, ledger: LedgerKind, day: date, direction: str, fen: int, category: str, **more: str) -> None:
+            ledgers.add_entry(
+                as_chair,
+                None,
+                community_id=community.id,
+                ledger=ledger,
+                now=now,
+                day=day,
+                direction=direction,
+                amount=format_fen(fen),
+                category=category,
+                **more,
+            )
+
+        add(lanting, income, date(year, 10, 31), "income", 18_650_000, "opening", note="2023–2025 年公共收益结余")
+        add(lanting, fund, date(year, 10, 31), "income", 236_400_000, "opening", note="维修资金专户余额")
+        for offset in range(12):
+            month = (10 + offset) % 12 + 1
+            y = year + (10 + offset) // 12
+            add(
+                lanting,
+                income,
+                date(y, month, 5),
+                "income",
+                rng.randrange(320_000, 380_000),
+                "parking",
+                counterparty="兰亭物业（代收）",
+                voucher=f"P{y}{month:02d}",
+            )
+            if month % 3 == 0:
+                add(
+                    lanting,
+                    income,
+                    date(y, month, 10),
+                    "income",
+                    600_000,
+                    "elevator_ads",
+                    counterparty="梯媒广告公司",
+                    voucher=f"A{y}{month:02d}",
+                )
+            add(lanting, fund, date(y, month, 20), "income", rng.randrange(1_100_000, 1_300_000), "deposits", note="新交付房屋首期缴存")
+            if month in (6, 12):
+                add(lanting, fund, date(y, month, 21), "income", 350_000, "interest")
+            if month in (1, 7):
+                add(
+                    lanting,
+                    income,
+                    date(y, month, 15),
+                    "expense",
+                    rng.randrange(150_000, 260_000),
+                    "repairs",
+                    counterparty="五金维修部",
+                    voucher=f"R{y}{month:02d}",
+                )
+        add(
+            lanting,
+            income,
+            date(year + 1, 3, 28),
+            "expense",
+            800_000,
+            "audit_fees",
+            counterparty="正信会计师事务所",
+            voucher=f"AU{year + 1}",
+        )
+        add(
+            lanting,
+            fund,
+            date(year + 1, 8, 3),
+            "expense",
+            1_860_000,
+            "repairs",
+            counterparty="迅达电梯维保",
+            emergency_reason="2 号楼 1 单元电梯曳引钢丝绳断股，困人风险，停梯抢修",
+        )
+        for ledger in (income, fund):
+            statement = ledgers.close_period(as_chair, None, community_id=lanting.id, ledger=ledger, now=now)
+            notices.confirm_notice(as_member, None, statement.notice_id, now=now)
+        add(meiyuan, income, date(year, 9, 1), "income", 120_000, "venue_rental", counterparty="业主活动室租用")
+        add(meiyuan, income, date(year, 12, 1), "expense", 30_000, "office")
+    for community in (lanting, meiyuan):
+        due = [o for o in ledgers.obligations(community, now=utcnow()) if not o.met]
+        overdue = [o for o in due if o.overdue(ledgers.today_in_china(utcnow()))]
+        published = len(ledgers.published_statements(community.id))
+        yield f"{community.name}: {published} statements published, {len(overdue)} overdue, /c/{community.slug}"

@@ -4,7 +4,7 @@ from .accounts.models import RecoveryCode, RoleAssignment, User
 from .audit.models import AuditEvent
 from .communities.models import Building, Community, Holding, Person, StreetOffice, Unit
 from .db import Base
-from .notices.models import Notice
+from .notices.models import LedgerEntry, Notice, Statement
 from .sessions.models import (
     AssemblySession,
     Ballot,
@@ -30,6 +30,7 @@ __all__ = [
     "Community",
     "Holding",
     "Item",
+    "LedgerEntry",
     "Letter",
     "Notice",
     "PaperBallot",
@@ -38,6 +39,7 @@ __all__ = [
     "RecoveryCode",
     "RoleAssignment",
     "RollEntry",
+    "Statement",
     "StreetOffice",
     "Unit",
     "User",

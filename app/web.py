@@ -6,6 +6,7 @@ from flask import Flask
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
+from .domain.ledger import format_fen
 from .domain.numbers import format_area
 from .main.forms import LanguageForm
 
@@ -37,3 +38,4 @@ def register_template_helpers(app: Flask) -> None:
         }
 
     app.jinja_env.filters["area"] = format_area
+    app.jinja_env.filters["fen"] = format_fen

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from flask import Flask
@@ -12,7 +14,7 @@ from app.accounts.models import User
 from app.communities.models import Community, Unit
 from app.communities.queries import community_roll
 from app.config import TestConfig, as_mapping
-from app.db import db
+from app.db import db, utcnow
 from tests.factories import make_world, register_csv
 
 
@@ -31,6 +33,10 @@ def test_demo_seeds_a_realistic_office_once_and_prints_the_logins(app: Flask, ru
     assert len(letters) == 3
     assert "兰亭苑 2026 年临时业主大会: open, /s/" in first.output
     assert "梅园小区 2026 年第二次业主大会: tallied, /s/" in first.output
+    assert "兰亭苑: 2 statements published, 0 overdue" in first.output
+    today = utcnow().astimezone(ZoneInfo("Asia/Shanghai")).date()
+    late = 1 if today > date(today.year, 1, 30) else 0  # last year's statement falls due on 30 January
+    assert f"梅园小区: 0 statements published, {late} overdue" in first.output
     second = runner.invoke(args=["demo"])
     assert second.exit_code == 0 and "already seeded" in second.output
     assert [line.split() for line in second.output.splitlines() if "/v/" in line] == letters  # the same letters again

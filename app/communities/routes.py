@@ -14,7 +14,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from ..audit.services import actor_for
-from ..db import db
+from ..db import db, utcnow
 from ..domain.errors import RuleViolation
 from ..errors import NotFound
 from ..security.permissions import (
@@ -57,6 +57,9 @@ def index() -> str:
 def show_community(community_id: int) -> str:
     community = _visible_community(community_id)
     roll = queries.community_roll(community.id)
+    from ..notices import ledgers
+
+    now = utcnow()
     return render_template(
         "communities/show.html",
         community=community,
@@ -64,6 +67,8 @@ def show_community(community_id: int) -> str:
         roll=roll,
         building_form=BuildingForm(),
         can_manage=can_manage_register(current_user, community.id),
+        obligations=ledgers.obligations(community, now=now),
+        today=ledgers.today_in_china(now),
     )
 
 

@@ -35,3 +35,8 @@ TAGS = {
 def render(source: str) -> str:
     html = _markdown.render(source)
     return nh3.clean(html, tags=TAGS, attributes={"a": {"href"}}, url_schemes={"http", "https", "mailto"}, link_rel="nofollow noopener")
+
+
+def escape_markdown(text: str) -> str:
+    """Someone's own words, shown as written: no Markdown markup of theirs takes effect."""
+    return "".join("\\" + c if c in "\\`*_{}[]()#+-.!|<>" else c for c in text)

@@ -31,6 +31,7 @@ from ..domain.numbers import format_area, percent
 from ..domain.rules import MATTERS, get_profile
 from ..domain.tally import SessionItem, Weight, session_result
 from ..errors import NotFound
+from ..notices.markup import escape_markdown
 from ..notices.models import NoticeKind
 from ..notices.services import publish_system_notice
 from ..security.permissions import can_run_sessions, require
@@ -221,12 +222,12 @@ def announcement_text(session: AssemblySession) -> tuple[str, str]:
                 )
             ),
             "",
-            f"## {_l('Items')}",
+            "## " + str(_l("Items")),
         ]
         for item in session.items:
-            lines += ["", f"### {item.position}. {_escape_markdown(item.title)}", "", f"*{MATTER_LABELS[item.matter]}*"]
+            lines += ["", f"### {item.position}. {escape_markdown(item.title)}", "", f"*{MATTER_LABELS[item.matter]}*"]
             if item.body:
-                lines += ["", _escape_markdown(item.body)]
+                lines += ["", escape_markdown(item.body)]
         lines += [
             "",
             str(_l("Vote by scanning the QR code on your voting letter with a phone, or bring the paper ballot to the committee.")),
@@ -234,11 +235,6 @@ def announcement_text(session: AssemblySession) -> tuple[str, str]:
             str(_l("The session, its turnout and its result: [%(path)s](%(path)s)", path=f"/s/{session.public_id}")),
         ]
     return title, "\n".join(lines)
-
-
-def _escape_markdown(text: str) -> str:
-    """The committee's own words, shown as written: no Markdown markup of theirs takes effect."""
-    return "".join("\\" + c if c in "\\`*_{}[]()#+-.!|<>" else c for c in text)
 
 
 def _window_message(field: str, notice: int, low: int, high: int) -> str:

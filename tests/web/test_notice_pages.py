@@ -89,3 +89,41 @@ def test_an_empty_title_is_named_on_the_form(app: Flask, client: FlaskClient) ->
         as_text=True
     )
     assert 'aria-invalid="true"' in page and services.board(world.community.id) == []
+
+
+def test_the_committee_keeps_the_books_and_owners_read_the_statements(app: Flask, client: FlaskClient) -> None:
+    from app.accounts.models import Role
+    from app.accounts.services import create_user
+    from tests.factories import CLI, PASSWORD, enrol
+
+    world = make_world()
+    second = create_user(
+        CLI, None, username="m2", display_name="委员", password=PASSWORD, role=Role.COMMITTEE_MEMBER, community_id=world.community.id
+    )
+    enrol(second)
+    login(client, "chair")
+    books = f"/committee/c/{world.community.id}/ledgers/public_income"
+    bad = client.post(books, data={"day": "2025-03-01", "direction": "income", "amount": "12.345", "category": "parking"}).get_data(
+        as_text=True
+    )
+    assert "不足一分" in bad and 'aria-invalid="true"' in bad
+    assert (
+        client.post(books, data={"day": "2025-03-01", "direction": "income", "amount": "1,500.00", "category": "parking"}).status_code
+        == 302
+    )
+    upload = client.post(
+        f"{books}/import",
+        data={"file": (__import__("io").BytesIO(b"date,direction,amount,category\n2025-04-01,income,x,parking\n"), "a.csv")},
+    )
+    assert upload.status_code == 400 and "第 2 行" in upload.get_data(as_text=True) and "未导入任何内容" in upload.get_data(as_text=True)
+    page = client.get(f"/admin/c/{world.community.id}").get_data(as_text=True)
+    assert 'class="overdue"' in page and "2025" in page  # the 2025 statement was due a month after the year
+    assert client.post(f"{books}/close", follow_redirects=True).status_code == 200
+    assert "1,500.00" in client.get(f"{books}.csv").get_data(as_text=True).replace("1500.00", "1,500.00")
+    assert "尚未发布" in client.get("/c/lanting/accounts").get_data(as_text=True)  # waiting for the second member
+    other = app.test_client()
+    login(other, "m2")
+    pending = services.committee_notices(world.community.id)[0]
+    assert other.post(f"/committee/n/{pending.public_id}/confirm").status_code == 302
+    accounts = client.get("/c/lanting/accounts").get_data(as_text=True)
+    assert "期末余额" in accounts and "1,500.00" in accounts and "<svg" in accounts

@@ -1,0 +1,514 @@
+"""The two ledgers of a community, their statements, and what the committee must publish by when.
+
+Every entry is integer fen. Closing a period freezes its entries (the
+database refuses to change them after) and drafts the statement notice, which
+a second committee member confirms like any decision. Statement obligations
+are derived from the books: every ended period of a ledger that has entries
+must have its statement published within STATEMENT_DUE_DAYS.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from ..accounts.models import User
+from ..audit.services import Actor, record
+from ..communities.models import Community
+from ..communities.register import RegisterFileError, read_table
+from ..db import db
+from ..domain.errors import RuleViolation
+from ..domain.ledger import Direction, Movement, Period, PeriodKind, format_fen, parse_fen, statement
+from ..domain.rules import get_profile
+from ..errors import NotFound
+from ..security.permissions import can_publish_notices, require
+from ..sessions.models import AssemblySession, Item
+from . import services as notices
+from .markup import escape_markdown
+from .models import EntryDirection, LedgerEntry, LedgerKind, Notice, NoticeKind, NoticeState, Statement
+
+# RULES.md sets how often accounts are published, not how soon after the period: a month is the common local practice.
+STATEMENT_DUE_DAYS = 30
+
+CATEGORIES = {
+    "opening": _l("Balance brought forward"),
+    "parking": _l("Parking"),
+    "advertising": _l("Advertising"),
+    "elevator_ads": _l("Elevator advertising"),
+    "venue_rental": _l("Venue rental"),
+    "deposits": _l("Fund deposits"),
+    "interest": _l("Interest"),
+    "repairs": _l("Repairs"),
+    "audit_fees": _l("Audit fees"),
+    "staff": _l("Staff"),
+    "office": _l("Office costs"),
+    "other": _l("Other"),
+}
+LEDGER_LABELS = {"public_income": _l("Public income"), "maintenance_fund": _l("Maintenance fund")}
+DIRECTION_LABELS = {"income": _l("Income"), "expense": _l("Expense")}
+CSV_COLUMNS = ("date", "direction", "amount", "category", "counterparty", "voucher", "note", "authorised_item", "emergency_reason")
+
+
+class LedgerImportError(ValueError):
+    """Rows of an import that cannot be written; nothing was."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+def _scope(community: Community) -> dict[str, int]:
+    return {"community_id": community.id, "street_office_id": community.street_office_id}
+
+
+def _community(s: Session, user: User | None, community_id: int) -> Community:
+    community = s.get(Community, community_id)
+    if community is None:
+        raise NotFound(str(_l("No such community.")))
+    if user is not None:
+        require(can_publish_notices(user, community.id))
+    return community
+
+
+def period_kind(community: Community) -> PeriodKind:
+    return PeriodKind.every(get_profile(community.rule_profile).settings.accounts_publication_months)
+
+
+def today_in_china(now: datetime) -> date:
+    return now.astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
+
+
+def _locked_until(s: Session, community_id: int, ledger: LedgerKind) -> date | None:
+    """The end of the last locked period: no entry may be dated before it."""
+    return s.execute(
+        select(func.max(Statement.period_end)).where(Statement.community_id == community_id, Statement.ledger == ledger)
+    ).scalar()
+
+
+@dataclass(frozen=True)
+class EntryValues:
+    day: date
+    direction: EntryDirection
+    fen: int
+    category: str
+    counterparty: str
+    voucher: str
+    note: str
+    authorised_item_id: int | None
+    emergency_reason: str | None
+
+
+def _values(
+    s: Session,
+    community: Community,
+    ledger: LedgerKind,
+    *,
+    day: str | date,
+    direction: str,
+    amount: str,
+    category: str,
+    counterparty: str = "",
+    voucher: str = "",
+    note: str = "",
+    authorised_item: str | int | None = None,
+    emergency_reason: str | None = None,
+) -> EntryValues:
+    """Check one entry as a committee member typed it; each problem names its field."""
+    if isinstance(day, str):
+        try:
+            day = date.fromisoformat(day.strip())
+        except ValueError:
+            raise RuleViolation("date", str(_l("Write the date as YYYY-MM-DD."))) from None
+    locked = _locked_until(s, community.id, ledger)
+    if locked is not None and day < locked:
+        raise RuleViolation(
+            "date", str(_l("The books are locked up to %(day)s: that period's statement is published.", day=locked.isoformat()))
+        )
+    if direction not in ("income", "expense"):
+        raise RuleViolation("direction", str(_l("Choose income or expense.")))
+    try:
+        fen = parse_fen(amount)
+    except RuleViolation as exc:
+        raise RuleViolation("amount", _amount_message(exc.reason, amount)) from None
+    if category not in CATEGORIES:
+        raise RuleViolation("category", str(_l("Choose one of the categories.")))
+    for field, text, limit in (("counterparty", counterparty, 200), ("voucher", voucher, 100), ("note", note, 500)):
+        if len(text.strip()) > limit:
+            raise RuleViolation(field, str(_l("At most %(max)d characters.", max=limit)))
+    item_id = None
+    reason = (emergency_reason or "").strip() or None
+    if authorised_item not in (None, ""):
+        item_id = _authorising_item(s, community, authorised_item)
+    if ledger is LedgerKind.MAINTENANCE_FUND and direction == "expense" and item_id is None and reason is None:
+        raise RuleViolation(
+            "authorised_item",
+            str(_l("Spending the maintenance fund needs the assembly item that approved it, or an emergency use with its reason.")),
+        )
+    return EntryValues(day, EntryDirection(direction), fen, category, counterparty.strip(), voucher.strip(), note.strip(), item_id, reason)
+
+
+def _amount_message(reason: str, amount: str) -> str:
+    if "fen" in reason:
+        return str(_l("%(amount)s has fractions of a fen: at most two decimals.", amount=amount))
+    if "greater than zero" in reason:
+        return str(_l("The amount must be greater than zero; record money going out as an expense."))
+    return str(_l("%(amount)s is not an amount in yuan.", amount=amount))
+
+
+def _authorising_item(s: Session, community: Community, raw: str | int) -> int:
+    """The item must be of this community's sessions, decided and passed."""
+    try:
+        item_id = int(raw)
+    except (TypeError, ValueError):
+        raise RuleViolation("authorised_item", str(_l("Give the number of the assembly item that approved the spending."))) from None
+    row = s.execute(
+        select(Item, AssemblySession).join(AssemblySession, AssemblySession.id == Item.session_id).where(Item.id == item_id)
+    ).first()
+    if row is None or row[1].community_id != community.id:
+        raise RuleViolation("authorised_item", str(_l("No assembly item %(id)s in this community.", id=item_id)))
+    item, session = row
+    outcome = next((i["outcome"] for i in (session.result or {}).get("items", []) if i["id"] == str(item.id)), None)
+    if outcome != "passed":
+        raise RuleViolation("authorised_item", str(_l("Assembly item %(id)s was not passed.", id=item_id)))
+    return item.id
+
+
+def _insert(s: Session, actor: Actor, community: Community, ledger: LedgerKind, v: EntryValues, now: datetime) -> LedgerEntry:
+    entry = LedgerEntry(
+        community_id=community.id,
+        ledger=ledger,
+        entry_date=v.day,
+        direction=v.direction,
+        amount_fen=v.fen,
+        category=v.category,
+        counterparty=v.counterparty,
+        voucher=v.voucher,
+        note=v.note,
+        authorised_item_id=v.authorised_item_id,
+        emergency_reason=v.emergency_reason,
+        created_by_user_id=actor.user_id,
+        created_at=now,
+    )
+    s.add(entry)
+    s.flush()
+    if ledger is LedgerKind.MAINTENANCE_FUND and v.direction is EntryDirection.EXPENSE and v.authorised_item_id is None:
+        _publish_emergency_use(s, actor, community, v, now)
+    return entry
+
+
+def _publish_emergency_use(s: Session, actor: Actor, community: Community, v: EntryValues, now: datetime) -> None:
+    """An emergency use of the maintenance fund (Civil Code art. 281) is made public at once."""
+    with force_locale("zh_CN"):
+        title = str(_l("Emergency use of the maintenance fund"))
+        body = "\n\n".join(
+            [
+                str(
+                    _l(
+                        "Date: %(day)s. Amount: %(amount)s yuan. Paid to: %(to)s.",
+                        day=v.day.isoformat(),
+                        amount=format_fen(v.fen),
+                        to=v.counterparty or "—",
+                    )
+                ),
+                str(_l("Reason: %(reason)s", reason=escape_markdown(v.emergency_reason or ""))),
+                str(
+                    _l(
+                        "Used without an assembly decision, as Civil Code art. 281 allows in an emergency;"
+                        " the owners' assembly is told at its next session."
+                    )
+                ),
+            ]
+        )
+    notices.publish_system_notice(s, actor, community, kind=NoticeKind.GENERAL, title=title, body=body, session_id=None, now=now)
+
+
+def add_entry(actor: Actor, user: User | None, *, community_id: int, ledger: LedgerKind, now: datetime, **fields: Any) -> LedgerEntry:
+    with db.write() as s:
+        community = _community(s, user, community_id)
+        values = _values(s, community, ledger, **fields)
+        entry = _insert(s, actor, community, ledger, values, now)
+        record(
+            s,
+            actor,
+            "ledger.add",
+            "ledger_entry",
+            entry.id,
+            **_scope(community),
+            now=now,
+            data={"ledger": ledger.value, "date": values.day.isoformat(), "direction": values.direction.value, "fen": values.fen},
+        )
+    return entry
+
+
+def delete_entry(actor: Actor, user: User | None, entry_id: int, *, now: datetime) -> None:
+    with db.write() as s:
+        entry = s.get(LedgerEntry, entry_id, with_for_update=True)
+        if entry is None:
+            raise NotFound(str(_l("No such entry.")))
+        community = _community(s, user, entry.community_id)
+        if entry.statement_id is not None:
+            raise RuleViolation("entry", str(_l("This entry belongs to a locked period and cannot be removed.")))
+        data = {"ledger": entry.ledger.value, "date": entry.entry_date.isoformat(), "fen": entry.amount_fen}
+        s.delete(entry)
+        record(s, actor, "ledger.delete", "ledger_entry", entry_id, **_scope(community), now=now, data=data)
+
+
+def import_entries(
+    actor: Actor, user: User | None, *, community_id: int, ledger: LedgerKind, filename: str, data: bytes, now: datetime
+) -> int:
+    """All rows or none: each bad row is named with its field, and nothing is written while any is bad."""
+    with db.write() as s:
+        community = _community(s, user, community_id)
+        try:
+            rows = list(read_table(filename, data))
+        except RegisterFileError as exc:
+            raise LedgerImportError([str(exc)]) from None
+        if not rows:
+            raise LedgerImportError([str(_l("The file is empty."))])
+        header = [h.strip().lower() for h in rows[0][1]]
+        missing = [c for c in CSV_COLUMNS[:4] if c not in header]
+        if missing:
+            raise LedgerImportError([str(_l("Missing column: %(column)s", column=missing[0]))])
+        problems: list[str] = []
+        values: list[EntryValues] = []
+        for number, cells in rows[1:]:
+            if not any(cells):
+                continue
+            row = {c: (cells[header.index(c)] if c in header and header.index(c) < len(cells) else "") for c in CSV_COLUMNS}
+            try:
+                values.append(
+                    _values(
+                        s,
+                        community,
+                        ledger,
+                        day=row["date"],
+                        direction=row["direction"],
+                        amount=row["amount"],
+                        category=row["category"],
+                        counterparty=row["counterparty"],
+                        voucher=row["voucher"],
+                        note=row["note"],
+                        authorised_item=row["authorised_item"] or None,
+                        emergency_reason=row["emergency_reason"] or None,
+                    )
+                )
+            except RuleViolation as exc:
+                problems.append(str(_l("row %(row)d, %(field)s: %(reason)s", row=number, field=exc.field, reason=exc.reason)))
+        if problems:
+            raise LedgerImportError(problems)
+        for v in values:
+            _insert(s, actor, community, ledger, v, now)
+        record(
+            s,
+            actor,
+            "ledger.import",
+            "community",
+            community.id,
+            **_scope(community),
+            now=now,
+            data={"ledger": ledger.value, "rows": len(values), "file": filename},
+        )
+    return len(values)
+
+
+def entries(community_id: int, ledger: LedgerKind) -> list[LedgerEntry]:
+    query = select(LedgerEntry).where(LedgerEntry.community_id == community_id, LedgerEntry.ledger == ledger)
+    return list(db.session.execute(query.order_by(LedgerEntry.entry_date, LedgerEntry.id)).scalars())
+
+
+def export_csv(community_id: int, ledger: LedgerKind) -> str:
+    """The ledger in the import's own format (amounts in yuan), so an export imports again unchanged."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for e in entries(community_id, ledger):
+        yuan = format_fen(e.amount_fen).replace(",", "")
+        writer.writerow(
+            [
+                e.entry_date.isoformat(),
+                e.direction.value,
+                yuan,
+                e.category,
+                e.counterparty,
+                e.voucher,
+                e.note,
+                e.authorised_item_id or "",
+                e.emergency_reason or "",
+            ]
+        )
+    return out.getvalue()
+
+
+def _movements(s: Session, community_id: int, ledger: LedgerKind) -> list[Movement]:
+    rows = s.execute(
+        select(LedgerEntry.entry_date, LedgerEntry.direction, LedgerEntry.amount_fen, LedgerEntry.category).where(
+            LedgerEntry.community_id == community_id, LedgerEntry.ledger == ledger
+        )
+    )
+    return [Movement(day, Direction(direction.value), fen, category) for day, direction, fen, category in rows]
+
+
+def next_period(s: Session, community: Community, ledger: LedgerKind) -> Period | None:
+    """The first period of the ledger without a statement, or None while it has no entries."""
+    kind = period_kind(community)
+    locked = _locked_until(s, community.id, ledger)
+    if locked is not None:
+        return Period.containing(kind, locked)
+    first = s.execute(
+        select(func.min(LedgerEntry.entry_date)).where(LedgerEntry.community_id == community.id, LedgerEntry.ledger == ledger)
+    ).scalar()
+    return None if first is None else Period.containing(kind, first)
+
+
+def close_period(actor: Actor, user: User | None, *, community_id: int, ledger: LedgerKind, now: datetime) -> Statement:
+    """Lock the next ended period: freeze its entries, keep its figures, and ask a second member to publish the statement."""
+    with db.write() as s:
+        community = _community(s, user, community_id)
+        period = next_period(s, community, ledger)
+        if period is None:
+            raise RuleViolation("ledger", str(_l("The ledger has no entries yet.")))
+        if period.end > today_in_china(now):
+            raise RuleViolation("ledger", str(_l("The period %(period)s has not ended yet.", period=period.label)))
+        figures = statement(period, _movements(s, community.id, ledger))
+        title, body = _statement_text(community, ledger, figures)
+        notice = Notice(
+            public_id=secrets.token_urlsafe(9),
+            community_id=community.id,
+            kind=NoticeKind.STATEMENT,
+            state=NoticeState.PENDING,
+            title=title,
+            body=body,
+            created_by_user_id=actor.user_id,
+            requested_by_user_id=actor.user_id,
+            created_at=now,
+        )
+        s.add(notice)
+        s.flush()
+        locked = Statement(
+            public_id=secrets.token_urlsafe(9),
+            community_id=community.id,
+            ledger=ledger,
+            period_kind=period.kind.value,
+            period_start=period.start,
+            period_end=period.end,
+            figures=figures.as_json(),
+            closing_fen=figures.closing,
+            notice_id=notice.id,
+            locked_at=now,
+            locked_by_user_id=actor.user_id,
+        )
+        s.add(locked)
+        s.flush()
+        s.execute(
+            update(LedgerEntry)
+            .where(
+                LedgerEntry.community_id == community.id,
+                LedgerEntry.ledger == ledger,
+                LedgerEntry.entry_date < period.end,
+                LedgerEntry.statement_id.is_(None),
+            )
+            .values(statement_id=locked.id)
+        )
+        record(
+            s,
+            actor,
+            "ledger.close_period",
+            "statement",
+            locked.public_id,
+            **_scope(community),
+            now=now,
+            data={"ledger": ledger.value, "period": period.label, "closing_fen": figures.closing, "notice": notice.public_id},
+        )
+    return locked
+
+
+def _statement_text(community: Community, ledger: LedgerKind, figures: Any) -> tuple[str, str]:
+    with force_locale("zh_CN"):
+        name = str(LEDGER_LABELS[ledger.value])
+        title = str(_l("%(ledger)s accounts, %(period)s", ledger=name, period=figures.period.label))
+        # Labels first: gettext calls inside f-strings escape message extraction.
+        item, yuan, income, expense = str(_l("Item")), str(_l("Yuan")), str(_l("Income")), str(_l("Expense"))
+        opening, total_in = str(_l("Opening balance")), str(_l("Total income"))
+        total_out, closing = str(_l("Total expense")), str(_l("Closing balance"))
+        last_day = (figures.period.end - timedelta(days=1)).isoformat()
+        lines = [
+            str(_l("Period: %(start)s to %(end)s.", start=figures.period.start.isoformat(), end=last_day)),
+            "",
+            f"| {item} | {yuan} |",
+            "|---|---:|",
+            f"| {opening} | {format_fen(figures.opening)} |",
+        ]
+        lines += [f"| {income}: {CATEGORIES[c]} | {format_fen(v)} |" for c, v in sorted(figures.income.items())]
+        lines += [f"| {expense}: {CATEGORIES[c]} | {format_fen(v)} |" for c, v in sorted(figures.expense.items())]
+        lines += [
+            f"| **{total_in}** | **{format_fen(figures.total_income)}** |",
+            f"| **{total_out}** | **{format_fen(figures.total_expense)}** |",
+            f"| **{closing}** | **{format_fen(figures.closing)}** |",
+            "",
+            str(_l("Every entry of the period, and charts: [%(path)s](%(path)s)", path=f"/c/{community.slug}/accounts")),
+        ]
+    return title, "\n".join(lines)
+
+
+def published_statements(community_id: int) -> list[tuple[Statement, Notice]]:
+    rows = db.session.execute(
+        select(Statement, Notice)
+        .join(Notice, Notice.id == Statement.notice_id)
+        .where(Statement.community_id == community_id, Notice.state == NoticeState.PUBLISHED)
+        .order_by(Statement.period_start.desc(), Statement.ledger)
+    )
+    return [(st, n) for st, n in rows]
+
+
+@dataclass(frozen=True)
+class Obligation:
+    """Something the committee must publish by a date."""
+
+    ledger: LedgerKind
+    period: Period
+    due: date
+    statement: Statement | None
+    notice: Notice | None
+
+    @property
+    def met(self) -> bool:
+        return self.notice is not None and self.notice.state is NoticeState.PUBLISHED
+
+    def overdue(self, today: date) -> bool:
+        return not self.met and today > self.due
+
+
+def obligations(community: Community, *, now: datetime) -> list[Obligation]:
+    """Every ended period of each ledger with entries, with its statement (if any); the due date is a month after the end."""
+    s = db.session()
+    today = today_in_china(now)
+    kind = period_kind(community)
+    found: list[Obligation] = []
+    for ledger in LedgerKind:
+        first = s.execute(
+            select(func.min(LedgerEntry.entry_date)).where(LedgerEntry.community_id == community.id, LedgerEntry.ledger == ledger)
+        ).scalar()
+        if first is None:
+            continue
+        statements = {
+            st.period_start: st
+            for st in s.execute(select(Statement).where(Statement.community_id == community.id, Statement.ledger == ledger)).scalars()
+        }
+        period = Period.containing(kind, first)
+        while period.end <= today:
+            st = statements.get(period.start)
+            notice = s.get(Notice, st.notice_id) if st else None
+            found.append(Obligation(ledger, period, period.end + timedelta(days=STATEMENT_DUE_DAYS - 1), st, notice))
+            period = period.next()
+    return sorted(found, key=lambda o: (o.met, o.due))
