@@ -128,14 +128,17 @@ class Statement:
         }
 
 
+OPENING = "opening"  # a balance carried over from books kept before: part of the opening, not income
+
+
 def statement(period: Period, movements: Iterable[Movement]) -> Statement:
-    """The statement of ``period``: everything before it makes the opening balance."""
+    """The statement of ``period``: everything before it, and balances carried in, make the opening balance."""
     opening = 0
     income: dict[str, int] = {}
     expense: dict[str, int] = {}
     for m in movements:
         signed = m.fen if m.direction is Direction.INCOME else -m.fen
-        if m.day < period.start:
+        if m.day < period.start or (m.category == OPENING and m.day in period):
             opening += signed
         elif m.day in period:
             bucket = income if m.direction is Direction.INCOME else expense

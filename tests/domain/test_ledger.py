@@ -71,13 +71,22 @@ def test_a_statement_by_hand() -> None:
     assert format_fen(s.closing) == "14,954.33"
 
 
+def test_a_balance_carried_in_during_the_period_opens_it_rather_than_counting_as_income() -> None:
+    moves = [
+        Movement(date(2026, 3, 1), Direction.INCOME, 500_000, "opening"),
+        Movement(date(2026, 4, 1), Direction.INCOME, 1_000, "parking"),
+    ]
+    s = statement(Period.containing(PeriodKind.YEAR, date(2026, 1, 1)), moves)
+    assert (s.opening, s.income, s.closing) == (500_000, {"parking": 1_000}, 501_000)
+
+
 movements = st.lists(
     st.builds(
         Movement,
         st.dates(min_value=date(2024, 1, 1), max_value=date(2027, 12, 31)),
         st.sampled_from(Direction),
         st.integers(min_value=1, max_value=10**9),
-        st.sampled_from(["parking", "advertising", "repairs", "staff"]),
+        st.sampled_from(["parking", "advertising", "repairs", "staff", "opening"]),
     ),
     max_size=60,
 )
@@ -87,10 +96,14 @@ movements = st.lists(
 def test_consecutive_statements_chain_and_account_for_every_movement(moves: list[Movement], kind: PeriodKind, day: date) -> None:
     first = statement(Period.containing(kind, day), moves)
     second = statement(first.period.next(), moves)
-    assert second.opening == first.closing  # each period opens where the last closed
-    inside = [m for m in moves if m.day in first.period]
+    carried_in = sum(
+        m.fen if m.direction is Direction.INCOME else -m.fen for m in moves if m.category == "opening" and m.day in second.period
+    )
+    assert second.opening == first.closing + carried_in  # each period opens where the last closed
+    inside = [m for m in moves if m.day in first.period and m.category != "opening"]
     assert first.total_income == sum(m.fen for m in inside if m.direction is Direction.INCOME)
     assert first.total_expense == sum(m.fen for m in inside if m.direction is Direction.EXPENSE)
     everything_before_end = sum(m.fen if m.direction is Direction.INCOME else -m.fen for m in moves if m.day < first.period.end)
+    assert first.opening + first.total_income - first.total_expense == first.closing
     assert first.closing == everything_before_end
     assert first.period.end - first.period.start >= timedelta(days=28)
