@@ -35,6 +35,7 @@ def build_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     from .communities.routes import bp as communities_bp
     from .main.routes import bp as main_bp
     from .notices.routes import bp as notices_bp
+    from .oversight.routes import bp as oversight_bp
     from .sessions.routes import bp as sessions_bp
 
     app.register_blueprint(main_bp)
@@ -42,6 +43,7 @@ def build_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(communities_bp)
     app.register_blueprint(sessions_bp)
     app.register_blueprint(notices_bp)
+    app.register_blueprint(oversight_bp)
     errors.register(app)
 
     from .security.web import register as register_security

@@ -5,6 +5,7 @@ from .audit.models import AuditEvent
 from .communities.models import Building, Community, Holding, Person, StreetOffice, Unit
 from .db import Base
 from .notices.models import LedgerEntry, Notice, Statement
+from .oversight.models import Certification
 from .sessions.models import (
     AssemblySession,
     Ballot,
@@ -27,6 +28,7 @@ __all__ = [
     "Building",
     "BulletinEntry",
     "BulletinHead",
+    "Certification",
     "Community",
     "Holding",
     "Item",

@@ -174,6 +174,23 @@ def regenerate_recovery_codes(user: User, code: str, *, now: datetime) -> list[s
     return codes
 
 
+def consume_fresh_code(s: Session, user_id: int, code: str, *, now: datetime, during: str) -> bool:
+    """Inside the caller's transaction: accept a TOTP code not used before, for an action that needs one.
+
+    A wrong code is recorded (the caller commits it and refuses the action).
+    """
+    locked = s.get(User, user_id, with_for_update=True)
+    if locked is None or locked.totp_secret_enc is None:
+        return False
+    secret = unseal(locked.totp_secret_enc)
+    step = totp.matching_step(secret, code, now, locked.totp_last_step) if secret else None
+    if step is None:
+        record(s, Actor(locked.id, locked.username), "auth.second_factor_failed", "user", locked.id, data={"during": during}, now=now)
+        return False
+    locked.totp_last_step = step
+    return True
+
+
 def logout_everywhere(user: User) -> None:
     """End every session of this user on every device."""
     with db.write() as s:

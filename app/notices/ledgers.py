@@ -382,19 +382,17 @@ def close_period(actor: Actor, user: User | None, *, community_id: int, ledger: 
             raise RuleViolation("ledger", str(_l("The period %(period)s has not ended yet.", period=period.label)))
         figures = statement(period, _movements(s, community.id, ledger))
         title, body = _statement_text(community, ledger, figures)
-        notice = Notice(
-            public_id=secrets.token_urlsafe(9),
-            community_id=community.id,
+        notice = notices.new_notice(
+            s,
+            actor,
+            community,
             kind=NoticeKind.STATEMENT,
-            state=NoticeState.PENDING,
             title=title,
             body=body,
-            created_by_user_id=actor.user_id,
+            now=now,
+            state=NoticeState.PENDING,
             requested_by_user_id=actor.user_id,
-            created_at=now,
         )
-        s.add(notice)
-        s.flush()
         locked = Statement(
             public_id=secrets.token_urlsafe(9),
             community_id=community.id,
@@ -473,13 +471,15 @@ def published_statements(community_id: int) -> list[tuple[Statement, Notice]]:
 
 @dataclass(frozen=True)
 class Obligation:
-    """Something the committee must publish by a date."""
+    """Something the committee must publish by a date: a period's statement, or a certified session's decisions."""
 
-    ledger: LedgerKind
-    period: Period
+    kind: str  # "statement" | "decision"
     due: date
-    statement: Statement | None
     notice: Notice | None
+    ledger: LedgerKind | None = None
+    period: Period | None = None
+    statement: Statement | None = None
+    session: AssemblySession | None = None
 
     @property
     def met(self) -> bool:
@@ -490,7 +490,14 @@ class Obligation:
 
 
 def obligations(community: Community, *, now: datetime) -> list[Obligation]:
-    """Every ended period of each ledger with entries, with its statement (if any); the due date is a month after the end."""
+    """What the community owes the public, unmet first by due date.
+
+    Every ended period of each ledger with entries owes its statement within
+    STATEMENT_DUE_DAYS; every certified session owes its decision notice within
+    the profile's decision_publication_days of the certification.
+    """
+    from ..oversight.models import Certification, Verdict
+
     s = db.session()
     today = today_in_china(now)
     kind = period_kind(community)
@@ -509,6 +516,23 @@ def obligations(community: Community, *, now: datetime) -> list[Obligation]:
         while period.end <= today:
             st = statements.get(period.start)
             notice = s.get(Notice, st.notice_id) if st else None
-            found.append(Obligation(ledger, period, period.end + timedelta(days=STATEMENT_DUE_DAYS - 1), st, notice))
+            found.append(Obligation("statement", period.end + timedelta(days=STATEMENT_DUE_DAYS - 1), notice, ledger, period, st))
             period = period.next()
+    days = get_profile(community.rule_profile).settings.decision_publication_days
+    certified = s.execute(
+        select(AssemblySession, Certification)
+        .join(Certification, Certification.session_id == AssemblySession.id)
+        .where(AssemblySession.community_id == community.id, Certification.verdict == Verdict.CERTIFIED)
+    ).all()
+    for session, certification in certified:
+        decision = (
+            s.execute(
+                select(Notice)
+                .where(Notice.session_id == session.id, Notice.kind == NoticeKind.DECISION)
+                .order_by((Notice.state == NoticeState.PUBLISHED).desc(), Notice.id)
+            )
+            .scalars()
+            .first()
+        )
+        found.append(Obligation("decision", today_in_china(certification.decided_at) + timedelta(days=days), decision, session=session))
     return sorted(found, key=lambda o: (o.met, o.due))

@@ -377,3 +377,34 @@ def accounts(slug: str) -> str:
     community = _community_by_slug(slug)
     published = ledgers.published_statements(community.id)
     return render_template("notices/accounts.html", community=community, published=published)
+
+
+@bp.post("/committee/s/<public_id>/decision-notice")
+@login_required
+def draft_decision(public_id: str) -> Response:
+    """The decisions of a certified session, drafted for the committee to check and publish."""
+    from ..oversight.services import decision_text
+    from ..sessions.models import AssemblySession
+
+    assembly = db.session.execute(select(AssemblySession).where(AssemblySession.public_id == public_id)).scalar_one_or_none()
+    if assembly is None:
+        raise NotFound(_("No such session."))
+    community = _committee_community(assembly.community_id)
+    if not ConfirmForm().validate_on_submit():
+        return redirect(url_for("sessions.show_session", public_id=public_id))
+    if assembly.state.value != "certified":
+        flash(_("Decisions are published once the street office has certified the result."), "error")
+        return redirect(url_for("sessions.show_session", public_id=public_id))
+    title, body = decision_text(assembly)
+    notice = services.draft_notice(
+        actor_for(current_user),
+        current_user,
+        community_id=community.id,
+        kind=NoticeKind.DECISION,
+        title=title,
+        body=body,
+        now=utcnow(),
+        session_id=assembly.id,
+    )
+    flash(_("The decision notice is drafted. Check it, then ask a second member to confirm."), "success")
+    return redirect(url_for(".edit_notice", public_id=notice.public_id))

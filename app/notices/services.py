@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import extract, select
@@ -55,7 +56,17 @@ def _notice_for_committee(s: Session, user: User | None, notice_id: int) -> tupl
     return notice, community
 
 
-def draft_notice(actor: Actor, user: User | None, *, community_id: int, kind: NoticeKind, title: str, body: str, now: datetime) -> Notice:
+def draft_notice(
+    actor: Actor,
+    user: User | None,
+    *,
+    community_id: int,
+    kind: NoticeKind,
+    title: str,
+    body: str,
+    now: datetime,
+    session_id: int | None = None,
+) -> Notice:
     title, body = _checked(title, body)
     with db.write() as s:
         community = s.get(Community, community_id)
@@ -63,17 +74,7 @@ def draft_notice(actor: Actor, user: User | None, *, community_id: int, kind: No
             raise NotFound(str(_l("No such community.")))
         if user is not None:
             require(can_publish_notices(user, community.id))
-        notice = Notice(
-            public_id=secrets.token_urlsafe(9),
-            community_id=community.id,
-            kind=kind,
-            title=title,
-            body=body,
-            created_by_user_id=actor.user_id,
-            created_at=now,
-        )
-        s.add(notice)
-        s.flush()
+        notice = new_notice(s, actor, community, kind=kind, title=title, body=body, now=now, session_id=session_id)
         record(
             s, actor, "notice.draft", "notice", notice.public_id, **_scope(community), now=now, data={"kind": kind.value, "title": title}
         )
@@ -99,20 +100,18 @@ def correct_notice(actor: Actor, user: User | None, notice_id: int, *, now: date
             raise RuleViolation("state", str(_l("Only a published notice can be corrected; edit the draft instead.")))
         if s.execute(select(Notice.id).where(Notice.supersedes_id == old.id)).first() is not None:
             raise RuleViolation("state", str(_l("This version already has a correction; correct the newest version.")))
-        notice = Notice(
-            public_id=secrets.token_urlsafe(9),
-            community_id=community.id,
+        notice = new_notice(
+            s,
+            actor,
+            community,
             kind=old.kind,
             title=old.title,
             body=old.body,
+            now=now,
+            session_id=old.session_id,
             version=old.version + 1,
             supersedes_id=old.id,
-            session_id=old.session_id,
-            created_by_user_id=actor.user_id,
-            created_at=now,
         )
-        s.add(notice)
-        s.flush()
         record(s, actor, "notice.correct", "notice", notice.public_id, **_scope(community), now=now, data={"supersedes": old.public_id})
     return notice
 
@@ -153,22 +152,30 @@ def _publish(s: Session, actor: Actor, notice: Notice, community: Community, now
     record(s, actor, "notice.publish", "notice", notice.public_id, **_scope(community), now=now, data=data)
 
 
-def publish_system_notice(
-    s: Session, actor: Actor, community: Community, *, kind: NoticeKind, title: str, body: str, session_id: int | None, now: datetime
+def new_notice(
+    s: Session, actor: Actor, community: Community, *, kind: NoticeKind, title: str, body: str, now: datetime, **fields: Any
 ) -> Notice:
-    """A notice the system publishes as part of another action (a session's announcement), in its transaction."""
+    """A new notice row (a draft unless ``state`` says otherwise), flushed so it has its id."""
     notice = Notice(
         public_id=secrets.token_urlsafe(9),
         community_id=community.id,
         kind=kind,
         title=title[:200],
         body=body,
-        session_id=session_id,
         created_by_user_id=actor.user_id,
         created_at=now,
+        **fields,
     )
     s.add(notice)
     s.flush()
+    return notice
+
+
+def publish_system_notice(
+    s: Session, actor: Actor, community: Community, *, kind: NoticeKind, title: str, body: str, session_id: int | None, now: datetime
+) -> Notice:
+    """A notice the system publishes as part of another action (a session's announcement), in its transaction."""
+    notice = new_notice(s, actor, community, kind=kind, title=title, body=body, now=now, session_id=session_id)
     _publish(s, actor, notice, community, now)
     return notice
 

@@ -77,6 +77,16 @@ def can_publish_notices(user: Principal | None, community_id: int) -> bool:
     return is_committee_member(user, community_id)
 
 
+def can_certify(user: Principal | None, street_office_id: int) -> bool:
+    """Certify or reject a community's result: the officials of its street office."""
+    return is_street_official(user, street_office_id)
+
+
+def can_oversee(user: Principal | None, street_office_id: int) -> bool:
+    """The street office's dashboard and review queue: its officials, and the deployment's administrators."""
+    return is_street_official(user, street_office_id) or is_administrator(user)
+
+
 def can_view_sessions(user: Principal | None, community_id: int, street_office_id: int) -> bool:
     return is_committee_member(user, community_id) or is_street_official(user, street_office_id) or is_administrator(user)
 

@@ -83,6 +83,12 @@ MATRIX: dict[str, tuple[str, str, tuple[int, ...]]] = {
     "notices.import_ledger": ("POST", "/committee/c/{a}/ledgers/public_income/import", (302, 403, 302, 403, 403)),
     "notices.close_period": ("POST", "/committee/c/{a}/ledgers/public_income/close", (302, 403, 302, 403, 403)),
     "notices.delete_entry": ("POST", "/committee/entries/999999/delete", (302, 404, 404, 404, 404)),
+    # The street office's pages: its officials and the administrators see them; only officials decide.
+    "oversight.dashboard": ("GET", "/office/{o}", (302, 200, 403, 403, 200)),
+    "oversight.dashboard_csv": ("GET", "/office/{o}.csv", (302, 200, 403, 403, 200)),
+    # The session is not counted yet, so the official is told so on the page (200), not certified.
+    "oversight.review": ("POST", "/office/s/{t}", (302, 403, 403, 403, 200)),
+    "notices.draft_decision": ("POST", "/committee/s/{t}/decision-notice", (302, 403, 302, 403, 403)),
     # Last: these end the session.
     "accounts.logout_everywhere": ("POST", "/account/logout-everywhere", (302, 302, 302, 302, 302)),
     "accounts.logout": ("POST", "/logout", (302, 302, 302, 302, 302)),
@@ -118,6 +124,7 @@ def test_every_role_gets_the_expected_answer_on_every_route(app: Flask, client: 
         "l": to_reissue.id,
         "token": sessions.letter_token(to_open),
         "n": announcement.public_id,
+        "o": world.office.id,
         "d": draft_notice.public_id,
     }
     failures = []

@@ -1,0 +1,114 @@
+"""The street office's pages: the dashboard of its communities, the certification queue and the review."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from ..audit.services import actor_for
+from ..communities.models import Community, StreetOffice
+from ..db import db, utcnow
+from ..domain.errors import RuleViolation
+from ..errors import NotFound
+from ..notices import ledgers
+from ..security.permissions import can_certify, can_oversee, require
+from ..sessions import bulletin
+from ..sessions.models import AssemblySession
+from . import services
+from .forms import VerdictForm
+from .models import Verdict
+
+bp = Blueprint("oversight", __name__, url_prefix="/office")
+
+
+@bp.app_context_processor
+def _helpers() -> dict[str, object]:
+    return {"can_oversee_office": can_oversee}
+
+
+def _office(office_id: int) -> StreetOffice:
+    office = db.session.get(StreetOffice, office_id)
+    if office is None:
+        raise NotFound(_("No such street office."))
+    require(can_oversee(current_user, office.id))
+    return office
+
+
+@bp.get("/<int:office_id>")
+@login_required
+def dashboard(office_id: int) -> str:
+    office = _office(office_id)
+    rows = services.dashboard(office.id, now=utcnow())
+    owed = sum(r.met + r.due for r in rows)
+    compliance = round(100 * sum(r.met for r in rows) / owed) if owed else None
+    return render_template("oversight/dashboard.html", office=office, rows=rows, queue=services.queue(office.id), compliance=compliance)
+
+
+@bp.get("/<int:office_id>.csv")
+@login_required
+def dashboard_csv(office_id: int) -> Response:
+    office = _office(office_id)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        ["community", "slug", "open_sessions", "awaiting_certification", "publications_due", "publications_overdue", "publications_met"]
+    )
+    for r in services.dashboard(office.id, now=utcnow()):
+        writer.writerow([r.community.name, r.community.slug, r.open_sessions, r.awaiting, r.due, r.overdue, r.met])
+    response = current_app.response_class("\ufeff" + out.getvalue(), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="{office.code}-dashboard.csv"'
+    return response
+
+
+def _session(public_id: str) -> tuple[AssemblySession, Community]:
+    assembly = db.session.execute(select(AssemblySession).where(AssemblySession.public_id == public_id)).scalar_one_or_none()
+    if assembly is None:
+        raise NotFound(_("No such session."))
+    community = db.session.get(Community, assembly.community_id)
+    assert community is not None
+    require(can_oversee(current_user, community.street_office_id))
+    return assembly, community
+
+
+@bp.route("/s/<public_id>", methods=["GET", "POST"])
+@login_required
+def review(public_id: str) -> Response | str:
+    assembly, community = _session(public_id)
+    form = VerdictForm()
+    if form.is_submitted():
+        require(can_certify(current_user, community.street_office_id))
+        if form.validate():
+            try:
+                services.decide(
+                    actor_for(current_user),
+                    current_user,
+                    assembly.id,
+                    verdict=Verdict(form.verdict.data),
+                    reasons=form.reasons.data or "",
+                    code=form.code.data or "",
+                    now=utcnow(),
+                )
+            except RuleViolation as exc:
+                getattr(form, exc.field, form.reasons).errors.append(exc.reason)
+            else:
+                flash(_("Your verdict is recorded and signed."), "success")
+                return redirect(url_for(".review", public_id=public_id))
+    return render_template(
+        "oversight/review.html",
+        assembly=assembly,
+        community=community,
+        result=assembly.result,
+        seal=bulletin.seal_of(db.session(), assembly.id),
+        anomalies=services.anomalies(assembly),
+        anomaly_labels=services.ANOMALY_LABELS,
+        certification=services.certification_of(assembly.id),
+        form=form,
+        may_decide=can_certify(current_user, community.street_office_id),
+        today=ledgers.today_in_china(utcnow()),
+    )

@@ -1,0 +1,302 @@
+"""Certification of results by the street office, the review's anomaly list, and the office's dashboard.
+
+A verdict needs a fresh TOTP code from the official, is signed with the
+server's Ed25519 key over the result's and the bulletin seal's hashes, and,
+when it certifies, publishes the result notice and starts the committee's
+obligation to publish the decisions (RULES §6: 3 days under cn-national).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from cryptography.exceptions import InvalidSignature
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..accounts.models import User
+from ..accounts.services import consume_fresh_code
+from ..audit.models import AuditEvent
+from ..audit.services import Actor, record
+from ..communities.models import Community
+from ..communities.queries import community_roll
+from ..db import db
+from ..domain.canonical import canonical_json
+from ..domain.errors import RuleViolation
+from ..domain.lifecycle import SessionState, require_transition
+from ..domain.receipts import PublishedKey, b64url, unb64url, utc_stamp
+from ..domain.rules import get_profile
+from ..errors import NotFound
+from ..notices import ledgers
+from ..notices.markup import escape_markdown
+from ..notices.models import NoticeKind
+from ..notices.services import publish_system_notice
+from ..security.keys import signing_keyring
+from ..security.permissions import can_certify, require
+from ..sessions import bulletin
+from ..sessions.models import AssemblySession, Ballot, Channel, Letter, PaperBallot
+from .models import Certification, Verdict
+
+
+@dataclass(frozen=True)
+class Anomaly:
+    kind: str  # conflict | reissued | late_paper | proxy | register_changed
+    count: int
+    detail: str = ""
+
+
+ANOMALY_LABELS = {
+    "conflict": _l("Paper and online ballots for the same units"),
+    "reissued": _l("Voting letters re-issued (old tokens revoked)"),
+    "late_paper": _l("Paper ballots confirmed in the last hour of voting"),
+    "proxy": _l("Ballots cast by proxies"),
+    "register_changed": _l("The owner register changed after the roll was frozen"),
+}
+
+
+def anomalies(session: AssemblySession) -> list[Anomaly]:
+    """What the official should look at before deciding; each with a count, and the units where that helps."""
+    s = db.session()
+    found: list[Anomaly] = []
+    conflicts = (
+        s.execute(select(AuditEvent.data).where(AuditEvent.action == "ballot.conflict", AuditEvent.target_id == session.public_id))
+        .scalars()
+        .all()
+    )
+    if conflicts:
+        units = sorted({unit for data in conflicts for unit in (data or {}).get("units", [])})
+        found.append(Anomaly("conflict", len(conflicts), "、".join(units)))
+    reissued = s.execute(
+        select(func.count()).select_from(Letter).where(Letter.session_id == session.id, Letter.revoked_at.is_not(None))
+    ).scalar_one()
+    if reissued:
+        found.append(Anomaly("reissued", reissued))
+    late = s.execute(
+        select(func.count())
+        .select_from(PaperBallot)
+        .where(PaperBallot.session_id == session.id, PaperBallot.confirmed_at >= session.closes_at - timedelta(hours=1))
+    ).scalar_one()
+    if late:
+        found.append(Anomaly("late_paper", late))
+    proxies = s.execute(
+        select(func.count())
+        .select_from(Ballot)
+        .where(Ballot.session_id == session.id, Ballot.channel == Channel.PROXY, Ballot.superseded_at.is_(None))
+    ).scalar_one()
+    if proxies:
+        found.append(Anomaly("proxy", proxies))
+    if community_roll(session.community_id).digest() != session.roll_sha256:
+        found.append(Anomaly("register_changed", 1))
+    return found
+
+
+def certification_statement(session: AssemblySession, seal_hash: str, verdict: Verdict, decided_at: datetime) -> bytes:
+    """The bytes the verdict is signed over (canonical JSON, as every signature here)."""
+    return canonical_json(
+        {
+            "v": 1,
+            "type": "certification",
+            "session": session.public_id,
+            "result_sha256": session.result_sha256,
+            "seal": seal_hash,
+            "verdict": verdict.value,
+            "decided_at": utc_stamp(decided_at),
+        }
+    )
+
+
+def verify_certification(certification: Certification, keys: list[PublishedKey]) -> bool:
+    key = next((k for k in keys if k.key_id == certification.key_id and k.genuine), None)
+    if key is None:
+        return False
+    try:
+        key.public_key.verify(unb64url(certification.signature), certification.statement.encode())
+    except (InvalidSignature, ValueError):
+        return False
+    return True
+
+
+def decide(actor: Actor, user: User | None, session_id: int, *, verdict: Verdict, reasons: str, code: str, now: datetime) -> Certification:
+    """Certify or reject a tallied session. Needs a fresh authenticator code; a rejection needs its reasons."""
+    reasons = reasons.strip()
+    if verdict is Verdict.REJECTED and not reasons:
+        raise RuleViolation("reasons", str(_l("Give the reasons for rejecting the result.")))
+    if len(reasons) > 5000:
+        raise RuleViolation("reasons", str(_l("At most %(max)d characters.", max=5000)))
+    refusal: RuleViolation | None = None
+    with db.write() as s:
+        session = s.get(AssemblySession, session_id, with_for_update=True)
+        if session is None:
+            raise NotFound(str(_l("No such session.")))
+        community = s.get(Community, session.community_id)
+        assert community is not None
+        if user is not None:
+            require(can_certify(user, community.street_office_id))
+        if session.state in (SessionState.CERTIFIED, SessionState.REJECTED):
+            raise RuleViolation("state", str(_l("This result has already been decided.")))
+        if session.state is not SessionState.TALLIED:
+            raise RuleViolation("state", str(_l("Only a counted result can be certified.")))
+        if user is not None and not consume_fresh_code(s, user.id, code, now=now, during="certification"):
+            refusal = RuleViolation("code", str(_l("The code is not valid. Enter the current code from your authenticator app.")))
+        else:
+            certification = _record_verdict(s, actor, session, community, verdict, reasons, now)
+    if refusal is not None:
+        raise refusal  # after the failed attempt was committed to the audit log
+    return certification
+
+
+def _record_verdict(
+    s: Session, actor: Actor, session: AssemblySession, community: Community, verdict: Verdict, reasons: str, now: datetime
+) -> Certification:
+    seal = bulletin.seal_of(s, session.id)
+    seal_hash = seal["hash"] if seal else ""
+    statement = certification_statement(session, seal_hash, verdict, now)
+    ring = signing_keyring(current_app.instance_path, now=now)
+    target = SessionState.CERTIFIED if verdict is Verdict.CERTIFIED else SessionState.REJECTED
+    require_transition(session.state, target)
+    session.state = target
+    certification = Certification(
+        session_id=session.id,
+        verdict=verdict,
+        reasons=reasons,
+        official_user_id=actor.user_id,
+        decided_at=now,
+        statement=statement.decode(),
+        key_id=ring.current_id,
+        signature=b64url(ring.current.sign(statement)),
+    )
+    if verdict is Verdict.CERTIFIED:
+        title, body = result_text(session, certification)
+        notice = publish_system_notice(s, actor, community, kind=NoticeKind.RESULT, title=title, body=body, session_id=session.id, now=now)
+        certification.notice_id = notice.id
+    s.add(certification)
+    s.flush()
+    record(
+        s,
+        actor,
+        f"session.{verdict.value}",
+        "session",
+        session.public_id,
+        community_id=community.id,
+        street_office_id=community.street_office_id,
+        now=now,
+        data={"result_sha256": session.result_sha256, "seal": seal_hash, "reasons": reasons or None, "key_id": ring.current_id},
+    )
+    return certification
+
+
+def result_text(session: AssemblySession, certification: Certification) -> tuple[str, str]:
+    """The result notice in Chinese: each item's outcome and figures, and the certification's signature."""
+    result = session.result or {}
+    with force_locale("zh_CN"):
+        outcomes = {"passed": str(_l("Passed")), "rejected": str(_l("Not passed")), "no_quorum": str(_l("No quorum: not decided"))}
+        title = str(_l("Voting result: %(title)s", title=session.title))
+        lines = [
+            str(_l("%(num)d ballots counted. The street office certified the result.", num=result.get("ballots", 0))),
+        ]
+        for item in result.get("items", []):
+            agree, part = item["agree"], item["participating"]
+            lines += [
+                "",
+                f"### {item['position']}. {escape_markdown(item['title'])}",
+                "",
+                f"**{outcomes[item['outcome']]}**",
+                "",
+                str(
+                    _l(
+                        "Voted: %(area)s m², %(heads)d owners. Agreed: %(agree_area)s m², %(agree_heads)d owners.",
+                        area=part["area"],
+                        heads=part["heads"],
+                        agree_area=agree["area"],
+                        agree_heads=agree["heads"],
+                    )
+                ),
+            ]
+        lines += [
+            "",
+            str(
+                _l("Every figure and its reasons, the bulletin board and the recount: [%(path)s](%(path)s)", path=f"/s/{session.public_id}")
+            ),
+            "",
+            str(_l("Certification signed with key %(key)s: `%(sig)s`", key=certification.key_id, sig=certification.signature)),
+        ]
+    return title, "\n".join(lines)
+
+
+def decision_text(session: AssemblySession) -> tuple[str, str]:
+    """A draft of the decisions (决定公告) of a certified session: the items that passed, in full."""
+    result = {item["id"]: item for item in (session.result or {}).get("items", [])}
+    with force_locale("zh_CN"):
+        title = str(_l("Decisions of the owners' assembly: %(title)s", title=session.title))
+        lines = [str(_l("The owners' assembly decided the following; the street office certified the result."))]
+        for item in session.items:
+            if result.get(str(item.id), {}).get("outcome") == "passed":
+                lines += ["", f"### {item.position}. {escape_markdown(item.title)}"]
+                if item.body:
+                    lines += ["", escape_markdown(item.body)]
+        lines += ["", str(_l("The result and its figures: [%(path)s](%(path)s)", path=f"/s/{session.public_id}"))]
+    return title, "\n".join(lines)
+
+
+def certification_of(session_id: int) -> Certification | None:
+    return db.session.execute(select(Certification).where(Certification.session_id == session_id)).scalar_one_or_none()
+
+
+def queue(street_office_id: int) -> list[tuple[AssemblySession, Community]]:
+    """Tallied sessions of the office's communities, waiting for a verdict, oldest first."""
+    rows = db.session.execute(
+        select(AssemblySession, Community)
+        .join(Community, Community.id == AssemblySession.community_id)
+        .where(Community.street_office_id == street_office_id, AssemblySession.state == SessionState.TALLIED)
+        .order_by(AssemblySession.tallied_at)
+    )
+    return [(a, c) for a, c in rows]
+
+
+@dataclass(frozen=True)
+class CommunityRow:
+    community: Community
+    open_sessions: int
+    awaiting: int
+    due: int
+    overdue: int
+    met: int
+
+
+def dashboard(street_office_id: int, *, now: datetime) -> list[CommunityRow]:
+    s = db.session()
+    today = ledgers.today_in_china(now)
+    rows = []
+    for community in s.execute(select(Community).where(Community.street_office_id == street_office_id).order_by(Community.name)).scalars():
+        states = dict(
+            s.execute(
+                select(AssemblySession.state, func.count())
+                .where(AssemblySession.community_id == community.id)
+                .group_by(AssemblySession.state)
+            ).all()
+        )
+        owed = ledgers.obligations(community, now=now)
+        rows.append(
+            CommunityRow(
+                community=community,
+                open_sessions=states.get(SessionState.OPEN, 0) + states.get(SessionState.ANNOUNCED, 0),
+                awaiting=states.get(SessionState.TALLIED, 0),
+                due=sum(1 for o in owed if not o.met),
+                overdue=sum(1 for o in owed if o.overdue(today)),
+                met=sum(1 for o in owed if o.met),
+            )
+        )
+    return rows
+
+
+def decision_days(community: Community) -> int:
+    return get_profile(community.rule_profile).settings.decision_publication_days
+
+
+def as_json(certification: Certification) -> dict[str, object]:
+    return {**json.loads(certification.statement), "key_id": certification.key_id, "sig": certification.signature}

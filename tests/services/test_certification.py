@@ -1,0 +1,155 @@
+"""The street office certifies or rejects a counted result: fresh TOTP, a signature anyone can check, and what follows."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+
+from app.audit.models import AuditEvent
+from app.audit.services import actor_for
+from app.communities import services as register
+from app.db import db, utcnow
+from app.domain.errors import RuleViolation
+from app.domain.lifecycle import SessionState
+from app.notices import ledgers
+from app.notices import services as notices
+from app.notices.models import NoticeKind, NoticeState
+from app.oversight import services
+from app.oversight.models import Verdict
+from app.security.keys import load_keyring
+from app.security.permissions import PermissionDenied
+from app.sessions import services as sessions
+from app.sessions.models import AssemblySession
+from tests.factories import CLI, PASSWORD, World, enrol, items, make_world, next_code, open_session
+
+
+def tallied(world: World) -> AssemblySession:
+    session, tokens, now = open_session(world)
+    q1, q2 = items(session)
+    sessions.cast_ballot(tokens["张伟"], {q1: "agree", q2: "agree"}, ip="t", now=now)
+    sessions.cast_ballot(tokens["李娜"], {q1: "agree", q2: "disagree"}, ip="t", now=now)
+    # The session closed an hour ago.
+    sessions.sync_state(session.id, now=session.closes_at + timedelta(hours=1))
+    db.session.rollback()
+    db.session.refresh(session)
+    assert session.state is SessionState.TALLIED
+    return session
+
+
+def test_certifying_signs_the_result_and_publishes_it_and_the_decisions_fall_due(app: Flask) -> None:
+    world = make_world()
+    session = tallied(world)
+    official = world.official
+    now = utcnow()
+    done = services.decide(
+        actor_for(official), official, session.id, verdict=Verdict.CERTIFIED, reasons="", code=next_code("official"), now=now
+    )
+    assert services.verify_certification(done, load_keyring(app.instance_path).published)
+    tampered = type(done)(statement=done.statement.replace("certified", "rejected"), key_id=done.key_id, signature=done.signature)
+    assert not services.verify_certification(tampered, load_keyring(app.instance_path).published)
+    db.session.rollback()
+    result_notice = notices.board(world.community.id)[0]
+    assert result_notice.kind is NoticeKind.RESULT and "续聘" in result_notice.title + (result_notice.body_html or "")
+    (due,) = [o for o in ledgers.obligations(world.community, now=now) if o.kind == "decision"]
+    assert not due.met and due.due == ledgers.today_in_china(now) + timedelta(days=3)
+    assert due.overdue(ledgers.today_in_china(now) + timedelta(days=4))
+    # The committee drafts and publishes the decisions (a second member confirms): the obligation is met.
+    second = register_member(world)
+    title, body = services.decision_text(db.session.get(AssemblySession, session.id))  # type: ignore[arg-type]
+    chair = world.committee
+    draft = notices.draft_notice(
+        actor_for(chair),
+        chair,
+        community_id=world.community.id,
+        kind=NoticeKind.DECISION,
+        title=title,
+        body=body,
+        now=now,
+        session_id=session.id,
+    )
+    notices.publish_notice(actor_for(chair), chair, draft.id, now=now)
+    notices.confirm_notice(actor_for(second), second, draft.id, now=now)
+    (met,) = [o for o in ledgers.obligations(world.community, now=now) if o.kind == "decision"]
+    assert met.met and met.notice is not None and met.notice.state is NoticeState.PUBLISHED
+
+
+def register_member(world: World):  # type: ignore[no-untyped-def]
+    from app.accounts.models import Role
+    from app.accounts.services import create_user
+
+    user = create_user(
+        CLI, None, username="m2", display_name="委员", password=PASSWORD, role=Role.COMMITTEE_MEMBER, community_id=world.community.id
+    )
+    enrol(user)
+    return user
+
+
+def test_a_wrong_code_is_refused_and_recorded_and_nothing_is_decided(app: Flask) -> None:
+    world = make_world()
+    session = tallied(world)
+    official = world.official
+    with pytest.raises(RuleViolation, match="code is not valid") as refused:
+        services.decide(actor_for(official), official, session.id, verdict=Verdict.CERTIFIED, reasons="", code="000000", now=utcnow())
+    assert refused.value.field == "code"
+    db.session.rollback()
+    assert db.session.get(AssemblySession, session.id).state is SessionState.TALLIED  # type: ignore[union-attr]
+    failed = db.session.execute(select(AuditEvent.data).where(AuditEvent.action == "auth.second_factor_failed")).scalars().all()
+    assert {"during": "certification"} in failed
+
+
+def test_certifying_twice_another_offices_session_or_rejecting_without_reasons_is_refused(app: Flask) -> None:
+    world = make_world()
+    session = tallied(world)
+    official = world.official
+    with pytest.raises(RuleViolation, match="reasons") as no_reasons:
+        services.decide(
+            actor_for(official), official, session.id, verdict=Verdict.REJECTED, reasons=" ", code=next_code("official"), now=utcnow()
+        )
+    assert no_reasons.value.field == "reasons"
+    for user in (world.committee, world.admin, world.outsider):
+        with pytest.raises(PermissionDenied):
+            services.decide(actor_for(user), user, session.id, verdict=Verdict.CERTIFIED, reasons="", code="123456", now=utcnow())
+    other = register.create_street_office(CLI, None, code="other", name="别的街道")
+    from app.accounts.models import Role
+    from app.accounts.services import create_user
+
+    stranger = create_user(
+        CLI, None, username="o2", display_name="外街道", password=PASSWORD, role=Role.STREET_OFFICIAL, street_office_id=other.id
+    )
+    with pytest.raises(PermissionDenied):
+        services.decide(actor_for(stranger), stranger, session.id, verdict=Verdict.CERTIFIED, reasons="", code="123456", now=utcnow())
+    services.decide(
+        actor_for(official),
+        official,
+        session.id,
+        verdict=Verdict.REJECTED,
+        reasons="代填纸质票过多",
+        code=next_code("official"),
+        now=utcnow(),
+    )
+    with pytest.raises(RuleViolation, match="already been decided"):
+        services.decide(
+            actor_for(official), official, session.id, verdict=Verdict.CERTIFIED, reasons="", code=next_code("official"), now=utcnow()
+        )
+    db.session.rollback()
+    assert db.session.get(AssemblySession, session.id).state is SessionState.REJECTED  # type: ignore[union-attr]
+    assert all(n.kind is not NoticeKind.RESULT for n in notices.board(world.community.id))
+
+
+def test_the_review_lists_what_deserves_a_look(app: Flask) -> None:
+    world = make_world()
+    session, tokens, now = open_session(world)
+    q1, _ = items(session)
+    letter = next(letter for letter in sessions.letters_of_session(session.id) if letter.roll_entry.units == ["1-103"])
+    sessions.reissue_letter(actor_for(world.committee), world.committee, letter.id, now=now)
+    sessions.cast_ballot(tokens["张伟"], {q1: "agree"}, ip="t", now=now)
+    with pytest.raises(RuleViolation):
+        sessions.enter_paper_ballot(
+            actor_for(world.committee), world.committee, session.id, unit="1-101", choices={q1: "agree"}, paper_reference="P-9", now=now
+        )
+    found = {a.kind: a for a in services.anomalies(db.session.get(AssemblySession, session.id))}  # type: ignore[arg-type]
+    assert found["conflict"].count == 1 and found["conflict"].detail == "1-101"
+    assert found["reissued"].count == 1 and "register_changed" not in found
