@@ -160,6 +160,7 @@ def seed_demo() -> Iterator[str]:
     yield from _demo_session(communities["lanting"])
     yield from _voting_sessions(communities["lanting"], communities["meiyuan"])
     yield from _books(communities["lanting"], communities["meiyuan"])
+    yield from _orders(communities["meiyuan"])
 
 
 DEMO_SESSION_TITLE = "兰亭苑 2027 年第一次业主大会"
@@ -345,3 +346,24 @@ def _books(lanting: Community, meiyuan: Community) -> Iterator[str]:
         overdue = [o for o in due if o.overdue(ledgers.today_in_china(utcnow()))]
         published = len(ledgers.published_statements(community.id))
         yield f"{community.name}: {published} statements published, {len(overdue)} overdue, /c/{community.slug}"
+
+
+def _orders(meiyuan: Community) -> Iterator[str]:
+    """The street office orders 梅园 to publish its overdue accounts."""
+    from .oversight import services as oversight
+    from .oversight.models import OrderKind
+
+    if not oversight.open_orders(meiyuan.id):
+        official = db.session.execute(select(User).where(User.username == "xinhua-official")).scalar_one()
+        now = utcnow()
+        oversight.issue_order(
+            actor_for(official),
+            None,
+            community_id=meiyuan.id,
+            kind=OrderKind.RECTIFY,
+            subject="公共收益账目逾期未公示",
+            body="梅园小区业主委员会未按期公示上一年度公共收益账目，请于期限内公示并报街道办事处。",
+            due_on=ledgers.today_in_china(now) + timedelta(days=10),
+            now=now,
+        )
+    yield f"{meiyuan.name}: {len(oversight.open_orders(meiyuan.id))} open order(s) of the street office"

@@ -5,7 +5,7 @@ from .audit.models import AuditEvent
 from .communities.models import Building, Community, Holding, Person, StreetOffice, Unit
 from .db import Base
 from .notices.models import LedgerEntry, Notice, Statement
-from .oversight.models import Certification
+from .oversight.models import Certification, Order
 from .sessions.models import (
     AssemblySession,
     Ballot,
@@ -35,6 +35,7 @@ __all__ = [
     "LedgerEntry",
     "Letter",
     "Notice",
+    "Order",
     "PaperBallot",
     "Person",
     "ProxyAuthorisation",

@@ -58,6 +58,7 @@ def show_community(community_id: int) -> str:
     community = _visible_community(community_id)
     roll = queries.community_roll(community.id)
     from ..notices import ledgers
+    from ..oversight.services import open_orders
 
     now = utcnow()
     return render_template(
@@ -68,6 +69,7 @@ def show_community(community_id: int) -> str:
         building_form=BuildingForm(),
         can_manage=can_manage_register(current_user, community.id),
         obligations=ledgers.obligations(community, now=now),
+        open_orders=open_orders(community.id),
         today=ledgers.today_in_china(now),
     )
 

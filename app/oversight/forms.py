@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField, StringField, TextAreaField
+from wtforms import DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Length, Optional
 
 
 class VerdictForm(FlaskForm):
@@ -23,3 +23,24 @@ class VerdictForm(FlaskForm):
         validators=[DataRequired()],
         render_kw={"inputmode": "numeric", "autocomplete": "one-time-code"},
     )
+
+
+ORDER_KIND_LABELS = {
+    "rectify": _l("Rectify within a deadline"),
+    "revoke": _l("Revoke a decision"),
+    "convene": _l("Convene an extraordinary session"),
+}
+
+
+class OrderForm(FlaskForm):
+    community = SelectField(_l("Community"), coerce=int)
+    kind = SelectField(_l("Kind of order"), choices=[SelectChoice(k, v) for k, v in ORDER_KIND_LABELS.items()])
+    subject = StringField(_l("Subject"), validators=[DataRequired(), Length(max=150)])
+    body = TextAreaField(_l("What must be done, and why"), validators=[DataRequired(), Length(max=5000)], render_kw={"rows": 6})
+    due_on = DateField(_l("Deadline"), validators=[Optional()])
+    item_id = IntegerField(_l("Item whose decision is revoked (number)"), validators=[Optional()])
+
+
+class CloseOrderForm(FlaskForm):
+    status = SelectField(_l("Outcome"), choices=[SelectChoice("complied", _l("Complied")), SelectChoice("withdrawn", _l("Withdrawn"))])
+    note = StringField(_l("Note"), validators=[Length(max=500)])

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
+from wtforms.fields.choices import SelectChoice
 
 from ..audit.services import actor_for
 from ..communities.models import Community, StreetOffice
@@ -21,15 +22,15 @@ from ..security.permissions import can_certify, can_oversee, require
 from ..sessions import bulletin
 from ..sessions.models import AssemblySession
 from . import services
-from .forms import VerdictForm
-from .models import Verdict
+from .forms import ORDER_KIND_LABELS, CloseOrderForm, OrderForm, VerdictForm
+from .models import Order, OrderKind, OrderStatus, Verdict
 
 bp = Blueprint("oversight", __name__, url_prefix="/office")
 
 
 @bp.app_context_processor
 def _helpers() -> dict[str, object]:
-    return {"can_oversee_office": can_oversee}
+    return {"can_oversee_office": can_oversee, "order_kind_labels": ORDER_KIND_LABELS}
 
 
 def _office(office_id: int) -> StreetOffice:
@@ -60,7 +61,7 @@ def dashboard_csv(office_id: int) -> Response:
         ["community", "slug", "open_sessions", "awaiting_certification", "publications_due", "publications_overdue", "publications_met"]
     )
     for r in services.dashboard(office.id, now=utcnow()):
-        writer.writerow([r.community.name, r.community.slug, r.open_sessions, r.awaiting, r.due, r.overdue, r.met])
+        writer.writerow([r.community.name, r.community.slug, r.open_sessions, r.awaiting, r.due, r.overdue, r.met, r.orders])
     response = current_app.response_class("\ufeff" + out.getvalue(), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="{office.code}-dashboard.csv"'
     return response
@@ -112,3 +113,70 @@ def review(public_id: str) -> Response | str:
         may_decide=can_certify(current_user, community.street_office_id),
         today=ledgers.today_in_china(utcnow()),
     )
+
+
+@bp.route("/<int:office_id>/orders", methods=["GET", "POST"])
+@login_required
+def orders(office_id: int) -> Response | str:
+    office = _office(office_id)
+    form = OrderForm()
+    communities = (
+        db.session.execute(select(Community).where(Community.street_office_id == office.id).order_by(Community.name)).scalars().all()
+    )
+    form.community.choices = [SelectChoice(c.id, c.name) for c in communities]
+    if form.is_submitted():
+        require(can_certify(current_user, office.id))
+        if form.validate():
+            try:
+                services.issue_order(
+                    actor_for(current_user),
+                    current_user,
+                    community_id=form.community.data,
+                    kind=OrderKind(form.kind.data),
+                    subject=form.subject.data or "",
+                    body=form.body.data or "",
+                    due_on=form.due_on.data,
+                    item_id=form.item_id.data,
+                    now=utcnow(),
+                )
+            except RuleViolation as exc:
+                getattr(form, exc.field, form.subject).errors.append(exc.reason)
+            else:
+                flash(_("The order is issued and published on the community's board."), "success")
+                return redirect(url_for(".orders", office_id=office.id))
+    return render_template(
+        "oversight/orders.html",
+        office=office,
+        orders=services.orders_of_office(office.id),
+        form=form,
+        close_form=CloseOrderForm(),
+        may_issue=can_certify(current_user, office.id),
+        today=ledgers.today_in_china(utcnow()),
+    )
+
+
+@bp.post("/orders/<public_id>/close")
+@login_required
+def close_order(public_id: str) -> Response:
+    order = db.session.execute(select(Order).where(Order.public_id == public_id)).scalar_one_or_none()
+    if order is None:
+        raise NotFound(_("No such order."))
+    community = db.session.get(Community, order.community_id)
+    assert community is not None
+    require(can_certify(current_user, community.street_office_id))
+    form = CloseOrderForm()
+    if form.validate_on_submit():
+        try:
+            services.close_order(
+                actor_for(current_user),
+                current_user,
+                order.id,
+                status=OrderStatus(form.status.data),
+                note=form.note.data or "",
+                now=utcnow(),
+            )
+        except RuleViolation as exc:
+            flash(exc.reason, "error")
+        else:
+            flash(_("The order is closed."), "success")
+    return redirect(url_for(".orders", office_id=community.street_office_id))

@@ -9,8 +9,9 @@ obligation to publish the decisions (RULES §6: 3 days under cn-national).
 from __future__ import annotations
 
 import json
+import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from cryptography.exceptions import InvalidSignature
 from flask import current_app
@@ -39,8 +40,8 @@ from ..notices.services import publish_system_notice
 from ..security.keys import signing_keyring
 from ..security.permissions import can_certify, require
 from ..sessions import bulletin
-from ..sessions.models import AssemblySession, Ballot, Channel, Letter, PaperBallot
-from .models import Certification, Verdict
+from ..sessions.models import AssemblySession, Ballot, Channel, Item, Letter, PaperBallot
+from .models import Certification, Order, OrderKind, OrderStatus, Verdict
 
 
 @dataclass(frozen=True)
@@ -266,6 +267,8 @@ class CommunityRow:
     due: int
     overdue: int
     met: int
+    orders: int
+    orders_overdue: int
 
 
 def dashboard(street_office_id: int, *, now: datetime) -> list[CommunityRow]:
@@ -281,6 +284,7 @@ def dashboard(street_office_id: int, *, now: datetime) -> list[CommunityRow]:
             ).all()
         )
         owed = ledgers.obligations(community, now=now)
+        pending = open_orders(community.id)
         rows.append(
             CommunityRow(
                 community=community,
@@ -289,6 +293,8 @@ def dashboard(street_office_id: int, *, now: datetime) -> list[CommunityRow]:
                 due=sum(1 for o in owed if not o.met),
                 overdue=sum(1 for o in owed if o.overdue(today)),
                 met=sum(1 for o in owed if o.met),
+                orders=len(pending),
+                orders_overdue=sum(1 for o in pending if o.overdue(today)),
             )
         )
     return rows
@@ -300,3 +306,132 @@ def decision_days(community: Community) -> int:
 
 def as_json(certification: Certification) -> dict[str, object]:
     return {**json.loads(certification.statement), "key_id": certification.key_id, "sig": certification.signature}
+
+
+# Orders ------------------------------------------------------------------------------------------
+
+ORDER_TITLES = {
+    OrderKind.RECTIFY: _l("Order to rectify: %(subject)s"),
+    OrderKind.REVOKE: _l("Decision revoked: %(subject)s"),
+    OrderKind.CONVENE: _l("Order to convene an extraordinary session: %(subject)s"),
+}
+
+
+def issue_order(
+    actor: Actor,
+    user: User | None,
+    *,
+    community_id: int,
+    kind: OrderKind,
+    subject: str,
+    body: str,
+    due_on: date | None,
+    now: datetime,
+    item_id: int | None = None,
+) -> Order:
+    """An order with its deadline, published on the community's board at once; a revocation also marks the item revoked."""
+    subject, body = subject.strip(), body.strip()
+    if not subject or len(subject) > 150:
+        raise RuleViolation("subject", str(_l("Give the order a subject of at most 150 characters.")))
+    if not body:
+        raise RuleViolation("body", str(_l("Write what the committee must do, and why.")))
+    with db.write() as s:
+        community = s.get(Community, community_id)
+        if community is None:
+            raise NotFound(str(_l("No such community.")))
+        if user is not None:
+            require(can_certify(user, community.street_office_id))
+        if due_on is None or due_on <= ledgers.today_in_china(now):
+            raise RuleViolation("due_on", str(_l("Set a deadline after today.")))
+        item = None
+        if kind is OrderKind.REVOKE:
+            item = _revocable_item(s, community, item_id)
+            item.revoked_at = now
+        with force_locale("zh_CN"):
+            title = str(ORDER_TITLES[kind] % {"subject": subject})
+            text = "\n\n".join([escape_markdown(body), str(_l("Deadline: %(day)s.", day=due_on.isoformat()))])
+        notice = publish_system_notice(
+            s, actor, community, kind=NoticeKind.ORDER, title=title, body=text, session_id=item.session_id if item else None, now=now
+        )
+        order = Order(
+            public_id=secrets.token_urlsafe(9),
+            community_id=community.id,
+            kind=kind,
+            subject=subject,
+            body=body,
+            due_on=due_on,
+            item_id=item.id if item else None,
+            issued_by_user_id=actor.user_id,
+            issued_at=now,
+            notice_id=notice.id,
+        )
+        s.add(order)
+        s.flush()
+        record(
+            s,
+            actor,
+            f"order.{kind.value}",
+            "order",
+            order.public_id,
+            community_id=community.id,
+            street_office_id=community.street_office_id,
+            now=now,
+            data={"due_on": due_on.isoformat(), "item": order.item_id, "notice": notice.public_id},
+        )
+    return order
+
+
+def _revocable_item(s: Session, community: Community, item_id: int | None) -> Item:
+    item = s.get(Item, item_id) if item_id is not None else None
+    session = s.get(AssemblySession, item.session_id) if item else None
+    if item is None or session is None or session.community_id != community.id:
+        raise RuleViolation("item_id", str(_l("Choose the item of this community whose decision is revoked.")))
+    if session.state is not SessionState.CERTIFIED:
+        raise RuleViolation("item_id", str(_l("Only a certified decision can be revoked.")))
+    if item.revoked_at is not None:
+        raise RuleViolation("item_id", str(_l("This decision is already revoked.")))
+    return item
+
+
+def close_order(actor: Actor, user: User | None, order_id: int, *, status: OrderStatus, note: str, now: datetime) -> Order:
+    """The office records that the committee complied, or withdraws the order."""
+    if status is OrderStatus.OPEN:
+        raise RuleViolation("status", str(_l("Choose complied or withdrawn.")))
+    with db.write() as s:
+        order = s.get(Order, order_id, with_for_update=True)
+        if order is None:
+            raise NotFound(str(_l("No such order.")))
+        community = s.get(Community, order.community_id)
+        assert community is not None
+        if user is not None:
+            require(can_certify(user, community.street_office_id))
+        if order.status is not OrderStatus.OPEN:
+            raise RuleViolation("status", str(_l("This order is already closed.")))
+        order.status, order.closed_at, order.closed_by_user_id, order.closing_note = status, now, actor.user_id, note.strip()
+        record(
+            s,
+            actor,
+            f"order.{status.value}",
+            "order",
+            order.public_id,
+            community_id=community.id,
+            street_office_id=community.street_office_id,
+            now=now,
+            data={"note": order.closing_note or None},
+        )
+    return order
+
+
+def orders_of_office(street_office_id: int) -> list[tuple[Order, Community]]:
+    rows = db.session.execute(
+        select(Order, Community)
+        .join(Community, Community.id == Order.community_id)
+        .where(Community.street_office_id == street_office_id)
+        .order_by((Order.status == OrderStatus.OPEN).desc(), Order.due_on)
+    )
+    return [(o, c) for o, c in rows]
+
+
+def open_orders(community_id: int) -> list[Order]:
+    query = select(Order).where(Order.community_id == community_id, Order.status == OrderStatus.OPEN).order_by(Order.due_on)
+    return list(db.session.execute(query).scalars())

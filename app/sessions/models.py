@@ -59,6 +59,8 @@ class Item(Base):
     matter: Mapped[str] = mapped_column(String(40))
     title: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text, default="")
+    # Set when the street office revokes the decision taken on this item (an Order of kind revoke).
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     session: Mapped[AssemblySession] = relationship(back_populates="items")
 

@@ -153,3 +153,85 @@ def test_the_review_lists_what_deserves_a_look(app: Flask) -> None:
     found = {a.kind: a for a in services.anomalies(db.session.get(AssemblySession, session.id))}  # type: ignore[arg-type]
     assert found["conflict"].count == 1 and found["conflict"].detail == "1-101"
     assert found["reissued"].count == 1 and "register_changed" not in found
+
+
+def test_orders_are_published_have_deadlines_and_a_revocation_marks_the_item(app: Flask) -> None:
+    from datetime import date
+
+    from app.oversight.models import OrderKind, OrderStatus
+    from app.sessions.models import Item
+
+    world = make_world()
+    session = tallied(world)
+    official = world.official
+    now = utcnow()
+    services.decide(actor_for(official), official, session.id, verdict=Verdict.CERTIFIED, reasons="", code=next_code("official"), now=now)
+    today = ledgers.today_in_china(now)
+    order = services.issue_order(
+        actor_for(official),
+        official,
+        community_id=world.community.id,
+        kind=OrderKind.RECTIFY,
+        subject="公共收益未公示",
+        body="请于期限内公示 2025 年账目。",
+        due_on=today + timedelta(days=15),
+        now=now,
+    )
+    assert not order.overdue(today) and order.overdue(today + timedelta(days=16))
+    with pytest.raises(RuleViolation, match="deadline after today") as past:
+        services.issue_order(
+            actor_for(official),
+            official,
+            community_id=world.community.id,
+            kind=OrderKind.RECTIFY,
+            subject="x",
+            body="y",
+            due_on=today,
+            now=now,
+        )
+    assert past.value.field == "due_on"
+    q1, _q2 = items(session)
+    services.issue_order(
+        actor_for(official),
+        official,
+        community_id=world.community.id,
+        kind=OrderKind.REVOKE,
+        subject="续聘决定违反议事规则",
+        body="表决程序违法。",
+        due_on=today + timedelta(days=7),
+        now=now,
+        item_id=int(q1),
+    )
+    db.session.rollback()
+    assert db.session.get(Item, int(q1)).revoked_at is not None  # type: ignore[union-attr]
+    with pytest.raises(RuleViolation, match="already revoked"):
+        services.issue_order(
+            actor_for(official),
+            official,
+            community_id=world.community.id,
+            kind=OrderKind.REVOKE,
+            subject="再次",
+            body="z",
+            due_on=today + timedelta(days=7),
+            now=now,
+            item_id=int(q1),
+        )
+    titles = [n.title for n in notices.board(world.community.id) if n.kind is NoticeKind.ORDER]
+    assert any("责令限期改正" in t for t in titles) and any("撤销" in t for t in titles)
+    for user in (world.committee, world.admin):
+        with pytest.raises(PermissionDenied):
+            services.issue_order(
+                actor_for(user),
+                user,
+                community_id=world.community.id,
+                kind=OrderKind.RECTIFY,
+                subject="s",
+                body="b",
+                due_on=date(2099, 1, 1),
+                now=now,
+            )
+    closed = services.close_order(actor_for(official), official, order.id, status=OrderStatus.COMPLIED, note="已公示", now=now)
+    assert closed.status is OrderStatus.COMPLIED
+    with pytest.raises(RuleViolation, match="already closed"):
+        services.close_order(actor_for(official), official, order.id, status=OrderStatus.WITHDRAWN, note="", now=now)
+    assert [o.subject for o in services.open_orders(world.community.id)] == ["续聘决定违反议事规则"]

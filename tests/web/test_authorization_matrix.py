@@ -88,6 +88,9 @@ MATRIX: dict[str, tuple[str, str, tuple[int, ...]]] = {
     "oversight.dashboard_csv": ("GET", "/office/{o}.csv", (302, 200, 403, 403, 200)),
     # The session is not counted yet, so the official is told so on the page (200), not certified.
     "oversight.review": ("POST", "/office/s/{t}", (302, 403, 403, 403, 200)),
+    # Officials issue and close orders; administrators may read them.
+    "oversight.orders": ("GET", "/office/{o}/orders", (302, 200, 403, 403, 200)),
+    "oversight.close_order": ("POST", "/office/orders/nonexistent/close", (302, 404, 404, 404, 404)),
     "notices.draft_decision": ("POST", "/committee/s/{t}/decision-notice", (302, 403, 302, 403, 403)),
     # Last: these end the session.
     "accounts.logout_everywhere": ("POST", "/account/logout-everywhere", (302, 302, 302, 302, 302)),

@@ -34,3 +34,29 @@ def test_the_official_reviews_and_certifies_from_the_dashboard(app: Flask, clien
     assert "表决结果公告" in client.get("/c/lanting").get_data(as_text=True)
     csv = client.get(f"/office/{world.office.id}.csv").get_data(as_text=True)
     assert csv.splitlines()[0].lstrip("\ufeff").startswith("community,slug") and "lanting" in csv
+
+
+def test_the_official_issues_an_order_that_the_committee_and_the_owners_see(app: Flask, client: FlaskClient) -> None:
+    world = make_world()
+    login(client, "official")
+    missing = client.post(
+        f"/office/{world.office.id}/orders",
+        data={"community": world.community.id, "kind": "rectify", "subject": "账目未公示", "body": "请公示。"},
+    ).get_data(as_text=True)
+    assert "请设定今天之后的期限" in missing
+    issued = client.post(
+        f"/office/{world.office.id}/orders",
+        data={
+            "community": world.community.id,
+            "kind": "rectify",
+            "subject": "账目未公示",
+            "body": "请公示 2025 年账目。",
+            "due_on": "2099-01-31",
+        },
+    )
+    assert issued.status_code == 302
+    assert "账目未公示" in client.get(f"/office/{world.office.id}/orders").get_data(as_text=True)
+    assert "责令限期改正：账目未公示" in app.test_client().get("/c/lanting").get_data(as_text=True)
+    chair = app.test_client()
+    login(chair, "chair")
+    assert "街道办事处责令" in chair.get(f"/admin/c/{world.community.id}").get_data(as_text=True)
