@@ -5,7 +5,7 @@ from .audit.models import AuditEvent
 from .communities.models import Building, Community, Holding, Person, StreetOffice, Unit
 from .db import Base
 from .notices.models import LedgerEntry, Notice, Statement
-from .oversight.models import Certification, Order
+from .oversight.models import Certification, Dispute, Order
 from .sessions.models import (
     AssemblySession,
     Ballot,
@@ -30,6 +30,7 @@ __all__ = [
     "BulletinHead",
     "Certification",
     "Community",
+    "Dispute",
     "Holding",
     "Item",
     "LedgerEntry",

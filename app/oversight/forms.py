@@ -44,3 +44,7 @@ class OrderForm(FlaskForm):
 class CloseOrderForm(FlaskForm):
     status = SelectField(_l("Outcome"), choices=[SelectChoice("complied", _l("Complied")), SelectChoice("withdrawn", _l("Withdrawn"))])
     note = StringField(_l("Note"), validators=[Length(max=500)])
+
+
+class ResolveForm(FlaskForm):
+    resolution = StringField(_l("What was found and done"), validators=[DataRequired(), Length(max=2000)])

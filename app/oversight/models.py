@@ -73,3 +73,27 @@ class Order(Base):
 
     def overdue(self, today: date) -> bool:
         return self.status is OrderStatus.OPEN and today > self.due_on
+
+
+class DisputeStatus(enum.Enum):
+    OPEN = "open"
+    RESOLVED = "resolved"
+
+
+class Dispute(Base):
+    """An owner's complaint that the ballot on record for their units is not theirs; goes to the street office."""
+
+    __tablename__ = "dispute"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(24), unique=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("assembly_session.id", ondelete="RESTRICT"), index=True)
+    # One dispute per letter: the holder says it once; the office answers it.
+    letter_id: Mapped[int] = mapped_column(ForeignKey("voting_letter.id", ondelete="RESTRICT"), unique=True)
+    ballot_id: Mapped[int] = mapped_column(ForeignKey("ballot.id", ondelete="RESTRICT"))
+    statement: Mapped[str] = mapped_column(Text)
+    filed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    status: Mapped[DisputeStatus] = mapped_column(str_enum(DisputeStatus, "dispute_status"), default=DisputeStatus.OPEN)
+    resolution: Mapped[str] = mapped_column(Text, default="")
+    resolved_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="RESTRICT"))
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

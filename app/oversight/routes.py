@@ -22,8 +22,8 @@ from ..security.permissions import can_certify, can_oversee, require
 from ..sessions import bulletin
 from ..sessions.models import AssemblySession
 from . import services
-from .forms import ORDER_KIND_LABELS, CloseOrderForm, OrderForm, VerdictForm
-from .models import Order, OrderKind, OrderStatus, Verdict
+from .forms import ORDER_KIND_LABELS, CloseOrderForm, OrderForm, ResolveForm, VerdictForm
+from .models import Dispute, Order, OrderKind, OrderStatus, Verdict
 
 bp = Blueprint("oversight", __name__, url_prefix="/office")
 
@@ -48,7 +48,14 @@ def dashboard(office_id: int) -> str:
     rows = services.dashboard(office.id, now=utcnow())
     owed = sum(r.met + r.due for r in rows)
     compliance = round(100 * sum(r.met for r in rows) / owed) if owed else None
-    return render_template("oversight/dashboard.html", office=office, rows=rows, queue=services.queue(office.id), compliance=compliance)
+    return render_template(
+        "oversight/dashboard.html",
+        office=office,
+        rows=rows,
+        queue=services.queue(office.id),
+        compliance=compliance,
+        disputes=services.open_disputes(office.id),
+    )
 
 
 @bp.get("/<int:office_id>.csv")
@@ -109,6 +116,8 @@ def review(public_id: str) -> Response | str:
         anomalies=services.anomalies(assembly),
         anomaly_labels=services.ANOMALY_LABELS,
         certification=services.certification_of(assembly.id),
+        disputes=services.disputes_of_session(assembly.id),
+        resolve_form=ResolveForm(),
         form=form,
         may_decide=can_certify(current_user, community.street_office_id),
         today=ledgers.today_in_china(utcnow()),
@@ -180,3 +189,27 @@ def close_order(public_id: str) -> Response:
         else:
             flash(_("The order is closed."), "success")
     return redirect(url_for(".orders", office_id=community.street_office_id))
+
+
+@bp.post("/disputes/<public_id>/resolve")
+@login_required
+def resolve_dispute(public_id: str) -> Response:
+    dispute = db.session.execute(select(Dispute).where(Dispute.public_id == public_id)).scalar_one_or_none()
+    if dispute is None:
+        raise NotFound(_("No such dispute."))
+    assembly = db.session.get(AssemblySession, dispute.session_id)
+    assert assembly is not None
+    community = db.session.get(Community, assembly.community_id)
+    assert community is not None
+    require(can_certify(current_user, community.street_office_id))
+    form = ResolveForm()
+    if form.validate_on_submit():
+        try:
+            services.resolve_dispute(actor_for(current_user), current_user, dispute.id, resolution=form.resolution.data or "", now=utcnow())
+        except RuleViolation as exc:
+            flash(exc.reason, "error")
+        else:
+            flash(_("The dispute is resolved; the owner sees your answer."), "success")
+    else:
+        flash(_("Write what was found and done."), "error")
+    return redirect(url_for(".review", public_id=assembly.public_id))

@@ -18,6 +18,7 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..accounts.models import User
@@ -41,7 +42,7 @@ from ..security.keys import signing_keyring
 from ..security.permissions import can_certify, require
 from ..sessions import bulletin
 from ..sessions.models import AssemblySession, Ballot, Channel, Item, Letter, PaperBallot
-from .models import Certification, Order, OrderKind, OrderStatus, Verdict
+from .models import Certification, Dispute, DisputeStatus, Order, OrderKind, OrderStatus, Verdict
 
 
 @dataclass(frozen=True)
@@ -435,3 +436,122 @@ def orders_of_office(street_office_id: int) -> list[tuple[Order, Community]]:
 def open_orders(community_id: int) -> list[Order]:
     query = select(Order).where(Order.community_id == community_id, Order.status == OrderStatus.OPEN).order_by(Order.due_on)
     return list(db.session.execute(query).scalars())
+
+
+# Disputes ----------------------------------------------------------------------------------------
+
+
+def file_dispute(letter_id: int, statement: str, *, ip: str, now: datetime) -> Dispute:
+    """From the owner's phone, with their letter opened: "the ballot on record for my units is not mine"."""
+    statement = statement.strip()
+    if not statement:
+        raise RuleViolation("statement", str(_l("Say briefly what is wrong, for example that you did not vote.")))
+    if len(statement) > 2000:
+        raise RuleViolation("statement", str(_l("At most %(max)d characters.", max=2000)))
+    try:
+        with db.write() as s:
+            letter = s.get(Letter, letter_id)
+            if letter is None or letter.revoked_at is not None:
+                raise NotFound(str(_l("Open your voting letter again.")))
+            ballot = s.execute(
+                select(Ballot).where(
+                    Ballot.session_id == letter.session_id, Ballot.roll_entry_id == letter.roll_entry_id, Ballot.superseded_at.is_(None)
+                )
+            ).scalar_one_or_none()
+            if ballot is None:
+                raise RuleViolation("statement", str(_l("No ballot is on record for your units.")))
+            session = s.get(AssemblySession, letter.session_id)
+            community = s.get(Community, session.community_id) if session else None
+            assert session is not None and community is not None
+            dispute = Dispute(
+                public_id=secrets.token_urlsafe(9),
+                session_id=session.id,
+                letter_id=letter.id,
+                ballot_id=ballot.id,
+                statement=statement,
+                filed_at=now,
+            )
+            s.add(dispute)
+            s.flush()
+            record(
+                s,
+                Actor(None, "owner"),
+                "dispute.file",
+                "session",
+                session.public_id,
+                community_id=community.id,
+                street_office_id=community.street_office_id,
+                now=now,
+                data={"dispute": dispute.public_id, "ballot": ballot.id, "channel": ballot.channel.value, "ip": ip},
+            )
+    except IntegrityError:
+        raise RuleViolation("statement", str(_l("You have already reported this; the street office will answer."))) from None
+    return dispute
+
+
+def resolve_dispute(actor: Actor, user: User | None, dispute_id: int, *, resolution: str, now: datetime) -> Dispute:
+    resolution = resolution.strip()
+    if not resolution:
+        raise RuleViolation("resolution", str(_l("Write what was found and done.")))
+    with db.write() as s:
+        dispute = s.get(Dispute, dispute_id, with_for_update=True)
+        if dispute is None:
+            raise NotFound(str(_l("No such dispute.")))
+        session = s.get(AssemblySession, dispute.session_id)
+        community = s.get(Community, session.community_id) if session else None
+        assert session is not None and community is not None
+        if user is not None:
+            require(can_certify(user, community.street_office_id))
+        if dispute.status is DisputeStatus.RESOLVED:
+            raise RuleViolation("resolution", str(_l("This dispute is already resolved.")))
+        dispute.status, dispute.resolution, dispute.resolved_by_user_id, dispute.resolved_at = (
+            DisputeStatus.RESOLVED,
+            resolution,
+            actor.user_id,
+            now,
+        )
+        record(
+            s,
+            actor,
+            "dispute.resolve",
+            "session",
+            session.public_id,
+            community_id=community.id,
+            street_office_id=community.street_office_id,
+            now=now,
+            data={"dispute": dispute.public_id},
+        )
+    return dispute
+
+
+@dataclass(frozen=True)
+class DisputeView:
+    dispute: Dispute
+    units: list[str]
+    channel: str
+
+
+def disputes_of_session(session_id: int) -> list[DisputeView]:
+    rows = db.session.execute(
+        select(Dispute, Letter, Ballot)
+        .join(Letter, Letter.id == Dispute.letter_id)
+        .join(Ballot, Ballot.id == Dispute.ballot_id)
+        .where(Dispute.session_id == session_id)
+        .order_by(Dispute.filed_at)
+    )
+    return [DisputeView(d, list(letter.roll_entry.units), b.channel.value) for d, letter, b in rows]
+
+
+def dispute_of_letter(letter_id: int) -> Dispute | None:
+    return db.session.execute(select(Dispute).where(Dispute.letter_id == letter_id)).scalar_one_or_none()
+
+
+def open_disputes(street_office_id: int) -> list[tuple[Dispute, AssemblySession, Community]]:
+    rows = db.session.execute(
+        select(Dispute, AssemblySession, Community)
+        .join(AssemblySession, AssemblySession.id == Dispute.session_id)
+        .join(Community, Community.id == AssemblySession.community_id)
+        .where(Community.street_office_id == street_office_id, Dispute.status == DisputeStatus.OPEN)
+        .order_by(Dispute.filed_at)
+    )
+    return [(d, a, c) for d, a, c in rows]

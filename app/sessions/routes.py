@@ -23,6 +23,7 @@ from ..domain.lifecycle import SessionState
 from ..domain.receipts import tracker
 from ..errors import NotFound
 from ..extensions import limiter
+from ..oversight.services import dispute_of_letter
 from ..security.permissions import can_run_sessions, can_view_sessions, require
 from . import bulletin, services
 from .forms import MATTER_LABELS, BallotForm, DigitsForm, ItemForm, NewSessionForm, PaperBallotForm, ProxyForm
@@ -90,6 +91,7 @@ def _voter_page(letter: Letter, *, chosen: dict[str, str] | None = None, error: 
         proxy=proxy,
         ballot=ballot,
         history=services.ballot_history(letter),
+        dispute=dispute_of_letter(letter.id),
         chosen=chosen or {},
         error=error,
         token=request.view_args["token"] if request.view_args else "",
@@ -132,6 +134,23 @@ def cast_ballot(token: str) -> Response | str:
         return _voter_page(letter, chosen=chosen, error=exc.reason)
     flash(_("Your ballot is cast. Thank you for voting."), "success")
     return redirect(url_for(".show_receipt", token=token))
+
+
+@bp.post("/v/<token>/dispute")
+@limiter.limit(_letter_limit)
+def file_dispute(token: str) -> Response | str:
+    """The holder reports that the ballot on record for their units is not theirs; the street office answers."""
+    from ..oversight.services import file_dispute as file
+
+    letter = _confirmed_letter(token)
+    if not BallotForm().validate_on_submit():
+        return _voter_page(letter, error=_("The form has expired. Please try again."))
+    try:
+        file(letter.id, request.form.get("statement", ""), ip=request.remote_addr or "-", now=utcnow())
+    except RuleViolation as exc:
+        return _voter_page(letter, error=exc.reason)
+    flash(_("Your report has reached the street office. It will look into it and answer."), "success")
+    return redirect(url_for(".open_letter", token=token))
 
 
 def _receipt(token: str) -> tuple[Letter, dict[str, Any]]:

@@ -50,6 +50,7 @@ MATRIX: dict[str, tuple[str, str, tuple[int, ...]]] = {
     # The receipt needs the letter opened in this browser too.
     "sessions.show_receipt": ("GET", "/v/{token}/receipt", (404, 404, 404, 404, 404)),
     "sessions.download_receipt": ("GET", "/v/{token}/receipt.json", (404, 404, 404, 404, 404)),
+    "sessions.file_dispute": ("POST", "/v/{token}/dispute", (404, 404, 404, 404, 404)),
     "sessions.show_result": ("GET", "/s/{t}", (200, 200, 200, 200, 200)),
     "sessions.show_bulletin": ("GET", "/s/{t}/bulletin", (200, 200, 200, 200, 200)),
     "sessions.bulletin_json": ("GET", "/s/{t}/bulletin.json", (200, 200, 200, 200, 200)),
@@ -91,6 +92,7 @@ MATRIX: dict[str, tuple[str, str, tuple[int, ...]]] = {
     # Officials issue and close orders; administrators may read them.
     "oversight.orders": ("GET", "/office/{o}/orders", (302, 200, 403, 403, 200)),
     "oversight.close_order": ("POST", "/office/orders/nonexistent/close", (302, 404, 404, 404, 404)),
+    "oversight.resolve_dispute": ("POST", "/office/disputes/nonexistent/resolve", (302, 404, 404, 404, 404)),
     "notices.draft_decision": ("POST", "/committee/s/{t}/decision-notice", (302, 403, 302, 403, 403)),
     # Last: these end the session.
     "accounts.logout_everywhere": ("POST", "/account/logout-everywhere", (302, 302, 302, 302, 302)),

@@ -60,3 +60,42 @@ def test_the_official_issues_an_order_that_the_committee_and_the_owners_see(app:
     chair = app.test_client()
     login(chair, "chair")
     assert "街道办事处责令" in chair.get(f"/admin/c/{world.community.id}").get_data(as_text=True)
+
+
+def test_an_owner_reports_a_ballot_they_did_not_cast_and_the_office_answers(app: Flask, client: FlaskClient) -> None:
+    from app.audit.services import actor_for
+
+    world = make_world()
+    session, tokens, now = open_session(world)
+    q1, _ = items(session)
+    # Someone casts a paper ballot for 1-103 behind the owner's back; two committee members confirm it.
+    from app.accounts.models import Role
+    from app.accounts.services import create_user
+    from tests.factories import CLI, PASSWORD
+
+    second = create_user(
+        CLI, None, username="m2", display_name="委员", password=PASSWORD, role=Role.COMMITTEE_MEMBER, community_id=world.community.id
+    )
+    paper = sessions.enter_paper_ballot(
+        actor_for(world.committee), world.committee, session.id, unit="1-103", choices={q1: "agree"}, paper_reference="P-7", now=now
+    )
+    sessions.confirm_paper_ballot(actor_for(second), second, paper.id, now=now)
+    phone = app.test_client()
+    assert phone.post(f"/v/{tokens['赵敏']}", data={"digits": "0456"}).status_code == 302
+    assert "这不是我的表决票" in phone.get(f"/v/{tokens['赵敏']}").get_data(as_text=True)
+    empty = phone.post(f"/v/{tokens['赵敏']}/dispute", data={"statement": " "}).get_data(as_text=True)
+    assert "请简要说明" in empty
+    filed = phone.post(f"/v/{tokens['赵敏']}/dispute", data={"statement": "我没有投票，也没有交纸质票。"}, follow_redirects=True)
+    assert "已送达街道办事处" in filed.get_data(as_text=True) and "街道办事处正在调查" in filed.get_data(as_text=True)
+    again = phone.post(f"/v/{tokens['赵敏']}/dispute", data={"statement": "再说一次"}).get_data(as_text=True)
+    assert "已经反映过" in again
+    login(client, "official")
+    assert "我没有投票" in client.get(f"/office/{world.office.id}").get_data(as_text=True)
+    review = client.get(f"/office/s/{session.public_id}").get_data(as_text=True)
+    assert "1-103" in review and "paper" in review
+    from app.oversight.services import disputes_of_session
+
+    (view,) = disputes_of_session(session.id)
+    client.post(f"/office/disputes/{view.dispute.public_id}/resolve", data={"resolution": "经核实纸质票签名非本人，已责令业委会说明。"})
+    answered = phone.get(f"/v/{tokens['赵敏']}").get_data(as_text=True)
+    assert "经核实纸质票签名非本人" in answered
