@@ -4,7 +4,7 @@ from .accounts.models import RecoveryCode, RoleAssignment, User
 from .audit.models import AuditEvent
 from .communities.models import Building, Community, Holding, Person, StreetOffice, Unit
 from .db import Base
-from .notices.models import LedgerEntry, Notice, Statement
+from .notices.models import Attachment, LedgerEntry, Notice, Statement
 from .oversight.models import Certification, Dispute, Order
 from .sessions.models import (
     AssemblySession,
@@ -21,6 +21,7 @@ from .sessions.models import (
 
 __all__ = [
     "AssemblySession",
+    "Attachment",
     "AuditEvent",
     "Ballot",
     "BallotChoice",

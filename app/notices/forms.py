@@ -56,3 +56,7 @@ class EntryForm(FlaskForm):
 
 class ImportForm(FlaskForm):
     file = FileField(_l("CSV or XLSX file"), validators=[FileRequired()])
+
+
+class AttachForm(FlaskForm):
+    file = FileField(_l("PDF, PNG or JPEG, at most 10 MB"), validators=[FileRequired()])

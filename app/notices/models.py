@@ -116,3 +116,17 @@ class Statement(Base):
     notice_id: Mapped[int] = mapped_column(ForeignKey("notice.id", ondelete="RESTRICT"))
     locked_at: Mapped[datetime] = mapped_column(UTCDateTime())
     locked_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="RESTRICT"))
+
+
+class Attachment(Base):
+    """A PDF or image attached to a notice; stored by its SHA-256 in instance/attachments, fixed once the notice is published."""
+
+    __tablename__ = "notice_attachment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    notice_id: Mapped[int] = mapped_column(ForeignKey("notice.id", ondelete="RESTRICT"), index=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(40))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
@@ -18,8 +18,8 @@ from ..domain.errors import RuleViolation
 from ..errors import NotFound
 from ..security.permissions import can_publish_notices, require
 from . import ledgers, services
-from .forms import KIND_LABELS, EditForm, EntryForm, ImportForm, NoticeForm
-from .models import LedgerEntry, LedgerKind, Notice, NoticeKind, NoticeState
+from .forms import KIND_LABELS, AttachForm, EditForm, EntryForm, ImportForm, NoticeForm
+from .models import Attachment, LedgerEntry, LedgerKind, Notice, NoticeKind, NoticeState
 
 bp = Blueprint("notices", __name__)
 
@@ -80,7 +80,9 @@ def show_notice(slug: str, public_id: str) -> str:
     community = _community_by_slug(slug)
     notice = _published(community, public_id)
     line = services.versions(notice)
-    return render_template("notices/notice.html", community=community, notice=notice, versions=line, newest=line[0])
+    return render_template(
+        "notices/notice.html", community=community, notice=notice, versions=line, newest=line[0], files=services.attachments_of(notice.id)
+    )
 
 
 @bp.get("/c/<slug>/feed.atom")
@@ -188,7 +190,16 @@ def edit_notice(public_id: str) -> Response | str:
     from .markup import render
 
     preview = notice.body_html if notice.state is NoticeState.PUBLISHED else render(notice.body)
-    return render_template("notices/edit.html", community=community, notice=notice, form=form, action=ConfirmForm(), preview=preview)
+    return render_template(
+        "notices/edit.html",
+        community=community,
+        notice=notice,
+        form=form,
+        action=ConfirmForm(),
+        preview=preview,
+        files=services.attachments_of(notice.id),
+        upload=AttachForm(),
+    )
 
 
 def _act(public_id: str, action: str) -> Response:
@@ -408,3 +419,35 @@ def draft_decision(public_id: str) -> Response:
     )
     flash(_("The decision notice is drafted. Check it, then ask a second member to confirm."), "success")
     return redirect(url_for(".edit_notice", public_id=notice.public_id))
+
+
+@bp.post("/committee/n/<public_id>/attach")
+@login_required
+def attach(public_id: str) -> Response:
+    notice, _community = _committee_notice(public_id)
+    upload = AttachForm()
+    if not upload.validate_on_submit():
+        flash(_("Choose a PDF, PNG or JPEG file."), "error")
+        return redirect(url_for(".edit_notice", public_id=public_id))
+    file = upload.file.data
+    try:
+        services.attach(actor_for(current_user), current_user, notice.id, filename=file.filename or "", data=file.read(), now=utcnow())
+    except RuleViolation as exc:
+        flash(exc.reason, "error")
+    else:
+        flash(_("File attached."), "success")
+    return redirect(url_for(".edit_notice", public_id=public_id))
+
+
+@bp.get("/c/<slug>/n/<public_id>/files/<int:attachment_id>")
+def attachment(slug: str, public_id: str, attachment_id: int) -> Response:
+    community = _community_by_slug(slug)
+    notice = _published(community, public_id)
+    found = db.session.get(Attachment, attachment_id)
+    if found is None or found.notice_id != notice.id:
+        raise NotFound(_("No such file."))
+    response = send_file(
+        services.attachments_folder() / found.sha256, mimetype=found.content_type, download_name=found.filename, max_age=86400
+    )
+    response.headers["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
+    return response

@@ -8,12 +8,15 @@ accounts statements need a second committee member to confirm publication.
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import extract, select
+from sqlalchemy import extract, func, select
 from sqlalchemy.orm import Session
 
 from ..accounts.models import User
@@ -24,7 +27,7 @@ from ..domain.errors import RuleViolation
 from ..errors import NotFound
 from ..security.permissions import can_publish_notices, require
 from .markup import render
-from .models import CONFIRMED_KINDS, Notice, NoticeKind, NoticeState
+from .models import CONFIRMED_KINDS, Attachment, Notice, NoticeKind, NoticeState
 
 MAX_BODY = 50_000
 
@@ -234,3 +237,68 @@ def public_id_of(notice_id: int | None) -> str | None:
         return None
     notice = db.session.get(Notice, notice_id)
     return notice.public_id if notice else None
+
+
+# Attachments -------------------------------------------------------------------------------------
+
+MAX_ATTACHMENT = 10 * 1024 * 1024
+MAX_ATTACHMENTS = 10
+# Recognised by their first bytes, never by the name or the browser's word for it.
+SIGNATURES = (
+    (b"%PDF-", "application/pdf"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+)
+
+
+def sniff(data: bytes) -> str | None:
+    return next((kind for magic, kind in SIGNATURES if data.startswith(magic)), None)
+
+
+def attachments_folder() -> Path:
+    return Path(current_app.instance_path) / "attachments"
+
+
+def attach(actor: Actor, user: User | None, notice_id: int, *, filename: str, data: bytes, now: datetime) -> Attachment:
+    """Attach a PDF, PNG or JPEG to a draft; the file is kept under its SHA-256, outside the database."""
+    name = Path(filename or "").name.strip()[:200] or "file"
+    if not data:
+        raise RuleViolation("file", str(_l("The file is empty.")))
+    if len(data) > MAX_ATTACHMENT:
+        raise RuleViolation("file", str(_l("The file is larger than %(mb)d MB.", mb=MAX_ATTACHMENT // (1024 * 1024))))
+    kind = sniff(data)
+    if kind is None:
+        raise RuleViolation("file", str(_l("Only PDF, PNG and JPEG files can be attached.")))
+    digest = hashlib.sha256(data).hexdigest()
+    with db.write() as s:
+        notice, community = _notice_for_committee(s, user, notice_id)
+        if notice.state is not NoticeState.DRAFT:
+            raise RuleViolation("file", str(_l("A published notice cannot be edited; publish a correction instead.")))
+        count = s.execute(select(func.count()).select_from(Attachment).where(Attachment.notice_id == notice.id)).scalar_one()
+        if count >= MAX_ATTACHMENTS:
+            raise RuleViolation("file", str(_l("At most %(max)d files per notice.", max=MAX_ATTACHMENTS)))
+        folder = attachments_folder()
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / digest
+        if not target.exists():
+            temporary = folder / f".{digest}.{secrets.token_hex(4)}"
+            temporary.write_bytes(data)
+            temporary.replace(target)  # same content, same name: a race writes the same bytes
+        attachment = Attachment(notice_id=notice.id, filename=name, content_type=kind, size=len(data), sha256=digest, uploaded_at=now)
+        s.add(attachment)
+        s.flush()
+        record(
+            s,
+            actor,
+            "notice.attach",
+            "notice",
+            notice.public_id,
+            **_scope(community),
+            now=now,
+            data={"file": name, "sha256": digest, "size": len(data)},
+        )
+    return attachment
+
+
+def attachments_of(notice_id: int) -> list[Attachment]:
+    return list(db.session.execute(select(Attachment).where(Attachment.notice_id == notice_id).order_by(Attachment.id)).scalars())

@@ -72,6 +72,9 @@ MATRIX: dict[str, tuple[str, str, tuple[int, ...]]] = {
     "notices.export": ("GET", "/c/lanting/notices.json", (200, 200, 200, 200, 200)),
     "notices.poster": ("GET", "/c/lanting/poster", (200, 200, 200, 200, 200)),
     # Only the community's committee writes its notices; the street office reads them on the public board.
+    "notices.attachment": ("GET", "/c/lanting/n/{n}/files/999999", (404, 404, 404, 404, 404)),
+    # Attaching to the draft: no file sent, so the chair is told to choose one.
+    "notices.attach": ("POST", "/committee/n/{d}/attach", (302, 403, 302, 403, 403)),
     "notices.list_notices": ("GET", "/committee/c/{a}/notices", (302, 403, 200, 403, 403)),
     "notices.edit_notice": ("GET", "/committee/n/{d}", (302, 403, 200, 403, 403)),
     "notices.publish": ("POST", "/committee/n/{d}/publish", (302, 403, 302, 403, 403)),

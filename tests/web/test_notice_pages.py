@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from xml.etree import ElementTree
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -127,3 +128,37 @@ def test_the_committee_keeps_the_books_and_owners_read_the_statements(app: Flask
     assert other.post(f"/committee/n/{pending.public_id}/confirm").status_code == 302
     accounts = client.get("/c/lanting/accounts").get_data(as_text=True)
     assert "期末余额" in accounts and "1,500.00" in accounts and "<svg" in accounts
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def test_files_are_checked_by_content_kept_with_the_notice_and_fixed_once_published(
+    app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    world = make_world()
+    login(client, "chair")
+    chair = world.committee
+    notice = services.draft_notice(
+        actor_for(chair), chair, community_id=world.community.id, kind=NoticeKind.GENERAL, title="维修方案", body="见附件。", now=utcnow()
+    )
+    attach = f"/committee/n/{notice.public_id}/attach"
+    fake = client.post(attach, data={"file": (io.BytesIO(b"MZ\x90\x00 not a pdf"), "方案.pdf")}, follow_redirects=True).get_data(
+        as_text=True
+    )
+    assert "只能附加 PDF、PNG 和 JPEG 文件" in fake
+    monkeypatch.setattr(services, "MAX_ATTACHMENT", 16)
+    big = client.post(attach, data={"file": (io.BytesIO(PDF), "方案.pdf")}, follow_redirects=True).get_data(as_text=True)
+    assert "大于" in big
+    monkeypatch.setattr(services, "MAX_ATTACHMENT", 10 * 1024 * 1024)
+    assert "已附加" in client.post(attach, data={"file": (io.BytesIO(PDF), "方案.pdf")}, follow_redirects=True).get_data(as_text=True)
+    services.publish_notice(actor_for(chair), chair, notice.id, now=utcnow())
+    page = app.test_client().get(f"/c/lanting/n/{notice.public_id}").get_data(as_text=True)
+    (link,) = [part.split('"')[0] for part in page.split('href="')[1:] if "/files/" in part]
+    download = app.test_client().get(link)
+    assert download.status_code == 200 and download.data == PDF and download.mimetype == "application/pdf"
+    assert "sandbox" in download.headers["Content-Security-Policy"]
+    late = client.post(attach, data={"file": (io.BytesIO(PDF), "补充.pdf")}, follow_redirects=True).get_data(as_text=True)
+    assert "不能再修改" in late and len(services.attachments_of(notice.id)) == 1
