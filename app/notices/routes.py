@@ -19,7 +19,7 @@ from ..errors import NotFound
 from ..security.permissions import can_publish_notices, require
 from . import ledgers, services
 from .forms import KIND_LABELS, AttachForm, EditForm, EntryForm, ImportForm, NoticeForm
-from .models import Attachment, LedgerEntry, LedgerKind, Notice, NoticeKind, NoticeState
+from .models import Attachment, LedgerEntry, LedgerKind, Notice, NoticeKind, NoticeState, Statement
 
 bp = Blueprint("notices", __name__)
 
@@ -80,8 +80,15 @@ def show_notice(slug: str, public_id: str) -> str:
     community = _community_by_slug(slug)
     notice = _published(community, public_id)
     line = services.versions(notice)
+    statement = db.session.execute(select(Statement).where(Statement.notice_id == notice.id)).scalar_one_or_none()
     return render_template(
-        "notices/notice.html", community=community, notice=notice, versions=line, newest=line[0], files=services.attachments_of(notice.id)
+        "notices/notice.html",
+        community=community,
+        notice=notice,
+        versions=line,
+        newest=line[0],
+        files=services.attachments_of(notice.id),
+        statement=statement,
     )
 
 

@@ -127,7 +127,9 @@ def test_the_committee_keeps_the_books_and_owners_read_the_statements(app: Flask
     pending = services.committee_notices(world.community.id)[0]
     assert other.post(f"/committee/n/{pending.public_id}/confirm").status_code == 302
     accounts = client.get("/c/lanting/accounts").get_data(as_text=True)
-    assert "期末余额" in accounts and "1,500.00" in accounts and "<svg" in accounts
+    assert "期末余额" in accounts and "1,500.00" in accounts and "<svg" in accounts and "停车费" in accounts
+    notice_page = client.get(f"/c/lanting/n/{pending.public_id}").get_data(as_text=True)
+    assert "<svg" in notice_page and "停车费" in notice_page  # the statement notice carries its chart
 
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
