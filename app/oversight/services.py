@@ -123,6 +123,15 @@ def verify_certification(certification: Certification, keys: list[PublishedKey])
     return True
 
 
+def _office_community(s: Session, user: User | None, community_id: int) -> Community:
+    """The community an office action concerns; only an official of its street office may act (None: the command line)."""
+    community = s.get(Community, community_id)
+    assert community is not None
+    if user is not None:
+        require(can_certify(user, community.street_office_id))
+    return community
+
+
 def decide(actor: Actor, user: User | None, session_id: int, *, verdict: Verdict, reasons: str, code: str, now: datetime) -> Certification:
     """Certify or reject a tallied session. Needs a fresh authenticator code; a rejection needs its reasons."""
     reasons = reasons.strip()
@@ -135,10 +144,7 @@ def decide(actor: Actor, user: User | None, session_id: int, *, verdict: Verdict
         session = s.get(AssemblySession, session_id, with_for_update=True)
         if session is None:
             raise NotFound(str(_l("No such session.")))
-        community = s.get(Community, session.community_id)
-        assert community is not None
-        if user is not None:
-            require(can_certify(user, community.street_office_id))
+        community = _office_community(s, user, session.community_id)
         if session.state in (SessionState.CERTIFIED, SessionState.REJECTED):
             raise RuleViolation("state", str(_l("This result has already been decided.")))
         if session.state is not SessionState.TALLIED:
@@ -402,10 +408,7 @@ def close_order(actor: Actor, user: User | None, order_id: int, *, status: Order
         order = s.get(Order, order_id, with_for_update=True)
         if order is None:
             raise NotFound(str(_l("No such order.")))
-        community = s.get(Community, order.community_id)
-        assert community is not None
-        if user is not None:
-            require(can_certify(user, community.street_office_id))
+        community = _office_community(s, user, order.community_id)
         if order.status is not OrderStatus.OPEN:
             raise RuleViolation("status", str(_l("This order is already closed.")))
         order.status, order.closed_at, order.closed_by_user_id, order.closing_note = status, now, actor.user_id, note.strip()
@@ -495,13 +498,10 @@ def resolve_dispute(actor: Actor, user: User | None, dispute_id: int, *, resolut
         raise RuleViolation("resolution", str(_l("Write what was found and done.")))
     with db.write() as s:
         dispute = s.get(Dispute, dispute_id, with_for_update=True)
-        if dispute is None:
+        session = s.get(AssemblySession, dispute.session_id) if dispute else None
+        if dispute is None or session is None:
             raise NotFound(str(_l("No such dispute.")))
-        session = s.get(AssemblySession, dispute.session_id)
-        community = s.get(Community, session.community_id) if session else None
-        assert session is not None and community is not None
-        if user is not None:
-            require(can_certify(user, community.street_office_id))
+        community = _office_community(s, user, session.community_id)
         if dispute.status is DisputeStatus.RESOLVED:
             raise RuleViolation("resolution", str(_l("This dispute is already resolved.")))
         dispute.status, dispute.resolution, dispute.resolved_by_user_id, dispute.resolved_at = (
