@@ -92,6 +92,7 @@ def _voter_page(letter: Letter, *, chosen: dict[str, str] | None = None, error: 
         ballot=ballot,
         history=services.ballot_history(letter),
         dispute=dispute_of_letter(letter.id),
+        revote=services.revote_allowed(assembly),
         chosen=chosen or {},
         error=error,
         token=request.view_args["token"] if request.view_args else "",

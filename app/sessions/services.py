@@ -577,6 +577,12 @@ def receipt_of_letter(letter: Letter) -> dict[str, Any] | None:
     return None if ballot is None else bulletin.receipt_of(db.session(), ballot.id)
 
 
+def revote_allowed(session: AssemblySession | None) -> bool:
+    """Whether the community's rule profile lets owners change their ballot until the close."""
+    community = db.session.get(Community, session.community_id) if session else None
+    return community is not None and get_profile(community.rule_profile).settings.revote
+
+
 def current_ballot(session_id: int, roll_entry_id: int) -> Ballot | None:
     return db.session.execute(
         select(Ballot).where(Ballot.session_id == session_id, Ballot.roll_entry_id == roll_entry_id, Ballot.superseded_at.is_(None))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
@@ -123,3 +125,28 @@ def test_an_owner_sees_their_ballots_in_earlier_sessions(app: Flask, client: Fla
     assert "您以前参加的会议" in page and "会议" in page and "1. 不同意" in page
     public = client.get(f"/s/{later.public_id}").get_data(as_text=True)
     assert "新议题" in public  # the announcement, with its items, is public
+
+
+def test_where_revoting_is_allowed_the_owner_changes_the_ballot_and_the_receipt_says_so(
+    app: Flask, client: FlaskClient, tmp_path: Path
+) -> None:
+    from tests.factories import revote_profile, use_profile
+
+    profile = revote_profile(tmp_path / "profiles")
+    next(profile)
+    try:
+        world = make_world()
+        use_profile(world, "cn-revote")
+        session, tokens, _ = open_session(world)
+        q1, q2 = items(session)
+        token = tokens["张伟"]
+        opened(client, token, "1234")
+        client.post(f"/v/{token}/cast", data={f"item-{q1}": "disagree"})
+        page = client.get(f"/v/{token}").get_data(as_text=True)
+        assert "只有最新的表决票计入结果" in page and "修改我的表决票" in page and 'type="radio"' in page
+        client.post(f"/v/{token}/cast", data={f"item-{q1}": "agree", f"item-{q2}": "agree"})
+        receipt = client.get(f"/v/{token}/receipt.json").get_json()
+        assert receipt["choices"][q1] == "agree" and receipt["supersedes"] is not None and receipt["seq"] == 2
+        assert "取代了您之前的那张" in client.get(f"/v/{token}/receipt").get_data(as_text=True)
+    finally:
+        next(profile, None)
