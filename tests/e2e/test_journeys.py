@@ -1,0 +1,134 @@
+"""Journeys in Debian's Chromium against gunicorn: an owner on a phone, a street official at a desk, the public board."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from urllib.parse import urlparse
+
+from flask import Flask
+from playwright.sync_api import Browser, Page
+
+from app.db import db
+from app.sessions import services as sessions
+from app.sessions.models import AssemblySession
+from tests.factories import items, make_world, next_code, open_session
+
+PHONE = {"width": 390, "height": 844}
+DESK = {"width": 1366, "height": 768}
+DATA_URI = re.compile(r"data:image/[a-z+]+;base64,[A-Za-z0-9+/=]+")
+
+
+def weigh(page: Page, url: str) -> tuple[int, set[str]]:
+    """Bytes of HTML, CSS and JS a page load takes (inline images left out), and the hosts it asked."""
+    sizes: list[int] = []
+    hosts: set[str] = set()
+
+    def seen(response) -> None:  # type: ignore[no-untyped-def]
+        hosts.add(urlparse(response.url).netloc)
+        if response.request.resource_type in ("document", "stylesheet", "script"):
+            body = response.body()
+            if response.request.resource_type == "document":
+                body = DATA_URI.sub("", body.decode()).encode()
+            sizes.append(len(body))
+
+    page.on("response", seen)
+    page.goto(url)
+    page.wait_for_load_state("networkidle")
+    page.remove_listener("response", seen)
+    return sum(sizes), hosts
+
+
+def test_on_a_phone_the_voting_and_receipt_pages_stay_light_and_local(app: Flask, server: str, browser: Browser) -> None:
+    world = make_world()
+    session, tokens, _ = open_session(world)
+    items(session)
+    context = browser.new_context(viewport=PHONE, locale="zh-CN")
+    page = context.new_page()
+    token = tokens["张伟"]
+    page.goto(f"{server}/v/{token}")
+    page.fill("input[name=digits]", "1234")
+    page.click("button[type=submit].primary")
+    voting, voting_hosts = weigh(page, f"{server}/v/{token}")
+    assert page.locator("input[type=radio]").count() == 6  # two items, three large choices each
+    page.check("input[type=radio][value=agree] >> nth=0")
+    page.click("text=检查我的选择")
+    page.click("text=提交我的表决票")
+    page.wait_for_url(f"**/v/{token}/receipt")
+    receipt, receipt_hosts = weigh(page, f"{server}/v/{token}/receipt")
+    assert voting < 100_000 and receipt < 100_000, (voting, receipt)
+    assert voting_hosts | receipt_hosts == {urlparse(server).netloc}
+    # The same letter again: the ballot, never a new form.
+    page.goto(f"{server}/v/{token}")
+    assert page.locator("input[type=radio]").count() == 0 and page.locator("text=您的表决票").first.is_visible()
+    # No part of the page is wider than the phone.
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    context.close()
+
+
+def login(page: Page, server: str, username: str) -> None:
+    page.goto(f"{server}/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", "correct horse battery")
+    page.click("button[type=submit].primary")
+    page.fill("input[name=code]", next_code(username))
+    page.click("button[type=submit].primary")
+    page.wait_for_url(lambda url: "/login" not in url)
+
+
+def test_a_street_official_certifies_with_totp_revokes_a_decision_and_the_board_shows_it(app: Flask, server: str, browser: Browser) -> None:
+    world = make_world()
+    session, tokens, now = open_session(world)
+    q1, q2 = items(session)
+    for holder in ("张伟", "李娜", "赵敏"):
+        sessions.cast_ballot(tokens[holder], {q1: "agree", q2: "agree"}, ip="t", now=now)
+    sessions.sync_state(session.id, now=session.closes_at + timedelta(minutes=1))
+    db.session.rollback()
+    assembly = db.session.get(AssemblySession, session.id)
+    assert assembly is not None and assembly.state.value == "tallied"
+
+    context = browser.new_context(viewport=DESK, locale="zh-CN")
+    page = context.new_page()
+    login(page, server, "official")
+    page.click("text=街道办事处")
+    page.click(f"text={assembly.title}")
+    page.check("input[value=certified]")
+    page.fill("input[name=code]", next_code("official"))
+    page.click("text=记录并签署意见")
+    page.wait_for_selector("text=您的意见已记录并签名")
+
+    page.goto(f"{server}/office/{world.office.id}/orders")
+    page.select_option("select[name=kind]", "revoke")
+    page.fill("input[name=subject]", "续聘决定程序违法")
+    page.fill("textarea[name=body]", "经查，续聘议题的表决程序不符合议事规则。")
+    page.fill("input[name=due_on]", (now + timedelta(days=10)).date().isoformat())
+    page.fill("input[name=item_id]", q1)
+    page.click("text=发出并公告")
+    page.wait_for_selector("text=已发出，并在小区公告栏公告")
+    context.close()
+
+    public = browser.new_context(viewport=PHONE, locale="zh-CN").new_page()
+    public.goto(f"{server}/c/lanting")
+    assert public.locator("text=撤销决定公告：续聘决定程序违法").is_visible()
+    assert public.locator(f"text=表决结果公告：{assembly.title}").is_visible()
+
+
+def test_the_public_board_and_a_result_read_without_login_in_chinese_and_english(app: Flask, server: str, browser: Browser) -> None:
+    world = make_world()
+    session, tokens, now = open_session(world)
+    q1, _ = items(session)
+    sessions.cast_ballot(tokens["张伟"], {q1: "agree"}, ip="t", now=now)
+    page = browser.new_context(viewport=PHONE, locale="zh-CN").new_page()
+    page.goto(f"{server}/c/lanting")
+    assert page.locator("h1").inner_text() == "公告栏"
+    page.click(".card h2 a >> nth=0")  # the announcement, the only notice
+    assert page.locator("text=表决权名册自本公告起冻结").is_visible()
+    page.goto(f"{server}/s/{session.public_id}")
+    assert page.locator("h2#turnout-heading").inner_text() == "目前的参与情况"
+    page.click("button[lang=en]")
+    page.goto(f"{server}/c/lanting")
+    assert page.locator("h1").inner_text() == "Public notice board"
+    page.goto(f"{server}/s/{session.public_id}")
+    assert page.locator("h2#turnout-heading").inner_text() == "Turnout so far"
+    page.goto(f"{server}/s/{session.public_id}/bulletin")
+    assert page.locator("h1").inner_text() == "Bulletin board"
