@@ -132,3 +132,68 @@ def test_the_public_board_and_a_result_read_without_login_in_chinese_and_english
     assert page.locator("h2#turnout-heading").inner_text() == "Turnout so far"
     page.goto(f"{server}/s/{session.public_id}/bulletin")
     assert page.locator("h1").inner_text() == "Bulletin board"
+
+
+def test_a_committee_at_its_desk_announces_prints_enters_paper_and_publishes(app: Flask, server: str, browser: Browser) -> None:
+    from zoneinfo import ZoneInfo
+
+    from app.accounts.models import Role
+    from app.accounts.services import create_user
+    from app.db import utcnow
+    from tests.factories import CLI, PASSWORD, enrol
+
+    world = make_world()
+    enrol(
+        create_user(
+            CLI, None, username="m2", display_name="委员", password=PASSWORD, role=Role.COMMITTEE_MEMBER, community_id=world.community.id
+        )
+    )
+    open_one, _, _ = open_session(world)
+    community = world.community.id
+    chair = browser.new_context(viewport=DESK, locale="zh-CN").new_page()
+    login(chair, server, "chair")
+
+    # Draft, add an item, announce, print the letters.
+    local = utcnow().astimezone(ZoneInfo("Asia/Shanghai"))
+    chair.goto(f"{server}/committee/c/{community}/sessions")
+    chair.fill("input[name=title]", "2027 年第一次业主大会")
+    chair.fill("input[name=opens_at]", (local + timedelta(days=16)).strftime("%Y-%m-%dT%H:%M"))
+    chair.fill("input[name=closes_at]", (local + timedelta(days=23)).strftime("%Y-%m-%dT%H:%M"))
+    chair.click("form.form button[type=submit]")
+    chair.fill("form[action$='/items'] input[name=title]", "续聘物业服务企业")
+    chair.click("form[action$='/items'] button")
+    chair.click("form[action$='/announce'] button")
+    assert chair.locator("#roll-heading").is_visible()
+    chair.click("form[action$='/letters/print'] button")
+    assert chair.locator(".letter-page").count() == 4  # one per holder: 李娜 and 王强 each get their own
+
+    # A paper ballot entered by the chair and confirmed by a second member.
+    chair.goto(f"{server}/committee/s/{open_one.public_id}")
+    chair.fill("input[name=unit]", "1-103")
+    chair.fill("input[name=paper_reference]", "纸-0001")
+    chair.click("form[action$='/paper'] button[type=submit]")
+    member = browser.new_context(viewport=DESK, locale="zh-CN").new_page()
+    login(member, server, "m2")
+    member.goto(f"{server}/committee/s/{open_one.public_id}")
+    member.click("form[action*='/committee/paper/'] button")
+    assert member.locator(".flash-success").count() == 1
+
+    # A notice, and a statement that the second member confirms.
+    chair.goto(f"{server}/committee/c/{community}/notices")
+    chair.fill("input[name=title]", "绿化修剪通知")
+    chair.fill("textarea[name=body]", "下周二修剪小区树木，请勿停车于树下。")
+    chair.click("form.form button[type=submit]")
+    chair.click("form[action$='/publish'] button")
+    chair.goto(f"{server}/committee/c/{community}/ledgers/public_income")
+    chair.fill("input[name=day]", f"{local.year - 1}-06-01")
+    chair.fill("input[name=amount]", "1,500.00")
+    chair.select_option("select[name=category]", "parking")
+    chair.click("form.form button.primary >> nth=-1")
+    chair.click("form[action$='/close'] button")
+    member.goto(f"{server}/committee/c/{community}/notices")
+    member.click("tbody a >> nth=0")  # the statement waiting for confirmation comes first
+    member.click("form[action$='/confirm'] button")
+    board = browser.new_context(viewport=PHONE, locale="zh-CN").new_page()
+    board.goto(f"{server}/c/lanting")
+    assert board.locator("text=绿化修剪通知").is_visible()
+    assert board.locator(f"text=公共收益账目公示（{local.year - 1}）").is_visible()
