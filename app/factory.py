@@ -31,8 +31,10 @@ def build_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     limiter.init_app(app)
 
     from . import errors
+    from . import models as _models  # noqa: F401  every mapper known before the first query
     from .accounts.routes import bp as accounts_bp
     from .communities.routes import bp as communities_bp
+    from .elections.routes import bp as elections_bp
     from .main.routes import bp as main_bp
     from .notices.routes import bp as notices_bp
     from .oversight.routes import bp as oversight_bp
@@ -44,6 +46,7 @@ def build_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(sessions_bp)
     app.register_blueprint(notices_bp)
     app.register_blueprint(oversight_bp)
+    app.register_blueprint(elections_bp)
     errors.register(app)
 
     from .security.web import register as register_security

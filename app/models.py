@@ -4,11 +4,13 @@ from .accounts.models import RecoveryCode, RoleAssignment, User
 from .audit.models import AuditEvent
 from .communities.models import Building, Community, Holding, Person, StreetOffice, Unit
 from .db import Base
+from .elections.models import Candidate, ChairBallot, Committee, Election, Membership
 from .notices.models import Attachment, LedgerEntry, Notice, Statement
-from .oversight.models import Certification, Dispute, Order
+from .oversight.models import Certification, Dispute, Order, Petition, PetitionSignature
 from .sessions.models import (
     AssemblySession,
     Ballot,
+    BallotApproval,
     BallotChoice,
     BulletinEntry,
     BulletinHead,
@@ -24,22 +26,30 @@ __all__ = [
     "Attachment",
     "AuditEvent",
     "Ballot",
+    "BallotApproval",
     "BallotChoice",
     "Base",
     "Building",
     "BulletinEntry",
     "BulletinHead",
+    "Candidate",
     "Certification",
+    "ChairBallot",
+    "Committee",
     "Community",
     "Dispute",
+    "Election",
     "Holding",
     "Item",
     "LedgerEntry",
     "Letter",
+    "Membership",
     "Notice",
     "Order",
     "PaperBallot",
     "Person",
+    "Petition",
+    "PetitionSignature",
     "ProxyAuthorisation",
     "RecoveryCode",
     "RoleAssignment",

@@ -37,6 +37,8 @@ class User(Base):
     # Bumped to log a user out everywhere: the login cookie names the version.
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The register's person this official is, when they are also an owner: a seated member votes for the chair with it.
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"), unique=True)
     # TOTP (RFC 6238): the secret encrypted with the instance key; the last
     # accepted time step, so a code is accepted once only.
     totp_secret_enc: Mapped[str | None] = mapped_column(String(255))

@@ -78,7 +78,7 @@ def _recount(path: str, keys_path: str, roll_path: str | None) -> int:
         except RuleViolation as exc:
             return _fail(f"{roll_path}: {exc.field}: {exc.reason}", 1)
     try:
-        count = recount(entries, keys, items=None if roll is None else [item.id for item in roll.items])
+        count = recount(entries, keys, items=None if roll is None else roll.items)
         result = count.as_json() if roll is None else decide(count, roll)
     except BulletinBroken as exc:
         return _fail(f"{path}: BROKEN at entry {exc.seq}: {exc.reason}", 1)

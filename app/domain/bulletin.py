@@ -14,11 +14,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from .election import Candidate, approvals_problem
 from .errors import RuleViolation
 from .numbers import AreaError, parse_area
 from .receipts import PublishedKey, verify_chain
+from .result import SessionItem, session_result, sum_session
 from .rules import get_profile
-from .tally import QUESTION_CHOICES, CastBallot, SessionItem, Weight, session_result, sum_choices
+from .tally import ABSTAIN, INVALID, QUESTION_CHOICES, CastBallot, Weight
 
 
 class BulletinBroken(Exception):
@@ -63,17 +65,20 @@ def _item_order(item_id: str) -> tuple[int, str]:
     return (int(item_id), item_id) if item_id.isdigit() else (1 << 62, item_id)
 
 
-def recount(entries: Sequence[Mapping[str, Any]], keys: Iterable[PublishedKey], *, items: Sequence[str] | None = None) -> Recount:
+def recount(entries: Sequence[Mapping[str, Any]], keys: Iterable[PublishedKey], *, items: Sequence[SessionItem] | None = None) -> Recount:
     """Check the chain and sum the counted ballots; raise BulletinBroken naming the first bad entry.
 
-    ``items``, when known (from the roll), are the only item ids a ballot may name.
+    ``items``, when known (from the roll), are the only items a ballot may name,
+    and each election choice is checked against its slate and seats. Without
+    them, an item is taken for an election when some ballot approves a list.
     """
     broken = verify_chain(entries, keys)
     if broken:
         raise BulletinBroken(*broken)
     if not entries:
         raise BulletinBroken(0, "the bulletin has no entries")
-    allowed = None if items is None else frozenset(items)
+    known = None if items is None else {item.id: item for item in items}
+    elections: dict[str, set[str]] = {}  # item id -> candidates seen, when the roll is not given
     current: dict[str, tuple[Mapping[str, Any], CastBallot]] = {}
     seen_items: set[str] = set()
     superseded = 0
@@ -99,15 +104,36 @@ def recount(entries: Sequence[Mapping[str, Any]], keys: Iterable[PublishedKey], 
         if weights["headcount"] < 1:
             raise BulletinBroken(seq, "weights.headcount must be at least 1")
         choices = entry["choices"]
+        counted: dict[str, str | tuple[str, ...]] = {}
         for item_id, choice in choices.items():
-            if choice not in QUESTION_CHOICES:
-                raise BulletinBroken(seq, f"choices.{item_id} is not one of {', '.join(QUESTION_CHOICES)}")
-            if allowed is not None and item_id not in allowed:
+            item = None if known is None else known.get(item_id)
+            if known is not None and item is None:
                 raise BulletinBroken(seq, f"choices.{item_id} names no item of the session")
+            if isinstance(choice, list):
+                if item is not None and not item.is_election:
+                    raise BulletinBroken(seq, f"choices.{item_id} approves candidates on a question")
+                if item is not None and (problem := approvals_problem(choice, item.election())):
+                    raise BulletinBroken(seq, f"choices.{item_id} {problem}")
+                elections.setdefault(item_id, set()).update(choice)
+                counted[item_id] = tuple(choice) if choice else ABSTAIN
+            elif item is not None and item.is_election:
+                if choice not in (ABSTAIN, INVALID):
+                    raise BulletinBroken(seq, f"choices.{item_id} is not a list of candidates, abstain or invalid")
+                counted[item_id] = choice
+            elif choice in QUESTION_CHOICES:
+                counted[item_id] = choice
+            else:
+                raise BulletinBroken(seq, f"choices.{item_id} is not one of {', '.join(QUESTION_CHOICES)}")
         seen_items.update(choices)
-        current[voter] = (entry, CastBallot(area, choices, weights["headcount"]))
-    item_ids = sorted(seen_items if items is None else items, key=_item_order)
-    participating, sums = sum_choices((ballot for _entry, ballot in current.values()), item_ids)
+        current[voter] = (entry, CastBallot(area, counted, weights["headcount"]))
+    if items is None:
+        items = [
+            SessionItem(i, "", "", 0, "election", 0, 0, tuple(Candidate(c) for c in sorted(elections[i], key=_item_order)))
+            if i in elections
+            else SessionItem(i, "", "", 0)
+            for i in sorted(seen_items, key=_item_order)
+        ]
+    participating, sums = sum_session((ballot for _entry, ballot in current.values()), items)
     last = entries[-1]
     return Recount(
         session=entries[0]["session"],
@@ -153,12 +179,22 @@ class PublishedRoll:
             where = f"items[{index}]."
             if need(item, "matter", str, where) not in matters:
                 raise RuleViolation(f"{where}matter", f"not a matter of profile {profile}")
+            extra: dict[str, Any] = {}
+            if item.get("kind", "question") == "election":
+                slate = need(item, "candidates", list, where)
+                extra = {
+                    "kind": "election",
+                    "seats": need(item, "seats", int, where),
+                    "alternates": need(item, "alternates", int, where),
+                    "candidates": tuple(_candidate(c, f"{where}candidates[{n}].", need) for n, c in enumerate(slate)),
+                }
             items.append(
                 SessionItem(
                     str(need(item, "id", (str, int), where)),
                     need(item, "matter", str, where),
                     need(item, "title", str, where),
                     need(item, "position", int, where),
+                    **extra,
                 )
             )
         return cls(
@@ -168,6 +204,14 @@ class PublishedRoll:
             total=Weight(area, need(totals, "heads", int, "totals.")),
             items=tuple(items),
         )
+
+
+def _candidate(raw: Any, where: str, need: Any) -> Candidate:
+    candidate_id = need(raw, "id", str, where)
+    party = raw.get("party", False)
+    if type(party) is not bool:
+        raise RuleViolation(f"{where}party", "has the wrong type")
+    return Candidate(candidate_id, party)
 
 
 def decide(count: Recount, roll: PublishedRoll) -> dict[str, Any]:

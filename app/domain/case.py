@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .election import Candidate, ElectionItem, ElectionResult, tally_election
+from .election import Candidate, ElectionItem, ElectionResult, approvals_problem, tally_election
 from .errors import RuleViolation
 from .numbers import AreaError, format_area, parse_area
 from .roll import Roll, UnitRecord, derive_roll
@@ -162,14 +162,9 @@ def _parse_choice(raw: object, field: str, item: Item) -> str | tuple[str, ...]:
     approvals = _list(raw, field) if not isinstance(raw, str) else None
     if approvals is None:
         raise RuleViolation(field, f'expected a list of candidate ids, "abstain" or "invalid", got {_dumps(raw)}')
-    known = {c.id for c in item.candidates}
-    for candidate_id in approvals:
-        if candidate_id not in known:
-            raise RuleViolation(field, f"unknown candidate {_dumps(candidate_id)}")
-    if len(set(approvals)) != len(approvals):
-        raise RuleViolation(field, "approves the same candidate twice")
-    if len(approvals) > item.seats:
-        raise RuleViolation(field, f"{len(approvals)} approvals for {item.seats} seats")
+    problem = approvals_problem(approvals, item)
+    if problem:
+        raise RuleViolation(field, problem)
     return tuple(approvals)
 
 

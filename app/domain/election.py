@@ -130,6 +130,19 @@ class ElectionResult:
         }
 
 
+def approvals_problem(approvals: Sequence[str], item: ElectionItem) -> str | None:
+    """Why a list of approvals is not a valid election choice, or None (RULES §7)."""
+    known = {c.id for c in item.candidates}
+    for candidate_id in approvals:
+        if candidate_id not in known:
+            return f'unknown candidate "{candidate_id}"'
+    if len(set(approvals)) != len(approvals):
+        return "approves the same candidate twice"
+    if len(approvals) > item.seats:
+        return f"{len(approvals)} approvals for {item.seats} seats"
+    return None
+
+
 def sum_approvals(ballots: Iterable[CastBallot], item: ElectionItem) -> tuple[Weight, Weight, Weight, dict[str, Weight]]:
     """Participation, abstentions, invalid ballots and approvals per candidate, in one pass."""
     approvals = {c.id: 0 for c in item.candidates}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -18,6 +18,7 @@ class VerdictForm(FlaskForm):
     reasons = TextAreaField(
         _l("Reasons"), validators=[Length(max=5000)], description=_l("Required when rejecting; shown to the committee.")
     )
+    acknowledge_party = BooleanField(_l("I acknowledge that the elected committee misses the local party-member target"))
     code = StringField(
         _l("Code from your authenticator app"),
         validators=[DataRequired()],
@@ -29,6 +30,8 @@ ORDER_KIND_LABELS = {
     "rectify": _l("Rectify within a deadline"),
     "revoke": _l("Revoke a decision"),
     "convene": _l("Convene an extraordinary session"),
+    "suspend": _l("Suspend a committee member"),
+    "reelect": _l("Order a re-election of the committee"),
 }
 
 
@@ -39,6 +42,7 @@ class OrderForm(FlaskForm):
     body = TextAreaField(_l("What must be done, and why"), validators=[DataRequired(), Length(max=5000)], render_kw={"rows": 6})
     due_on = DateField(_l("Deadline"), validators=[Optional()])
     item_id = IntegerField(_l("Item whose decision is revoked (number)"), validators=[Optional()])
+    member = StringField(_l("Member to suspend (name, as on the committee page)"), validators=[Optional(), Length(max=200)])
 
 
 class CloseOrderForm(FlaskForm):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, String, Text
+from sqlalchemy import BigInteger, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..db import Base, UTCDateTime, str_enum
@@ -42,6 +42,8 @@ class OrderKind(enum.Enum):
     RECTIFY = "rectify"  # 责令限期改正
     REVOKE = "revoke"  # 撤销业主大会或业委会的决定
     CONVENE = "convene"  # 责令召开业主大会临时会议
+    SUSPEND = "suspend"  # 暂停业主委员会委员履职
+    REELECT = "reelect"  # 责令重新选举业主委员会
 
 
 class OrderStatus(enum.Enum):
@@ -64,6 +66,11 @@ class Order(Base):
     body: Mapped[str] = mapped_column(Text)
     due_on: Mapped[date] = mapped_column(Date)
     item_id: Mapped[int | None] = mapped_column(ForeignKey("session_item.id", ondelete="RESTRICT"))
+    # A suspension names the member; a re-election the committee and the election it created.
+    membership_id: Mapped[int | None] = mapped_column(ForeignKey("committee_member.id", ondelete="RESTRICT"))
+    committee_id: Mapped[int | None] = mapped_column(ForeignKey("committee.id", ondelete="RESTRICT"))
+    election_id: Mapped[int | None] = mapped_column(ForeignKey("election.id", ondelete="RESTRICT"))
+    petition_id: Mapped[int | None] = mapped_column(ForeignKey("petition.id", ondelete="RESTRICT"))
     issued_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="RESTRICT"))
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime())
     notice_id: Mapped[int] = mapped_column(ForeignKey("notice.id", ondelete="RESTRICT"))
@@ -97,3 +104,45 @@ class Dispute(Base):
     resolution: Mapped[str] = mapped_column(Text, default="")
     resolved_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="RESTRICT"))
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class PetitionStatus(enum.Enum):
+    OPEN = "open"  # collecting signatures
+    REACHED = "reached"  # 20 % of area and of headcount signed: the committee is ordered to convene
+    EXPIRED = "expired"
+
+
+class Petition(Base):
+    """联名提议: owners asking for an extraordinary session (RULES §3), signed with their voting letters.
+
+    Signatures are weighed against the roll of the session whose letters sign it,
+    so the threshold is measured on a roll everyone can check.
+    """
+
+    __tablename__ = "petition"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(24), unique=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("community.id", ondelete="RESTRICT"), index=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("assembly_session.id", ondelete="RESTRICT"))
+    status: Mapped[PetitionStatus] = mapped_column(str_enum(PetitionStatus, "petition_status"), default=PetitionStatus.OPEN)
+    title: Mapped[str] = mapped_column(String(200))
+    items: Mapped[str] = mapped_column(Text)  # the proposed items, one per line
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    closes_on: Mapped[date] = mapped_column(Date)
+    reached_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class PetitionSignature(Base):
+    """One voter's signature; the unique constraint refuses a second from the same voter."""
+
+    __tablename__ = "petition_signature"
+    __table_args__ = (UniqueConstraint("petition_id", "roll_entry_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    petition_id: Mapped[int] = mapped_column(ForeignKey("petition.id", ondelete="RESTRICT"), index=True)
+    roll_entry_id: Mapped[int] = mapped_column(ForeignKey("roll_entry.id", ondelete="RESTRICT"))
+    letter_id: Mapped[int] = mapped_column(ForeignKey("voting_letter.id", ondelete="RESTRICT"))
+    area_centi: Mapped[int] = mapped_column(BigInteger)
+    heads: Mapped[int] = mapped_column(Integer)
+    signed_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -101,6 +101,7 @@ def review(public_id: str) -> Response | str:
                     reasons=form.reasons.data or "",
                     code=form.code.data or "",
                     now=utcnow(),
+                    acknowledge_party=bool(form.acknowledge_party.data),
                 )
             except RuleViolation as exc:
                 getattr(form, exc.field, form.reasons).errors.append(exc.reason)
@@ -121,6 +122,7 @@ def review(public_id: str) -> Response | str:
         form=form,
         may_decide=can_certify(current_user, community.street_office_id),
         today=ledgers.today_in_china(utcnow()),
+        party_misses=services.party_misses(assembly),
     )
 
 
@@ -146,6 +148,7 @@ def orders(office_id: int) -> Response | str:
                     body=form.body.data or "",
                     due_on=form.due_on.data,
                     item_id=form.item_id.data,
+                    member=form.member.data or "",
                     now=utcnow(),
                 )
             except RuleViolation as exc:

@@ -12,6 +12,7 @@ import json
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from flask import current_app
@@ -25,7 +26,7 @@ from ..accounts.models import User
 from ..accounts.services import consume_fresh_code
 from ..audit.models import AuditEvent
 from ..audit.services import Actor, record
-from ..communities.models import Community
+from ..communities.models import Community, Person
 from ..communities.queries import community_roll
 from ..db import db
 from ..domain.canonical import canonical_json
@@ -33,6 +34,7 @@ from ..domain.errors import RuleViolation
 from ..domain.lifecycle import SessionState, require_transition
 from ..domain.receipts import PublishedKey, b64url, unb64url, utc_stamp
 from ..domain.rules import get_profile
+from ..elections import services as elections
 from ..errors import NotFound
 from ..notices import ledgers
 from ..notices.markup import escape_markdown
@@ -47,7 +49,7 @@ from .models import Certification, Dispute, DisputeStatus, Order, OrderKind, Ord
 
 @dataclass(frozen=True)
 class Anomaly:
-    kind: str  # conflict | reissued | late_paper | proxy | register_changed
+    kind: str  # conflict | reissued | late_paper | proxy | register_changed | party_target
     count: int
     detail: str = ""
 
@@ -58,6 +60,7 @@ ANOMALY_LABELS = {
     "late_paper": _l("Paper ballots confirmed in the last hour of voting"),
     "proxy": _l("Ballots cast by proxies"),
     "register_changed": _l("The owner register changed after the roll was frozen"),
+    "party_target": _l("An elected committee misses the local party-member target (acknowledge it to certify)"),
 }
 
 
@@ -94,7 +97,20 @@ def anomalies(session: AssemblySession) -> list[Anomaly]:
         found.append(Anomaly("proxy", proxies))
     if community_roll(session.community_id).digest() != session.roll_sha256:
         found.append(Anomaly("register_changed", 1))
+    misses = party_misses(session)
+    if misses:
+        found.append(Anomaly("party_target", len(misses), "；".join(misses)))
     return found
+
+
+def party_misses(session: AssemblySession) -> list[str]:
+    """Each elected committee of the result that misses the party target, with its figures."""
+    out = []
+    for item in (session.result or {}).get("items", []):
+        check = item.get("party_check") if item.get("kind") == "election" else None
+        if check and check.get("met") is False:
+            out.append(f"{item['title']}: {check['party_members']}/{check['members']}")
+    return out
 
 
 def certification_statement(session: AssemblySession, seal_hash: str, verdict: Verdict, decided_at: datetime) -> bytes:
@@ -132,8 +148,19 @@ def _office_community(s: Session, user: User | None, community_id: int) -> Commu
     return community
 
 
-def decide(actor: Actor, user: User | None, session_id: int, *, verdict: Verdict, reasons: str, code: str, now: datetime) -> Certification:
-    """Certify or reject a tallied session. Needs a fresh authenticator code; a rejection needs its reasons."""
+def decide(
+    actor: Actor,
+    user: User | None,
+    session_id: int,
+    *,
+    verdict: Verdict,
+    reasons: str,
+    code: str,
+    now: datetime,
+    acknowledge_party: bool = False,
+) -> Certification:
+    """Certify or reject a tallied session. Needs a fresh authenticator code; a rejection needs its reasons;
+    certifying an election that misses the party target needs the miss acknowledged (RULES §5)."""
     reasons = reasons.strip()
     if verdict is Verdict.REJECTED and not reasons:
         raise RuleViolation("reasons", str(_l("Give the reasons for rejecting the result.")))
@@ -149,6 +176,10 @@ def decide(actor: Actor, user: User | None, session_id: int, *, verdict: Verdict
             raise RuleViolation("state", str(_l("This result has already been decided.")))
         if session.state is not SessionState.TALLIED:
             raise RuleViolation("state", str(_l("Only a counted result can be certified.")))
+        if verdict is Verdict.CERTIFIED and party_misses(session) and not acknowledge_party:
+            raise RuleViolation(
+                "acknowledge_party", str(_l("The elected committee misses the local party-member target: acknowledge it to certify."))
+            )
         if user is not None and not consume_fresh_code(s, user.id, code, now=now, during="certification"):
             refusal = RuleViolation("code", str(_l("The code is not valid. Enter the current code from your authenticator app.")))
         else:
@@ -193,8 +224,19 @@ def _record_verdict(
         community_id=community.id,
         street_office_id=community.street_office_id,
         now=now,
-        data={"result_sha256": session.result_sha256, "seal": seal_hash, "reasons": reasons or None, "key_id": ring.current_id},
+        data={
+            "result_sha256": session.result_sha256,
+            "seal": seal_hash,
+            "reasons": reasons or None,
+            "key_id": ring.current_id,
+            "party_target_misses": party_misses(session) or None,
+        },
     )
+    if verdict is Verdict.REJECTED:
+        from ..elections.models import Election, ElectionState
+
+        for election in s.execute(select(Election).where(Election.item_id.in_([i.id for i in session.items]))).scalars():
+            election.state = ElectionState.FAILED
     return certification
 
 
@@ -208,6 +250,9 @@ def result_text(session: AssemblySession, certification: Certification) -> tuple
             str(_l("%(num)d ballots counted. The street office certified the result.", num=result.get("ballots", 0))),
         ]
         for item in result.get("items", []):
+            if item.get("kind") == "election":
+                lines += ["", f"### {item['position']}. {escape_markdown(item['title'])}", "", *election_lines(item)]
+                continue
             agree, part = item["agree"], item["participating"]
             lines += [
                 "",
@@ -236,6 +281,36 @@ def result_text(session: AssemblySession, certification: Certification) -> tuple
     return title, "\n".join(lines)
 
 
+def candidate_names(ids: list[str]) -> dict[str, str]:
+    from ..elections.models import Candidate
+
+    rows = db.session.execute(
+        select(Candidate.id, Person.name).join(Person, Person.id == Candidate.person_id).where(Candidate.id.in_([int(i) for i in ids]))
+    ).all()
+    return {str(candidate_id): name for candidate_id, name in rows}
+
+
+def election_lines(item: dict[str, Any]) -> list[str]:
+    """An election's outcome in the result notice (called under the Chinese locale): who, and the party check."""
+    names = candidate_names([c["id"] for c in item["candidates"]])
+    named = lambda ids: "、".join(escape_markdown(names.get(i, i)) for i in ids) or "—"  # noqa: E731
+    check = item["party_check"]
+    lines = [
+        str(_l("Elected: %(names)s.", names=named(item["elected"]))),
+        "",
+        str(_l("Alternates: %(names)s.", names=named(item["alternates"]))),
+    ]
+    if item["tie"]:
+        lines += ["", str(_l("Tied for the last places, to be decided by a runoff: %(names)s.", names=named(item["tie"])))]
+    lines += [
+        "",
+        str(_l("The committee is formed.")) if item["committee_formed"] else str(_l("No committee is formed yet.")),
+        "",
+        str(_l("Party members among those elected: %(party)d of %(members)d", party=check["party_members"], members=check["members"])),
+    ]
+    return lines
+
+
 def decision_text(session: AssemblySession) -> tuple[str, str]:
     """A draft of the decisions (决定公告) of a certified session: the items that passed, in full."""
     result = {item["id"]: item for item in (session.result or {}).get("items", [])}
@@ -243,7 +318,10 @@ def decision_text(session: AssemblySession) -> tuple[str, str]:
         title = str(_l("Decisions of the owners' assembly: %(title)s", title=session.title))
         lines = [str(_l("The owners' assembly decided the following; the street office certified the result."))]
         for item in session.items:
-            if result.get(str(item.id), {}).get("outcome") == "passed":
+            decided = result.get(str(item.id), {})
+            if decided.get("kind") == "election" and decided.get("elected"):
+                lines += ["", f"### {item.position}. {escape_markdown(item.title)}", "", *election_lines(decided)]
+            if decided.get("outcome") == "passed":
                 lines += ["", f"### {item.position}. {escape_markdown(item.title)}"]
                 if item.body:
                     lines += ["", escape_markdown(item.body)]
@@ -318,6 +396,8 @@ def as_json(certification: Certification) -> dict[str, object]:
 # Orders ------------------------------------------------------------------------------------------
 
 ORDER_TITLES = {
+    OrderKind.SUSPEND: _l("Committee member suspended: %(subject)s"),
+    OrderKind.REELECT: _l("Re-election of the committee ordered: %(subject)s"),
     OrderKind.RECTIFY: _l("Order to rectify: %(subject)s"),
     OrderKind.REVOKE: _l("Decision revoked: %(subject)s"),
     OrderKind.CONVENE: _l("Order to convene an extraordinary session: %(subject)s"),
@@ -335,8 +415,14 @@ def issue_order(
     due_on: date | None,
     now: datetime,
     item_id: int | None = None,
+    member: str = "",
 ) -> Order:
-    """An order with its deadline, published on the community's board at once; a revocation also marks the item revoked."""
+    """An order with its deadline, published on the community's board at once.
+
+    A revocation marks the item revoked; a suspension takes the member's rights
+    at once; a re-election order marks the committee and opens an election the
+    street office runs, with nominations until the deadline.
+    """
     subject, body = subject.strip(), body.strip()
     if not subject or len(subject) > 150:
         raise RuleViolation("subject", str(_l("Give the order a subject of at most 150 characters.")))
@@ -351,9 +437,14 @@ def issue_order(
         if due_on is None or due_on <= ledgers.today_in_china(now):
             raise RuleViolation("due_on", str(_l("Set a deadline after today.")))
         item = None
+        effects: dict[str, int | None] = {}
         if kind is OrderKind.REVOKE:
             item = _revocable_item(s, community, item_id)
             item.revoked_at = now
+        elif kind is OrderKind.SUSPEND:
+            effects["membership_id"] = elections.suspend_member(s, community, member, now=now)
+        elif kind is OrderKind.REELECT:
+            effects["committee_id"], effects["election_id"] = elections.order_reelection(s, actor, community, subject, due_on, now=now)
         with force_locale("zh_CN"):
             title = str(ORDER_TITLES[kind] % {"subject": subject})
             text = "\n\n".join([escape_markdown(body), str(_l("Deadline: %(day)s.", day=due_on.isoformat()))])
@@ -371,6 +462,7 @@ def issue_order(
             issued_by_user_id=actor.user_id,
             issued_at=now,
             notice_id=notice.id,
+            **effects,
         )
         s.add(order)
         s.flush()
@@ -383,7 +475,7 @@ def issue_order(
             community_id=community.id,
             street_office_id=community.street_office_id,
             now=now,
-            data={"due_on": due_on.isoformat(), "item": order.item_id, "notice": notice.public_id},
+            data={"due_on": due_on.isoformat(), "item": order.item_id, "notice": notice.public_id, **effects},
         )
     return order
 
@@ -412,6 +504,8 @@ def close_order(actor: Actor, user: User | None, order_id: int, *, status: Order
         if order.status is not OrderStatus.OPEN:
             raise RuleViolation("status", str(_l("This order is already closed.")))
         order.status, order.closed_at, order.closed_by_user_id, order.closing_note = status, now, actor.user_id, note.strip()
+        if order.kind is OrderKind.SUSPEND and status is OrderStatus.WITHDRAWN and order.membership_id is not None:
+            elections.lift_suspension(s, order.membership_id)
         record(
             s,
             actor,

@@ -47,7 +47,7 @@ class AssemblySession(Base):
 
 
 class Item(Base):
-    """议题: a question with its Civil Code art. 278 matter (elections arrive with their own issue)."""
+    """议题: a question with its Civil Code art. 278 matter, or a committee election (kind "election")."""
 
     __tablename__ = "session_item"
     __table_args__ = (UniqueConstraint("session_id", "position"),)
@@ -156,7 +156,7 @@ class Ballot(Base):
     roll_entry_id: Mapped[int] = mapped_column(ForeignKey("roll_entry.id", ondelete="RESTRICT"))
     letter_id: Mapped[int | None] = mapped_column(ForeignKey("voting_letter.id", ondelete="RESTRICT"))
     channel: Mapped[Channel] = mapped_column(str_enum(Channel, "ballot_channel"))
-    choices: Mapped[dict[str, str]] = mapped_column(JSON)
+    choices: Mapped[dict[str, Any]] = mapped_column(JSON)  # item id -> choice, or a list of candidate ids
     cast_at: Mapped[datetime] = mapped_column(UTCDateTime())
     superseded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
@@ -179,6 +179,24 @@ class BallotChoice(Base):
     heads: Mapped[int] = mapped_column(Integer)
 
 
+class BallotApproval(Base):
+    """One candidate approved on a current ballot's election item, with the voter's weight."""
+
+    __tablename__ = "ballot_approval"
+    __table_args__ = (
+        UniqueConstraint("ballot_id", "item_id", "candidate_id"),
+        Index("ix_ballot_approval_tally", "session_id", "item_id", "candidate_id", "area_centi", "heads"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ballot_id: Mapped[int] = mapped_column(ForeignKey("ballot.id", ondelete="CASCADE"))
+    session_id: Mapped[int] = mapped_column(ForeignKey("assembly_session.id", ondelete="RESTRICT"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("session_item.id", ondelete="RESTRICT"))
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidate.id", ondelete="RESTRICT"))
+    area_centi: Mapped[int] = mapped_column(BigInteger)
+    heads: Mapped[int] = mapped_column(Integer)
+
+
 class PaperBallot(Base):
     """A paper ballot as entered by one committee member; it counts only once a second one confirms it."""
 
@@ -187,7 +205,7 @@ class PaperBallot(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("assembly_session.id", ondelete="RESTRICT"), index=True)
     roll_entry_id: Mapped[int] = mapped_column(ForeignKey("roll_entry.id", ondelete="RESTRICT"))
-    choices: Mapped[dict[str, str]] = mapped_column(JSON)
+    choices: Mapped[dict[str, Any]] = mapped_column(JSON)  # item id -> choice, or a list of candidate ids
     paper_reference: Mapped[str] = mapped_column(String(100))
     entered_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="RESTRICT"))
     entered_at: Mapped[datetime] = mapped_column(UTCDateTime())

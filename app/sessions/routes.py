@@ -7,8 +7,9 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -27,7 +28,8 @@ from ..oversight.services import dispute_of_letter
 from ..security.permissions import can_run_sessions, can_view_sessions, require
 from . import bulletin, services
 from .forms import MATTER_LABELS, BallotForm, DigitsForm, ItemForm, NewSessionForm, PaperBallotForm, ProxyForm
-from .models import AssemblySession, Letter, PaperBallot, ProxyAuthorisation, RollEntry, SessionForm
+from .models import AssemblySession, Item, Letter, PaperBallot, ProxyAuthorisation, RollEntry, SessionForm
+from .services import Slate
 
 bp = Blueprint("sessions", __name__)
 
@@ -41,6 +43,47 @@ def _letter_limit() -> str:
 @bp.app_context_processor
 def _labels() -> dict[str, object]:
     return {"matter_labels": MATTER_LABELS}
+
+
+CHOICE_LABELS = {"agree": _l("Agree"), "disagree": _l("Disagree"), "abstain": _l("Abstain"), "invalid": _l("Invalid")}
+
+
+@bp.app_template_global()
+def slate_of(item: Item) -> Slate | None:
+    """The approved candidates of an election item (None for a question), cached for the request."""
+    cache: dict[int, Slate | None] = g.setdefault("slates", {})
+    if item.id not in cache:
+        cache[item.id] = services.slate_of_item(item)
+    return cache[item.id]
+
+
+@bp.app_template_global()
+def choice_text(item: Item, choice: Any) -> str:
+    """A choice as people read it: agree/disagree/abstain, or the approved candidates' names."""
+    if isinstance(choice, list):
+        if not choice:
+            return str(CHOICE_LABELS["abstain"])
+        slate = slate_of(item)
+        names = {c.id: c.name for c in slate.candidates} if slate else {}
+        return "、".join(names.get(c, c) for c in choice)
+    return str(CHOICE_LABELS.get(choice, choice))
+
+
+@bp.app_template_global()
+def slate_by_item_id(item_id: str) -> dict[str, Any]:
+    item = db.session.get(Item, int(item_id))
+    slate = slate_of(item) if item is not None else None
+    return {c.id: c for c in slate.candidates} if slate else {}
+
+
+@bp.app_template_filter()
+def candidate_name(candidate_id: str, names: dict[str, Any]) -> str:
+    return names[candidate_id].name if candidate_id in names else candidate_id
+
+
+@bp.app_template_global()
+def choice_class(choice: Any) -> str:
+    return "approve" if isinstance(choice, list) else str(choice)
 
 
 # Owners ------------------------------------------------------------------------------------------
@@ -108,8 +151,13 @@ def _confirmed_letter(token: str) -> Letter:
     return letter
 
 
-def _submitted_choices() -> dict[str, str]:
-    return {key.removeprefix("item-"): value for key, value in request.form.items() if key.startswith("item-")}
+def _submitted_choices() -> dict[str, Any]:
+    """Questions as ``item-<id>`` radio buttons; elections as ``elect-<id>`` checkboxes, one per approved candidate."""
+    chosen: dict[str, Any] = {key.removeprefix("item-"): value for key, value in request.form.items() if key.startswith("item-")}
+    for key in request.form:
+        if key.startswith("elect-"):
+            chosen[key.removeprefix("elect-")] = [c for c in request.form.getlist(key) if c]
+    return chosen
 
 
 @bp.post("/v/<token>/review")
@@ -385,6 +433,7 @@ def show_session(public_id: str) -> str:
         item_form=ItemForm(),
         confirm_form=ConfirmForm(),
         proxy_form=ProxyForm(),
+        ready_elections=services.elections_ready(community.id) if state is SessionState.DRAFT else [],
     )
 
 
@@ -408,6 +457,36 @@ def add_item(public_id: str) -> Response:
     else:
         return _incomplete_form(assembly, _("Give the item a title of at most 300 characters."))
     return redirect(url_for(".show_session", public_id=public_id))
+
+
+@bp.post("/committee/s/<public_id>/elections")
+@login_required
+def add_election_item(public_id: str) -> Response:
+    assembly = _assembly(public_id)[0]
+    if ConfirmForm().validate_on_submit():
+        try:
+            services.add_election_item(
+                actor_for(current_user), current_user, assembly.id, election_id=request.form.get("election", type=int) or 0
+            )
+        except RuleViolation as exc:
+            flash(exc.reason, "error")
+    return redirect(url_for(".show_session", public_id=public_id))
+
+
+@bp.post("/committee/items/<int:item_id>/remove")
+@login_required
+def remove_item(item_id: int) -> Response:
+    item = db.session.get(Item, item_id)
+    if item is None:
+        raise NotFound(_("No such item."))
+    assembly = db.session.get(AssemblySession, item.session_id)
+    assert assembly is not None
+    if ConfirmForm().validate_on_submit():
+        try:
+            services.remove_item(actor_for(current_user), current_user, item_id)
+        except RuleViolation as exc:
+            flash(exc.reason, "error")
+    return redirect(url_for(".show_session", public_id=assembly.public_id))
 
 
 @bp.post("/committee/s/<public_id>/announce")

@@ -28,8 +28,9 @@ from ..domain.canonical import canonical_json, sha256_hex
 from ..domain.errors import RuleViolation
 from ..domain.lifecycle import SessionState, check_window, require_transition, state_at
 from ..domain.numbers import format_area, percent
+from ..domain.result import SessionItem, session_result
 from ..domain.rules import MATTERS, get_profile
-from ..domain.tally import SessionItem, Weight, session_result
+from ..domain.tally import Weight
 from ..errors import NotFound
 from ..notices.markup import escape_markdown
 from ..notices.models import NoticeKind
@@ -40,6 +41,7 @@ from .letters import letter_key, new_nonce, token_for, token_hash
 from .models import (
     AssemblySession,
     Ballot,
+    BallotApproval,
     BallotChoice,
     BulletinHead,
     Channel,
@@ -116,6 +118,61 @@ def add_item(actor: Actor, user: User | None, session_id: int, *, matter: str, t
         data = {"item": item.id, "matter": matter, "title": title}
         record(s, actor, "session.add_item", "session", session.public_id, **_scope(community), data=data)
     return item
+
+
+def add_election_item(actor: Actor, user: User | None, session_id: int, *, election_id: int) -> Item:
+    """Put an election whose slate is published on a draft session's ballot."""
+    from ..elections.models import Election, ElectionState
+
+    with db.write() as s:
+        session, community = _session_for_committee(s, user, session_id)
+        if session.state is not SessionState.DRAFT:
+            raise RuleViolation("state", str(_l("Items cannot be added or changed after the session is announced.")))
+        election = s.get(Election, election_id, with_for_update=True)
+        if election is None or election.community_id != community.id:
+            raise RuleViolation("election", str(_l("Choose an election of this community.")))
+        if election.state is not ElectionState.PUBLISHED:
+            raise RuleViolation("election", str(_l("Only an election whose vetted slate is published can go to the vote.")))
+        position = (s.execute(select(func.max(Item.position)).where(Item.session_id == session.id)).scalar() or 0) + 1
+        item = Item(session_id=session.id, position=position, kind="election", matter="cn.elect_committee", title=election.title)
+        s.add(item)
+        s.flush()
+        election.item_id, election.state = item.id, ElectionState.ON_BALLOT
+        data = {"item": item.id, "election": election.public_id}
+        record(s, actor, "session.add_election", "session", session.public_id, **_scope(community), data=data)
+    return item
+
+
+def elections_ready(community_id: int) -> list[Any]:
+    """The community's elections whose slate is published and that wait for a session."""
+    from ..elections.models import Election, ElectionState
+
+    return list(
+        db.session.execute(
+            select(Election).where(Election.community_id == community_id, Election.state == ElectionState.PUBLISHED).order_by(Election.id)
+        ).scalars()
+    )
+
+
+def remove_item(actor: Actor, user: User | None, item_id: int) -> None:
+    """Take an item off a draft session; an election goes back to waiting for a session."""
+    from ..elections.models import Election, ElectionState
+
+    with db.write() as s:
+        item = s.get(Item, item_id)
+        if item is None:
+            raise NotFound(str(_l("No such item.")))
+        session, community = _session_for_committee(s, user, item.session_id)
+        if session.state is not SessionState.DRAFT:
+            raise RuleViolation("state", str(_l("Items cannot be added or changed after the session is announced.")))
+        election = s.execute(select(Election).where(Election.item_id == item.id)).scalar()
+        if election is not None:
+            election.item_id, election.state = None, ElectionState.PUBLISHED
+        s.delete(item)
+        s.flush()
+        for position, other in enumerate(sorted((i for i in session.items if i.id != item_id), key=lambda i: i.position), 1):
+            other.position = position
+        record(s, actor, "session.remove_item", "session", session.public_id, **_scope(community), data={"item": item_id})
 
 
 @dataclass(frozen=True)
@@ -287,6 +344,13 @@ def _sums(s: Session, session_id: int) -> tuple[Weight, dict[int, dict[str, Weig
     for item_id, choice, choice_area, choice_heads in rows:
         # PostgreSQL sums BIGINT as NUMERIC: back to integers.
         per_item.setdefault(item_id, {})[choice] = Weight(int(choice_area), int(choice_heads))
+    approvals = s.execute(
+        select(BallotApproval.item_id, BallotApproval.candidate_id, func.sum(BallotApproval.area_centi), func.sum(BallotApproval.heads))
+        .where(BallotApproval.session_id == session_id)
+        .group_by(BallotApproval.item_id, BallotApproval.candidate_id)
+    )
+    for item_id, candidate_id, approved_area, approved_heads in approvals:
+        per_item.setdefault(item_id, {})[str(candidate_id)] = Weight(int(approved_area), int(approved_heads))
     return Weight(int(area), int(heads)), per_item, int(count)
 
 
@@ -302,8 +366,28 @@ def compute_result(session: AssemblySession, community: Community, s: Session | 
         participating=participating,
         sums={str(item_id): sums for item_id, sums in per_item.items()},
         ballots=ballots,
-        items=[SessionItem(str(item.id), item.matter, item.title, item.position) for item in session.items],
+        items=session_items(session, s),
     )
+
+
+def session_items(session: AssemblySession, s: Session | None = None) -> list[SessionItem]:
+    """The session's items as the result names them; an election with its approved slate and verified party flags."""
+    from ..domain.election import Candidate as SlateCandidate
+    from ..elections.models import Election, slate_json
+
+    s = s or db.session()
+    elections = {e.item_id: e for e in s.execute(select(Election).where(Election.item_id.in_([i.id for i in session.items]))).scalars()}
+    out = []
+    for item in session.items:
+        election = elections.get(item.id)
+        if election is None:
+            out.append(SessionItem(str(item.id), item.matter, item.title, item.position))
+            continue
+        slate = tuple(SlateCandidate(c["id"], c["party"]) for c in slate_json(election))
+        out.append(
+            SessionItem(str(item.id), item.matter, item.title, item.position, "election", election.seats, election.alternates, slate)
+        )
+    return out
 
 
 def published_roll(session: AssemblySession) -> dict[str, Any]:
@@ -316,8 +400,53 @@ def published_roll(session: AssemblySession) -> dict[str, Any]:
         "profile": profile,
         "roll_sha256": session.roll_sha256,
         "totals": Weight(session.roll_area_centi or 0, session.roll_heads or 0).as_json(),
-        "items": [{"id": str(i.id), "position": i.position, "title": i.title, "matter": i.matter} for i in session.items],
+        "items": [_roll_item(i) for i in session_items(session)],
     }
+
+
+@dataclass(frozen=True)
+class SlateCandidate:
+    id: str
+    name: str
+    unit: str
+    statement: str
+
+
+@dataclass(frozen=True)
+class Slate:
+    seats: int
+    alternates: int
+    candidates: list[SlateCandidate]
+
+
+def slate_of_item(item: Item) -> Slate | None:
+    """An election item's approved candidates with their names, in ballot order; None for a question."""
+    from ..elections.models import Candidate, CandidateStatus, Election
+
+    if item.kind != "election":
+        return None
+    election = db.session.execute(select(Election).where(Election.item_id == item.id)).scalar()
+    if election is None:
+        return None
+    rows = db.session.execute(
+        select(Candidate, Person.name)
+        .join(Person, Person.id == Candidate.person_id)
+        .where(Candidate.election_id == election.id, Candidate.status == CandidateStatus.APPROVED)
+        .order_by(Candidate.id)
+    ).all()
+    return Slate(election.seats, election.alternates, [SlateCandidate(str(c.id), name, c.unit, c.statement) for c, name in rows])
+
+
+def _roll_item(item: SessionItem) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": item.id, "position": item.position, "title": item.title, "matter": item.matter}
+    if item.is_election:
+        out |= {
+            "kind": "election",
+            "seats": item.seats,
+            "alternates": item.alternates,
+            "candidates": [{"id": c.id, "party": c.party} for c in item.candidates],
+        }
+    return out
 
 
 def _tally(s: Session, session: AssemblySession, community: Community, *, now: datetime) -> None:
@@ -329,6 +458,7 @@ def _tally(s: Session, session: AssemblySession, community: Community, *, now: d
     session.result_sha256 = sha256_hex(canonical_json(result))
     session.tallied_at = now
     session.state = SessionState.TALLIED
+    _elections_decided(s, session)
     record(
         s,
         Actor(None, "clock"),
@@ -339,6 +469,14 @@ def _tally(s: Session, session: AssemblySession, community: Community, *, now: d
         now=now,
         data={"result_sha256": session.result_sha256, "ballots": result["ballots"], "bulletin_head": sealed["head"]},
     )
+
+
+def _elections_decided(s: Session, session: AssemblySession) -> None:
+    from ..elections.models import Election, ElectionState
+
+    ids = [i.id for i in session.items if i.kind == "election"]
+    for election in s.execute(select(Election).where(Election.item_id.in_(ids))).scalars():
+        election.state = ElectionState.DECIDED
 
 
 @dataclass(frozen=True)
@@ -589,7 +727,7 @@ def current_ballot(session_id: int, roll_entry_id: int) -> Ballot | None:
     ).scalar_one_or_none()
 
 
-def cast_ballot(token: str, choices: dict[str, str], *, ip: str, now: datetime) -> Ballot:
+def cast_ballot(token: str, choices: Choices, *, ip: str, now: datetime) -> Ballot:
     """Cast the voter's ballot with a letter; every item left blank is an abstention.
 
     One current ballot per voter is the database's unique index: of two racing
@@ -611,7 +749,7 @@ def cast_ballot(token: str, choices: dict[str, str], *, ip: str, now: datetime) 
     return outcome
 
 
-def _cast(s: Session, letter_id: int, choices: dict[str, str], *, ip: str, now: datetime) -> Ballot | RuleViolation:
+def _cast(s: Session, letter_id: int, choices: Choices, *, ip: str, now: datetime) -> Ballot | RuleViolation:
     letter = s.get(Letter, letter_id)
     assert letter is not None
     head = bulletin.lock_head(s, letter.session_id)  # first, so every cast of the session queues here
@@ -623,8 +761,9 @@ def _cast(s: Session, letter_id: int, choices: dict[str, str], *, ip: str, now: 
     actor = Actor(None, "owner" if letter.proxy_id is None else "proxy")
     if state_at(session.state, session.opens_at, session.closes_at, now) is not SessionState.OPEN:
         raise RuleViolation("state", str(_l("Voting is not open for this session.")))
-    items = {str(item.id): item for item in session.items}
-    if set(choices) - set(items) or any(c not in BALLOT_CHOICES for c in choices.values()):
+    try:
+        complete = complete_choices(s, session, choices)
+    except BallotTampered:
         record(s, actor, "ballot.tampered", "letter", letter.id, **scope, data={"ip": ip}, now=now)
         return RuleViolation("choices", str(_l("The ballot form was changed; please open your letter again.")))
     entry = s.get(RollEntry, letter.roll_entry_id)
@@ -639,8 +778,8 @@ def _cast(s: Session, letter_id: int, choices: dict[str, str], *, ip: str, now: 
         # Revoting allowed: the old ballot is kept, superseded, and no longer counted.
         existing.superseded_at = now
         s.execute(delete(BallotChoice).where(BallotChoice.ballot_id == existing.id))
+        s.execute(delete(BallotApproval).where(BallotApproval.ballot_id == existing.id))
         s.flush()
-    complete = {item_id: choices.get(item_id, "abstain") for item_id in items}
     channel = Channel.ONLINE if letter.proxy_id is None else Channel.PROXY
     ballot = _insert_ballot(s, head, session, entry, complete, channel, letter.id, now, supersedes=existing)
     record(
@@ -656,12 +795,60 @@ def _cast(s: Session, letter_id: int, choices: dict[str, str], *, ip: str, now: 
     return ballot
 
 
+class BallotTampered(Exception):
+    """The submitted choices name an item, choice or candidate the session's ballot does not offer."""
+
+
+Choices = dict[str, Any]  # item id -> "agree" | "disagree" | "abstain", or a list of candidate ids
+
+
+def complete_choices(s: Session, session: AssemblySession, choices: Choices) -> Choices:
+    """Every item of the session with its choice; blank items abstain, an empty approval list too.
+
+    Raises BallotTampered for anything the form could not have sent, and a
+    RuleViolation naming the item when more candidates are approved than seats.
+    """
+    items = {item.id: item for item in session_items(session, s)}
+    if set(choices) - set(items):
+        raise BallotTampered
+    complete: Choices = {}
+    for item_id, item in items.items():
+        choice = choices.get(item_id, "abstain")
+        if not item.is_election:
+            if choice not in BALLOT_CHOICES:
+                raise BallotTampered
+            complete[item_id] = choice
+            continue
+        if choice == "abstain" or choice == []:
+            complete[item_id] = "abstain"
+            continue
+        if not isinstance(choice, list) or any(not isinstance(c, str) for c in choice):
+            raise BallotTampered
+        known = {c.id for c in item.candidates}
+        if set(choice) - known or len(set(choice)) != len(choice):
+            raise BallotTampered
+        if len(choice) > item.seats:
+            raise RuleViolation(
+                f"item-{item_id}",
+                str(
+                    _l(
+                        "%(title)s: you approved %(n)d candidates; approve at most %(seats)d.",
+                        title=item.title,
+                        n=len(choice),
+                        seats=item.seats,
+                    )
+                ),
+            )
+        complete[item_id] = sorted(choice, key=int)
+    return complete
+
+
 def _insert_ballot(
     s: Session,
     head: BulletinHead,
     session: AssemblySession,
     entry: RollEntry,
-    choices: dict[str, str],
+    choices: Choices,
     channel: Channel,
     letter_id: int | None,
     now: datetime,
@@ -681,13 +868,28 @@ def _insert_ballot(
                 "ballot_id": ballot.id,
                 "session_id": session_id,
                 "item_id": int(item_id),
-                "choice": choice,
+                "choice": "approve" if isinstance(choice, list) else choice,
                 "area_centi": entry.area_centi,
                 "heads": entry.heads,
             }
             for item_id, choice in choices.items()
         ],
     )
+    approvals = [
+        {
+            "ballot_id": ballot.id,
+            "session_id": session_id,
+            "item_id": int(item_id),
+            "candidate_id": int(candidate_id),
+            "area_centi": entry.area_centi,
+            "heads": entry.heads,
+        }
+        for item_id, choice in choices.items()
+        if isinstance(choice, list)
+        for candidate_id in choice
+    ]
+    if approvals:
+        s.execute(insert(BallotApproval), approvals)
     return ballot
 
 
@@ -706,7 +908,7 @@ def _open_for_committee(s: Session, user: User | None, session_id: int, now: dat
 
 
 def enter_paper_ballot(
-    actor: Actor, user: User | None, session_id: int, *, unit: str, choices: dict[str, str], paper_reference: str, now: datetime
+    actor: Actor, user: User | None, session_id: int, *, unit: str, choices: Choices, paper_reference: str, now: datetime
 ) -> PaperBallot:
     """First of two committee members: type in a paper ballot. It does not count until confirmed."""
     paper_reference = paper_reference.strip()
@@ -715,9 +917,10 @@ def enter_paper_ballot(
     with db.write() as s:
         session, community = _open_for_committee(s, user, session_id, now)
         entry = _entry_for_unit(s, session.id, unit.strip())
-        items = {str(item.id) for item in session.items}
-        if set(choices) - items or any(c not in BALLOT_CHOICES for c in choices.values()):
-            raise RuleViolation("choices", str(_l("Choose agree, disagree or abstain for each item.")))
+        try:
+            complete = complete_choices(s, session, choices)
+        except BallotTampered:
+            raise RuleViolation("choices", str(_l("Choose agree, disagree or abstain for each item."))) from None
         outcome: PaperBallot | RuleViolation | None = _refuse_if_voted(
             s, actor, session, community, entry, now=now, reference=paper_reference
         )
@@ -732,7 +935,7 @@ def enter_paper_ballot(
             paper = PaperBallot(
                 session_id=session.id,
                 roll_entry_id=entry.id,
-                choices={i: choices.get(i, "abstain") for i in sorted(items, key=int)},
+                choices=complete,
                 paper_reference=paper_reference,
                 entered_by_user_id=actor.user_id,
                 entered_at=now,

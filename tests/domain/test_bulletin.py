@@ -17,6 +17,7 @@ from app.domain.__main__ import main
 from app.domain.bulletin import BulletinBroken, PublishedRoll, decide, recount
 from app.domain.canonical import ZERO_HASH
 from app.domain.receipts import ENTRY_FIELDS, SEAL_FIELDS, PublishedKey, key_id, make_entry, make_seal, pseudonym, sign_entry
+from app.domain.result import SessionItem
 from app.domain.tally import Weight
 
 KEY = Ed25519PrivateKey.generate()
@@ -199,7 +200,7 @@ def test_nothing_may_follow_the_seal_and_the_seal_must_count_truly() -> None:
 
 def test_a_ballot_naming_an_item_not_on_the_roll_is_named() -> None:
     with pytest.raises(BulletinBroken, match=r"entry 1: choices\.1 names no item"):
-        recount(CHAIN, KEYS, items=["2"])
+        recount(CHAIN, KEYS, items=[SessionItem("2", "cn.hire_manager", "q", 1)])
 
 
 def write(tmp_path: Path, name: str, obj: Any) -> str:
@@ -256,3 +257,63 @@ def test_a_malformed_roll_names_its_field(tmp_path: Path, capsys: pytest.Capture
     bulletin = write(tmp_path, "b.json", {"entries": CHAIN})
     assert main(["recount", bulletin, "--keys", keys_file(tmp_path), "--roll", write(tmp_path, "r.json", roll)]) == 1
     assert "totals.area: more than two decimals" in capsys.readouterr().err
+
+
+ELECTION_ROLL = {
+    "session": "S1",
+    "profile": "cn-party50",
+    "roll_sha256": "cd" * 32,
+    "totals": {"area": "300.00", "heads": 3},
+    "items": [
+        {"id": "1", "matter": "cn.hire_manager", "title": "Manager", "position": 1},
+        {
+            "id": "2",
+            "matter": "cn.elect_committee",
+            "title": "Committee",
+            "position": 2,
+            "kind": "election",
+            "seats": 1,
+            "alternates": 1,
+            "candidates": [{"id": "7", "party": True}, {"id": "8", "party": False}],
+        },
+    ],
+}
+
+
+def test_a_recount_decides_an_election_as_the_case_format_does() -> None:
+    chain = build(
+        [
+            ("v1", {"1": "agree", "2": ["7"]}, "100.00"),
+            ("v2", {"1": "agree", "2": ["7", "8"][:1]}, "100.00"),
+            ("v3", {"1": "disagree", "2": "abstain"}, "100.00"),
+        ]
+    )
+    roll = PublishedRoll.from_json(ELECTION_ROLL)
+    result = decide(recount(chain, KEYS, items=roll.items), roll)
+    election = result["items"][1]
+    assert election["kind"] == "election" and election["elected"] == ["7"] and election["alternates"] == []
+    assert election["candidates"][0]["approvals"] == {"area": "200.00", "heads": 2}
+    assert election["party_check"] == {
+        "members": 1,
+        "party_members": 1,
+        "share": "1",
+        "percent": "100.00",
+        "target": {"share": "1/2", "min": 3},
+        "met": False,
+    }
+    # Without the roll the list choices still mark the item as an election, and the sums agree.
+    bare = recount(chain, KEYS)
+    assert bare.sums["2"]["7"] == Weight(20000, 2) and bare.sums["2"]["abstain"] == Weight(10000, 1)
+
+
+def test_a_recount_refuses_approvals_the_slate_does_not_allow() -> None:
+    roll = PublishedRoll.from_json(ELECTION_ROLL)
+    too_many = build([("v1", {"2": ["7", "8"]}, "100.00")])
+    with pytest.raises(BulletinBroken, match=r"entry 1: choices\.2 2 approvals for 1 seats"):
+        recount(too_many, KEYS, items=roll.items)
+    unknown = build([("v1", {"2": ["9"]}, "100.00")])
+    with pytest.raises(BulletinBroken, match=r'entry 1: choices\.2 unknown candidate "9"'):
+        recount(unknown, KEYS, items=roll.items)
+    on_question = build([("v1", {"1": ["7"]}, "100.00")])
+    with pytest.raises(BulletinBroken, match=r"entry 1: choices\.1 approves candidates on a question"):
+        recount(on_question, KEYS, items=roll.items)

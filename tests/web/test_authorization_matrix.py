@@ -15,6 +15,7 @@ from flask.testing import FlaskClient
 from app.audit.services import actor_for
 from app.communities import services as register
 from app.db import utcnow
+from app.elections import services as elections
 from app.notices import services as notices
 from app.notices.models import NoticeKind
 from app.sessions import services as sessions
@@ -97,6 +98,25 @@ MATRIX: dict[str, tuple[str, str, tuple[int, ...]]] = {
     "oversight.close_order": ("POST", "/office/orders/nonexistent/close", (302, 404, 404, 404, 404)),
     "oversight.resolve_dispute": ("POST", "/office/disputes/nonexistent/resolve", (302, 404, 404, 404, 404)),
     "notices.draft_decision": ("POST", "/committee/s/{t}/decision-notice", (302, 403, 302, 403, 403)),
+    # Elections ({e}: one of community A in its nomination period). The committee runs them, the street
+    # office vets and seats and may run one itself; owners stand on the public page.
+    "sessions.add_election_item": ("POST", "/committee/s/{s}/elections", (302, 403, 302, 403, 403)),
+    "sessions.remove_item": ("POST", "/committee/items/999999/remove", (302, 404, 404, 404, 404)),
+    "elections.list_elections": ("GET", "/committee/c/{a}/elections", (302, 200, 200, 403, 200)),
+    "elections.manage": ("GET", "/elections/{e}", (302, 200, 200, 403, 200)),
+    # Nothing filled in: the chair and the official are told what is missing.
+    "elections.nominate": ("POST", "/elections/{e}/nominate", (302, 403, 302, 403, 302)),
+    "elections.vet": ("POST", "/elections/candidates/999999/vet", (302, 404, 404, 404, 404)),
+    # Nominations are still open, so publishing is refused with a message; seating needs a certified result.
+    "elections.publish": ("POST", "/elections/{e}/publish", (302, 403, 302, 403, 302)),
+    "elections.seat": ("POST", "/elections/{e}/seat", (302, 403, 403, 403, 302)),
+    "elections.followup": ("POST", "/elections/{e}/followup", (302, 403, 302, 403, 302)),
+    "elections.public_election": ("GET", "/e/{e}", (200, 200, 200, 200, 200)),
+    "elections.committee_page": ("GET", "/c/lanting/committee", (200, 200, 200, 200, 200)),
+    "elections.departure": ("POST", "/committees/999999/members/1/leave", (302, 404, 404, 404, 404)),
+    "elections.handover_audit": ("POST", "/committees/999999/audit", (302, 404, 404, 404, 404)),
+    "elections.chair_ballot": ("POST", "/committees/999999/chair", (302, 404, 404, 404, 404)),
+    "elections.appoint_temporary": ("GET", "/office/c/{a}/temporary", (302, 403, 403, 403, 200)),
     # Last: these end the session.
     "accounts.logout_everywhere": ("POST", "/account/logout-everywhere", (302, 302, 302, 302, 302)),
     "accounts.logout": ("POST", "/logout", (302, 302, 302, 302, 302)),
@@ -125,7 +145,19 @@ def test_every_role_gets_the_expected_answer_on_every_route(app: Flask, client: 
     draft_notice = notices.draft_notice(
         actor_for(chair), chair, community_id=world.community.id, kind=NoticeKind.GENERAL, title="草稿", body="正文", now=now
     )
+    election = elections.create_election(
+        actor_for(chair),
+        chair,
+        community_id=world.community.id,
+        title="第二届业主委员会选举",
+        seats=5,
+        alternates=2,
+        nominations_open_at=now - timedelta(days=1),
+        nominations_close_at=now + timedelta(days=10),
+        now=now,
+    )
     values = {
+        "e": election.public_id,
         "a": world.community.id,
         "s": draft.public_id,
         "t": announced.public_id,

@@ -1,0 +1,90 @@
+"""The election pages: an owner stands from the phone, approves candidates on the ballot, reads the result and the committee."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+
+from app.audit.services import actor_for
+from app.db import db, utcnow
+from app.elections import services as elections
+from app.elections.models import Candidate, Election
+from app.sessions.models import Ballot
+from tests.factories import login, make_world
+from tests.services.test_elections import certified, new_election, on_ballot, stand, vet_all
+
+
+def test_an_owner_stands_from_the_phone_and_later_reads_the_reason(app: Flask, client: FlaskClient) -> None:
+    world = make_world()
+    owners_now = utcnow()
+    setup = new_election(world)
+    with db.write() as s:  # nominations open now
+        election = s.get(Election, setup.election.id)
+        election.nominations_open_at, election.nominations_close_at = owners_now - timedelta(days=1), owners_now + timedelta(days=5)  # type: ignore[union-attr]
+    page = client.get(f"/e/{setup.election.public_id}").get_data(as_text=True)
+    assert "报名参选" in page and 'name="n-id_last4"' in page
+    wrong = client.post(
+        f"/e/{setup.election.public_id}",
+        data={"action": "nominate", "n-unit": "2-3", "n-name": "业主3", "n-id_last4": "9999"},
+    ).get_data(as_text=True)
+    assert "名册中该房屋没有与此姓名和身份证号相符的业主" in wrong
+    done = client.post(
+        f"/e/{setup.election.public_id}",
+        data={"action": "nominate", "n-unit": "2-3", "n-name": "业主3", "n-id_last4": "0003", "n-statement": "愿为大家服务"},
+    ).get_data(as_text=True)
+    assert "已收到您的报名" in done and "待审核" in done
+    db.session.rollback()
+    candidate = db.session.execute(select(Candidate)).scalar_one()
+    elections.vet_candidate(
+        actor_for(world.official), world.official, candidate.id, approve=False, reason="材料不全", party_verified=None, now=owners_now
+    )
+    status = client.post(
+        f"/e/{setup.election.public_id}", data={"action": "status", "s-unit": "2-3", "s-name": "业主3", "s-id_last4": "0003"}
+    ).get_data(as_text=True)
+    assert "未通过审核" in status and "材料不全" in status
+
+
+def test_the_ballot_offers_the_slate_refuses_too_many_and_the_result_shows_who_is_elected(app: Flask, client: FlaskClient) -> None:
+    world = make_world()
+    setup = new_election(world)
+    for n in range(1, 8):
+        stand(setup, n)
+    vet_all(setup)
+    _session, tokens, item, cand = on_ballot(setup)
+    token = tokens["业主1"]
+    assert client.post(f"/v/{token}", data={"digits": "0001"}).status_code == 302
+    page = client.get(f"/v/{token}").get_data(as_text=True)
+    assert f'name="elect-{item}"' in page and "最多选 5 名候选人" in page and "approval-counter.js" in page
+    too_many = client.post(f"/v/{token}/cast", data={f"elect-{item}": [cand[n] for n in range(1, 7)]}).get_data(as_text=True)
+    assert "您选了 6 名候选人，最多只能选 5 名" in too_many
+    assert db.session.execute(select(func.count()).select_from(Ballot)).scalar_one() == 0
+    review = client.post(f"/v/{token}/review", data={f"elect-{item}": [cand[1], cand[2]]}).get_data(as_text=True)
+    assert "业主1、业主2" in review and f'name="elect-{item}" value="{cand[1]}"' in review
+    assert client.post(f"/v/{token}/cast", data={f"elect-{item}": [cand[1], cand[2]]}).status_code == 302
+    receipt = client.get(f"/v/{token}/receipt").get_data(as_text=True)
+    assert "业主1、业主2" in receipt
+
+
+def test_the_result_and_committee_pages_after_seating(app: Flask, client: FlaskClient) -> None:
+    setup, _cand = certified(make_world())
+    election = db.session.get(Election, setup.election.id)
+    assert election is not None
+    result = client.get(f"/s/{election_session_id(election)}").get_data(as_text=True)
+    assert "业主委员会已产生：5 席中当选 5 名" in result and "候补委员" in result and "党员比例核对" in result
+    login(client, "official")
+    manage = client.get(f"/elections/{election.public_id}").get_data(as_text=True)
+    assert "业主委员会就任" in manage
+    assert client.post(f"/elections/{election.public_id}/seat").status_code == 302
+    committee = app.test_client().get("/c/lanting/committee").get_data(as_text=True)
+    assert "业主5" in committee and "候补委员（按顺序）" in committee and "党员 0 名，共 5 名" in committee
+
+
+def election_session_id(election: Election) -> str:
+    from app.sessions.models import AssemblySession, Item
+
+    item = db.session.get(Item, election.item_id)
+    session = db.session.get(AssemblySession, item.session_id)  # type: ignore[union-attr]
+    return session.public_id  # type: ignore[union-attr]
