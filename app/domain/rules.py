@@ -94,6 +94,8 @@ class Settings:
     accounts_publication_months: int
     petition_area: Fraction
     petition_heads: Fraction
+    petition_open_days: int  # how long a petition collects signatures
+    petition_convene_days: int  # the committee convenes within this many days of the threshold
     party_target: PartyTarget | None
 
     def as_json(self) -> dict[str, Any]:

@@ -16,6 +16,8 @@ from ..communities.models import Community
 from ..db import db, utcnow
 from ..domain.errors import RuleViolation
 from ..errors import NotFound
+from ..oversight import petitions
+from ..oversight.models import Order, PetitionStatus
 from ..security.permissions import can_publish_notices, require
 from . import ledgers, services
 from .forms import KIND_LABELS, AttachForm, EditForm, EntryForm, ImportForm, NoticeForm
@@ -72,6 +74,27 @@ def board(slug: str) -> str:
         kind=kind.value if kind else "",
         year=year,
         years=services.board_years(community.id),
+        open_petitions=[
+            petitions.progress_of(p)
+            for p in petitions.petitions_of_community(community.id)
+            if petitions.petition_status(p, utcnow()) is PetitionStatus.OPEN
+        ],
+    )
+
+
+@bp.get("/c/<slug>/petitions/<public_id>")
+def show_petition(slug: str, public_id: str) -> str:
+    """A petition's items and live progress toward the threshold; who signed stays private."""
+    community = _community_by_slug(slug)
+    petition = next((p for p in petitions.petitions_of_community(community.id) if p.public_id == public_id), None)
+    if petition is None:
+        raise NotFound(_("No such petition."))
+    return render_template(
+        "notices/petition.html",
+        community=community,
+        progress=petitions.progress_of(petition),
+        status=petitions.petition_status(petition, utcnow()),
+        order=db.session.execute(select(Order).where(Order.petition_id == petition.id)).scalar(),
     )
 
 

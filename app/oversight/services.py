@@ -445,38 +445,56 @@ def issue_order(
             effects["membership_id"] = elections.suspend_member(s, community, member, now=now)
         elif kind is OrderKind.REELECT:
             effects["committee_id"], effects["election_id"] = elections.order_reelection(s, actor, community, subject, due_on, now=now)
-        with force_locale("zh_CN"):
-            title = str(ORDER_TITLES[kind] % {"subject": subject})
-            text = "\n\n".join([escape_markdown(body), str(_l("Deadline: %(day)s.", day=due_on.isoformat()))])
-        notice = publish_system_notice(
-            s, actor, community, kind=NoticeKind.ORDER, title=title, body=text, session_id=item.session_id if item else None, now=now
-        )
-        order = Order(
-            public_id=secrets.token_urlsafe(9),
-            community_id=community.id,
-            kind=kind,
-            subject=subject,
-            body=body,
-            due_on=due_on,
-            item_id=item.id if item else None,
-            issued_by_user_id=actor.user_id,
-            issued_at=now,
-            notice_id=notice.id,
-            **effects,
-        )
-        s.add(order)
-        s.flush()
-        record(
-            s,
-            actor,
-            f"order.{kind.value}",
-            "order",
-            order.public_id,
-            community_id=community.id,
-            street_office_id=community.street_office_id,
-            now=now,
-            data={"due_on": due_on.isoformat(), "item": order.item_id, "notice": notice.public_id, **effects},
-        )
+        order = publish_order(s, actor, community, kind, subject, body, due_on, now=now, item=item, **effects)
+    return order
+
+
+def publish_order(
+    s: Session,
+    actor: Actor,
+    community: Community,
+    kind: OrderKind,
+    subject: str,
+    body: str,
+    due_on: date,
+    *,
+    now: datetime,
+    item: Item | None = None,
+    **effects: int | None,
+) -> Order:
+    """The order row, its public notice and its audit event, in the caller's transaction."""
+    with force_locale("zh_CN"):
+        title = str(ORDER_TITLES[kind] % {"subject": subject})
+        text = "\n\n".join([escape_markdown(body), str(_l("Deadline: %(day)s.", day=due_on.isoformat()))])
+    notice = publish_system_notice(
+        s, actor, community, kind=NoticeKind.ORDER, title=title, body=text, session_id=item.session_id if item else None, now=now
+    )
+    order = Order(
+        public_id=secrets.token_urlsafe(9),
+        community_id=community.id,
+        kind=kind,
+        subject=subject,
+        body=body,
+        due_on=due_on,
+        item_id=item.id if item else None,
+        issued_by_user_id=actor.user_id,
+        issued_at=now,
+        notice_id=notice.id,
+        **effects,
+    )
+    s.add(order)
+    s.flush()
+    record(
+        s,
+        actor,
+        f"order.{kind.value}",
+        "order",
+        order.public_id,
+        community_id=community.id,
+        street_office_id=community.street_office_id,
+        now=now,
+        data={"due_on": due_on.isoformat(), "item": order.item_id, "notice": notice.public_id, **effects},
+    )
     return order
 
 

@@ -60,3 +60,8 @@ class PaperBallotForm(FlaskForm):
 
     unit = StringField(_l("Unit (e.g. 1-101)"), validators=[DataRequired(), Length(max=60)])
     paper_reference = StringField(_l("Number printed on the paper ballot"), validators=[DataRequired(), Length(max=100)])
+
+
+class PetitionForm(FlaskForm):
+    title = StringField(_l("What the extraordinary session is for"), validators=[DataRequired(), Length(max=200)])
+    items = TextAreaField(_l("The items you propose, one per line"), validators=[DataRequired(), Length(max=5000)], render_kw={"rows": 4})

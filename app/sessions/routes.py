@@ -24,10 +24,11 @@ from ..domain.lifecycle import SessionState
 from ..domain.receipts import tracker
 from ..errors import NotFound
 from ..extensions import limiter
+from ..oversight import petitions
 from ..oversight.services import dispute_of_letter
 from ..security.permissions import can_run_sessions, can_view_sessions, require
 from . import bulletin, services
-from .forms import MATTER_LABELS, BallotForm, DigitsForm, ItemForm, NewSessionForm, PaperBallotForm, ProxyForm
+from .forms import MATTER_LABELS, BallotForm, DigitsForm, ItemForm, NewSessionForm, PaperBallotForm, PetitionForm, ProxyForm
 from .models import AssemblySession, Item, Letter, PaperBallot, ProxyAuthorisation, RollEntry, SessionForm
 from .services import Slate
 
@@ -136,6 +137,9 @@ def _voter_page(letter: Letter, *, chosen: dict[str, str] | None = None, error: 
         history=services.ballot_history(letter),
         dispute=dispute_of_letter(letter.id),
         revote=services.revote_allowed(assembly),
+        petitions=petitions.petitions_for_letter(letter, utcnow()),
+        community_slug=db.session.get(Community, assembly.community_id).slug,  # type: ignore[union-attr]
+        petition_form=PetitionForm(),
         chosen=chosen or {},
         error=error,
         token=request.view_args["token"] if request.view_args else "",
@@ -199,6 +203,42 @@ def file_dispute(token: str) -> Response | str:
     except RuleViolation as exc:
         return _voter_page(letter, error=exc.reason)
     flash(_("Your report has reached the street office. It will look into it and answer."), "success")
+    return redirect(url_for(".open_letter", token=token))
+
+
+@bp.post("/v/<token>/petitions")
+@limiter.limit(_letter_limit)
+def start_petition(token: str) -> Response | str:
+    """An owner proposes an extraordinary session; co-owners and neighbours sign with their own letters."""
+    letter = _confirmed_letter(token)
+    form = PetitionForm()
+    if not form.validate_on_submit():
+        return _voter_page(letter, error=_("Give the petition a title and the items you propose."))
+    try:
+        started = petitions.start_petition(
+            token, title=form.title.data or "", items=form.items.data or "", ip=request.remote_addr or "-", now=utcnow()
+        )
+    except RuleViolation as exc:
+        return _voter_page(letter, error=exc.reason)
+    flash(_("Your petition is started and signed. Neighbours sign it from their own voting letters."), "success")
+    slug = db.session.get(Community, started.community_id).slug  # type: ignore[union-attr]
+    return redirect(url_for("notices.show_petition", slug=slug, public_id=started.public_id))
+
+
+@bp.post("/v/<token>/petitions/<public_id>/sign")
+@limiter.limit(_letter_limit)
+def sign_petition(token: str, public_id: str) -> Response | str:
+    letter = _confirmed_letter(token)
+    if not BallotForm().validate_on_submit():
+        return _voter_page(letter, error=_("The form has expired. Please try again."))
+    try:
+        done = petitions.sign_petition(token, public_id, ip=request.remote_addr or "-", now=utcnow())
+    except RuleViolation as exc:
+        return _voter_page(letter, error=exc.reason)
+    if done.reached:
+        flash(_("Signed. The petition has reached the threshold: the committee is ordered to convene the session."), "success")
+    else:
+        flash(_("Signed. Thank you."), "success")
     return redirect(url_for(".open_letter", token=token))
 
 

@@ -1,0 +1,220 @@
+"""联名提议: owners petition for an extraordinary session with their voting letters (RULES §3).
+
+A petition is weighed against the frozen roll of the session whose letters
+start and sign it, so anyone can check the threshold against a published roll.
+Reaching 20 % of the area and of the headcount orders the committee to convene.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ..audit.services import Actor, record
+from ..communities.models import Community
+from ..db import db
+from ..domain import petition as rules
+from ..domain.errors import RuleViolation
+from ..domain.rules import get_profile
+from ..domain.tally import Weight
+from ..errors import NotFound
+from ..notices import ledgers
+from ..notices.markup import escape_markdown
+from ..sessions.models import AssemblySession, Letter, RollEntry
+from ..sessions.services import find_letter
+from .models import OrderKind, Petition, PetitionSignature, PetitionStatus
+
+
+def _letter(s: Session, token: str) -> tuple[Letter, AssemblySession, Community]:
+    found = find_letter(token)
+    if found is None or found.locked_at is not None:
+        raise RuleViolation("letter", str(_l("This voting letter is not valid.")))
+    letter = s.get(Letter, found.id)
+    assert letter is not None
+    session = s.get(AssemblySession, letter.session_id)
+    assert session is not None
+    community = s.get(Community, session.community_id)
+    assert community is not None
+    return letter, session, community
+
+
+def _scope(community: Community) -> dict[str, int]:
+    return {"community_id": community.id, "street_office_id": community.street_office_id}
+
+
+def start_petition(token: str, *, title: str, items: str, ip: str, now: datetime) -> Petition:
+    """An owner proposes an extraordinary session and its items; their own signature is the first."""
+    title, items = title.strip(), items.strip()
+    if not title or len(title) > 200:
+        raise RuleViolation("title", str(_l("Give the petition a title of at most 200 characters.")))
+    if not items or len(items) > 5000:
+        raise RuleViolation("items", str(_l("List the items you propose, one per line (at most 5000 characters).")))
+    with db.write() as s:
+        letter, session, community = _letter(s, token)
+        days = get_profile(community.rule_profile).settings.petition_open_days
+        petition = Petition(
+            public_id=secrets.token_urlsafe(9),
+            community_id=community.id,
+            session_id=session.id,
+            title=title,
+            items=items,
+            started_at=now,
+            closes_on=ledgers.today_in_china(now) + timedelta(days=days),
+        )
+        s.add(petition)
+        s.flush()
+        record(
+            s,
+            Actor(None, "owner"),
+            "petition.start",
+            "petition",
+            petition.public_id,
+            **_scope(community),
+            now=now,
+            data={"title": title, "letter": letter.id, "ip": ip},
+        )
+        _sign(s, petition, letter, community, now=now)
+    return petition
+
+
+def sign_petition(token: str, public_id: str, *, ip: str, now: datetime) -> Progress:
+    """Co-sign with a voting letter of the petition's session; a voter signs once, whichever holder's letter they use."""
+    try:
+        with db.write() as s:
+            letter, _session, community = _letter(s, token)
+            petition = s.execute(select(Petition).where(Petition.public_id == public_id).with_for_update()).scalar_one_or_none()
+            if petition is None or petition.community_id != community.id:
+                raise NotFound(str(_l("No such petition.")))
+            if petition.session_id != letter.session_id:
+                raise RuleViolation("letter", str(_l("Sign with the voting letter of the session this petition was started from.")))
+            if petition_status(petition, now) is not PetitionStatus.OPEN:
+                raise RuleViolation("petition", str(_l("This petition no longer collects signatures.")))
+            signed = s.execute(
+                select(PetitionSignature.id).where(
+                    PetitionSignature.petition_id == petition.id, PetitionSignature.roll_entry_id == letter.roll_entry_id
+                )
+            ).first()
+            if signed is not None:
+                raise RuleViolation("petition", str(_l("These units have already signed this petition.")))
+            _sign(s, petition, letter, community, now=now)
+            record(
+                s,
+                Actor(None, "owner"),
+                "petition.sign",
+                "petition",
+                petition.public_id,
+                **_scope(community),
+                now=now,
+                data={"letter": letter.id, "ip": ip},
+            )
+            outcome = progress_of(petition, s)
+    except IntegrityError:
+        raise RuleViolation("petition", str(_l("These units have already signed this petition."))) from None
+    return outcome
+
+
+def _sign(s: Session, petition: Petition, letter: Letter, community: Community, *, now: datetime) -> None:
+    entry = s.get(RollEntry, letter.roll_entry_id)
+    assert entry is not None
+    s.add(
+        PetitionSignature(
+            petition_id=petition.id,
+            roll_entry_id=entry.id,
+            letter_id=letter.id,
+            area_centi=entry.area_centi,
+            heads=entry.heads,
+            signed_at=now,
+        )
+    )
+    s.flush()
+    progress = progress_of(petition, s)
+    if progress.reached and petition.status is PetitionStatus.OPEN:
+        _reached(s, petition, community, now=now)
+
+
+def _reached(s: Session, petition: Petition, community: Community, *, now: datetime) -> None:
+    """The threshold is met: the committee is ordered to convene, publicly, within the profile's days."""
+    from .services import publish_order
+
+    petition.status, petition.reached_at = PetitionStatus.REACHED, now
+    days = get_profile(community.rule_profile).settings.petition_convene_days
+    with force_locale("zh_CN"):
+        subject = str(_l("Petition: %(title)s", title=petition.title))
+        body = "\n\n".join(
+            [
+                str(_l("Owners holding at least %(share)s of the area and of the owners petition for a session on:", share="20%")),
+                escape_markdown(petition.items),
+                str(_l("The committee convenes it within %(days)d days.", days=days)),
+            ]
+        )
+    publish_order(
+        s,
+        Actor(None, "system"),
+        community,
+        OrderKind.CONVENE,
+        subject[:150],
+        body,
+        ledgers.today_in_china(now) + timedelta(days=days),
+        now=now,
+        petition_id=petition.id,
+    )
+    record(s, Actor(None, "system"), "petition.reached", "petition", petition.public_id, **_scope(community), now=now)
+
+
+@dataclass(frozen=True)
+class Progress:
+    petition: Petition
+    signatures: int
+    measure: rules.PetitionProgress
+
+    @property
+    def reached(self) -> bool:
+        return self.measure.reached
+
+
+def progress_of(petition: Petition, s: Session | None = None) -> Progress:
+    s = s or db.session()
+    count, area, heads = s.execute(
+        select(
+            func.count(), func.coalesce(func.sum(PetitionSignature.area_centi), 0), func.coalesce(func.sum(PetitionSignature.heads), 0)
+        ).where(PetitionSignature.petition_id == petition.id)
+    ).one()
+    session = s.get(AssemblySession, petition.session_id)
+    community = s.get(Community, petition.community_id)
+    assert session is not None and community is not None
+    total = Weight(session.roll_area_centi or 0, session.roll_heads or 0)
+    measure = rules.progress(get_profile(community.rule_profile).settings, total, Weight(int(area), int(heads)))
+    return Progress(petition, int(count), measure)
+
+
+def petition_status(petition: Petition, now: datetime) -> PetitionStatus:
+    """Open petitions past their closing day have expired (decided lazily, like the session clock)."""
+    if petition.status is PetitionStatus.OPEN and ledgers.today_in_china(now) > petition.closes_on:
+        return PetitionStatus.EXPIRED
+    return petition.status
+
+
+def petitions_of_community(community_id: int) -> list[Petition]:
+    return list(
+        db.session.execute(select(Petition).where(Petition.community_id == community_id).order_by(Petition.started_at.desc())).scalars()
+    )
+
+
+def petitions_for_letter(letter: Letter, now: datetime) -> list[tuple[Progress, bool]]:
+    """The open petitions a letter can sign, each with its progress and whether these units signed it."""
+    rows = db.session.execute(
+        select(Petition)
+        .where(Petition.session_id == letter.session_id, Petition.status == PetitionStatus.OPEN)
+        .order_by(Petition.started_at)
+    ).scalars()
+    signed = set(
+        db.session.execute(select(PetitionSignature.petition_id).where(PetitionSignature.roll_entry_id == letter.roll_entry_id)).scalars()
+    )
+    return [(progress_of(p), p.id in signed) for p in rows if petition_status(p, now) is PetitionStatus.OPEN]
