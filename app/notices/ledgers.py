@@ -488,6 +488,11 @@ class Obligation:
     def overdue(self, today: date) -> bool:
         return not self.met and today > self.due
 
+    @property
+    def met_on_time(self) -> bool:
+        published = self.notice.published_at if self.notice is not None else None
+        return self.met and published is not None and today_in_china(published) <= self.due
+
 
 def obligations(community: Community, *, now: datetime) -> list[Obligation]:
     """What the community owes the public, unmet first by due date.

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date
+from typing import Any
 
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -41,19 +44,56 @@ def _office(office_id: int) -> StreetOffice:
     return office
 
 
+FLAG_LABELS = {
+    "no_committee": _l("No committee"),
+    "reelection_due": _l("Re-election due within 3 months"),
+    "expired": _l("Term ended"),
+    "below_half": _l("Fewer than half the seats filled"),
+    "suspended": _l("Member suspended"),
+    "reelection_ordered": _l("Re-election ordered"),
+    "party_target_missed": _l("Party target missed"),
+    "awaiting_certification": _l("Result awaiting certification"),
+    "publication_overdue": _l("Publication overdue"),
+    "order_overdue": _l("Order overdue"),
+    "petition_near": _l("Petition near or at the threshold"),
+}
+
+_SORTS: dict[str, Any] = {
+    "name": lambda r: r.community.name,
+    "flags": lambda r: -len(r.flags),
+    "overdue": lambda r: -r.overdue,
+    "orders": lambda r: -r.orders,
+    "term_end": lambda r: r.committee.term.ends_on if r.committee else date.min,
+    "party": lambda r: (r.committee.party_members / len(r.committee.members)) if r.committee and r.committee.members else -1,
+}
+
+
+def _rows(office: StreetOffice) -> tuple[list[services.CommunityRow], str, str]:
+    rows = services.dashboard(office.id, now=utcnow())
+    flag = request.args.get("flag", "")
+    if flag in FLAG_LABELS:
+        rows = [r for r in rows if flag in r.flags]
+    else:
+        flag = ""
+    sort = request.args.get("sort", "flags")
+    sort = sort if sort in _SORTS else "flags"
+    return sorted(rows, key=_SORTS[sort]), flag, sort
+
+
 @bp.get("/<int:office_id>")
 @login_required
 def dashboard(office_id: int) -> str:
     office = _office(office_id)
-    rows = services.dashboard(office.id, now=utcnow())
-    owed = sum(r.met + r.due for r in rows)
-    compliance = round(100 * sum(r.met for r in rows) / owed) if owed else None
+    rows, flag, sort = _rows(office)
     return render_template(
         "oversight/dashboard.html",
         office=office,
         rows=rows,
+        flag=flag,
+        sort=sort,
+        flag_labels=FLAG_LABELS,
+        figures=services.figures(services.dashboard(office.id, now=utcnow()) if flag else rows),
         queue=services.queue(office.id),
-        compliance=compliance,
         disputes=services.open_disputes(office.id),
     )
 
@@ -65,10 +105,54 @@ def dashboard_csv(office_id: int) -> Response:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(
-        ["community", "slug", "open_sessions", "awaiting_certification", "publications_due", "publications_overdue", "publications_met"]
+        [
+            "community",
+            "slug",
+            "committee",
+            "term_end",
+            "members_seated",
+            "seats",
+            "suspended",
+            "party_members",
+            "party_target_met",
+            "elections_under_way",
+            "open_sessions",
+            "awaiting_certification",
+            "publications_due",
+            "publications_overdue",
+            "publications_met",
+            "open_orders",
+            "orders_overdue",
+            "petitions_open",
+            "flags",
+        ]
     )
-    for r in services.dashboard(office.id, now=utcnow()):
-        writer.writerow([r.community.name, r.community.slug, r.open_sessions, r.awaiting, r.due, r.overdue, r.met, r.orders])
+    rows, _flag, _sort = _rows(office)
+    for r in rows:
+        view = r.committee
+        writer.writerow(
+            [
+                r.community.name,
+                r.community.slug,
+                r.committee_kind,
+                view.term.ends_on.isoformat() if view else "",
+                view.term.seated if view else 0,
+                view.committee.seats if view else 0,
+                view.suspended if view else 0,
+                view.party_members if view else 0,
+                "" if view is None or view.party_target_met is None else int(view.party_target_met),
+                r.elections,
+                r.open_sessions,
+                r.awaiting,
+                r.due,
+                r.overdue,
+                r.met,
+                r.orders,
+                r.orders_overdue,
+                len(r.petitions),
+                " ".join(r.flags),
+            ]
+        )
     response = current_app.response_class("\ufeff" + out.getvalue(), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="{office.code}-dashboard.csv"'
     return response

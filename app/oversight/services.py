@@ -12,6 +12,7 @@ import json
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from fractions import Fraction
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
@@ -31,6 +32,7 @@ from ..communities.queries import community_roll
 from ..db import db
 from ..domain.canonical import canonical_json
 from ..domain.errors import RuleViolation
+from ..domain.figures import CommunityFacts, OfficeFigures, office_figures
 from ..domain.lifecycle import SessionState, require_transition
 from ..domain.receipts import PublishedKey, b64url, unb64url, utc_stamp
 from ..domain.rules import get_profile
@@ -44,7 +46,8 @@ from ..security.keys import signing_keyring
 from ..security.permissions import can_certify, require
 from ..sessions import bulletin
 from ..sessions.models import AssemblySession, Ballot, Channel, Item, Letter, PaperBallot
-from .models import Certification, Dispute, DisputeStatus, Order, OrderKind, OrderStatus, Verdict
+from . import petitions
+from .models import Certification, Dispute, DisputeStatus, Order, OrderKind, OrderStatus, PetitionStatus, Verdict
 
 
 @dataclass(frozen=True)
@@ -352,8 +355,54 @@ class CommunityRow:
     due: int
     overdue: int
     met: int
+    met_on_time: int
     orders: int
     orders_overdue: int
+    committee: elections.CommitteeView | None
+    elections: int  # under way: nominating, on the slate, on a ballot, or counted and not yet seated
+    petitions: list[petitions.Progress]  # collecting signatures
+
+    @property
+    def committee_kind(self) -> str:
+        return "none" if self.committee is None else self.committee.committee.kind.value
+
+    @property
+    def flags(self) -> list[str]:
+        """What needs the office's attention, as codes the page and the CSV share."""
+        out = []
+        view = self.committee
+        if view is None:
+            out.append("no_committee")
+        else:
+            out += view.term.flags
+            if view.suspended:
+                out.append("suspended")
+            if view.committee.reelection_ordered_at is not None:
+                out.append("reelection_ordered")
+            if view.party_target_met is False:
+                out.append("party_target_missed")
+        if self.awaiting:
+            out.append("awaiting_certification")
+        if self.overdue:
+            out.append("publication_overdue")
+        if self.orders_overdue:
+            out.append("order_overdue")
+        if any(p.reached or p.measure.nearness >= NEAR_THRESHOLD for p in self.petitions):
+            out.append("petition_near")
+        return out
+
+    def facts(self) -> CommunityFacts:
+        owners = self.committee is not None and self.committee.committee.kind.value == "owners"
+        return CommunityFacts(
+            owners_committee=owners,
+            party_target_met=self.committee.party_target_met if owners and self.committee else None,
+            publications_met=self.met_on_time,
+            publications_late=self.overdue + (self.met - self.met_on_time),
+        )
+
+
+# A petition with three quarters of the signatures it needs (on its slower measure) is flagged.
+NEAR_THRESHOLD = Fraction(3, 4)
 
 
 def dashboard(street_office_id: int, *, now: datetime) -> list[CommunityRow]:
@@ -378,11 +427,23 @@ def dashboard(street_office_id: int, *, now: datetime) -> list[CommunityRow]:
                 due=sum(1 for o in owed if not o.met),
                 overdue=sum(1 for o in owed if o.overdue(today)),
                 met=sum(1 for o in owed if o.met),
+                met_on_time=sum(1 for o in owed if o.met_on_time),
                 orders=len(pending),
                 orders_overdue=sum(1 for o in pending if o.overdue(today)),
+                committee=elections.committee_view(community, now=now),
+                elections=elections.open_elections_count(community.id),
+                petitions=[
+                    petitions.progress_of(p)
+                    for p in petitions.petitions_of_community(community.id)
+                    if petitions.petition_status(p, now) is PetitionStatus.OPEN
+                ],
             )
         )
     return rows
+
+
+def figures(rows: list[CommunityRow]) -> OfficeFigures:
+    return office_figures([r.facts() for r in rows])
 
 
 def decision_days(community: Community) -> int:

@@ -382,7 +382,7 @@ def test_a_tie_for_the_last_seat_leaves_it_open_and_a_runoff_is_created_in_one_s
     assert db.session.execute(select(func.count()).where(Election.kind == ElectionKind.RUNOFF)).scalar_one() == 1
 
 
-def certified(world: World, *, alternates: int = 2) -> tuple[Setup, dict[int, str]]:
+def certified(world: World, *, alternates: int = 2, acknowledge_party: bool = False) -> tuple[Setup, dict[int, str]]:
     """An election certified with 1–5 elected and 6 and 7 alternates, in that order."""
     setup = new_election(world, alternates=alternates)
     for n in range(1, 8):
@@ -399,7 +399,7 @@ def certified(world: World, *, alternates: int = 2) -> tuple[Setup, dict[int, st
     }
     vote(tokens, item, ballots, cand, utcnow())
     close(session)
-    certify(setup.world, session)
+    certify(setup.world, session, acknowledge_party=acknowledge_party)
     return setup, cand
 
 
