@@ -41,8 +41,16 @@ def test_demo_seeds_a_realistic_office_once_and_prints_the_logins(app: Flask, ru
     assert second.exit_code == 0 and "already seeded" in second.output
     assert [line.split() for line in second.output.splitlines() if "/v/" in line] == letters  # the same letters again
     db.session.rollback()
-    assert db.session.execute(select(func.count()).select_from(Unit)).scalar_one() == 648
-    assert db.session.execute(select(func.count()).select_from(User)).scalar_one() == 4
+    assert db.session.execute(select(func.count()).select_from(Unit)).scalar_one() == 648 + 4 * 48
+    assert db.session.execute(select(func.count()).select_from(User)).scalar_one() == 4 + 3  # three seated members of 松风苑
+    # Every state the office dashboard flags is somewhere in the demo.
+    from app.oversight import services as oversight
+    from app.oversight.routes import FLAG_LABELS
+
+    rows = oversight.dashboard(db.session.execute(select(Community.street_office_id)).scalars().first(), now=utcnow())
+    assert {flag for row in rows for flag in row.flags} == set(FLAG_LABELS)
+    assert "松风苑第一届业主委员会选举: 5 members and 2 alternates seated" in first.output
+    assert "梅园小区: owners committee, term ends" in first.output
     lanting = db.session.execute(select(Community).where(Community.slug == "lanting")).scalar_one()
     roll = community_roll(lanting.id)
     sizes = sorted(len(v.units) for v in roll.voters)

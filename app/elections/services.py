@@ -961,6 +961,72 @@ def order_reelection(s: Session, actor: Actor, community: Community, subject: st
     return committee.id, election.id
 
 
+def register_sitting_committee(
+    actor: Actor,
+    user: User | None,
+    *,
+    community_id: int,
+    members: list[dict[str, Any]],
+    term_start: date,
+    term_end: date,
+    now: datetime,
+) -> Committee:
+    """A committee elected before the community used Gongzhi, entered by the street office from its records.
+
+    Its term may already have ended: a committee staying on past its term is
+    exactly what the dashboard must flag.
+
+    ``members``: ``{"unit", "name", "role" (chair|vice_chair|member), "party"}``; each must be an owner of the unit.
+    """
+    with db.write() as s:
+        community = s.get(Community, community_id)
+        if community is None:
+            raise NotFound(str(_l("No such community.")))
+        if user is not None:
+            require(can_certify(user, community.street_office_id))
+        if current_committee(community.id, s) is not None:
+            raise RuleViolation("community", str(_l("This community already has a committee.")))
+        settings = get_profile(community.rule_profile).settings
+        for _field, problem in rules.setup_problems(settings, len(members), 0):
+            raise RuleViolation("members", str(SETUP_MESSAGES[problem] % {"low": settings.committee_min, "high": settings.committee_max}))
+        if not term_start < term_end <= rules.term_end(term_start, settings.term_max_years):
+            raise RuleViolation(
+                "term_end", str(_l("A term ends after it starts and lasts at most %(years)d years.", years=settings.term_max_years))
+            )
+        committee = Committee(
+            community_id=community.id,
+            kind=CommitteeKind.OWNERS,
+            seats=len(members),
+            term_start=term_start,
+            term_end=term_end,
+            seated_at=now,
+        )
+        s.add(committee)
+        s.flush()
+        for index, member in enumerate(members):
+            _label, owners = _owner_of(s, community, str(member.get("unit", "")), field=f"members[{index}].unit")
+            person = next((p for p in owners if p.name == str(member.get("name", "")).strip()), None)
+            if person is None:
+                raise RuleViolation(
+                    f"members[{index}].name", str(_l("%(name)s is not an owner of that unit.", name=member.get("name", "")))
+                )
+            role = MemberRole(member.get("role", "member"))
+            s.add(Membership(committee_id=committee.id, person_id=person.id, role=role, party=bool(member.get("party")), started_at=now))
+            s.flush()
+            _grant_role(s, community.id, person.id)
+        record(
+            s,
+            actor,
+            "committee.register_sitting",
+            "committee",
+            committee.id,
+            **_scope(community),
+            now=now,
+            data={"members": len(members), "term_start": term_start.isoformat(), "term_end": term_end.isoformat()},
+        )
+    return committee
+
+
 # Reading --------------------------------------------------------------------------------------------
 
 
