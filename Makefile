@@ -43,7 +43,13 @@ lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 
-pytest: $(VENV)/.dev translations
+## axe-core for the browser tests' accessibility checks, pinned by its lock file (needs Node.js and npm).
+AXE := tests/e2e/axe/node_modules/axe-core/axe.min.js
+$(AXE): tests/e2e/axe/package.json tests/e2e/axe/package-lock.json
+	npm ci --prefix tests/e2e/axe --no-audit --no-fund --silent
+	touch $@
+
+pytest: $(VENV)/.dev translations $(AXE)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 test: lint pytest

@@ -12,6 +12,7 @@ from playwright.sync_api import Browser, Page
 from app.db import db
 from app.sessions import services as sessions
 from app.sessions.models import AssemblySession
+from tests.e2e.a11y import check_page
 from tests.factories import items, make_world, next_code, open_session
 
 PHONE = {"width": 390, "height": 844}
@@ -93,6 +94,7 @@ def test_a_street_official_certifies_with_totp_revokes_a_decision_and_the_board_
     page.click("text=街道办事处")
     page.click(f"text={assembly.title}")
     page.check("input[value=certified]")
+    check_page(page, "20-certification-review")
     page.fill("input[name=code]", next_code("official"))
     page.click("text=记录并签署意见")
     page.wait_for_selector("text=您的意见已记录并签名")
@@ -105,6 +107,9 @@ def test_a_street_official_certifies_with_totp_revokes_a_decision_and_the_board_
     page.fill("input[name=item_id]", q1)
     page.click("text=发出并公告")
     page.wait_for_selector("text=已发出，并在小区公告栏公告")
+    check_page(page, "21-orders")
+    page.goto(f"{server}/office/{world.office.id}")
+    check_page(page, "22-office-dashboard")
     context.close()
 
     public = browser.new_context(viewport=PHONE, locale="zh-CN").new_page()
@@ -121,10 +126,12 @@ def test_the_public_board_and_a_result_read_without_login_in_chinese_and_english
     page = browser.new_context(viewport=PHONE, locale="zh-CN").new_page()
     page.goto(f"{server}/c/lanting")
     assert page.locator("h1").inner_text() == "公告栏"
+    check_page(page, "30-board-zh")
     page.click(".card h2 a >> nth=0")  # the announcement, the only notice
     assert page.locator("text=表决权名册自本公告起冻结").is_visible()
     page.goto(f"{server}/s/{session.public_id}")
     assert page.locator("h2#turnout-heading").inner_text() == "目前的参与情况"
+    check_page(page, "31-result-zh")
     page.click("button[lang=en]")
     page.goto(f"{server}/c/lanting")
     assert page.locator("h1").inner_text() == "Public notice board"
@@ -132,6 +139,7 @@ def test_the_public_board_and_a_result_read_without_login_in_chinese_and_english
     assert page.locator("h2#turnout-heading").inner_text() == "Turnout so far"
     page.goto(f"{server}/s/{session.public_id}/bulletin")
     assert page.locator("h1").inner_text() == "Bulletin board"
+    check_page(page, "32-bulletin-en")
 
 
 def test_a_committee_at_its_desk_announces_prints_enters_paper_and_publishes(app: Flask, server: str, browser: Browser) -> None:
@@ -162,8 +170,10 @@ def test_a_committee_at_its_desk_announces_prints_enters_paper_and_publishes(app
     chair.click("form.form button[type=submit]")
     chair.fill("form[action$='/items'] input[name=title]", "续聘物业服务企业")
     chair.click("form[action$='/items'] button")
+    check_page(chair, "10-session-draft")
     chair.click("form[action$='/announce'] button")
     assert chair.locator("#roll-heading").is_visible()
+    check_page(chair, "11-session-announced")
     chair.click("form[action$='/letters/print'] button")
     assert chair.locator(".letter-page").count() == 4  # one per holder: 李娜 and 王强 each get their own
 
@@ -175,6 +185,7 @@ def test_a_committee_at_its_desk_announces_prints_enters_paper_and_publishes(app
     member = browser.new_context(viewport=DESK, locale="zh-CN").new_page()
     login(member, server, "m2")
     member.goto(f"{server}/committee/s/{open_one.public_id}")
+    check_page(member, "12-paper-confirm")
     member.click("form[action*='/committee/paper/'] button")
     assert member.locator(".flash-success").count() == 1
 
@@ -189,6 +200,7 @@ def test_a_committee_at_its_desk_announces_prints_enters_paper_and_publishes(app
     chair.fill("input[name=amount]", "1,500.00")
     chair.select_option("select[name=category]", "parking")
     chair.click("form.form button.primary >> nth=-1")
+    check_page(chair, "13-ledger")
     chair.click("form[action$='/close'] button")
     member.goto(f"{server}/committee/c/{community}/notices")
     member.click("tbody a >> nth=0")  # the statement waiting for confirmation comes first
@@ -196,4 +208,5 @@ def test_a_committee_at_its_desk_announces_prints_enters_paper_and_publishes(app
     board = browser.new_context(viewport=PHONE, locale="zh-CN").new_page()
     board.goto(f"{server}/c/lanting")
     assert board.locator("text=绿化修剪通知").is_visible()
+    check_page(board, "14-board-after")
     assert board.locator(f"text=公共收益账目公示（{local.year - 1}）").is_visible()

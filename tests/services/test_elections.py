@@ -95,8 +95,11 @@ def vet_all(setup: Setup, party: set[int] = frozenset()) -> None:  # type: ignor
         )
 
 
-def on_ballot(setup: Setup) -> tuple[AssemblySession, dict[str, str], str, dict[int, str]]:
-    """Publish the slate, put the election on a session that is open now, announce it: (session, tokens, item id, candidate ids)."""
+def on_ballot(setup: Setup, questions: tuple[str, ...] = ()) -> tuple[AssemblySession, dict[str, str], str, dict[int, str]]:
+    """Publish the slate, put the election (after any ``questions``) on a session open now and announce it.
+
+    Returns the session, each holder's token, the election's item id and the candidate ids by owner number.
+    """
     chair = setup.world.committee
     announce = setup.start + timedelta(days=16)
     elections.publish_slate(actor_for(chair), chair, setup.election.id, now=announce)
@@ -109,6 +112,8 @@ def on_ballot(setup: Setup) -> tuple[AssemblySession, dict[str, str], str, dict[
         opens_at=announce + timedelta(days=15, hours=1),
         closes_at=announce + timedelta(days=30),
     )
+    for title in questions:
+        sessions.add_item(actor_for(chair), chair, session.id, matter="cn.other", title=title)
     item = sessions.add_election_item(actor_for(chair), chair, session.id, election_id=setup.election.id)
     sessions.announce_session(actor_for(chair), chair, session.id, now=announce)
     candidates = {
