@@ -54,10 +54,9 @@ pytest: $(VENV)/.dev translations $(AXE)
 
 test: lint pytest
 
+## Every benchmark and one summary table (BENCH_ARGS=--quick for smaller sizes, --database-url for PostgreSQL).
 bench: $(VENV)/.dev translations
-	$(BIN)/python bench/tally.py
-	$(BIN)/python bench/import_register.py
-	$(BIN)/python bench/verify.py
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -254,7 +254,6 @@ def _receipt(token: str) -> tuple[Letter, dict[str, Any]]:
 def show_receipt(token: str) -> str:
     """The owner's signed receipt: tracker, choices, QR code, download, and a check in the browser."""
     from ..security.keys import load_keyring
-    from ..security.totp import qr_svg_data_uri
 
     letter, receipt = _receipt(token)
     assembly = db.session.get(AssemblySession, letter.session_id)
@@ -267,9 +266,19 @@ def show_receipt(token: str) -> str:
         receipt_text=text,
         keys_text=keys,
         tracker=tracker(receipt["hash"]),
-        qr=qr_svg_data_uri(text),
         token=token,
     )
+
+
+@bp.get("/v/<token>/receipt.svg")
+def receipt_qr(token: str) -> Response:
+    """The QR code holding the whole canonical receipt, apart so the receipt page itself stays light."""
+    from ..qr import qr_svg
+
+    _letter, receipt = _receipt(token)
+    response = current_app.response_class(qr_svg(canonical_json(receipt).decode()), mimetype="image/svg+xml")
+    response.headers["Cache-Control"] = "private, max-age=86400"
+    return response
 
 
 @bp.get("/v/<token>/receipt.json")
@@ -299,9 +308,7 @@ def show_result(public_id: str) -> str:
     assembly, state = _public_session(public_id)
     community = db.session.get(Community, assembly.community_id)
     live = services.turnout(assembly) if state is SessionState.OPEN else None
-    s = db.session()
-    seal = bulletin.seal_of(s, assembly.id)
-    voted = bulletin.participation(s, assembly.id) if seal else []
+    seal = bulletin.seal_of(db.session(), assembly.id)
     return render_template(
         "sessions/result.html",
         assembly=assembly,
@@ -310,7 +317,30 @@ def show_result(public_id: str) -> str:
         live=live,
         result=assembly.result,
         seal=seal,
-        participation=voted,
+    )
+
+
+# A building's list is shown whole; a larger roll is listed one building at a time.
+PARTICIPATION_WHOLE = 2000
+
+
+@bp.get("/s/<public_id>/participation")
+def show_participation(public_id: str) -> str:
+    """The units whose ballot counted, in room order, after the close: who voted, never how."""
+    assembly, _state = _public_session(public_id)
+    seal = bulletin.seal_of(db.session(), assembly.id)
+    units = bulletin.participation(db.session(), assembly.id) if seal else []
+    buildings: dict[str, int] = {}
+    for unit in units:
+        building = unit.split("-", 1)[0]
+        buildings[building] = buildings.get(building, 0) + 1
+    building = request.args.get("building", "")
+    if building in buildings:
+        units = [u for u in units if u.split("-", 1)[0] == building]
+    elif len(units) > PARTICIPATION_WHOLE:
+        building, units = "", []
+    return render_template(
+        "sessions/participation.html", assembly=assembly, sealed=seal is not None, units=units, buildings=buildings, building=building
     )
 
 

@@ -51,6 +51,7 @@ MATRIX: dict[str, tuple[str, str, tuple[int, ...]]] = {
     # The receipt needs the letter opened in this browser too.
     "sessions.show_receipt": ("GET", "/v/{token}/receipt", (404, 404, 404, 404, 404)),
     "sessions.download_receipt": ("GET", "/v/{token}/receipt.json", (404, 404, 404, 404, 404)),
+    "sessions.receipt_qr": ("GET", "/v/{token}/receipt.svg", (404, 404, 404, 404, 404)),
     "sessions.file_dispute": ("POST", "/v/{token}/dispute", (404, 404, 404, 404, 404)),
     "sessions.start_petition": ("POST", "/v/{token}/petitions", (404, 404, 404, 404, 404)),
     "sessions.sign_petition": ("POST", "/v/{token}/petitions/nonexistent/sign", (404, 404, 404, 404, 404)),
@@ -59,6 +60,7 @@ MATRIX: dict[str, tuple[str, str, tuple[int, ...]]] = {
     "sessions.show_bulletin": ("GET", "/s/{t}/bulletin", (200, 200, 200, 200, 200)),
     "sessions.bulletin_json": ("GET", "/s/{t}/bulletin.json", (200, 200, 200, 200, 200)),
     "sessions.roll_json": ("GET", "/s/{t}/roll.json", (200, 200, 200, 200, 200)),
+    "sessions.show_participation": ("GET", "/s/{t}/participation", (200, 200, 200, 200, 200)),
     # Paper ballots need an open session; these sessions are not open, so the chair is told so.
     "sessions.enter_paper_ballot": ("POST", "/committee/s/{t}/paper", (302, 403, 302, 403, 403)),
     "sessions.confirm_paper_ballot": ("POST", "/committee/paper/999999/confirm", (302, 404, 404, 404, 404)),

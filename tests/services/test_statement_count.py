@@ -1,0 +1,47 @@
+"""Casting one ballot issues a bounded number of SQL statements, however many voters and items the session has."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from flask import Flask
+from sqlalchemy import event
+
+from app.db import db
+from app.sessions import services as sessions
+from tests.factories import items, make_world, open_session
+
+# Counted on a steady-state cast (the session already open): finding the letter and the session's clock, then in
+# one transaction the letter, the chain head, the session, the community, its items and any election, the roll
+# entry, the current ballot, the ballot, its bulletin entry, the head, the choice rows (one statement), and the
+# audit chain's head and event.
+BOUND = 18
+
+
+@contextmanager
+def counting() -> Iterator[list[str]]:
+    statements: list[str] = []
+
+    def seen(_conn, _cursor, statement, _parameters, _context, _executemany) -> None:  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", seen)
+
+
+def test_a_cast_issues_a_bounded_number_of_statements_whatever_the_roll_size(app: Flask) -> None:
+    world = make_world()
+    session, tokens, now = open_session(world, more_voters=200)
+    q1, q2 = items(session)
+    sessions.cast_ballot(tokens["业主1"], {q1: "agree"}, ip="t", now=now)  # opens the session on the way
+    counts = []
+    for holder in ("张伟", "赵敏", "业主150"):
+        with counting() as statements:
+            sessions.cast_ballot(tokens[holder], {q1: "agree", q2: "disagree"}, ip="t", now=now)
+        counts.append(len(statements))
+    assert max(counts) <= BOUND, counts
+    assert len(set(counts)) == 1  # the same work for every voter: nothing grows with the roll
