@@ -1,15 +1,16 @@
 """gunicorn's production settings (read from the working directory; flags on the command line win).
 
-Workers are processes, each with a few threads: a cast spends most of its time
-waiting on the database's write lock, so threads keep a worker busy meanwhile.
+Sync workers, two per core: a cast is a short write transaction, and sync
+workers keep its tail latency lower than threads competing for one
+interpreter. GUNICORN_THREADS > 1 switches to threaded workers.
 """
 
 import multiprocessing
 import os
 
 workers = int(os.environ.get("WEB_CONCURRENCY", 2 * multiprocessing.cpu_count()))
-threads = int(os.environ.get("GUNICORN_THREADS", "4"))
-worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+worker_class = "gthread" if threads > 1 else "sync"
 timeout = 30
 graceful_timeout = 20
 keepalive = 5

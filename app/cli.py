@@ -88,6 +88,49 @@ def register_cli(app: Flask) -> None:
             raise click.ClickException(str(exc)) from None
         click.echo(f"now signing with {kid}")
 
+    @app.cli.command("backup")
+    @click.argument("destination", type=click.Path(file_okay=False, path_type=Path))
+    @database_errors_as_one_line
+    def backup_command(destination: Path) -> None:
+        """Back up the database and the instance secrets into a new folder DESTINATION."""
+        from .ops import OpsError, backup
+
+        try:
+            written = backup(current_app.config["DATABASE_URL"], Path(current_app.instance_path), destination)
+        except OpsError as exc:
+            raise click.ClickException(str(exc)) from None
+        click.echo(f"backed up to {destination}: {', '.join(written)}")
+
+    @app.cli.command("restore")
+    @click.argument("source", type=click.Path(exists=True, file_okay=False, path_type=Path))
+    @database_errors_as_one_line
+    def restore_command(source: Path) -> None:
+        """Restore a backup folder SOURCE into an empty database and a new instance folder."""
+        from .ops import OpsError, restore
+
+        try:
+            restored = restore(current_app.config["DATABASE_URL"], Path(current_app.instance_path), source)
+        except OpsError as exc:
+            raise click.ClickException(str(exc)) from None
+        click.echo(f"restored from {source}: {', '.join(restored)}")
+
+    @app.cli.group("audit")
+    def audit_group() -> None:
+        """The audit log and the bulletin boards."""
+
+    @audit_group.command("verify")
+    @database_errors_as_one_line
+    def audit_verify() -> None:
+        """Check the audit log's hash chain and every session's bulletin chain; exit 1 at the first break."""
+        from .ops import verify_chains
+
+        findings = verify_chains(Path(current_app.instance_path))
+        for finding in findings:
+            click.echo(f"{finding.chain}: {'OK' if finding.ok else 'BROKEN'} ({finding.detail})")
+        if not all(f.ok for f in findings):
+            first = next(f for f in findings if not f.ok)
+            raise click.ClickException(f"{first.chain} is broken at {first.detail}")
+
     @app.cli.command("close-due")
     @database_errors_as_one_line
     def close_due() -> None:

@@ -51,9 +51,12 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     WTF_CSRF_TIME_LIMIT = None
     PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "http")
+    # One JSON line per request on stderr (app/requestlog.py); REQUEST_LOG=0 turns it off.
+    REQUEST_LOG = os.environ.get("REQUEST_LOG", "1") != "0"
 
 
 class TestConfig(Config):
+    REQUEST_LOG = False
     TESTING = True
     SECRET_KEY = "test-secret-key"
     WTF_CSRF_ENABLED = False

@@ -53,6 +53,10 @@ def build_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
 
     register_security(app)
 
+    from .requestlog import register as register_request_log
+
+    register_request_log(app)
+
     from .accounts.services import load_user_from_cookie_id
 
     login_manager.user_loader(load_user_from_cookie_id)

@@ -34,3 +34,16 @@ def downgrade(revision: str) -> None:
         cfg = alembic_config()
         cfg.attributes["connection"] = connection
         command.downgrade(cfg, revision)
+
+
+def pending() -> bool:
+    """Whether the database is behind the newest migration (or has none applied)."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    from .db import db
+
+    heads = set(ScriptDirectory.from_config(alembic_config()).get_heads())
+    with db.engine.connect() as connection:
+        current = set(MigrationContext.configure(connection).get_current_heads())
+    return current != heads

@@ -179,9 +179,10 @@ def gunicorn(app: str, env: dict[str, str]) -> Iterator[tuple[int, subprocess.Po
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     binary = Path(sys.executable).with_name("gunicorn")
+    log = (Path(env["GONGZHI_INSTANCE_PATH"]) / f"{app.split(':')[0]}.log").open("w")  # the request log, as in production
     process = subprocess.Popen(
         [str(binary), "-c", str(ROOT / "gunicorn.conf.py"), "--bind", f"127.0.0.1:{port}", app],
-        cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=log,
     )  # fmt: skip
     try:
         for _ in range(300):
@@ -193,7 +194,7 @@ def gunicorn(app: str, env: dict[str, str]) -> Iterator[tuple[int, subprocess.Po
             except OSError:
                 time.sleep(0.1)
         else:
-            raise RuntimeError("gunicorn did not start: " + (process.stderr.read(2000).decode() if process.stderr else ""))
+            raise RuntimeError(f"gunicorn did not start; see {log.name}")
         yield port, process
     finally:
         process.terminate()
@@ -339,6 +340,8 @@ def main(argv: list[str] | None = None) -> list[dict[str, object]]:
         for phase in (opened, casting, receipts):
             for error in sorted(set(phase.errors))[:3]:
                 print(f"  {phase.name} error: {error}", file=sys.stderr)
+        import floor_app  # noqa: F401  creates the floor's table here, before four workers race to
+
         with gunicorn("bench.floor_app:app", env) as (port, _process):
             floor = run_phase("floor", port, args.clients, [Voter(f"v{n}", str(n)) for n in range(len(work))], floor_step)
         ballots, chained, verdict = check(url, folder, public_id, len(work))
@@ -351,7 +354,7 @@ def main(argv: list[str] | None = None) -> list[dict[str, object]]:
 
     workers = os.environ.get("WEB_CONCURRENCY", str(2 * multiprocessing.cpu_count()))
     print(f"cast, {len(work)} voters, {args.clients} clients, {engine_name}, gunicorn {workers} workers × "
-          f"{os.environ.get('GUNICORN_THREADS', '4')} threads, {multiprocessing.cpu_count()} cores")  # fmt: skip
+          f"{os.environ.get('GUNICORN_THREADS', '1')} threads, {multiprocessing.cpu_count()} cores")  # fmt: skip
     print(f"{'phase':<24}{'seconds':>9}{'per s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}")
     for phase in (opened, casting, receipts, floor):
         done = len(phase.latencies) if phase.latencies else len(work) - len(phase.errors)

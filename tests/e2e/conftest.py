@@ -42,7 +42,8 @@ def server(app: Flask) -> Iterator[str]:
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        # The request log and any traceback go to a file: a pipe nobody reads would fill and stall the workers.
+        stderr=(Path(app.instance_path) / "gunicorn.log").open("w"),
     )
     base = f"http://127.0.0.1:{port}"
     try:

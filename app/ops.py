@@ -1,0 +1,148 @@
+"""Operations: backup and restore, and verifying every hash chain the database holds.
+
+A backup is a folder: the database (SQLite's online backup API, or ``pg_dump``
+in its custom format on PostgreSQL) and the instance secrets without which the
+data is of no use: the signing keys, the bulletin's pseudonym key, the letters'
+key and the session secret.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import inspect, make_url, select
+
+from .db import db
+
+SECRETS = ("keys", "bulletin.key", "letter.key", "secret_key")
+
+
+class OpsError(Exception):
+    """Something the operator must fix; the message says what."""
+
+
+def _sqlite_path(url: str) -> Path:
+    database = make_url(url).database
+    if not database or database == ":memory:":
+        raise OpsError("the database is in memory; there is nothing to back up")
+    return Path(database)
+
+
+def _libpq(url: str) -> str:
+    """The URL as pg_dump and pg_restore take it (no SQLAlchemy driver suffix)."""
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def backup(url: str, instance: Path, destination: Path) -> list[str]:
+    """Write the database and the instance secrets into a new folder; returns what was written."""
+    if destination.exists() and any(destination.iterdir()):
+        raise OpsError(f"{destination} is not empty")
+    destination.mkdir(parents=True, exist_ok=True)
+    destination.chmod(0o700)
+    written = []
+    if make_url(url).get_backend_name() == "sqlite":
+        target = destination / "database.sqlite3"
+        with sqlite3.connect(_sqlite_path(url)) as source, sqlite3.connect(target) as copy:
+            source.backup(copy)  # consistent while the application keeps writing
+        written.append(target.name)
+    else:
+        target = destination / "database.pgdump"
+        _run(["pg_dump", "--format=custom", "--no-owner", f"--file={target}", _libpq(url)])
+        written.append(target.name)
+    target.chmod(0o600)
+    for name in SECRETS:
+        source_path = instance / name
+        if source_path.is_dir():
+            shutil.copytree(source_path, destination / name)
+        elif source_path.is_file():
+            shutil.copy2(source_path, destination / name)
+        else:
+            continue
+        written.append(name)
+    return written
+
+
+def restore(url: str, instance: Path, source: Path) -> list[str]:
+    """Restore a backup folder into an empty database and an instance folder without secrets of its own."""
+    if inspect(db.engine).get_table_names():
+        raise OpsError("the target database is not empty; restore only into a new, empty database")
+    clashes = [name for name in SECRETS if (instance / name).exists() and name != "secret_key"]
+    if clashes:
+        raise OpsError(f"{instance} already holds {', '.join(clashes)}; restore into a new instance folder")
+    restored = []
+    db.engine.dispose()
+    if make_url(url).get_backend_name() == "sqlite":
+        dump = source / "database.sqlite3"
+        if not dump.is_file():
+            raise OpsError(f"{dump} is missing: not a backup of a SQLite database")
+        with sqlite3.connect(dump) as copy, sqlite3.connect(_sqlite_path(url)) as target:
+            copy.backup(target)
+    else:
+        dump = source / "database.pgdump"
+        if not dump.is_file():
+            raise OpsError(f"{dump} is missing: not a backup of a PostgreSQL database")
+        _run(["pg_restore", "--no-owner", "--exit-on-error", f"--dbname={_libpq(url)}", str(dump)])
+    restored.append(dump.name)
+    instance.mkdir(parents=True, exist_ok=True)
+    for name in SECRETS:
+        path = source / name
+        if path.is_dir():
+            shutil.copytree(path, instance / name)
+        elif path.is_file():
+            shutil.copy2(path, instance / name)
+        else:
+            continue
+        restored.append(name)
+    return restored
+
+
+def _run(command: list[str]) -> None:
+    try:
+        subprocess.run(command, check=True, capture_output=True, text=True, timeout=3600)
+    except FileNotFoundError:
+        raise OpsError(f"{command[0]} is not installed (Debian: apt-get install postgresql-client)") from None
+    except subprocess.CalledProcessError as exc:
+        raise OpsError(f"{command[0]} failed: {exc.stderr.strip()[:500]}") from None
+
+
+@dataclass(frozen=True)
+class Finding:
+    chain: str  # "audit log" or "bulletin of session <id>"
+    ok: bool
+    detail: str
+
+
+def verify_chains(instance: Path) -> list[Finding]:
+    """The audit log's chain, then every session's bulletin against the published keys; in that order."""
+    from .audit.services import verify_audit_chain
+    from .domain.receipts import verify_chain
+    from .security.keys import load_keyring
+    from .sessions import bulletin
+    from .sessions.models import AssemblySession, BulletinEntry, BulletinHead
+
+    s = db.session()
+    s.rollback()  # read what is committed now, not an older snapshot
+    findings = []
+    broken = verify_audit_chain(s)
+    findings.append(Finding("audit log", broken is None, "intact" if broken is None else f"event {broken.seq}: {broken.reason}"))
+    sessions = s.execute(
+        select(AssemblySession.id, AssemblySession.public_id)
+        .where(AssemblySession.id.in_(select(BulletinEntry.session_id).distinct()))
+        .order_by(AssemblySession.id)
+    ).all()
+    keys = load_keyring(str(instance)).published if sessions else []
+    for session_id, public_id in sessions:
+        entries = bulletin.entries(s, session_id)
+        head = s.get(BulletinHead, session_id)
+        problem = verify_chain(entries, keys)
+        if problem is None and head is not None and (head.seq, head.head) != (len(entries), entries[-1]["hash"]):
+            problem = (len(entries), "the chain's head on record does not match its last entry")
+        name = f"bulletin of session {public_id}"
+        findings.append(
+            Finding(name, problem is None, f"{len(entries)} entries" if problem is None else f"entry {problem[0]}: {problem[1]}")
+        )
+    return findings
