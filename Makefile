@@ -37,7 +37,7 @@ setup: $(VENV)/.runtime translations
 run: setup serve
 
 serve: $(VENV)/.runtime
-	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - wsgi:app
+	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) wsgi:app
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

@@ -115,3 +115,13 @@ class TemporaryForm(FlaskForm):
         render_kw={"rows": 9},
     )
     term_end = DateField(_l("Term ends on"), validators=[DataRequired()])
+
+
+class SittingForm(FlaskForm):
+    members = TextAreaField(
+        _l("Members, one per line"),
+        validators=[DataRequired(), Length(max=8000)],
+        render_kw={"rows": 9},
+    )
+    term_start = DateField(_l("Term began on"), validators=[DataRequired()])
+    term_end = DateField(_l("Term ends on"), validators=[DataRequired()])

@@ -32,6 +32,7 @@ from .forms import (
     ElectionForm,
     NominationForm,
     SelfNominationForm,
+    SittingForm,
     StatusForm,
     TemporaryForm,
     VetForm,
@@ -397,6 +398,59 @@ def appoint_temporary(community_id: int) -> Response | str:
             flash(_("The temporary management committee is appointed and can run sessions like a committee."), "success")
             return redirect(url_for(".committee_page", slug=community.slug))
     return render_template("elections/temporary.html", community=community, form=form)
+
+
+ROLES_BY_WORD = {
+    "主任": "chair",
+    "chair": "chair",
+    "副主任": "vice_chair",
+    "vice chair": "vice_chair",
+    "委员": "member",
+    "member": "member",
+}
+PARTY_WORDS = {"党员", "party"}
+
+
+@bp.route("/office/c/<int:community_id>/sitting", methods=["GET", "POST"])
+@login_required
+def register_sitting(community_id: int) -> Response | str:
+    """A committee elected before the community used Gongzhi, from the office's records.
+
+    One line per member: "name, unit, role[, 党员]" (role 主任, 副主任 or 委员).
+    """
+    community = _community(community_id)
+    require(can_certify(current_user, community.street_office_id))
+    form = SittingForm()
+    if form.validate_on_submit():
+        members, problem = [], None
+        for number, line in enumerate((form.members.data or "").splitlines(), 1):
+            parts = [p.strip() for p in re.split(r"[,，]", line) if p.strip()]
+            if not parts:
+                continue
+            role = ROLES_BY_WORD.get(parts[2].lower() if len(parts) > 2 else "委员")
+            if len(parts) < 2 or role is None:
+                problem = _('Line %(n)d: write "name, unit, role" with the role 主任, 副主任 or 委员.', n=number)
+                break
+            members.append({"name": parts[0], "unit": parts[1], "role": role, "party": any(p.lower() in PARTY_WORDS for p in parts[3:])})
+        if problem:
+            form.members.errors.append(problem)  # type: ignore[attr-defined]
+        else:
+            try:
+                services.register_sitting_committee(
+                    actor_for(current_user),
+                    current_user,
+                    community_id=community.id,
+                    members=members,
+                    term_start=form.term_start.data,
+                    term_end=form.term_end.data,
+                    now=utcnow(),  # type: ignore[arg-type]
+                )
+            except RuleViolation as exc:
+                getattr(form, exc.field, form.members).errors.append(exc.reason)  # type: ignore[attr-defined]
+            else:
+                flash(_("The sitting committee is recorded."), "success")
+                return redirect(url_for(".committee_page", slug=community.slug))
+    return render_template("elections/sitting.html", community=community, form=form)
 
 
 # Owners ------------------------------------------------------------------------------------------------

@@ -123,6 +123,7 @@ MATRIX: dict[str, tuple[str, str, tuple[int, ...]]] = {
     "elections.handover_audit": ("POST", "/committees/999999/audit", (302, 404, 404, 404, 404)),
     "elections.chair_ballot": ("POST", "/committees/999999/chair", (302, 404, 404, 404, 404)),
     "elections.appoint_temporary": ("GET", "/office/c/{a}/temporary", (302, 403, 403, 403, 200)),
+    "elections.register_sitting": ("GET", "/office/c/{a}/sitting", (302, 403, 403, 403, 200)),
     # Last: these end the session.
     "accounts.logout_everywhere": ("POST", "/account/logout-everywhere", (302, 302, 302, 302, 302)),
     "accounts.logout": ("POST", "/logout", (302, 302, 302, 302, 302)),

@@ -88,3 +88,20 @@ def election_session_id(election: Election) -> str:
     item = db.session.get(Item, election.item_id)
     session = db.session.get(AssemblySession, item.session_id)  # type: ignore[union-attr]
     return session.public_id  # type: ignore[union-attr]
+
+
+def test_the_office_records_a_committee_elected_before_gongzhi_naming_a_bad_line(app: Flask, client: FlaskClient) -> None:
+    world = make_world()
+    setup = new_election(world)  # the register of twelve owners
+    assert setup.election
+    login(client, "official")
+    lines = ["业主1, 2-1, 主任, 党员", "业主2, 2-2, 副主任", "业主3, 2-3, 委员, 党员", "业主4, 2-4", "业主5, 2-5, 委员"]
+    form = {"term_start": "2023-03-01", "term_end": "2028-02-28"}
+    bad = client.post(f"/office/c/{world.community.id}/sitting", data={**form, "members": "\n".join([*lines[:4], "业主5, 2-5, 秘书"])})
+    assert "第 5 行" in bad.get_data(as_text=True)
+    stranger = client.post(f"/office/c/{world.community.id}/sitting", data={**form, "members": "\n".join([*lines[:4], "路人, 2-5, 委员"])})
+    assert "路人 不是该房屋的业主" in stranger.get_data(as_text=True)
+    done = client.post(f"/office/c/{world.community.id}/sitting", data={**form, "members": "\n".join(lines)})
+    assert done.status_code == 302
+    page = app.test_client().get("/c/lanting/committee").get_data(as_text=True)
+    assert "2028-02-28" in page and "主任" in page and "党员 2 名，共 5 名" in page
