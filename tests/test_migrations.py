@@ -58,7 +58,11 @@ def test_migrations_go_down_and_up_again(app: Flask) -> None:
     assert "audit_event" in inspect(db.engine).get_table_names()
 
 
-@pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"), reason="needs TEST_DATABASE_URL (PostgreSQL); .ci/run sets it")
+@pytest.mark.skipif(
+    not os.environ.get("TEST_DATABASE_URL"),
+    reason="compares the SQLite schema with PostgreSQL's, so it needs a PostgreSQL database: "
+    "it runs whenever TEST_DATABASE_URL is set, as .ci/run sets it for every CI run",
+)
 def test_sqlite_and_postgresql_get_the_same_schema(migrated_sqlite: Any, migrated_postgresql: str) -> None:
     sqlite = create_engine(f"sqlite:///{migrated_sqlite}")
     postgresql = create_engine(migrated_postgresql)

@@ -22,6 +22,7 @@ from ..audit.services import Actor, record
 from ..communities.models import Building, Community, Holding, HoldingState, Person, Unit
 from ..db import db
 from ..domain import committee as rules
+from ..domain.election import PartyCheck
 from ..domain.errors import RuleViolation
 from ..domain.lifecycle import SessionState
 from ..domain.rules import get_profile
@@ -791,14 +792,7 @@ def cast_chair_ballot(actor: Actor, user: User, committee_id: int, *, office: st
             raise RuleViolation("office", str(_l("You have already voted for this office.")))
         s.add(ChairBallot(committee_id=committee.id, office=office, voter_id=voter.id, choice_id=choice.id, cast_at=now))
         s.flush()
-        ballots = dict(
-            s.execute(
-                select(ChairBallot.voter_id, ChairBallot.choice_id).where(
-                    ChairBallot.committee_id == committee.id, ChairBallot.office == office
-                )
-            ).all()
-        )
-        outcome = rules.chair_outcome(office, len(seated), {str(k): str(v) for k, v in ballots.items()})
+        outcome = chair_tally(committee, office, s)
         community = s.get(Community, committee.community_id)
         assert community is not None
         elected_name = None
@@ -821,16 +815,14 @@ def cast_chair_ballot(actor: Actor, user: User, committee_id: int, *, office: st
     return elected_name
 
 
-def chair_tally(committee: Committee, office: str) -> rules.ChairOutcome:
-    ballots = dict(
-        db.session.execute(
-            select(ChairBallot.voter_id, ChairBallot.choice_id).where(
-                ChairBallot.committee_id == committee.id, ChairBallot.office == office
-            )
-        ).all()
-    )
+def chair_tally(committee: Committee, office: str, s: Session | None = None) -> rules.ChairOutcome:
+    """The members' ballots for ``office`` so far, decided by more than half of all seated members."""
+    s = s or db.session()
+    rows = s.execute(
+        select(ChairBallot.voter_id, ChairBallot.choice_id).where(ChairBallot.committee_id == committee.id, ChairBallot.office == office)
+    ).all()
     seated = [m for m in committee.members if m.active]
-    return rules.chair_outcome(office, len(seated), {str(k): str(v) for k, v in ballots.items()})
+    return rules.chair_outcome(office, len(seated), {str(voter): str(choice) for voter, choice in rows})
 
 
 def appoint_temporary(
@@ -1065,7 +1057,7 @@ def committee_view(community: Community, *, now: datetime, committee: Committee 
     target = get_profile(community.rule_profile).settings.party_target
     met = None
     if target is not None and committee.kind is CommitteeKind.OWNERS:
-        met = bool(members) and party * target.share.denominator >= target.share.numerator * len(members) and party >= target.minimum
+        met = PartyCheck(len(members), party, target).met  # the rule the election result applies
     return CommitteeView(
         committee=committee,
         members=members,

@@ -68,23 +68,22 @@ _SORTS: dict[str, Any] = {
 }
 
 
-def _rows(office: StreetOffice) -> tuple[list[services.CommunityRow], str, str]:
-    rows = services.dashboard(office.id, now=utcnow())
+def _rows(office: StreetOffice) -> tuple[list[services.CommunityRow], list[services.CommunityRow], str, str]:
+    """Every community of the office (for the office-wide figures), and those shown: filtered by flag, sorted."""
+    every = services.dashboard(office.id, now=utcnow())
     flag = request.args.get("flag", "")
-    if flag in FLAG_LABELS:
-        rows = [r for r in rows if flag in r.flags]
-    else:
-        flag = ""
+    flag = flag if flag in FLAG_LABELS else ""
     sort = request.args.get("sort", "flags")
     sort = sort if sort in _SORTS else "flags"
-    return sorted(rows, key=_SORTS[sort]), flag, sort
+    shown = [r for r in every if flag in r.flags] if flag else every
+    return every, sorted(shown, key=_SORTS[sort]), flag, sort
 
 
 @bp.get("/<int:office_id>")
 @login_required
 def dashboard(office_id: int) -> str:
     office = _office(office_id)
-    rows, flag, sort = _rows(office)
+    every, rows, flag, sort = _rows(office)
     return render_template(
         "oversight/dashboard.html",
         office=office,
@@ -92,7 +91,7 @@ def dashboard(office_id: int) -> str:
         flag=flag,
         sort=sort,
         flag_labels=FLAG_LABELS,
-        figures=services.figures(services.dashboard(office.id, now=utcnow()) if flag else rows),
+        figures=services.figures(every),
         queue=services.queue(office.id),
         disputes=services.open_disputes(office.id),
     )
@@ -127,7 +126,7 @@ def dashboard_csv(office_id: int) -> Response:
             "flags",
         ]
     )
-    rows, _flag, _sort = _rows(office)
+    _every, rows, _flag, _sort = _rows(office)
     for r in rows:
         view = r.committee
         writer.writerow(
