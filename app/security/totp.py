@@ -30,7 +30,7 @@ def matching_step(secret: str, code: str, now: datetime, last_step: int | None) 
     A step at or before the last accepted one is refused: each code works once.
     """
     code = "".join(code.split())
-    if not (code.isdigit() and len(code) == 6):
+    if not (code.isascii() and code.isdigit() and len(code) == 6):
         return None
     totp = pyotp.TOTP(secret)
     current = totp.timecode(now)

@@ -566,7 +566,8 @@ def confirm_letter(token: str, digits: str, *, ip: str, now: datetime) -> tuple[
         expected = _expected_digits(s, letter)
         if expected is None:
             return LetterStatus.NO_DIGITS, letter
-        if hmac.compare_digest(expected.upper(), "".join(digits.split()).upper()):
+        # Bytes: compare_digest refuses non-ASCII str, and a phone keyboard can send anything.
+        if hmac.compare_digest(expected.upper().encode(), "".join(digits.split()).upper().encode()):
             letter.confirmed_at = letter.confirmed_at or now
             letter.failed_attempts = 0
             record(s, anonymous, "letter.confirmed", "letter", letter.id, **scope, data={"ip": ip}, now=now)

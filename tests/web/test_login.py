@@ -180,3 +180,11 @@ def test_a_forged_csrf_token_is_refused(app: Flask) -> None:
     client.get("/login")
     response = client.post("/login", data={"username": "admin", "password": PASSWORD, "csrf_token": "forged"})
     assert response.status_code == 400 and "表单已过期" in response.get_data(as_text=True)
+
+
+def test_a_code_in_other_digits_is_refused_not_a_crash(app: Flask, client: FlaskClient) -> None:
+    make_world()
+    response = client.post("/login", data={"username": "chair", "password": PASSWORD})
+    assert response.status_code == 302
+    answer = client.post("/login/code", data={"code": "١٢٣٤٥٦"})  # Arabic-Indic digits pass str.isdigit()
+    assert answer.status_code == 200 and "/login/code" in answer.request.path
