@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -22,7 +22,9 @@ def _wants_json() -> bool:
 
 def _answer(status: int, title: str, detail: str) -> tuple[Response | str, int]:
     if _wants_json():
-        return jsonify(title=title, status=status, detail=detail), status
+        from .api.routes import problem_response
+
+        return problem_response(status, title, detail), status
     return render_template("errors/error.html", status=status, title=title, detail=detail), status
 
 
@@ -56,6 +58,14 @@ def register(app: Flask) -> None:
             413: _("Upload a smaller file."),
         }
         status = err.code or 500
+        if request.path.startswith("/api/"):
+            from .api.routes import problem_for_http
+
+            return problem_for_http(err), status
         if isinstance(err, CSRFError):
             return _answer(400, _("The form has expired"), _("Go back, reload the page and try again."))
         return _answer(status, titles.get(status, err.name), details.get(status, ""))
+
+    @app.errorhandler(500)
+    def _server_error(err: Exception) -> tuple[Response | str, int]:
+        return _answer(500, _("Something went wrong"), _("The error is logged. Please try again later."))

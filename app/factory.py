@@ -33,6 +33,7 @@ def build_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     from . import errors
     from . import models as _models  # noqa: F401  every mapper known before the first query
     from .accounts.routes import bp as accounts_bp
+    from .api.routes import bp as api_bp
     from .communities.routes import bp as communities_bp
     from .elections.routes import bp as elections_bp
     from .main.routes import bp as main_bp
@@ -47,6 +48,7 @@ def build_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(notices_bp)
     app.register_blueprint(oversight_bp)
     app.register_blueprint(elections_bp)
+    app.register_blueprint(api_bp)
     errors.register(app)
 
     from .security.web import register as register_security

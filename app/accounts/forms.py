@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField
+from wtforms import PasswordField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length
+from wtforms.widgets import CheckboxInput, ListWidget
 
 
 class LoginForm(FlaskForm):
@@ -41,3 +42,15 @@ class TotpForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """A button that changes something: only the CSRF token."""
+
+
+class TokenForm(FlaskForm):
+    """A new API token: a name to tell it apart, its scopes, and a fresh code (a token acts as its maker)."""
+
+    name = StringField(_l("Name (the system that will use it)"), validators=[DataRequired(), Length(max=80)])
+    scopes = SelectMultipleField(_l("Scopes"), choices=[], widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
+    code = StringField(
+        _l("Six-digit code from your authenticator app"),
+        validators=[DataRequired(), Length(max=10)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
+    )

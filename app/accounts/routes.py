@@ -11,11 +11,12 @@ from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from ..db import db, utcnow
+from ..domain.errors import RuleViolation
 from ..extensions import limiter
 from ..security import totp
 from ..security.secretbox import seal, unseal
-from . import services
-from .forms import CodeForm, ConfirmForm, EnrolForm, LoginForm, TotpForm
+from . import services, tokens
+from .forms import CodeForm, ConfirmForm, EnrolForm, LoginForm, TokenForm, TotpForm
 from .models import User
 
 bp = Blueprint("accounts", __name__)
@@ -131,11 +132,59 @@ def logout() -> Response:
     return redirect(url_for("main.home"))
 
 
+def _token_form() -> TokenForm:
+    form = TokenForm()
+    form.scopes.choices = [(scope, tokens.SCOPES[scope]) for scope in tokens.scopes_for(current_user)]
+    return form
+
+
+def _account_page(token_form: TokenForm | None = None, status: int = 200) -> tuple[str, int]:
+    left = sum(1 for c in current_user.recovery_codes if c.used_at is None)
+    page = render_template(
+        "accounts/account.html",
+        left=left,
+        confirm_form=ConfirmForm(),
+        totp_form=TotpForm(),
+        token_form=token_form or _token_form(),
+        api_tokens=tokens.tokens_of(current_user),
+    )
+    return page, status
+
+
 @bp.get("/account")
 @login_required
-def account() -> str:
-    left = sum(1 for c in current_user.recovery_codes if c.used_at is None)
-    return render_template("accounts/account.html", left=left, confirm_form=ConfirmForm(), totp_form=TotpForm())
+def account() -> tuple[str, int]:
+    return _account_page()
+
+
+@bp.post("/account/tokens")
+@login_required
+@limiter.limit(_login_limit)
+def create_token() -> tuple[str, int]:
+    """A bearer token for the JSON API, shown once."""
+    form = _token_form()
+    if not form.validate_on_submit():
+        return _account_page(form, 400)
+    try:
+        made = tokens.create_token(
+            current_user, name=form.name.data or "", scopes=form.scopes.data or [], code=form.code.data or "", now=utcnow()
+        )
+    except RuleViolation as exc:
+        getattr(form, exc.field, form.name).errors.append(exc.reason)  # type: ignore[union-attr]
+        return _account_page(form, 400)
+    if made is None:
+        form.code.errors.append(_("The code was not accepted; no token was made."))
+        return _account_page(form, 400)
+    return render_template("accounts/token_created.html", token=made.token, secret=made.secret), 201
+
+
+@bp.post("/account/tokens/<int:token_id>/revoke")
+@login_required
+def revoke_token(token_id: int) -> Response:
+    if ConfirmForm().validate_on_submit():
+        token = tokens.revoke_token(current_user, token_id, now=utcnow())
+        flash(_("The token “%(name)s” is revoked; it no longer works.", name=token.name), "info")
+    return redirect(url_for(".account"))
 
 
 @bp.post("/account/logout-everywhere")
