@@ -41,7 +41,7 @@ class Config:
     # Strict-Transport-Security is sent when the request came over HTTPS (or this is set).
     HSTS = _bool("HSTS", False)
 
-    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "local://")
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;100 per hour")
     # Confirming a voting letter's ID digits, per client address (a household may share one).

@@ -8,6 +8,8 @@ read-then-write (a chain head, a one-ballot check) cannot race.
 from __future__ import annotations
 
 import enum
+import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -22,6 +24,11 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmaker
 
 from .domain.numbers import area_decimal, format_area
+
+try:
+    import fcntl
+except ImportError:  # not on POSIX: SQLite's own polling is all there is
+    fcntl = None  # type: ignore[assignment]
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -74,6 +81,30 @@ def _install_sqlite_hooks(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+_queues = threading.local()
+
+
+def _writer_queue(engine: Engine) -> int | None:
+    """On a SQLite file, this thread's descriptor of the writers' lock file; None elsewhere.
+
+    SQLite lets one writer in at a time and makes the others poll, sleeping up
+    to 100 ms between tries, so under load most of a second can pass with the
+    database idle. Writers of every process and thread first queue on an flock
+    of ``<database>-writers`` instead: the kernel wakes the next one the moment
+    the lock is free. Each thread opens its own descriptor (flock excludes open
+    file descriptions, not processes), and reopens it after a fork.
+    """
+    if fcntl is None or engine.dialect.name != "sqlite" or engine.url.database in (None, "", ":memory:"):
+        return None
+    key = (os.getpid(), engine.url.database)
+    held = getattr(_queues, "fds", None)
+    if held is None:
+        held = _queues.fds = {}
+    if key not in held:
+        held[key] = os.open(f"{engine.url.database}-writers", os.O_RDWR | os.O_CREAT, 0o600)
+    return held[key]
+
+
 def _scope() -> int:
     return id(app_ctx._get_current_object())
 
@@ -116,16 +147,23 @@ class Database:
             if s.new or s.dirty or s.deleted:
                 raise RuntimeError("changes were made outside a write transaction")
             s.rollback()
-        s.connection(execution_options={_WRITE: True})
-        s.info[_WRITE] = True
+        queue = _writer_queue(self.engine)
+        if queue is not None:
+            fcntl.flock(queue, fcntl.LOCK_EX)
         try:
-            yield s
-            s.commit()
-        except BaseException:
-            s.rollback()
-            raise
+            s.connection(execution_options={_WRITE: True})
+            s.info[_WRITE] = True
+            try:
+                yield s
+                s.commit()
+            except BaseException:
+                s.rollback()
+                raise
+            finally:
+                s.info.pop(_WRITE, None)
         finally:
-            s.info.pop(_WRITE, None)
+            if queue is not None:
+                fcntl.flock(queue, fcntl.LOCK_UN)
 
 
 db = Database()

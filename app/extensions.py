@@ -8,10 +8,12 @@ from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_wtf import CSRFProtect
 
+from . import ratelimit as _ratelimit  # noqa: F401  registers local:// before the limiter reads its storage URI
+
 babel = Babel()
 csrf = CSRFProtect()
 login_manager = LoginManager()
 login_manager.login_view = "accounts.login"
 login_manager.session_protection = "strong"
-# Memory by default; RATELIMIT_STORAGE_URI=redis://… shares the counts across workers and hosts.
+# In-process (local://, app/ratelimit.py) by default; RATELIMIT_STORAGE_URI=redis://… shares the counts across workers and hosts.
 limiter = Limiter(key_func=get_remote_address)

@@ -563,9 +563,9 @@ def open_letter(token: str, body: dict[str, Any]) -> dict[str, Any]:
 )
 def cast_ballot(token: str, body: dict[str, Any]) -> dict[str, Any]:
     letter = _opened_letter(token, body["digits"])
-    ballot = sessions.cast_ballot(token, body.get("choices", {}), ip=request.remote_addr or "-", now=utcnow())
+    ballot = sessions.cast_ballot(token, body.get("choices", {}), ip=request.remote_addr or "-", now=utcnow(), letter=letter)
     receipt = bulletin.receipt_of(db.session(), ballot.id)
-    assert receipt is not None and letter is not None
+    assert receipt is not None
     return receipt
 
 

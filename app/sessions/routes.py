@@ -182,7 +182,7 @@ def cast_ballot(token: str) -> Response | str:
     if not BallotForm().validate_on_submit() or request.form.get("change"):
         return _voter_page(letter, chosen=chosen)
     try:
-        services.cast_ballot(token, chosen, ip=request.remote_addr or "-", now=utcnow())
+        services.cast_ballot(token, chosen, ip=request.remote_addr or "-", now=utcnow(), letter=letter)
     except RuleViolation as exc:
         return _voter_page(letter, chosen=chosen, error=exc.reason)
     flash(_("Your ballot is cast. Thank you for voting."), "success")

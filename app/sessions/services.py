@@ -15,7 +15,7 @@ from typing import Any
 
 from flask_babel import force_locale, format_datetime
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -370,8 +370,24 @@ def compute_result(session: AssemblySession, community: Community, s: Session | 
     )
 
 
+# Announced sessions' items, which the frozen roll fixes (slates cannot change once published): every cast checks against them.
+_announced_items: dict[tuple[str, datetime], list[SessionItem]] = {}
+_ANNOUNCED_ITEMS_KEPT = 64
+
+
 def session_items(session: AssemblySession, s: Session | None = None) -> list[SessionItem]:
     """The session's items as the result names them; an election with its approved slate and verified party flags."""
+    if session.announced_at is None:
+        return _session_items(session, s)
+    key = (session.public_id, session.announced_at)
+    if key not in _announced_items:
+        if len(_announced_items) >= _ANNOUNCED_ITEMS_KEPT:
+            _announced_items.pop(next(iter(_announced_items)))
+        _announced_items[key] = _session_items(session, s)
+    return list(_announced_items[key])
+
+
+def _session_items(session: AssemblySession, s: Session | None = None) -> list[SessionItem]:
     from ..domain.election import Candidate as SlateCandidate
     from ..elections.models import Election, slate_json
 
@@ -728,20 +744,22 @@ def current_ballot(session_id: int, roll_entry_id: int) -> Ballot | None:
     ).scalar_one_or_none()
 
 
-def cast_ballot(token: str, choices: Choices, *, ip: str, now: datetime) -> Ballot:
+def cast_ballot(token: str, choices: Choices, *, ip: str, now: datetime, letter: Letter | None = None) -> Ballot:
     """Cast the voter's ballot with a letter; every item left blank is an abstention.
 
     One current ballot per voter is the database's unique index: of two racing
     casts exactly one lands, and the other is told the voter has voted. A form
     naming an unknown item or choice is refused and audited as tampering.
+    ``letter``, when the caller has just looked it up by ``token``, saves a query.
     """
-    letter = find_letter(token)
+    letter = letter or find_letter(token)
     if letter is None or letter.locked_at is not None:
         raise RuleViolation("letter", str(_l("This voting letter is not valid.")))
     sync_state(letter.session_id, now=now)
+    prepared = _prepare_cast(letter, choices, now=now)
     try:
         with db.write() as s:
-            outcome = _cast(s, letter.id, choices, ip=ip, now=now)
+            outcome = _cast(s, prepared, ip=ip, now=now)
     except IntegrityError:
         # Another cast for the same voter landed first.
         raise RuleViolation("ballot", str(_l("A ballot has already been cast for these units; it cannot be changed."))) from None
@@ -750,49 +768,82 @@ def cast_ballot(token: str, choices: Choices, *, ip: str, now: datetime) -> Ball
     return outcome
 
 
-def _cast(s: Session, letter_id: int, choices: Choices, *, ip: str, now: datetime) -> Ballot | RuleViolation:
-    letter = s.get(Letter, letter_id)
-    assert letter is not None
-    head = bulletin.lock_head(s, letter.session_id)  # first, so every cast of the session queues here
+@dataclass(frozen=True)
+class Voter:
+    """A roll entry's weights, as a ballot's rows and bulletin entry carry them."""
+
+    id: int
+    area_centi: int
+    heads: int
+
+
+@dataclass(frozen=True)
+class _PreparedCast:
+    """What a cast reads that cannot change while voting is open: read before the write lock, so the lock is held briefly."""
+
+    letter_id: int
+    session_id: int
+    session_public_id: str
+    voter: Voter
+    choices: Choices | None  # None: the form named an item or choice the ballot does not offer
+    revote: bool
+    scope: dict[str, int]
+    actor: Actor
+    channel: Channel
+
+
+def _prepare_cast(letter: Letter, choices: Choices, *, now: datetime) -> _PreparedCast:
+    s = db.session()
     session = s.get(AssemblySession, letter.session_id)
     assert session is not None
     community = s.get(Community, session.community_id)
     assert community is not None
-    scope = _scope(community)
-    actor = Actor(None, "owner" if letter.proxy_id is None else "proxy")
     if state_at(session.state, session.opens_at, session.closes_at, now) is not SessionState.OPEN:
         raise RuleViolation("state", str(_l("Voting is not open for this session.")))
-    try:
-        complete = complete_choices(s, session, choices)
-    except BallotTampered:
-        record(s, actor, "ballot.tampered", "letter", letter.id, **scope, data={"ip": ip}, now=now)
-        return RuleViolation("choices", str(_l("The ballot form was changed; please open your letter again.")))
     entry = s.get(RollEntry, letter.roll_entry_id)
     assert entry is not None
-    existing = s.execute(
-        select(Ballot).where(Ballot.session_id == session.id, Ballot.roll_entry_id == entry.id, Ballot.superseded_at.is_(None))
-    ).scalar_one_or_none()
+    try:
+        complete: Choices | None = complete_choices(s, session, choices)
+    except BallotTampered:
+        complete = None
+    return _PreparedCast(
+        letter_id=letter.id,
+        session_id=session.id,
+        session_public_id=session.public_id,
+        voter=Voter(entry.id, entry.area_centi, entry.heads),
+        choices=complete,
+        revote=get_profile(community.rule_profile).settings.revote,
+        scope=_scope(community),
+        actor=Actor(None, "owner" if letter.proxy_id is None else "proxy"),
+        channel=Channel.ONLINE if letter.proxy_id is None else Channel.PROXY,
+    )
+
+
+def _cast(s: Session, p: _PreparedCast, *, ip: str, now: datetime) -> Ballot | RuleViolation:
+    if p.choices is None:
+        record(s, p.actor, "ballot.tampered", "letter", p.letter_id, **p.scope, data={"ip": ip}, now=now)
+        return RuleViolation("choices", str(_l("The ballot form was changed; please open your letter again.")))
+    head = bulletin.lock_head(s, p.session_id)  # first, so every cast of the session queues here; refuses a sealed chain
+    existing = (
+        s.connection()
+        .execute(
+            select(Ballot.id).where(Ballot.session_id == p.session_id, Ballot.roll_entry_id == p.voter.id, Ballot.superseded_at.is_(None))
+        )
+        .scalar_one_or_none()
+    )
     if existing is not None:
-        if not get_profile(community.rule_profile).settings.revote:
-            record(s, actor, "ballot.duplicate", "letter", letter.id, **scope, data={"ip": ip, "ballot": existing.id}, now=now)
+        if not p.revote:
+            record(s, p.actor, "ballot.duplicate", "letter", p.letter_id, **p.scope, data={"ip": ip, "ballot": existing}, now=now)
             return RuleViolation("ballot", str(_l("A ballot has already been cast for these units; it cannot be changed.")))
         # Revoting allowed: the old ballot is kept, superseded, and no longer counted.
-        existing.superseded_at = now
-        s.execute(delete(BallotChoice).where(BallotChoice.ballot_id == existing.id))
-        s.execute(delete(BallotApproval).where(BallotApproval.ballot_id == existing.id))
-        s.flush()
-    channel = Channel.ONLINE if letter.proxy_id is None else Channel.PROXY
-    ballot = _insert_ballot(s, head, session, entry, complete, channel, letter.id, now, supersedes=existing)
-    record(
-        s,
-        actor,
-        "ballot.cast",
-        "ballot",
-        ballot.id,
-        **scope,
-        now=now,
-        data={"session": session.public_id, "letter": letter.id, "supersedes": existing.id if existing else None},
+        s.execute(update(Ballot).where(Ballot.id == existing).values(superseded_at=now))
+        s.execute(delete(BallotChoice).where(BallotChoice.ballot_id == existing))
+        s.execute(delete(BallotApproval).where(BallotApproval.ballot_id == existing))
+    ballot = _insert_ballot(
+        s, head, p.session_id, p.session_public_id, p.voter, p.choices, p.channel, p.letter_id, now, supersedes=existing
     )
+    data = {"session": p.session_public_id, "letter": p.letter_id, "supersedes": existing}
+    record(s, p.actor, "ballot.cast", "ballot", ballot.id, **p.scope, now=now, data=data)
     return ballot
 
 
@@ -847,22 +898,31 @@ def complete_choices(s: Session, session: AssemblySession, choices: Choices) -> 
 def _insert_ballot(
     s: Session,
     head: BulletinHead,
-    session: AssemblySession,
-    entry: RollEntry,
+    session_id: int,
+    session_public_id: str,
+    voter: Voter | RollEntry,
     choices: Choices,
     channel: Channel,
     letter_id: int | None,
     now: datetime,
     *,
-    supersedes: Ballot | None = None,
+    supersedes: int | None = None,
 ) -> Ballot:
     """The ballot, its weighted choice rows and its signed bulletin entry; the unique index refuses a second current ballot."""
-    session_id = session.id
-    ballot = Ballot(session_id=session_id, roll_entry_id=entry.id, letter_id=letter_id, channel=channel, choices=choices, cast_at=now)
-    s.add(ballot)
-    s.flush()
-    bulletin.append_ballot(s, head, session, entry, ballot, supersedes)
-    s.execute(
+    row = {
+        "session_id": session_id,
+        "roll_entry_id": voter.id,
+        "letter_id": letter_id,
+        "channel": channel,
+        "choices": choices,
+        "cast_at": now,
+    }
+    # A plain INSERT … RETURNING inside the write lock: the unit of work would cost more than the statement.
+    conn = s.connection()
+    ballot_id = conn.execute(insert(Ballot).values(**row).returning(Ballot.id)).scalar_one()
+    ballot = Ballot(id=ballot_id, **row)  # what the caller reads; not added to the session
+    bulletin.append_ballot(s, head, session_public_id, voter, ballot, supersedes)
+    conn.execute(
         insert(BallotChoice),
         [
             {
@@ -870,8 +930,8 @@ def _insert_ballot(
                 "session_id": session_id,
                 "item_id": int(item_id),
                 "choice": "approve" if isinstance(choice, list) else choice,
-                "area_centi": entry.area_centi,
-                "heads": entry.heads,
+                "area_centi": voter.area_centi,
+                "heads": voter.heads,
             }
             for item_id, choice in choices.items()
         ],
@@ -882,15 +942,15 @@ def _insert_ballot(
             "session_id": session_id,
             "item_id": int(item_id),
             "candidate_id": int(candidate_id),
-            "area_centi": entry.area_centi,
-            "heads": entry.heads,
+            "area_centi": voter.area_centi,
+            "heads": voter.heads,
         }
         for item_id, choice in choices.items()
         if isinstance(choice, list)
         for candidate_id in choice
     ]
     if approvals:
-        s.execute(insert(BallotApproval), approvals)
+        conn.execute(insert(BallotApproval), approvals)
     return ballot
 
 
@@ -977,7 +1037,7 @@ def confirm_paper_ballot(actor: Actor, user: User | None, paper_id: int, *, now:
                 paper.conflict_at = now
                 confirmed: Ballot | RuleViolation = outcome
             else:
-                ballot = _insert_ballot(s, head, session, entry, dict(paper.choices), Channel.PAPER, None, now)
+                ballot = _insert_ballot(s, head, session.id, session.public_id, entry, dict(paper.choices), Channel.PAPER, None, now)
                 paper.confirmed_at, paper.confirmed_by_user_id, paper.ballot_id = now, actor.user_id, ballot.id
                 record(
                     s,
