@@ -755,7 +755,6 @@ def cast_ballot(token: str, choices: Choices, *, ip: str, now: datetime, letter:
     letter = letter or find_letter(token)
     if letter is None or letter.locked_at is not None:
         raise RuleViolation("letter", str(_l("This voting letter is not valid.")))
-    sync_state(letter.session_id, now=now)
     prepared = _prepare_cast(letter, choices, now=now)
     try:
         with db.write() as s:
@@ -793,27 +792,46 @@ class _PreparedCast:
 
 
 def _prepare_cast(letter: Letter, choices: Choices, *, now: datetime) -> _PreparedCast:
-    s = db.session()
-    session = s.get(AssemblySession, letter.session_id)
-    assert session is not None
-    community = s.get(Community, session.community_id)
-    assert community is not None
-    if state_at(session.state, session.opens_at, session.closes_at, now) is not SessionState.OPEN:
+    # One read for the session, its community and the voter's roll entry, instead of one per object.
+    row = db.session.execute(
+        select(
+            AssemblySession.public_id,
+            AssemblySession.state,
+            AssemblySession.opens_at,
+            AssemblySession.closes_at,
+            AssemblySession.announced_at,
+            Community.id,
+            Community.street_office_id,
+            Community.rule_profile,
+            RollEntry.area_centi,
+            RollEntry.heads,
+        )
+        .join(Community, Community.id == AssemblySession.community_id)
+        .join(RollEntry, RollEntry.session_id == AssemblySession.id)
+        .where(AssemblySession.id == letter.session_id, RollEntry.id == letter.roll_entry_id)
+    ).one()
+    state = row.state
+    if state_at(state, row.opens_at, row.closes_at, now) is not state:
+        state = sync_state(letter.session_id, now=now)  # the clock moved it: record that first
+    if state_at(state, row.opens_at, row.closes_at, now) is not SessionState.OPEN:
         raise RuleViolation("state", str(_l("Voting is not open for this session.")))
-    entry = s.get(RollEntry, letter.roll_entry_id)
-    assert entry is not None
+    items = _announced_items.get((row.public_id, row.announced_at)) if row.announced_at else None
+    if items is None:
+        session = db.session.get(AssemblySession, letter.session_id)
+        assert session is not None
+        items = session_items(session)
     try:
-        complete: Choices | None = complete_choices(s, session, choices)
+        complete: Choices | None = complete_against(items, choices)
     except BallotTampered:
         complete = None
     return _PreparedCast(
         letter_id=letter.id,
-        session_id=session.id,
-        session_public_id=session.public_id,
-        voter=Voter(entry.id, entry.area_centi, entry.heads),
+        session_id=letter.session_id,
+        session_public_id=row.public_id,
+        voter=Voter(letter.roll_entry_id, row.area_centi, row.heads),
         choices=complete,
-        revote=get_profile(community.rule_profile).settings.revote,
-        scope=_scope(community),
+        revote=get_profile(row.rule_profile).settings.revote,
+        scope={"community_id": row.id, "street_office_id": row.street_office_id},
         actor=Actor(None, "owner" if letter.proxy_id is None else "proxy"),
         channel=Channel.ONLINE if letter.proxy_id is None else Channel.PROXY,
     )
@@ -860,7 +878,12 @@ def complete_choices(s: Session, session: AssemblySession, choices: Choices) -> 
     Raises BallotTampered for anything the form could not have sent, and a
     RuleViolation naming the item when more candidates are approved than seats.
     """
-    items = {item.id: item for item in session_items(session, s)}
+    return complete_against(session_items(session, s), choices)
+
+
+def complete_against(session_items: list[SessionItem], choices: Choices) -> Choices:
+    """``complete_choices`` for items already at hand."""
+    items = {item.id: item for item in session_items}
     if set(choices) - set(items):
         raise BallotTampered
     complete: Choices = {}
