@@ -2,7 +2,9 @@
 
 SQLite needs care to be safe under concurrent writers (DESIGN §7): WAL,
 ``busy_timeout`` and ``BEGIN IMMEDIATE`` for every write transaction, so a
-read-then-write (a chain head, a one-ballot check) cannot race.
+read-then-write (a chain head, a one-ballot check) cannot race. Writers also
+queue on a file lock first, so the next one starts the moment the last commits
+rather than after SQLite's polling sleep (``_writer_queue``).
 """
 
 from __future__ import annotations

@@ -234,7 +234,7 @@ def prepare(url: str, instance: Path, voters: int) -> tuple[list[Voter], dict[st
     from app.sessions import services as sessions
     from app.sessions.models import SessionForm
 
-    app = create_app()
+    app = create_app({"DATABASE_URL": url})  # not the environment: an earlier benchmark in this process may have read it
     bench = Actor(None, "bench")
     with app.app_context():
         upgrade()
@@ -295,7 +295,7 @@ def check(url: str, instance: Path, public_id: str, voters: int) -> tuple[int, i
     from app.sessions.bulletin import entries
     from app.sessions.models import AssemblySession, Ballot, BulletinEntry
 
-    with create_app().app_context():
+    with create_app({"DATABASE_URL": url}).app_context():
         session = db.session.execute(select(AssemblySession).where(AssemblySession.public_id == public_id)).scalar_one()
         ballots = db.session.execute(select(func.count()).select_from(Ballot).where(Ballot.session_id == session.id)).scalar_one()
         chained = db.session.execute(
@@ -346,7 +346,8 @@ def main(argv: list[str] | None = None) -> list[dict[str, object]]:
             floor = run_phase("floor", port, args.clients, [Voter(f"v{n}", str(n)) for n in range(len(work))], floor_step)
         ballots, chained, verdict = check(url, folder, public_id, len(work))
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        if not os.environ.get("BENCH_KEEP"):
+            shutil.rmtree(folder, ignore_errors=True)
     cast_rate = len(casting.latencies) / casting.seconds
     floor_rate = len(floor.latencies) / floor.seconds
     total = opened.seconds + casting.seconds + receipts.seconds
