@@ -47,10 +47,12 @@ class ConfirmForm(FlaskForm):
 class TokenForm(FlaskForm):
     """A new API token: a name to tell it apart, its scopes, and a fresh code (a token acts as its maker)."""
 
-    name = StringField(_l("Name (the system that will use it)"), validators=[DataRequired(), Length(max=80)])
+    # Ids of their own: the account page also holds the recovery codes' form with its own "code".
+    name = StringField(_l("Name (the system that will use it)"), validators=[DataRequired(), Length(max=80)], id="token-name")
     scopes = SelectMultipleField(_l("Scopes"), choices=[], widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
     code = StringField(
         _l("Six-digit code from your authenticator app"),
         validators=[DataRequired(), Length(max=10)],
         render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
+        id="token-code",
     )
