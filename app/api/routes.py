@@ -23,7 +23,7 @@ from ..accounts import tokens
 from ..accounts.models import User
 from ..audit.services import Actor, actor_for
 from ..communities.models import Community, Person, StreetOffice
-from ..communities.queries import public_community_summaries
+from ..communities.queries import community_by_slug, public_community_summaries
 from ..db import db, utcnow
 from ..domain.errors import RuleViolation
 from ..domain.lifecycle import SessionState, state_at
@@ -221,19 +221,11 @@ def _not_found(what: str) -> Problem:
 
 
 def _community(slug: str) -> Community:
-    community = db.session.execute(select(Community).where(Community.slug == slug)).scalar_one_or_none()
-    if community is None:
-        raise _not_found(_("No such community."))
-    return community
+    return community_by_slug(slug)
 
 
 def _public_session(session_id: str) -> tuple[AssemblySession, SessionState]:
-    assembly = db.session.execute(select(AssemblySession).where(AssemblySession.public_id == session_id)).scalar_one_or_none()
-    if assembly is None or assembly.state is SessionState.DRAFT:
-        raise _not_found(_("No such session."))
-    state = sessions.sync_state(assembly.id, now=utcnow())
-    db.session.refresh(assembly)
-    return assembly, state
+    return sessions.public_session(session_id, now=utcnow())
 
 
 def _session_json(assembly: AssemblySession, state: SessionState | None = None) -> dict[str, Any]:

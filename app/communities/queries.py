@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from ..db import db
@@ -46,6 +47,16 @@ class CommunitySummary:
     address: str
     street_office: str
     units: int
+
+
+def community_by_slug(slug: str) -> Community:
+    """The community of a public address (/c/<slug>); NotFound when there is none."""
+    from ..errors import NotFound
+
+    community = db.session.execute(select(Community).where(Community.slug == slug)).scalar_one_or_none()
+    if community is None:
+        raise NotFound(str(_l("No such community.")))
+    return community
 
 
 def public_community_summaries() -> list[CommunitySummary]:

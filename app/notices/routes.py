@@ -13,6 +13,7 @@ from wtforms.fields.choices import SelectChoice
 from ..accounts.forms import ConfirmForm
 from ..audit.services import actor_for
 from ..communities.models import Community
+from ..communities.queries import community_by_slug
 from ..db import db, utcnow
 from ..domain.errors import RuleViolation
 from ..errors import NotFound
@@ -37,13 +38,6 @@ def _labels() -> dict[str, object]:
     }
 
 
-def _community_by_slug(slug: str) -> Community:
-    community = db.session.execute(select(Community).where(Community.slug == slug)).scalar_one_or_none()
-    if community is None:
-        raise NotFound(_("No such community."))
-    return community
-
-
 def _published(community: Community, public_id: str) -> Notice:
     notice = db.session.execute(select(Notice).where(Notice.public_id == public_id)).scalar_one_or_none()
     if notice is None or notice.community_id != community.id or notice.state is not NoticeState.PUBLISHED:
@@ -62,7 +56,7 @@ def _filters() -> tuple[NoticeKind | None, int | None]:
 
 @bp.get("/c/<slug>")
 def board(slug: str) -> str:
-    community = _community_by_slug(slug)
+    community = community_by_slug(slug)
     kind, year = _filters()
     notices = services.board(community.id, kind=kind, year=year)
     superseded = {n.supersedes_id for n in notices if n.supersedes_id}
@@ -85,7 +79,7 @@ def board(slug: str) -> str:
 @bp.get("/c/<slug>/petitions/<public_id>")
 def show_petition(slug: str, public_id: str) -> str:
     """A petition's items and live progress toward the threshold; who signed stays private."""
-    community = _community_by_slug(slug)
+    community = community_by_slug(slug)
     petition = next((p for p in petitions.petitions_of_community(community.id) if p.public_id == public_id), None)
     if petition is None:
         raise NotFound(_("No such petition."))
@@ -100,7 +94,7 @@ def show_petition(slug: str, public_id: str) -> str:
 
 @bp.get("/c/<slug>/n/<public_id>")
 def show_notice(slug: str, public_id: str) -> str:
-    community = _community_by_slug(slug)
+    community = community_by_slug(slug)
     notice = _published(community, public_id)
     line = services.versions(notice)
     statement = db.session.execute(select(Statement).where(Statement.notice_id == notice.id)).scalar_one_or_none()
@@ -117,7 +111,7 @@ def show_notice(slug: str, public_id: str) -> str:
 
 @bp.get("/c/<slug>/feed.atom")
 def feed(slug: str) -> Response:
-    community = _community_by_slug(slug)
+    community = community_by_slug(slug)
     notices = services.board(community.id)[:50]
     body = render_template(
         "notices/feed.atom", community=community, notices=notices, updated=notices[0].published_at if notices else community.created_at
@@ -127,7 +121,7 @@ def feed(slug: str) -> Response:
 
 @bp.get("/c/<slug>/notices.json")
 def export(slug: str) -> Response:
-    community = _community_by_slug(slug)
+    community = community_by_slug(slug)
     kind, year = _filters()
     notices = services.board(community.id, kind=kind, year=year)
     response = current_app.json.response(
@@ -155,7 +149,7 @@ def poster(slug: str) -> str:
     """An A4 poster for the building entrance: the board's QR code and address."""
     from ..security.totp import qr_svg_data_uri
 
-    community = _community_by_slug(slug)
+    community = community_by_slug(slug)
     url = url_for(".board", slug=community.slug, _external=True)
     return render_template("notices/poster.html", community=community, url=url, qr=qr_svg_data_uri(url))
 
@@ -415,7 +409,7 @@ def delete_entry(entry_id: int) -> Response:
 @bp.get("/c/<slug>/accounts")
 def accounts(slug: str) -> str:
     """Published statements of both ledgers, with charts; no login."""
-    community = _community_by_slug(slug)
+    community = community_by_slug(slug)
     published = ledgers.published_statements(community.id)
     return render_template("notices/accounts.html", community=community, published=published)
 
@@ -471,7 +465,7 @@ def attach(public_id: str) -> Response:
 
 @bp.get("/c/<slug>/n/<public_id>/files/<int:attachment_id>")
 def attachment(slug: str, public_id: str, attachment_id: int) -> Response:
-    community = _community_by_slug(slug)
+    community = community_by_slug(slug)
     notice = _published(community, public_id)
     found = db.session.get(Attachment, attachment_id)
     if found is None or found.notice_id != notice.id:

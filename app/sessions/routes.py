@@ -293,13 +293,7 @@ def download_receipt(token: str) -> Response:
 
 
 def _public_session(public_id: str) -> tuple[AssemblySession, SessionState]:
-    """A session as the public sees it (never a draft), brought up to the clock first."""
-    assembly = db.session.execute(select(AssemblySession).where(AssemblySession.public_id == public_id)).scalar_one_or_none()
-    if assembly is None or assembly.state is SessionState.DRAFT:
-        raise NotFound(_("No such session."))
-    state = services.sync_state(assembly.id, now=utcnow())
-    db.session.refresh(assembly)
-    return assembly, state
+    return services.public_session(public_id, now=utcnow())
 
 
 @bp.get("/s/<public_id>")

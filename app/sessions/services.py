@@ -300,6 +300,16 @@ def _window_message(field: str, notice: int, low: int, high: int) -> str:
     return str(_l("The voting window must last from %(low)d to %(high)d days.", low=low, high=high))
 
 
+def public_session(public_id: str, *, now: datetime) -> tuple[AssemblySession, SessionState]:
+    """A session as the public sees it (never a draft), brought up to the clock first."""
+    assembly = db.session.execute(select(AssemblySession).where(AssemblySession.public_id == public_id)).scalar_one_or_none()
+    if assembly is None or assembly.state is SessionState.DRAFT:
+        raise NotFound(str(_l("No such session.")))
+    state = sync_state(assembly.id, now=now)
+    db.session.refresh(assembly)
+    return assembly, state
+
+
 def sync_state(session_id: int, *, now: datetime) -> SessionState:
     """Move an announced or open session along the clock (lazily, on the next request).
 
