@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import jsonschema_rs
@@ -75,6 +76,7 @@ def test_the_validator_agrees_with_jsonschema(name: str, data: st.DataObject) ->
     reference = jsonschema_rs.validator_for(schema, validate_formats=True)
     value = data.draw(st.one_of(near_valid(name), json_values))
     errors = validate(schema, value)
-    assert (errors == []) == reference.is_valid(value), (value, errors)
+    # One rule beyond JSON Schema: no string holds a NUL (PostgreSQL refuses it in text).
+    assert (errors == []) == (reference.is_valid(value) and "\\u0000" not in json.dumps(value)), (value, errors)
     for error in errors:
         assert error.detail and error.pointer.startswith("#")

@@ -167,6 +167,9 @@ def validate(schema: Schema, value: Any, registry: Registry | None = None, path:
         return [FieldError(path, str(_l("%(field)s must be one of: %(choices)s.", field=name, choices=choices)))]
     errors: list[FieldError] = []
     if isinstance(value, str):
+        if "\x00" in value:
+            # JSON Schema allows it, but no text means it, and PostgreSQL refuses it in a text column.
+            errors.append(FieldError(path, str(_l("%(field)s contains a NUL character.", field=name))))
         if len(value) < schema.get("minLength", 0):
             errors.append(
                 FieldError(path, str(_l("%(field)s is required.", field=name) if not value else _l("%(field)s is too short.", field=name)))

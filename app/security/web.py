@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from flask import Flask, current_app, flash, request, session
+from flask import Flask, abort, current_app, flash, request, session
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 from werkzeug.wrappers import Response
@@ -16,7 +16,25 @@ CSP = (
 )
 
 
+def _carries_nul() -> bool:
+    if "\x00" in request.path:
+        return True
+    for _key, values in request.args.lists():
+        if any("\x00" in v for v in values):
+            return True
+    if request.method == "POST" and request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        return any("\x00" in key or any("\x00" in v for v in values) for key, values in request.form.lists())
+    return False
+
+
 def register(app: Flask) -> None:
+    @app.before_request
+    def _refuse_nul() -> None:
+        # No text anyone means holds a NUL, and PostgreSQL refuses it in text columns: stop it at the door.
+        # (JSON bodies are checked by the API's validator, which names the field.)
+        if _carries_nul():
+            abort(400)
+
     @app.before_request
     def _idle_timeout() -> None:
         if request.endpoint == "static" or not current_user.is_authenticated:

@@ -315,3 +315,19 @@ def test_digits_in_other_scripts_are_wrong_digits_not_a_crash(app: Flask, client
     assert body["errors"][0]["field"] == "digits"
     page = client.post(f"/v/{token}", data={"digits": "一二三四"})
     assert page.status_code == 200 and "次" in page.get_data(as_text=True)
+
+
+def test_a_nul_character_is_refused_everywhere_not_a_server_error(app: Flask, client: FlaskClient) -> None:
+    """PostgreSQL refuses NUL in text: the API names the field, pages and addresses answer 400, nothing is written."""
+    _world, secret = _world_with_token(app, client)
+    api = app.test_client()
+    opens = (utcnow() + timedelta(days=20)).isoformat()
+    closes = (utcnow() + timedelta(days=30)).isoformat()
+    body = {"title": "会议\x00", "form": "written", "opens_at": opens, "closes_at": closes}
+    answer = problem(api.post("/api/v1/communities/lanting/sessions", json=body, headers=bearer(secret)), 422)
+    assert answer["errors"][0]["field"] == "title"
+    assert client.post("/committee/c/1/sessions", data={"title": "会\x00议"}).status_code == 400
+    assert client.get("/c/lanting?kind=%00").status_code == 400
+    assert client.get("/c/lan%00ting").status_code == 400
+    db.session.rollback()
+    assert db.session.execute(select(func.count()).select_from(AssemblySession)).scalar_one() == 0
