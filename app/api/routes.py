@@ -23,10 +23,11 @@ from ..accounts import tokens
 from ..accounts.models import User
 from ..audit.services import Actor, actor_for
 from ..communities.models import Community, Person, StreetOffice
-from ..communities.queries import community_by_slug, public_community_summaries
+from ..communities.queries import CommunitySummary, community_by_slug, public_community_summaries
 from ..db import db, utcnow
 from ..domain.errors import RuleViolation
 from ..domain.lifecycle import SessionState, state_at
+from ..domain.numbers import format_area
 from ..elections.services import committee_view
 from ..extensions import csrf, limiter
 from ..notices import services as notices
@@ -270,45 +271,27 @@ def _notice_json(notice: Notice, community: Community) -> dict[str, Any]:
     }
 
 
-def _area(centi: int) -> str:
-    from ..domain.receipts import format_area
-
-    return format_area(centi)
-
-
 # Public reads -------------------------------------------------------------------------------------
 
 NOT_FOUND = (404,)
 
 
+def _community_json(c: CommunitySummary) -> dict[str, Any]:
+    url = url_for("notices.board", slug=c.slug, _external=True)
+    return {"slug": c.slug, "name": c.name, "address": c.address, "street_office": c.street_office, "units": c.units, "url": url}
+
+
 @operation("GET", "/communities", summary="Every community on this server", tag="public", response=S.array(S.ref("Community")))
 def list_communities() -> list[dict[str, Any]]:
-    return [
-        {
-            "slug": c.slug,
-            "name": c.name,
-            "address": c.address,
-            "street_office": c.street_office,
-            "units": c.units,
-            "url": url_for("notices.board", slug=c.slug, _external=True),
-        }
-        for c in public_community_summaries()
-    ]
+    return [_community_json(c) for c in public_community_summaries()]
 
 
 @operation("GET", "/communities/{slug}", summary="One community", tag="public", response=S.ref("Community"), errors=NOT_FOUND)
 def get_community(slug: str) -> dict[str, Any]:
-    for c in public_community_summaries():
-        if c.slug == slug:
-            return {
-                "slug": c.slug,
-                "name": c.name,
-                "address": c.address,
-                "street_office": c.street_office,
-                "units": c.units,
-                "url": url_for("notices.board", slug=c.slug, _external=True),
-            }
-    raise _not_found(_("No such community."))
+    found = next((c for c in public_community_summaries() if c.slug == slug), None)
+    if found is None:
+        raise _not_found(_("No such community."))
+    return _community_json(found)
 
 
 @operation(
@@ -376,14 +359,14 @@ def get_session(session_id: str) -> dict[str, Any]:
     if state is SessionState.OPEN:
         live = sessions.turnout(assembly)
         turnout = {
-            "area": _area(live.participating.area),
+            "area": format_area(live.participating.area),
             "headcount": live.participating.heads,
             "area_percent": live.area_percent,
             "headcount_percent": live.heads_percent,
         }
     roll = None
     if assembly.roll_sha256:
-        roll = {"sha256": assembly.roll_sha256, "area": _area(assembly.roll_area_centi or 0), "headcount": assembly.roll_heads or 0}
+        roll = {"sha256": assembly.roll_sha256, "area": format_area(assembly.roll_area_centi or 0), "headcount": assembly.roll_heads or 0}
     return {
         "session": _session_json(assembly, state),
         "community": community.slug,

@@ -389,12 +389,19 @@ def session_items(session: AssemblySession, s: Session | None = None) -> list[Se
     """The session's items as the result names them; an election with its approved slate and verified party flags."""
     if session.announced_at is None:
         return _session_items(session, s)
-    key = (session.public_id, session.announced_at)
-    if key not in _announced_items:
-        if len(_announced_items) >= _ANNOUNCED_ITEMS_KEPT:
-            _announced_items.pop(next(iter(_announced_items)))
-        _announced_items[key] = _session_items(session, s)
-    return list(_announced_items[key])
+    cached = announced_items(session.public_id, session.announced_at)
+    if cached is not None:
+        return cached
+    if len(_announced_items) >= _ANNOUNCED_ITEMS_KEPT:
+        _announced_items.pop(next(iter(_announced_items)))
+    items = _announced_items[(session.public_id, session.announced_at)] = _session_items(session, s)
+    return list(items)
+
+
+def announced_items(public_id: str, announced_at: datetime | None) -> list[SessionItem] | None:
+    """The items of an announced session if this process has read them already, without loading the session."""
+    items = _announced_items.get((public_id, announced_at)) if announced_at is not None else None
+    return None if items is None else list(items)
 
 
 def _session_items(session: AssemblySession, s: Session | None = None) -> list[SessionItem]:
@@ -825,7 +832,7 @@ def _prepare_cast(letter: Letter, choices: Choices, *, now: datetime) -> _Prepar
         state = sync_state(letter.session_id, now=now)  # the clock moved it: record that first
     if state_at(state, row.opens_at, row.closes_at, now) is not SessionState.OPEN:
         raise RuleViolation("state", str(_l("Voting is not open for this session.")))
-    items = _announced_items.get((row.public_id, row.announced_at)) if row.announced_at else None
+    items = announced_items(row.public_id, row.announced_at)
     if items is None:
         session = db.session.get(AssemblySession, letter.session_id)
         assert session is not None
