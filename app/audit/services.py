@@ -16,6 +16,12 @@ from .models import AuditEvent
 # Key of the PostgreSQL advisory lock that serialises appends to the chain.
 _AUDIT_LOCK_KEY = 0x6761_7564  # "gaud"
 
+# Built once: every write runs these, and building a statement costs more than running it.
+_events = AuditEvent.__table__
+_ADVISORY_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
+_LAST_EVENT = select(_events.c.seq, _events.c.hash).order_by(_events.c.seq.desc()).limit(1)
+_INSERT_EVENT = insert(_events)
+
 
 @dataclass(frozen=True)
 class Actor:
@@ -56,13 +62,13 @@ def record(
     now: datetime | None = None,
 ) -> AuditEvent:
     """Append one event inside the caller's write transaction."""
-    if s.get_bind().dialect.name == "postgresql":
-        s.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _AUDIT_LOCK_KEY})
+    # Core on the session's connection: the ORM's per-statement work is needless for these, and every write pays it.
+    conn = s.connection()
+    if conn.dialect.name == "postgresql":
+        conn.execute(_ADVISORY_LOCK, {"key": _AUDIT_LOCK_KEY})
     # On SQLite the write transaction began IMMEDIATE, so no other writer can
     # move the head between this read and the insert.
-    # Core on the session's connection: the ORM's per-statement work is needless for these two, and every write pays it.
-    conn = s.connection()
-    head = conn.execute(select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)).first()
+    head = conn.execute(_LAST_EVENT).first()
     event = AuditEvent(
         seq=(head.seq + 1) if head else 1,
         at=now or utcnow(),
@@ -79,7 +85,7 @@ def record(
     event.hash = chain_hash(event_body(event))
     columns = ("seq", "at", "actor_user_id", "actor", "action", "target_type", "target_id", "community_id", "street_office_id")
     values = {name: getattr(event, name) for name in columns}
-    conn.execute(insert(AuditEvent), [{**values, "data": event.data, "prev_hash": event.prev_hash, "hash": event.hash}])
+    conn.execute(_INSERT_EVENT, {**values, "data": event.data, "prev_hash": event.prev_hash, "hash": event.hash})
     return event
 
 

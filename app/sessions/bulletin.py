@@ -8,15 +8,15 @@ queue on it and each entry names the one before it (DESIGN §7); unique
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import set_committed_value
 
 from ..domain.canonical import ZERO_HASH, canonical_json
 from ..domain.errors import RuleViolation
@@ -41,58 +41,76 @@ def start_chain(s: Session, session_id: int) -> None:
     s.execute(insert(BulletinHead).values(session_id=session_id, seq=0, head=ZERO_HASH))
 
 
-def lock_head(s: Session, session_id: int) -> BulletinHead:
+@dataclass
+class ChainHead:
+    """The end of a session's chain as the transaction holding it sees it; appends move it."""
+
+    session_id: int
+    seq: int
+    head: str
+    sealed_at: datetime | None
+
+
+# Built once: every cast runs these inside the write lock, where building a statement costs more than running it.
+_heads, _entries = BulletinHead.__table__, BulletinEntry.__table__
+_LOCK_HEAD = select(_heads.c.seq, _heads.c.head, _heads.c.sealed_at).where(_heads.c.session_id == bindparam("session_id")).with_for_update()
+_INSERT_ENTRY = insert(_entries)
+_MOVE_HEAD = update(_heads).where(_heads.c.session_id == bindparam("session")).values(seq=bindparam("new_seq"), head=bindparam("new_head"))
+_SUPERSEDED_HASH = select(_entries.c.hash).where(_entries.c.ballot_id == bindparam("ballot_id"))
+
+
+def lock_head(s: Session, session_id: int) -> ChainHead:
     """Take the session's chain head for this transaction (SELECT … FOR UPDATE; SQLite's write lock is already held)."""
-    head = s.execute(select(BulletinHead).where(BulletinHead.session_id == session_id).with_for_update()).scalar_one_or_none()
-    if head is None:
+    row = s.connection().execute(_LOCK_HEAD, {"session_id": session_id}).first()
+    if row is None:
         raise RuleViolation("state", str(_l("Voting is not open for this session.")))
-    return head
+    return ChainHead(session_id, row.seq, row.head, row.sealed_at)
 
 
-def _append(s: Session, head: BulletinHead, entry: dict[str, Any], ballot_id: int | None, now: datetime) -> dict[str, Any]:
+def _append(s: Session, head: ChainHead, entry: dict[str, Any], ballot_id: int | None, now: datetime) -> dict[str, Any]:
     ring = signing_keyring(current_app.instance_path, now=now)
     receipt = sign_entry(entry, ring.current, ring.current_id)
-    conn = s.connection()  # Core: two statements of every cast, without the ORM's per-statement work
-    conn.execute(
-        insert(BulletinEntry).values(
-            session_id=head.session_id,
-            seq=entry["seq"],
-            kind=entry["type"],
-            hash=receipt["hash"],
-            prev=entry["prev"],
-            ballot_id=ballot_id,
-            body=canonical_json(receipt).decode(),
-        )
-    )
-    conn.execute(update(BulletinHead).where(BulletinHead.session_id == head.session_id).values(seq=entry["seq"], head=receipt["hash"]))
-    # The row is written above; the object learns the new values as if it had read them, so nothing flushes them again.
-    set_committed_value(head, "seq", entry["seq"])
-    set_committed_value(head, "head", receipt["hash"])
+    conn = s.connection()
+    row = {
+        "session_id": head.session_id,
+        "seq": entry["seq"],
+        "kind": entry["type"],
+        "hash": receipt["hash"],
+        "prev": entry["prev"],
+        "ballot_id": ballot_id,
+        "body": canonical_json(receipt).decode(),
+    }
+    conn.execute(_INSERT_ENTRY, row)
+    conn.execute(_MOVE_HEAD, {"session": head.session_id, "new_seq": entry["seq"], "new_head": receipt["hash"]})
+    head.seq, head.head = entry["seq"], receipt["hash"]
     return receipt
 
 
 def append_ballot(
     s: Session,
-    head: BulletinHead,
+    head: ChainHead,
     session_public_id: str,
     voter: Any,
     ballot: Ballot,
     supersedes: int | None,
+    *,
+    pseudonym_of_voter: str | None = None,
 ) -> dict[str, Any]:
     """The ballot's bulletin entry, signed: the owner's receipt. Call with the head locked by ``lock_head``.
 
-    ``voter`` is the roll entry (its id, area_centi and heads); ``supersedes`` the id of the ballot this one replaces.
+    ``voter`` is the roll entry (its id, area_centi and heads); ``supersedes`` the id of the ballot this one replaces;
+    ``pseudonym_of_voter``, when the caller computed it before taking the lock, saves doing it inside.
     """
     if head.sealed_at is not None:
         raise RuleViolation("state", str(_l("Voting is not open for this session.")))
     superseded = None
     if supersedes is not None:
-        superseded = s.execute(select(BulletinEntry.hash).where(BulletinEntry.ballot_id == supersedes)).scalar_one()
+        superseded = s.connection().execute(_SUPERSEDED_HASH, {"ballot_id": supersedes}).scalar_one()
     entry = make_entry(
         session=session_public_id,
         seq=head.seq + 1,
         cast_at=ballot.cast_at,
-        voter=pseudonym(_pseudonym_secret(), session_public_id, str(voter.id)),
+        voter=pseudonym_of_voter or voter_pseudonym(session_public_id, voter.id),
         area_centi=voter.area_centi,
         headcount=voter.heads,
         choices=ballot.choices,
@@ -100,6 +118,11 @@ def append_ballot(
         prev=head.head,
     )
     return _append(s, head, entry, ballot.id, ballot.cast_at)
+
+
+def voter_pseudonym(session_public_id: str, roll_entry_id: int) -> str:
+    """The name the bulletin gives a voter of a session."""
+    return pseudonym(_pseudonym_secret(), session_public_id, str(roll_entry_id))
 
 
 def seal(s: Session, session: AssemblySession, *, now: datetime) -> dict[str, Any]:

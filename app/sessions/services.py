@@ -15,7 +15,7 @@ from typing import Any
 
 from flask_babel import force_locale, format_datetime
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -43,7 +43,6 @@ from .models import (
     Ballot,
     BallotApproval,
     BallotChoice,
-    BulletinHead,
     Channel,
     Item,
     Letter,
@@ -806,27 +805,43 @@ class _PreparedCast:
     scope: dict[str, int]
     actor: Actor
     channel: Channel
+    pseudonym: str  # the voter's name on the bulletin
+
+
+# The cast's statements, built once: building one costs more than running it, and every cast runs them.
+_sessions, _communities, _roll = AssemblySession.__table__, Community.__table__, RollEntry.__table__
+_ballots, _ballot_choices, _ballot_approvals = Ballot.__table__, BallotChoice.__table__, BallotApproval.__table__
+_CAST_READ = (
+    select(
+        _sessions.c.public_id,
+        _sessions.c.state,
+        _sessions.c.opens_at,
+        _sessions.c.closes_at,
+        _sessions.c.announced_at,
+        _communities.c.id,
+        _communities.c.street_office_id,
+        _communities.c.rule_profile,
+        _roll.c.area_centi,
+        _roll.c.heads,
+    )
+    .join(_communities, _communities.c.id == _sessions.c.community_id)
+    .join(_roll, _roll.c.session_id == _sessions.c.id)
+    .where(_sessions.c.id == bindparam("session_id"), _roll.c.id == bindparam("roll_entry_id"))
+)
+_CURRENT_BALLOT_ID = select(_ballots.c.id).where(
+    _ballots.c.session_id == bindparam("session_id"),
+    _ballots.c.roll_entry_id == bindparam("roll_entry_id"),
+    _ballots.c.superseded_at.is_(None),
+)
+_INSERT_BALLOT = insert(_ballots).returning(_ballots.c.id)
+_INSERT_CHOICES = insert(_ballot_choices)
+_INSERT_APPROVALS = insert(_ballot_approvals)
 
 
 def _prepare_cast(letter: Letter, choices: Choices, *, now: datetime) -> _PreparedCast:
     # One read for the session, its community and the voter's roll entry, instead of one per object.
-    row = db.session.execute(
-        select(
-            AssemblySession.public_id,
-            AssemblySession.state,
-            AssemblySession.opens_at,
-            AssemblySession.closes_at,
-            AssemblySession.announced_at,
-            Community.id,
-            Community.street_office_id,
-            Community.rule_profile,
-            RollEntry.area_centi,
-            RollEntry.heads,
-        )
-        .join(Community, Community.id == AssemblySession.community_id)
-        .join(RollEntry, RollEntry.session_id == AssemblySession.id)
-        .where(AssemblySession.id == letter.session_id, RollEntry.id == letter.roll_entry_id)
-    ).one()
+    params = {"session_id": letter.session_id, "roll_entry_id": letter.roll_entry_id}
+    row = db.session.connection().execute(_CAST_READ, params).one()
     state = row.state
     if state_at(state, row.opens_at, row.closes_at, now) is not state:
         state = sync_state(letter.session_id, now=now)  # the clock moved it: record that first
@@ -851,6 +866,7 @@ def _prepare_cast(letter: Letter, choices: Choices, *, now: datetime) -> _Prepar
         scope={"community_id": row.id, "street_office_id": row.street_office_id},
         actor=Actor(None, "owner" if letter.proxy_id is None else "proxy"),
         channel=Channel.ONLINE if letter.proxy_id is None else Channel.PROXY,
+        pseudonym=bulletin.voter_pseudonym(row.public_id, letter.roll_entry_id),
     )
 
 
@@ -859,13 +875,7 @@ def _cast(s: Session, p: _PreparedCast, *, ip: str, now: datetime) -> Ballot | R
         record(s, p.actor, "ballot.tampered", "letter", p.letter_id, **p.scope, data={"ip": ip}, now=now)
         return RuleViolation("choices", str(_l("The ballot form was changed; please open your letter again.")))
     head = bulletin.lock_head(s, p.session_id)  # first, so every cast of the session queues here; refuses a sealed chain
-    existing = (
-        s.connection()
-        .execute(
-            select(Ballot.id).where(Ballot.session_id == p.session_id, Ballot.roll_entry_id == p.voter.id, Ballot.superseded_at.is_(None))
-        )
-        .scalar_one_or_none()
-    )
+    existing = s.connection().execute(_CURRENT_BALLOT_ID, {"session_id": p.session_id, "roll_entry_id": p.voter.id}).scalar_one_or_none()
     if existing is not None:
         if not p.revote:
             record(s, p.actor, "ballot.duplicate", "letter", p.letter_id, **p.scope, data={"ip": ip, "ballot": existing}, now=now)
@@ -875,8 +885,9 @@ def _cast(s: Session, p: _PreparedCast, *, ip: str, now: datetime) -> Ballot | R
         s.execute(delete(BallotChoice).where(BallotChoice.ballot_id == existing))
         s.execute(delete(BallotApproval).where(BallotApproval.ballot_id == existing))
     ballot = _insert_ballot(
-        s, head, p.session_id, p.session_public_id, p.voter, p.choices, p.channel, p.letter_id, now, supersedes=existing
-    )
+        s, head, p.session_id, p.session_public_id, p.voter, p.choices, p.channel, p.letter_id, now,
+        supersedes=existing, pseudonym=p.pseudonym,
+    )  # fmt: skip
     data = {"session": p.session_public_id, "letter": p.letter_id, "supersedes": existing}
     record(s, p.actor, "ballot.cast", "ballot", ballot.id, **p.scope, now=now, data=data)
     return ballot
@@ -937,7 +948,7 @@ def complete_against(session_items: list[SessionItem], choices: Choices) -> Choi
 
 def _insert_ballot(
     s: Session,
-    head: BulletinHead,
+    head: bulletin.ChainHead,
     session_id: int,
     session_public_id: str,
     voter: Voter | RollEntry,
@@ -947,6 +958,7 @@ def _insert_ballot(
     now: datetime,
     *,
     supersedes: int | None = None,
+    pseudonym: str | None = None,
 ) -> Ballot:
     """The ballot, its weighted choice rows and its signed bulletin entry; the unique index refuses a second current ballot."""
     row = {
@@ -959,11 +971,11 @@ def _insert_ballot(
     }
     # A plain INSERT … RETURNING inside the write lock: the unit of work would cost more than the statement.
     conn = s.connection()
-    ballot_id = conn.execute(insert(Ballot).values(**row).returning(Ballot.id)).scalar_one()
+    ballot_id = conn.execute(_INSERT_BALLOT, row).scalar_one()
     ballot = Ballot(id=ballot_id, **row)  # what the caller reads; not added to the session
-    bulletin.append_ballot(s, head, session_public_id, voter, ballot, supersedes)
+    bulletin.append_ballot(s, head, session_public_id, voter, ballot, supersedes, pseudonym_of_voter=pseudonym)
     conn.execute(
-        insert(BallotChoice),
+        _INSERT_CHOICES,
         [
             {
                 "ballot_id": ballot.id,
@@ -990,7 +1002,7 @@ def _insert_ballot(
         for candidate_id in choice
     ]
     if approvals:
-        conn.execute(insert(BallotApproval), approvals)
+        conn.execute(_INSERT_APPROVALS, approvals)
     return ballot
 
 
