@@ -451,12 +451,21 @@ class Slate:
     candidates: list[SlateCandidate]
 
 
+# Slates past nomination, by session and item: vetting ends when the slate is published, so the approved candidates
+# never change after. The session's public id keeps items of different databases (the tests') apart.
+_published_slates: dict[tuple[str, int], Slate] = {}
+_PUBLISHED_SLATES_KEPT = 256
+
+
 def slate_of_item(item: Item) -> Slate | None:
     """An election item's approved candidates with their names, in ballot order; None for a question."""
-    from ..elections.models import Candidate, CandidateStatus, Election
+    from ..elections.models import Candidate, CandidateStatus, Election, ElectionState
 
     if item.kind != "election":
         return None
+    key = (item.session.public_id, item.id)
+    if key in _published_slates:
+        return _published_slates[key]
     election = db.session.execute(select(Election).where(Election.item_id == item.id)).scalar()
     if election is None:
         return None
@@ -466,7 +475,12 @@ def slate_of_item(item: Item) -> Slate | None:
         .where(Candidate.election_id == election.id, Candidate.status == CandidateStatus.APPROVED)
         .order_by(Candidate.id)
     ).all()
-    return Slate(election.seats, election.alternates, [SlateCandidate(str(c.id), name, c.unit, c.statement) for c, name in rows])
+    slate = Slate(election.seats, election.alternates, [SlateCandidate(str(c.id), name, c.unit, c.statement) for c, name in rows])
+    if election.state is not ElectionState.NOMINATING:
+        if len(_published_slates) >= _PUBLISHED_SLATES_KEPT:
+            _published_slates.pop(next(iter(_published_slates)))
+        _published_slates[key] = slate
+    return slate
 
 
 def _roll_item(item: SessionItem) -> dict[str, Any]:
@@ -563,8 +577,11 @@ class LetterStatus(Enum):
     NO_DIGITS = "no_digits"  # nothing on record to confirm with
 
 
+_LETTER_BY_TOKEN = select(Letter).where(Letter.token_hash == bindparam("token_hash"))
+
+
 def find_letter(token: str) -> Letter | None:
-    letter = db.session.execute(select(Letter).where(Letter.token_hash == token_hash(token))).scalar_one_or_none()
+    letter = db.session.execute(_LETTER_BY_TOKEN, {"token_hash": token_hash(token)}).scalar_one_or_none()
     if letter is None or letter.revoked_at is not None:
         return None
     return letter
