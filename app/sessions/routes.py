@@ -177,14 +177,17 @@ def review_ballot(token: str) -> str:
 @bp.post("/v/<token>/cast")
 @limiter.limit(_letter_limit)
 def cast_ballot(token: str) -> Response | str:
-    letter = _confirmed_letter(token)
+    # The busiest request of a voting evening reads the letter as one plain row; the page, on a way back, loads it whole.
+    letter = services.find_letter_ref(token)
+    if letter is None or letter.locked_at is not None or letter.id not in session.get(CONFIRMED, []):
+        raise NotFound(_("Open your voting letter again."))
     chosen = _submitted_choices()
     if not BallotForm().validate_on_submit() or request.form.get("change"):
-        return _voter_page(letter, chosen=chosen)
+        return _voter_page(_confirmed_letter(token), chosen=chosen)
     try:
         services.cast_ballot(token, chosen, ip=request.remote_addr or "-", now=utcnow(), letter=letter)
     except RuleViolation as exc:
-        return _voter_page(letter, chosen=chosen, error=exc.reason)
+        return _voter_page(_confirmed_letter(token), chosen=chosen, error=exc.reason)
     flash(_("Your ballot is cast. Thank you for voting."), "success")
     return redirect(url_for(".show_receipt", token=token))
 
