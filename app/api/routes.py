@@ -400,10 +400,10 @@ def get_bulletin(session_id: str) -> dict[str, Any]:
     response=S.obj(keys=S.array(S.ref("Key"))),
 )
 def list_keys() -> dict[str, Any]:
-    from ..security.keys import load_keyring
+    from ..security.keys import cached_keyring
 
     try:
-        ring = load_keyring(current_app.instance_path)
+        ring = cached_keyring(current_app.instance_path)
     except FileNotFoundError:
         return {"keys": []}
     return {"keys": [k.as_json() for k in ring.published]}

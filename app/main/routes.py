@@ -33,10 +33,10 @@ def set_language() -> Response:
 @bp.get("/.well-known/gongzhi-keys.json")
 def published_keys() -> tuple[Response, int]:
     """The public keys receipts are signed with, past ones included (DESIGN §4)."""
-    from ..security.keys import load_keyring
+    from ..security.keys import cached_keyring
 
     try:
-        ring = load_keyring(current_app.instance_path)
+        ring = cached_keyring(current_app.instance_path)
     except FileNotFoundError:
         return jsonify(keys=[]), 200
     response = jsonify(keys=[k.as_json() for k in ring.published])
@@ -63,7 +63,7 @@ def readyz() -> tuple[Response, int]:
     The signing key is reported too; a missing one is made at the first cast.
     """
     from ..migrate import pending
-    from ..security.keys import load_keyring
+    from ..security.keys import cached_keyring
 
     checks: dict[str, str] = {}
     try:
@@ -71,7 +71,7 @@ def readyz() -> tuple[Response, int]:
     except SQLAlchemyError:
         checks["migrations"] = "unreachable"
     try:
-        load_keyring(current_app.instance_path)
+        cached_keyring(current_app.instance_path)
         checks["signing_key"] = "ok"
     except FileNotFoundError:
         checks["signing_key"] = "made at the first cast"

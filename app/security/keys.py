@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
@@ -26,7 +27,7 @@ class Keyring:
     current: Ed25519PrivateKey
     published: list[PublishedKey]
 
-    @property
+    @cached_property
     def current_id(self) -> str:
         return key_id(self.current)
 
@@ -109,20 +110,25 @@ def load_keyring(instance_path: str | Path) -> Keyring:
 _cache: dict[Path, tuple[tuple[int, int], Keyring]] = {}
 
 
-def signing_keyring(instance_path: str | Path, *, now: datetime) -> Keyring:
-    """The keyring to sign with, re-read whenever ``flask keys rotate`` has changed it (one stat per call).
+def cached_keyring(instance_path: str | Path) -> Keyring:
+    """The keyring, read once and again only when ``flask keys rotate`` has replaced it (one stat per call).
 
-    Without any key yet, the first one is created here: the first run needs no setup step.
+    Raises FileNotFoundError while there is no key yet.
     """
     index = _folder(instance_path) / "keys.json"
-    try:
-        stat = index.stat()
-    except FileNotFoundError:
-        init_keys(instance_path, now=now)
-        stat = index.stat()
+    stat = index.stat()
     changed = (stat.st_ino, stat.st_mtime_ns)  # keys.json is replaced, never edited in place
     cached = _cache.get(index)
     if cached is None or cached[0] != changed:
         cached = (changed, load_keyring(instance_path))
         _cache[index] = cached
     return cached[1]
+
+
+def signing_keyring(instance_path: str | Path, *, now: datetime) -> Keyring:
+    """The keyring to sign with (``cached_keyring``). Without any key yet, the first one is made here: the first run needs no setup step."""
+    try:
+        return cached_keyring(instance_path)
+    except FileNotFoundError:
+        init_keys(instance_path, now=now)
+        return cached_keyring(instance_path)

@@ -256,12 +256,12 @@ def _receipt(token: str) -> tuple[Letter, dict[str, Any]]:
 @bp.get("/v/<token>/receipt")
 def show_receipt(token: str) -> str:
     """The owner's signed receipt: tracker, choices, QR code, download, and a check in the browser."""
-    from ..security.keys import load_keyring
+    from ..security.keys import cached_keyring
 
     letter, receipt = _receipt(token)
     assembly = db.session.get(AssemblySession, letter.session_id)
     text = canonical_json(receipt).decode()
-    keys = json.dumps({"keys": [k.as_json() for k in load_keyring(current_app.instance_path).published]}, separators=(",", ":"))
+    keys = json.dumps({"keys": [k.as_json() for k in cached_keyring(current_app.instance_path).published]}, separators=(",", ":"))
     return render_template(
         "sessions/receipt.html",
         assembly=assembly,
