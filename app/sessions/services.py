@@ -451,20 +451,22 @@ class Slate:
     candidates: list[SlateCandidate]
 
 
-# Slates past nomination, by session and item: vetting ends when the slate is published, so the approved candidates
-# never change after. The session's public id keeps items of different databases (the tests') apart.
-_published_slates: dict[tuple[str, int], Slate] = {}
+# Slates of announced sessions, by session and item: a session's items are fixed once it is announced, and an election
+# goes on a ballot only with its vetted slate published, so the approved candidates never change after. The session's
+# public id keeps items of different databases (the tests') apart.
+_published_slates: dict[tuple[str, datetime | None, int], Slate] = {}
 _PUBLISHED_SLATES_KEPT = 256
 
 
 def slate_of_item(item: Item) -> Slate | None:
     """An election item's approved candidates with their names, in ballot order; None for a question."""
-    from ..elections.models import Candidate, CandidateStatus, Election, ElectionState
+    from ..elections.models import Candidate, CandidateStatus, Election
 
     if item.kind != "election":
         return None
-    key = (item.session.public_id, item.id)
-    if key in _published_slates:
+    announced = item.session.announced_at is not None
+    key = (item.session.public_id, item.session.announced_at, item.id)
+    if announced and key in _published_slates:
         return _published_slates[key]
     election = db.session.execute(select(Election).where(Election.item_id == item.id)).scalar()
     if election is None:
@@ -476,7 +478,7 @@ def slate_of_item(item: Item) -> Slate | None:
         .order_by(Candidate.id)
     ).all()
     slate = Slate(election.seats, election.alternates, [SlateCandidate(str(c.id), name, c.unit, c.statement) for c, name in rows])
-    if election.state is not ElectionState.NOMINATING:
+    if announced:
         if len(_published_slates) >= _PUBLISHED_SLATES_KEPT:
             _published_slates.pop(next(iter(_published_slates)))
         _published_slates[key] = slate

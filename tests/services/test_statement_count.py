@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import event
 
 from app.db import db
@@ -17,6 +18,9 @@ from tests.factories import items, make_world, open_session
 # Inside it: BEGIN IMMEDIATE (SQLite), the chain head, the current ballot, the ballot, its bulletin entry, the head,
 # the choice rows (one statement), the audit chain's head and event, and the commit's own statements.
 BOUND = 14
+# A ballot page once the slate is read: the letter, the session and its clock, the holder, the voter's ballot and
+# history, a dispute, the petitions, the community, and the request's own transaction.
+PAGE_BOUND = 15
 
 
 @contextmanager
@@ -69,3 +73,26 @@ def test_the_counted_cast_is_the_one_that_landed(app: Flask) -> None:
         ).scalar_one()
         == "ballot.cast"
     )
+
+
+def test_the_ballot_page_reads_a_published_slate_once_not_on_every_load(app: Flask, client: FlaskClient) -> None:
+    """The busiest page of a voting evening: its statements stay the same for every voter, and the slate is read once."""
+    from tests.services.test_elections import new_election, on_ballot, stand, vet_all
+
+    world = make_world()
+    setup = new_election(world)
+    for n in range(1, 8):
+        stand(setup, n)
+    vet_all(setup)
+    _session, tokens, _item, candidates = on_ballot(setup)
+    loads = []
+    for n in (1, 2, 3):
+        token = tokens[f"业主{n}"]
+        assert client.post(f"/v/{token}", data={"digits": f"{n:04d}"}).status_code == 302
+        with counting() as statements:
+            page = client.get(f"/v/{token}").get_data(as_text=True)
+        assert all(f'value="{candidates[c]}"' in page for c in range(1, 8))  # the whole slate, every time
+        loads.append(statements)
+    assert any("FROM candidate" in s for s in loads[0])
+    assert not any("FROM candidate" in s for s in loads[1] + loads[2])
+    assert len(loads[1]) == len(loads[2]) <= PAGE_BOUND
