@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
@@ -147,9 +148,15 @@ def _voter_page(letter: Letter, *, chosen: dict[str, str] | None = None, error: 
     )
 
 
-def _confirmed_letter(token: str) -> Letter:
-    """The letter behind a ballot step: it must exist and have been opened in this browser."""
-    letter = services.find_letter(token)
+L = TypeVar("L", bound=services.LetterRef)
+
+
+def _confirmed_letter(token: str, find: Callable[[str], L | None] = services.find_letter) -> L:  # type: ignore[assignment]
+    """The letter behind a ballot step: it must exist and have been opened in this browser.
+
+    ``find`` reads it: the whole letter by default, or only what a cast needs (``services.find_letter_ref``).
+    """
+    letter = find(token)
     if letter is None or letter.locked_at is not None or letter.id not in session.get(CONFIRMED, []):
         raise NotFound(_("Open your voting letter again."))
     return letter
@@ -178,9 +185,7 @@ def review_ballot(token: str) -> str:
 @limiter.limit(_letter_limit)
 def cast_ballot(token: str) -> Response | str:
     # The busiest request of a voting evening reads the letter as one plain row; the page, on a way back, loads it whole.
-    letter = services.find_letter_ref(token)
-    if letter is None or letter.locked_at is not None or letter.id not in session.get(CONFIRMED, []):
-        raise NotFound(_("Open your voting letter again."))
+    letter = _confirmed_letter(token, services.find_letter_ref)
     chosen = _submitted_choices()
     if not BallotForm().validate_on_submit() or request.form.get("change"):
         return _voter_page(_confirmed_letter(token), chosen=chosen)
