@@ -101,13 +101,14 @@ def open_letter(token: str) -> Response | str | tuple[str, int]:
         return render_template("sessions/letter_invalid.html"), 404
     if letter.locked_at is not None:
         return render_template("sessions/letter_locked.html"), 403
-    if letter.id in session.get(CONFIRMED, []):
+    letter_id = letter.id  # the confirmation's commit expires the letter; its id needs no second read
+    if letter_id in session.get(CONFIRMED, []):
         return _voter_page(letter)
     form = DigitsForm()
     if form.validate_on_submit():
         status, _letter = services.confirm_letter(token, form.digits.data or "", ip=request.remote_addr or "-", now=utcnow())
         if status is services.LetterStatus.OK:
-            session[CONFIRMED] = [*session.get(CONFIRMED, [])[-9:], letter.id]
+            session[CONFIRMED] = [*session.get(CONFIRMED, [])[-9:], letter_id]
             return redirect(url_for(".open_letter", token=token))
         if status is services.LetterStatus.LOCKED:
             return render_template("sessions/letter_locked.html"), 403
@@ -122,8 +123,14 @@ def open_letter(token: str) -> Response | str | tuple[str, int]:
 
 
 def _voter_page(letter: Letter, *, chosen: dict[str, str] | None = None, error: str | None = None) -> str:
-    state = services.sync_state(letter.session_id, now=utcnow())
+    # Held until the page is rendered: the ORM's identity map keeps only what something references, so
+    # the helpers and the template below would each read the session, community and roll entry again.
     assembly = db.session.get(AssemblySession, letter.session_id)
+    assert assembly is not None
+    state = services.sync_state(letter.session_id, now=utcnow())
+    community = db.session.get(Community, assembly.community_id)
+    assert community is not None
+    entry = db.session.get(RollEntry, letter.roll_entry_id)
     holder = db.session.get(Person, letter.person_id)
     proxy = db.session.get(ProxyAuthorisation, letter.proxy_id) if letter.proxy_id else None
     ballot = services.current_ballot(letter.session_id, letter.roll_entry_id)
@@ -139,7 +146,8 @@ def _voter_page(letter: Letter, *, chosen: dict[str, str] | None = None, error: 
         dispute=dispute_of_letter(letter.id),
         revote=services.revote_allowed(assembly),
         petitions=petitions.petitions_for_letter(letter, utcnow()),
-        community_slug=db.session.get(Community, assembly.community_id).slug,  # type: ignore[union-attr]
+        community_slug=community.slug,
+        entry=entry,
         petition_form=PetitionForm(),
         chosen=chosen or {},
         error=error,
