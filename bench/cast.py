@@ -24,6 +24,7 @@ import http.client
 import os
 import queue
 import re
+import resource
 import secrets
 import shutil
 import subprocess
@@ -59,6 +60,8 @@ class Phase:
     seconds: float = 0.0
     latencies: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    server_cpu: float = float("nan")  # CPU seconds of gunicorn's workers during the phase
+    client_cpu: float = float("nan")  # CPU seconds of this process (the clients) during the phase
 
     def quantile(self, q: float) -> float:
         ordered = sorted(self.latencies)
@@ -93,7 +96,24 @@ class Client:
         return response.status, text
 
 
-def run_phase(name: str, port: int, clients: int, work: list[Voter], step: Callable[[Client, Voter, Phase], None]) -> Phase:
+def workers_cpu(master: int) -> float:
+    """CPU seconds (user and system) spent so far by the gunicorn master's current workers."""
+    total = 0
+    for child in Path(f"/proc/{master}/task/{master}/children").read_text().split():
+        try:
+            fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def own_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_phase(name: str, port: int, clients: int, work: list[Voter], step: Callable[[Client, Voter, Phase], None], master: int) -> Phase:
     phase = Phase(name)
     todo: queue.Queue[Voter] = queue.Queue()
     for voter in work:
@@ -118,12 +138,14 @@ def run_phase(name: str, port: int, clients: int, work: list[Voter], step: Calla
             phase.errors += local.errors
 
     threads = [threading.Thread(target=worker) for _ in range(clients)]
+    server, client = workers_cpu(master), own_cpu()
     started = time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     phase.seconds = time.perf_counter() - started
+    phase.server_cpu, phase.client_cpu = workers_cpu(master) - server, own_cpu() - client
     return phase
 
 
@@ -332,19 +354,19 @@ def main(argv: list[str] | None = None) -> list[dict[str, object]]:
         import floor_app  # noqa: F401  creates the floor's table here, before four workers race to
 
         def measure_floor(name: str, prefix: str) -> Phase:
-            with gunicorn("bench.floor_app:app", env) as (port, _process):
+            with gunicorn("bench.floor_app:app", env) as (port, process):
                 voters = [Voter(f"{prefix}{n}", str(n)) for n in range(len(work))]
-                return run_phase(name, port, args.clients, voters, floor_step)
+                return run_phase(name, port, args.clients, voters, floor_step, process.pid)
 
         # The floor before and after the flows: this machine's speed drifts, and the mean of the two brackets the casts.
         floor_before = measure_floor("floor, before", "v")
         with gunicorn("wsgi:app", env) as (port, process):
             memory = MemoryWatch(process.pid)
             memory.start()
-            opened = run_phase("open, confirm, load", port, args.clients, work, open_and_confirm)
+            opened = run_phase("open, confirm, load", port, args.clients, work, open_and_confirm, process.pid)
             ready = [v for v in work if v.csrf]
-            casting = run_phase("cast", port, args.clients, ready, cast(choices))
-            receipts = run_phase("receipt", port, args.clients, ready, receipt)
+            casting = run_phase("cast", port, args.clients, ready, cast(choices), process.pid)
+            receipts = run_phase("receipt", port, args.clients, ready, receipt, process.pid)
             memory.running = False
             memory.join()
         for phase in (opened, casting, receipts):
@@ -363,12 +385,18 @@ def main(argv: list[str] | None = None) -> list[dict[str, object]]:
     workers = os.environ.get("WEB_CONCURRENCY", str(2 * multiprocessing.cpu_count()))
     print(f"cast, {len(work)} voters, {args.clients} clients, {engine_name}, gunicorn {workers} workers × "
           f"{os.environ.get('GUNICORN_THREADS', '1')} threads, {multiprocessing.cpu_count()} cores")  # fmt: skip
-    print(f"{'phase':<24}{'seconds':>9}{'per s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}")
+    print(f"{'phase':<24}{'seconds':>9}{'per s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}"
+          f"{'server cpu':>12}{'client cpu':>12}")  # fmt: skip
     for phase in (floor_before, opened, casting, receipts, floor_after):
         done = len(phase.latencies) if phase.latencies else len(work) - len(phase.errors)
         print(f"{phase.name:<24}{phase.seconds:>9.2f}{done / phase.seconds:>9.0f}{phase.quantile(0.5):>9.1f}"
-              f"{phase.quantile(0.95):>9.1f}{phase.quantile(0.99):>9.1f}{len(phase.errors):>8}")  # fmt: skip
+              f"{phase.quantile(0.95):>9.1f}{phase.quantile(0.99):>9.1f}{len(phase.errors):>8}"
+              f"{1000 * phase.server_cpu / len(work):>12.2f}{1000 * phase.client_cpu / len(work):>12.2f}")  # fmt: skip
+    print("(server cpu, client cpu: CPU ms per voter in the phase, of gunicorn's workers and of the clients; "
+          "the open phase is three requests a voter)")  # fmt: skip
+    floor_cpu = (floor_before.server_cpu + floor_after.server_cpu) / 2
     print(f"all voters' flows: {total:.1f} s; cast / floor throughput (the floor's mean): {cast_rate / floor_rate:.2f}; "
+          f"a cast costs the workers {casting.server_cpu / floor_cpu:.1f}× a floor request's CPU; "
           f"peak worker RSS {memory.peak_kib / 1024:.0f} MB")  # fmt: skip
     print(f"after: {ballots} ballots, {chained} chained entries (expected {len(work)} each); the chain {verdict}")
     for error in sorted(set(floor_before.errors + floor_after.errors))[:3]:
