@@ -12,6 +12,7 @@ result, so the result page afterwards renders from it without counting again.
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import random
 import secrets
@@ -47,6 +48,11 @@ def main(argv: list[str] | None = None) -> list[dict[str, object]]:
     from app.sessions import services as sessions
     from app.sessions.models import AssemblySession, Ballot, BallotChoice, Channel, RollEntry, SessionForm
 
+    # The request log stays on, as in production, but writes to the bench's folder rather than into the table.
+    request_log = logging.getLogger("gongzhi.request")
+    request_log.addHandler(logging.FileHandler(folder / "requests.log"))
+    request_log.setLevel(logging.INFO)
+    request_log.propagate = False
     app = create_app({**as_mapping(Config), "DATABASE_URL": url})
     actor = Actor(None, "bench")
     rng = random.Random(100_000)
