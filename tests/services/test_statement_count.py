@@ -96,4 +96,4 @@ def test_the_ballot_page_reads_a_published_slate_once_not_on_every_load(app: Fla
     assert any("FROM candidate" in s for s in loads[0])
     assert not any("FROM candidate" in s for s in loads[1] + loads[2])
     assert len(loads[1]) == len(loads[2]) <= PAGE_BOUND
-    assert len(set(loads[1])) == len(loads[1]), "a row is read twice on one page"
+    assert len(set(loads[1])) == len(loads[1]), "the same statement runs twice on one page"
