@@ -14,6 +14,7 @@ from sqlalchemy import select
 from .accounts.models import Role, User
 from .accounts.services import create_user
 from .audit.services import Actor, actor_for
+from .clock import today_in_china
 from .communities import services
 from .communities.models import AreaSource, Community, HoldingState, Person, StreetOffice, UnitKind
 from .communities.register import Holder, RegisterRow
@@ -345,7 +346,7 @@ def _books(lanting: Community, meiyuan: Community) -> Iterator[str]:
         add(meiyuan, income, date(year, 12, 1), "expense", 30_000, "office")
     for community in (lanting, meiyuan):
         due = [o for o in ledgers.obligations(community, now=utcnow()) if not o.met]
-        overdue = [o for o in due if o.overdue(ledgers.today_in_china(utcnow()))]
+        overdue = [o for o in due if o.overdue(today_in_china(utcnow()))]
         published = len(ledgers.published_statements(community.id))
         yield f"{community.name}: {published} statements published, {len(overdue)} overdue, /c/{community.slug}"
 
@@ -365,7 +366,7 @@ def _orders(meiyuan: Community) -> Iterator[str]:
             kind=OrderKind.RECTIFY,
             subject="公共收益账目逾期未公示",
             body="梅园小区业主委员会未按期公示上一年度公共收益账目，请于期限内公示并报街道办事处。",
-            due_on=ledgers.today_in_china(now) + timedelta(days=10),
+            due_on=today_in_china(now) + timedelta(days=10),
             now=now,
         )
     yield f"{meiyuan.name}: {len(oversight.open_orders(meiyuan.id))} open order(s) of the street office"
@@ -408,7 +409,7 @@ def _committees(office: StreetOffice, lanting: Community, meiyuan: Community) ->
     from .oversight.models import OrderKind
 
     now = utcnow()
-    today = ledgers.today_in_china(now)
+    today = today_in_china(now)
     official = db.session.execute(select(User).where(User.username == "xinhua-official")).scalar_one()
     more = {}
     for slug, name, address, seed in MORE:
@@ -485,7 +486,7 @@ def _committees(office: StreetOffice, lanting: Community, meiyuan: Community) ->
             kind=OrderKind.RECTIFY,
             subject="换届审计资料未报送",
             body="请报送业主委员会任期内的财务收支和维修资金使用情况审计资料。",
-            due_on=ledgers.today_in_china(past) + timedelta(days=10),
+            due_on=today_in_china(past) + timedelta(days=10),
             now=past,
         )
         oversight.issue_order(

@@ -8,12 +8,9 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
-from .domain.errors import DomainError
+from .api.problems import problem_for_http, problem_response
+from .domain.errors import DomainError, NotFound
 from .security.permissions import PermissionDenied
-
-
-class NotFound(DomainError):
-    """The thing asked for does not exist (or is not visible to the actor)."""
 
 
 def _wants_json() -> bool:
@@ -22,8 +19,6 @@ def _wants_json() -> bool:
 
 def _answer(status: int, title: str, detail: str) -> tuple[Response | str, int]:
     if _wants_json():
-        from .api.routes import problem_response
-
         return problem_response(status, title, detail), status
     return render_template("errors/error.html", status=status, title=title, detail=detail), status
 
@@ -59,8 +54,6 @@ def register(app: Flask) -> None:
         }
         status = err.code or 500
         if request.path.startswith("/api/"):
-            from .api.routes import problem_for_http
-
             return problem_for_http(err), status
         if isinstance(err, CSRFError):
             return _answer(400, _("The form has expired"), _("Go back, reload the page and try again."))

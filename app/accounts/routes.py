@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 from ..db import db, utcnow
 from ..domain.errors import RuleViolation
 from ..extensions import limiter
+from ..qr import qr_svg_data_uri
 from ..security import totp
 from ..security.secretbox import seal, unseal
 from . import services, tokens
@@ -119,7 +120,7 @@ def enrol() -> Response | str:
         form.code.errors.append(_("The sign-in was not accepted. Check what you typed and try again."))
     uri = totp.provisioning_uri(secret, user.username)
     grouped = " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
-    return render_template("accounts/enrol.html", form=form, qr=totp.qr_svg_data_uri(uri), secret=grouped)
+    return render_template("accounts/enrol.html", form=form, qr=qr_svg_data_uri(uri), secret=grouped)
 
 
 @bp.post("/logout")

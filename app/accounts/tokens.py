@@ -12,8 +12,7 @@ from sqlalchemy import select
 
 from ..audit.services import Actor, record
 from ..db import db
-from ..domain.errors import RuleViolation
-from ..errors import NotFound
+from ..domain.errors import NotFound, RuleViolation
 from .models import ApiToken, Role, User
 from .services import consume_fresh_code
 

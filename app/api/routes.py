@@ -16,7 +16,6 @@ from typing import Any
 from flask import Blueprint, current_app, g, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
-from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from ..accounts import tokens
@@ -39,34 +38,12 @@ from ..sessions import bulletin
 from ..sessions import services as sessions
 from ..sessions.models import AssemblySession, Item, Letter, SessionForm
 from . import schemas as S
+from .problems import MAX_BODY_BYTES, Problem, problem_response
 from .spec import FieldError, Operation, Registry, flask_rule, validate
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # no cookie is read here: a letter token or a bearer token in the header is the credential
 registry = Registry(S.COMPONENTS)
-
-MAX_BODY_BYTES = 64 * 1024
-PROBLEM = "application/problem+json"
-
-
-class Problem(Exception):
-    """An RFC 9457 answer: status, title, detail, and the fields at fault."""
-
-    def __init__(self, status: int, title: str, detail: str, *, kind: str = "about:blank", errors: list[FieldError] | None = None):
-        super().__init__(detail)
-        self.status, self.title, self.detail, self.kind, self.errors = status, title, detail, kind, errors or []
-
-
-def problem_response(
-    status: int, title: str, detail: str, *, kind: str = "about:blank", errors: list[FieldError] | None = None
-) -> Response:
-    body: dict[str, Any] = {"type": kind, "title": title, "status": status, "detail": detail, "instance": request.path}
-    if errors:
-        body["errors"] = [{"field": e.field, "pointer": e.pointer, "detail": e.detail} for e in errors]
-    response = current_app.response_class(json.dumps(body, ensure_ascii=False), status=status, mimetype=PROBLEM)
-    if status == 401:
-        response.headers["WWW-Authenticate"] = 'Bearer realm="gongzhi"'
-    return response
 
 
 @bp.errorhandler(Problem)
@@ -705,16 +682,3 @@ def openapi_document() -> Response:
     response = _json(build(registry, server=request.host_url.rstrip("/") + bp.url_prefix))
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
-
-
-def problem_for_http(err: HTTPException) -> Response:
-    """Werkzeug's errors on API paths (405, 413, 429, …) as problem details."""
-    titles = {404: _("Not found"), 405: _("Method not allowed"), 413: _("Too large"), 429: _("Too many requests")}
-    details = {
-        404: _("There is no such API operation. The operations are listed in /api/v1/openapi.json."),
-        405: _("This operation does not take that method."),
-        413: _("The body is larger than %(n)d KB.", n=MAX_BODY_BYTES // 1024),
-        429: _("Too many requests. Please wait a minute and try again."),
-    }
-    status = err.code or 500
-    return problem_response(status, titles.get(status, err.name), details.get(status, err.description or ""))

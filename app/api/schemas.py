@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..sessions.forms import MATTER_LABELS
+from ..domain.rules import MATTERS
 
 Schema = dict[str, Any]
 
@@ -207,7 +207,7 @@ NEW_SESSION = obj(
 
 NEW_ITEM = obj(
     ["matter", "title"],
-    matter={"type": "string", "enum": list(MATTER_LABELS)},
+    matter={"type": "string", "enum": list(MATTERS)},
     title={"type": "string", "minLength": 1, "maxLength": 300},
     body={"type": "string", "maxLength": 20000},
 )

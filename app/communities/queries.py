@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from ..db import db
+from ..domain.errors import NotFound
 from ..domain.roll import Roll, UnitRecord, derive_roll
 from .models import Building, Community, Holding, HoldingState, Person, StreetOffice, Unit
 
@@ -51,7 +52,6 @@ class CommunitySummary:
 
 def community_by_slug(slug: str) -> Community:
     """The community of a public address (/c/<slug>); NotFound when there is none."""
-    from ..errors import NotFound
 
     community = db.session.execute(select(Community).where(Community.slug == slug)).scalar_one_or_none()
     if community is None:

@@ -14,9 +14,9 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from ..audit.services import actor_for
+from ..clock import today_in_china
 from ..db import db, utcnow
-from ..domain.errors import RuleViolation
-from ..errors import NotFound
+from ..domain.errors import NotFound, RuleViolation
 from ..security.permissions import (
     can_manage_register,
     can_view_register,
@@ -70,7 +70,7 @@ def show_community(community_id: int) -> str:
         can_manage=can_manage_register(current_user, community.id),
         obligations=ledgers.obligations(community, now=now),
         open_orders=open_orders(community.id),
-        today=ledgers.today_in_china(now),
+        today=today_in_china(now),
     )
 
 

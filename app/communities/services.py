@@ -18,9 +18,8 @@ from sqlalchemy.orm import Session
 from ..accounts.models import User
 from ..audit.services import Actor, record
 from ..db import db
-from ..domain.errors import RuleViolation
+from ..domain.errors import NotFound, RuleViolation
 from ..domain.rules import profile_names
-from ..errors import NotFound
 from ..security.permissions import can_manage_deployment, can_manage_register, require
 from .models import Building, Community, Holding, HoldingState, Person, PersonKind, StreetOffice, Unit
 from .register import RegisterRow, RowError, parse_register, read_table

@@ -18,3 +18,7 @@ class RuleViolation(DomainError):
         super().__init__(f"{field}: {reason}")
         self.field = field
         self.reason = reason
+
+
+class NotFound(DomainError):
+    """The thing asked for does not exist (or is not visible to the actor)."""

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -15,10 +13,10 @@ from werkzeug.wrappers import Response
 
 from ..accounts.forms import ConfirmForm
 from ..audit.services import actor_for
+from ..clock import local_to_utc
 from ..communities.models import Community, Person
 from ..db import db, utcnow
-from ..domain.errors import RuleViolation
-from ..errors import NotFound
+from ..domain.errors import NotFound, RuleViolation
 from ..extensions import limiter
 from ..security.permissions import can_certify, can_run_sessions, can_view_sessions, require
 from . import services
@@ -78,10 +76,6 @@ def _people(election: Election) -> dict[int, Person]:
     return {p.id: p for p in db.session.execute(select(Person).where(Person.id.in_(ids))).scalars()}
 
 
-def _to_utc(local: datetime) -> datetime:
-    return local.replace(tzinfo=ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).astimezone(UTC)
-
-
 def _may_manage(community: Community) -> bool:
     return can_run_sessions(current_user, community.id) or can_certify(current_user, community.street_office_id)
 
@@ -106,8 +100,8 @@ def list_elections(community_id: int) -> Response | str:
                     title=form.title.data or "",
                     seats=form.seats.data or 0,
                     alternates=form.alternates.data or 0,
-                    nominations_open_at=_to_utc(form.nominations_open_at.data),  # type: ignore[arg-type]
-                    nominations_close_at=_to_utc(form.nominations_close_at.data),  # type: ignore[arg-type]
+                    nominations_open_at=local_to_utc(form.nominations_open_at.data),  # type: ignore[arg-type]
+                    nominations_close_at=local_to_utc(form.nominations_close_at.data),  # type: ignore[arg-type]
                     now=utcnow(),
                 )
             except RuleViolation as exc:

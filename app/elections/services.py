@@ -7,11 +7,9 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
@@ -19,15 +17,14 @@ from sqlalchemy.orm import Session
 
 from ..accounts.models import COMMITTEE_ROLES, Role, RoleAssignment, User
 from ..audit.services import Actor, record
+from ..clock import start_of_day, today_in_china
 from ..communities.models import Building, Community, Holding, HoldingState, Person, Unit
 from ..db import db
 from ..domain import committee as rules
 from ..domain.election import PartyCheck
-from ..domain.errors import RuleViolation
+from ..domain.errors import NotFound, RuleViolation
 from ..domain.lifecycle import SessionState
 from ..domain.rules import get_profile
-from ..errors import NotFound
-from ..notices.ledgers import today_in_china
 from ..notices.markup import escape_markdown
 from ..notices.models import NoticeKind
 from ..notices.services import publish_system_notice
@@ -934,7 +931,6 @@ def order_reelection(s: Session, actor: Actor, community: Community, subject: st
     seats = committee.seats
     if rules.setup_problems(settings, seats, 0):
         seats = settings.committee_min
-    closes = datetime.combine(due_on, datetime.min.time(), tzinfo=ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
     with force_locale("zh_CN"):
         title = str(_l("Re-election of the committee (ordered by the street office)"))
     election = _new_election(
@@ -946,7 +942,7 @@ def order_reelection(s: Session, actor: Actor, community: Community, subject: st
         seats=seats,
         alternates=0,
         opens=now,
-        closes=closes.astimezone(UTC),
+        closes=start_of_day(due_on),
         run_by="office",
         now=now,
     )

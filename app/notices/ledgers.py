@@ -15,9 +15,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
@@ -25,13 +23,13 @@ from sqlalchemy.orm import Session
 
 from ..accounts.models import User
 from ..audit.services import Actor, record
+from ..clock import today_in_china
 from ..communities.models import Community
 from ..communities.register import RegisterFileError, read_table
 from ..db import db
-from ..domain.errors import RuleViolation
+from ..domain.errors import NotFound, RuleViolation
 from ..domain.ledger import Direction, Movement, Period, PeriodKind, format_fen, parse_fen, statement
 from ..domain.rules import get_profile
-from ..errors import NotFound
 from ..security.permissions import can_publish_notices, require
 from ..sessions.models import AssemblySession, Item
 from . import services as notices
@@ -83,10 +81,6 @@ def _community(s: Session, user: User | None, community_id: int) -> Community:
 
 def period_kind(community: Community) -> PeriodKind:
     return PeriodKind.every(get_profile(community.rule_profile).settings.accounts_publication_months)
-
-
-def today_in_china(now: datetime) -> date:
-    return now.astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
 
 
 def _locked_until(s: Session, community_id: int, ledger: LedgerKind) -> date | None:

@@ -15,10 +15,10 @@ from ..audit.services import actor_for
 from ..communities.models import Community
 from ..communities.queries import community_by_slug
 from ..db import db, utcnow
-from ..domain.errors import RuleViolation
-from ..errors import NotFound
+from ..domain.errors import NotFound, RuleViolation
 from ..oversight import petitions
 from ..oversight.models import Order, PetitionStatus
+from ..qr import qr_svg_data_uri
 from ..security.permissions import can_publish_notices, require
 from . import ledgers, services
 from .forms import KIND_LABELS, AttachForm, EditForm, EntryForm, ImportForm, NoticeForm
@@ -147,8 +147,6 @@ def export(slug: str) -> Response:
 @bp.get("/c/<slug>/poster")
 def poster(slug: str) -> str:
     """An A4 poster for the building entrance: the board's QR code and address."""
-    from ..security.totp import qr_svg_data_uri
-
     community = community_by_slug(slug)
     url = url_for(".board", slug=community.slug, _external=True)
     return render_template("notices/poster.html", community=community, url=url, qr=qr_svg_data_uri(url))

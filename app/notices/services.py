@@ -23,8 +23,7 @@ from ..accounts.models import User
 from ..audit.services import Actor, record
 from ..communities.models import Community
 from ..db import db
-from ..domain.errors import RuleViolation
-from ..errors import NotFound
+from ..domain.errors import NotFound, RuleViolation
 from ..security.permissions import can_publish_notices, require
 from .markup import render
 from .models import CONFIRMED_KINDS, Attachment, Notice, NoticeKind, NoticeState

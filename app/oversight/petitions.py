@@ -18,14 +18,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..audit.services import Actor, record
+from ..clock import today_in_china
 from ..communities.models import Community
 from ..db import db
 from ..domain import petition as rules
-from ..domain.errors import RuleViolation
+from ..domain.errors import NotFound, RuleViolation
 from ..domain.rules import get_profile
 from ..domain.tally import Weight
-from ..errors import NotFound
-from ..notices import ledgers
 from ..notices.markup import escape_markdown
 from ..sessions.models import AssemblySession, Letter, RollEntry
 from ..sessions.services import find_letter
@@ -66,7 +65,7 @@ def start_petition(token: str, *, title: str, items: str, ip: str, now: datetime
             title=title,
             items=items,
             started_at=now,
-            closes_on=ledgers.today_in_china(now) + timedelta(days=days),
+            closes_on=today_in_china(now) + timedelta(days=days),
         )
         s.add(petition)
         s.flush()
@@ -161,7 +160,7 @@ def _reached(s: Session, petition: Petition, community: Community, *, now: datet
         OrderKind.CONVENE,
         subject[:150],
         body,
-        ledgers.today_in_china(now) + timedelta(days=days),
+        today_in_china(now) + timedelta(days=days),
         now=now,
         petition_id=petition.id,
     )
@@ -196,7 +195,7 @@ def progress_of(petition: Petition, s: Session | None = None) -> Progress:
 
 def petition_status(petition: Petition, now: datetime) -> PetitionStatus:
     """Open petitions past their closing day have expired (decided lazily, like the session clock)."""
-    if petition.status is PetitionStatus.OPEN and ledgers.today_in_china(now) > petition.closes_on:
+    if petition.status is PetitionStatus.OPEN and today_in_china(now) > petition.closes_on:
         return PetitionStatus.EXPIRED
     return petition.status
 

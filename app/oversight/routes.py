@@ -16,11 +16,10 @@ from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
 from ..audit.services import actor_for
+from ..clock import today_in_china
 from ..communities.models import Community, StreetOffice
 from ..db import db, utcnow
-from ..domain.errors import RuleViolation
-from ..errors import NotFound
-from ..notices import ledgers
+from ..domain.errors import NotFound, RuleViolation
 from ..security.permissions import can_certify, can_oversee, require
 from ..sessions import bulletin
 from ..sessions.models import AssemblySession
@@ -204,7 +203,7 @@ def review(public_id: str) -> Response | str:
         resolve_form=ResolveForm(),
         form=form,
         may_decide=can_certify(current_user, community.street_office_id),
-        today=ledgers.today_in_china(utcnow()),
+        today=today_in_china(utcnow()),
         party_misses=services.party_misses(assembly),
     )
 
@@ -246,7 +245,7 @@ def orders(office_id: int) -> Response | str:
         form=form,
         close_form=CloseOrderForm(),
         may_issue=can_certify(current_user, office.id),
-        today=ledgers.today_in_china(utcnow()),
+        today=today_in_china(utcnow()),
     )
 
 

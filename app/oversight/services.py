@@ -27,17 +27,17 @@ from ..accounts.models import User
 from ..accounts.services import consume_fresh_code
 from ..audit.models import AuditEvent
 from ..audit.services import Actor, record
+from ..clock import today_in_china
 from ..communities.models import Community, Person
 from ..communities.queries import community_roll
 from ..db import db
 from ..domain.canonical import canonical_json
-from ..domain.errors import RuleViolation
+from ..domain.errors import NotFound, RuleViolation
 from ..domain.figures import CommunityFacts, OfficeFigures, office_figures
 from ..domain.lifecycle import SessionState, require_transition
 from ..domain.receipts import PublishedKey, b64url, unb64url, utc_stamp
 from ..domain.rules import get_profile
 from ..elections import services as elections
-from ..errors import NotFound
 from ..notices import ledgers
 from ..notices.markup import escape_markdown
 from ..notices.models import NoticeKind
@@ -407,7 +407,7 @@ NEAR_THRESHOLD = Fraction(3, 4)
 
 def dashboard(street_office_id: int, *, now: datetime) -> list[CommunityRow]:
     s = db.session()
-    today = ledgers.today_in_china(now)
+    today = today_in_china(now)
     rows = []
     for community in s.execute(select(Community).where(Community.street_office_id == street_office_id).order_by(Community.name)).scalars():
         states = dict(
@@ -495,7 +495,7 @@ def issue_order(
             raise NotFound(str(_l("No such community.")))
         if user is not None:
             require(can_certify(user, community.street_office_id))
-        if due_on is None or due_on <= ledgers.today_in_china(now):
+        if due_on is None or due_on <= today_in_china(now):
             raise RuleViolation("due_on", str(_l("Set a deadline after today.")))
         item = None
         effects: dict[str, int | None] = {}

@@ -7,13 +7,9 @@ from datetime import datetime
 
 import pyotp
 
-from ..qr import qr_svg_data_uri
-
 ISSUER = "Gongzhi 共治"
 # Accept the code of the previous and the next 30-second step too (clock drift).
 DRIFT_STEPS = 1
-
-__all__ = ["qr_svg_data_uri"]
 
 
 def new_secret() -> str:

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any, TypeVar
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
@@ -17,19 +15,21 @@ from werkzeug.wrappers import Response
 
 from ..accounts.forms import ConfirmForm
 from ..audit.services import actor_for
+from ..clock import local_to_utc
 from ..communities.models import Community, Person
 from ..db import db, utcnow
 from ..domain.canonical import canonical_json
-from ..domain.errors import RuleViolation
+from ..domain.errors import NotFound, RuleViolation
 from ..domain.lifecycle import SessionState
 from ..domain.receipts import tracker
-from ..errors import NotFound
 from ..extensions import limiter
 from ..oversight import petitions
 from ..oversight.services import dispute_of_letter
+from ..qr import qr_svg_data_uri
 from ..security.permissions import can_run_sessions, can_view_sessions, require
 from . import bulletin, services
-from .forms import MATTER_LABELS, BallotForm, DigitsForm, ItemForm, NewSessionForm, PaperBallotForm, PetitionForm, ProxyForm
+from .forms import BallotForm, DigitsForm, ItemForm, NewSessionForm, PaperBallotForm, PetitionForm, ProxyForm
+from .labels import MATTER_LABELS
 from .models import AssemblySession, Item, Letter, PaperBallot, ProxyAuthorisation, RollEntry, SessionForm
 from .services import Slate
 
@@ -437,11 +437,6 @@ def _incomplete_form(assembly: AssemblySession, message: str) -> Response:
     return redirect(url_for(".show_session", public_id=assembly.public_id))
 
 
-def _to_utc(local: datetime) -> datetime:
-    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-    return local.replace(tzinfo=zone).astimezone(UTC)
-
-
 @bp.route("/committee/c/<int:community_id>/sessions", methods=["GET", "POST"])
 @login_required
 def list_sessions(community_id: int) -> Response | str:
@@ -457,8 +452,8 @@ def list_sessions(community_id: int) -> Response | str:
                     community_id=community.id,
                     title=form.title.data or "",
                     form=SessionForm(form.form.data),
-                    opens_at=_to_utc(form.opens_at.data),
-                    closes_at=_to_utc(form.closes_at.data),
+                    opens_at=local_to_utc(form.opens_at.data),
+                    closes_at=local_to_utc(form.closes_at.data),
                 )
             except RuleViolation as exc:
                 getattr(form, exc.field, form.title).errors.append(exc.reason)
@@ -685,8 +680,6 @@ def print_letters(public_id: str) -> Response | str:
     except RuleViolation as exc:
         flash(exc.reason, "error")
         return redirect(url_for(".show_session", public_id=public_id))
-    from ..security.totp import qr_svg_data_uri
-
     pages = []
     for p in printed:
         url = url_for(".open_letter", token=p.token, _external=True)
@@ -695,8 +688,6 @@ def print_letters(public_id: str) -> Response | str:
 
 
 def _issued_page(issued: services.IssuedLetter, assembly: AssemblySession) -> str:
-    from ..security.totp import qr_svg_data_uri
-
     url = url_for(".open_letter", token=issued.token, _external=True)
     holder = db.session.get(Person, issued.letter.person_id)
     return render_template(

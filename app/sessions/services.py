@@ -25,18 +25,18 @@ from ..communities.models import Community, Person
 from ..communities.queries import community_roll
 from ..db import db
 from ..domain.canonical import canonical_json, sha256_hex
-from ..domain.errors import RuleViolation
+from ..domain.errors import NotFound, RuleViolation
 from ..domain.lifecycle import SessionState, check_window, require_transition, state_at
 from ..domain.numbers import format_area, percent
 from ..domain.result import SessionItem, session_result
 from ..domain.rules import MATTERS, get_profile
 from ..domain.tally import Weight
-from ..errors import NotFound
 from ..notices.markup import escape_markdown
 from ..notices.models import NoticeKind
 from ..notices.services import publish_system_notice
 from ..security.permissions import can_run_sessions, require
 from . import bulletin
+from .labels import FORM_LABELS, MATTER_LABELS
 from .letters import letter_key, new_nonce, token_for, token_hash
 from .models import (
     AssemblySession,
@@ -251,8 +251,6 @@ def announce_session(actor: Actor, user: User | None, session_id: int, *, now: d
 
 def announcement_text(session: AssemblySession) -> tuple[str, str]:
     """The announcement notice in Chinese, the owners' language: window, roll, every item in full (Markdown)."""
-    from .forms import FORM_LABELS, MATTER_LABELS
-
     with force_locale("zh_CN"):
         # flask-babel shows times in the configured zone (Asia/Shanghai).
         when = {

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from app.audit.models import AuditEvent
 from app.audit.services import actor_for
+from app.clock import today_in_china
 from app.communities import services as register
 from app.db import db, utcnow
 from app.domain.errors import RuleViolation
@@ -54,8 +55,8 @@ def test_certifying_signs_the_result_and_publishes_it_and_the_decisions_fall_due
     result_notice = notices.board(world.community.id)[0]
     assert result_notice.kind is NoticeKind.RESULT and "续聘" in result_notice.title + (result_notice.body_html or "")
     (due,) = [o for o in ledgers.obligations(world.community, now=now) if o.kind == "decision"]
-    assert not due.met and due.due == ledgers.today_in_china(now) + timedelta(days=3)
-    assert due.overdue(ledgers.today_in_china(now) + timedelta(days=4))
+    assert not due.met and due.due == today_in_china(now) + timedelta(days=3)
+    assert due.overdue(today_in_china(now) + timedelta(days=4))
     # The committee drafts and publishes the decisions (a second member confirms): the obligation is met.
     second = register_member(world)
     title, body = services.decision_text(db.session.get(AssemblySession, session.id))  # type: ignore[arg-type]
@@ -166,7 +167,7 @@ def test_orders_are_published_have_deadlines_and_a_revocation_marks_the_item(app
     official = world.official
     now = utcnow()
     services.decide(actor_for(official), official, session.id, verdict=Verdict.CERTIFIED, reasons="", code=next_code("official"), now=now)
-    today = ledgers.today_in_china(now)
+    today = today_in_china(now)
     order = services.issue_order(
         actor_for(official),
         official,

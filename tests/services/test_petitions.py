@@ -8,9 +8,9 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
+from app.clock import today_in_china
 from app.db import db, utcnow
 from app.domain.errors import RuleViolation
-from app.notices import ledgers
 from app.oversight import petitions
 from app.oversight.models import Order, OrderKind, PetitionSignature, PetitionStatus
 from app.sessions import services as sessions
@@ -40,7 +40,7 @@ def test_the_petition_reaches_the_threshold_exactly_at_twenty_percent_and_orders
     db.session.refresh(petition)
     assert petition.status is PetitionStatus.REACHED
     order = db.session.execute(select(Order).where(Order.petition_id == petition.id)).scalar_one()
-    assert order.kind is OrderKind.CONVENE and order.due_on == ledgers.today_in_china(now) + timedelta(days=15)
+    assert order.kind is OrderKind.CONVENE and order.due_on == today_in_china(now) + timedelta(days=15)
     with pytest.raises(RuleViolation, match="no longer collects"):
         petitions.sign_petition(tokens["业主3"], petition.public_id, ip="t", now=now)
 
