@@ -150,11 +150,11 @@ def register_cli(app: Flask) -> None:
         """Import an owner register (CSV or XLSX): all rows or none."""
         from sqlalchemy import select
 
-        from .audit.services import Actor
         from .communities import services
         from .communities.models import Community
         from .communities.register import RegisterFileError
         from .db import db
+        from .security.actor import Grant, operator
 
         stmt = select(Community).where(Community.id == int(community_ref) if community_ref.isdigit() else Community.slug == community_ref)
         community = db.session.execute(stmt).scalar_one_or_none()
@@ -163,15 +163,13 @@ def register_cli(app: Flask) -> None:
         data = file.read_bytes()
         max_rows = current_app.config["REGISTER_MAX_ROWS"]
         try:
-            check = services.check_register_file(None, community.id, file.name, data, max_rows=max_rows)
+            admin = operator("cli", Grant.administrator())
+            check = services.check_register_file(admin, community.id, file.name, data, max_rows=max_rows)
             if check.report.errors:
                 for error in check.report.errors:
                     click.echo(str(error), err=True)
                 raise click.ClickException(f"{len(check.report.errors)} row(s) have errors; nothing was imported")
-            if dry_run:
-                report = check.report
-            else:
-                report = services.import_register_file(Actor(None, "cli"), None, community.id, file.name, data, max_rows=max_rows)
+            report = check.report if dry_run else services.import_register_file(admin, community.id, file.name, data, max_rows=max_rows)
         except RegisterFileError as exc:
             raise click.ClickException(str(exc)) from None
         verb = "would import" if dry_run else "imported"
@@ -193,15 +191,14 @@ def register_cli(app: Flask) -> None:
         username: str, display_name: str, role: str, community_id: int | None, street_office_id: int | None, password: str
     ) -> None:
         """Create an official's account (the first administrator, say)."""
-        from .accounts.models import Role
         from .accounts.services import create_user
-        from .audit.services import Actor
         from .domain.errors import RuleViolation
+        from .security.actor import Grant, operator
+        from .security.roles import Role
 
         try:
             create_user(
-                Actor(None, "cli"),
-                None,
+                operator("cli", Grant.administrator()),
                 username=username,
                 display_name=display_name,
                 password=password,

@@ -43,6 +43,18 @@ NAMING_CONVENTION = {
 _WRITE = "gongzhi_write"
 
 
+class Refusal(Exception):
+    """Raised inside ``db.write()`` to refuse an action but keep what the transaction recorded of the attempt.
+
+    The transaction commits (the audit event of a wrong code, a duplicate ballot,
+    a tampered form) and ``error`` is raised in the caller's place.
+    """
+
+    def __init__(self, error: Exception) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
@@ -135,7 +147,7 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """One write transaction: commit on success, roll back on any error.
+        """One write transaction: commit on success, roll back on any error but a ``Refusal``.
 
         A read transaction the request already holds (loading the user, say)
         is ended first, so the write starts with ``BEGIN IMMEDIATE`` on SQLite
@@ -158,6 +170,9 @@ class Database:
             try:
                 yield s
                 s.commit()
+            except Refusal as refusal:
+                s.commit()
+                raise refusal.error from None
             except BaseException:
                 s.rollback()
                 raise

@@ -11,9 +11,8 @@ from fractions import Fraction
 from flask import current_app
 from sqlalchemy import select
 
-from .accounts.models import Role, User
+from .accounts.models import User
 from .accounts.services import create_user
-from .audit.services import Actor, actor_for
 from .clock import today_in_china
 from .communities import services
 from .communities.models import AreaSource, Community, HoldingState, Person, StreetOffice, UnitKind
@@ -25,11 +24,24 @@ from .domain.receipts import utc_stamp
 from .notices import ledgers
 from .notices import services as notices
 from .notices.models import LedgerEntry, LedgerKind
+from .security.actor import Actor, Grant, actor_for, operator
 from .security.keys import init_keys, load_keyring
+from .security.roles import Role
 from .sessions import services as sessions
 from .sessions.models import AssemblySession, SessionForm
 
-DEMO = Actor(None, "demo")
+# The demo acts at the command line, with the grants each step names.
+DEMO = operator("demo", Grant.administrator())
+
+
+def as_committee(community: Community) -> Actor:
+    return operator("demo", Grant.committee(community.id))
+
+
+def as_office(community: Community) -> Actor:
+    return operator("demo", Grant.office(community.street_office_id))
+
+
 DEMO_PASSWORD = "gongzhi-demo-2026"
 DEVELOPER = "兰亭置业有限公司"
 
@@ -121,7 +133,7 @@ def seed_demo() -> Iterator[str]:
     s = db.session()
     office = s.execute(select(StreetOffice).where(StreetOffice.code == "xinhua")).scalar_one_or_none()
     if office is None:
-        office = services.create_street_office(DEMO, None, code="xinhua", name="新华街道办事处")
+        office = services.create_street_office(DEMO, code="xinhua", name="新华街道办事处")
     communities = {}
     for slug, name, address, buildings, register in (
         ("lanting", "兰亭苑", "新华路 278 号", ("1", "2", "3", "地下车库"), lanting_register),
@@ -129,10 +141,10 @@ def seed_demo() -> Iterator[str]:
     ):
         community = db.session.execute(select(Community).where(Community.slug == slug)).scalar_one_or_none()
         if community is None:
-            community = services.create_community(DEMO, None, street_office_id=office.id, slug=slug, name=name, address=address)
+            community = services.create_community(DEMO, street_office_id=office.id, slug=slug, name=name, address=address)
             for building in buildings:
-                services.add_building(DEMO, None, community.id, building)
-            report = services.import_register(DEMO, None, community.id, register(), source_name="demo")
+                services.add_building(DEMO, community.id, building)
+            report = services.import_register(DEMO, community.id, register(), source_name="demo")
             yield f"{name}: {report.created} units imported"
         else:
             yield f"{name}: already seeded"
@@ -150,7 +162,6 @@ def seed_demo() -> Iterator[str]:
         if db.session.execute(select(User.id).where(User.username == username)).first() is None:
             create_user(
                 DEMO,
-                None,
                 username=username,
                 display_name=display,
                 password=DEMO_PASSWORD,
@@ -175,8 +186,7 @@ def _demo_session(community: Community) -> Iterator[str]:
     if assembly is None:
         now = utcnow()
         assembly = sessions.create_session(
-            DEMO,
-            None,
+            as_committee(community),
             community_id=community.id,
             title=DEMO_SESSION_TITLE,
             form=SessionForm.WRITTEN,
@@ -188,8 +198,8 @@ def _demo_session(community: Community) -> Iterator[str]:
             ("cn.use_fund", "使用维修资金更换 2 号楼电梯", "预算 68 万元，由 2 号楼业主分摊的维修资金列支。"),
             ("cn.raise_fund", "续筹维修资金", "按每平方米 30 元续筹，分两年缴纳。"),
         ):
-            sessions.add_item(DEMO, None, assembly.id, matter=matter, title=title, body=body)
-        sessions.announce_session(DEMO, None, assembly.id, now=now)
+            sessions.add_item(as_committee(community), assembly.id, matter=matter, title=title, body=body)
+        sessions.announce_session(as_committee(community), assembly.id, now=now)
     yield f"{DEMO_SESSION_TITLE}: {assembly.state.value}, /s/{assembly.public_id}"
 
 
@@ -218,11 +228,16 @@ def _voting_sessions(lanting: Community, meiyuan: Community) -> Iterator[str]:
         if existing is None:
             opens = announced + timedelta(days=15, hours=1)
             assembly = sessions.create_session(
-                DEMO, None, community_id=community.id, title=title, form=SessionForm.WRITTEN, opens_at=opens, closes_at=opens + length
+                as_committee(community),
+                community_id=community.id,
+                title=title,
+                form=SessionForm.WRITTEN,
+                opens_at=opens,
+                closes_at=opens + length,
             )
             for matter, item_title in (("cn.hire_manager", "续聘物业服务企业"), ("cn.use_fund", "使用维修资金维修屋面防水")):
-                sessions.add_item(DEMO, None, assembly.id, matter=matter, title=item_title)
-            sessions.announce_session(DEMO, None, assembly.id, now=announced)
+                sessions.add_item(as_committee(community), assembly.id, matter=matter, title=item_title)
+            sessions.announce_session(as_committee(community), assembly.id, now=announced)
             item_ids = [str(item.id) for item in assembly.items]
             voted: set[int] = set()
             when = opens + timedelta(hours=2)
@@ -267,8 +282,7 @@ def _books(lanting: Community, meiyuan: Community) -> Iterator[str]:
 
         def add(community: Community, ledger: LedgerKind, day: date, direction: str, fen: int, category: str, **more: str) -> None:
             ledgers.add_entry(
-                as_chair,
-                None,
+                as_chair if community.id == lanting.id else as_committee(community),
                 community_id=community.id,
                 ledger=ledger,
                 now=now,
@@ -340,8 +354,8 @@ def _books(lanting: Community, meiyuan: Community) -> Iterator[str]:
             emergency_reason="2 号楼 1 单元电梯曳引钢丝绳断股，困人风险，停梯抢修",
         )
         for ledger in (income, fund):
-            statement = ledgers.close_period(as_chair, None, community_id=lanting.id, ledger=ledger, now=now)
-            notices.confirm_notice(as_member, None, statement.notice_id, now=now)
+            statement = ledgers.close_period(as_chair, community_id=lanting.id, ledger=ledger, now=now)
+            notices.confirm_notice(as_member, statement.notice_id, now=now)
         add(meiyuan, income, date(year, 9, 1), "income", 120_000, "venue_rental", counterparty="业主活动室租用")
         add(meiyuan, income, date(year, 12, 1), "expense", 30_000, "office")
     for community in (lanting, meiyuan):
@@ -361,7 +375,6 @@ def _orders(meiyuan: Community) -> Iterator[str]:
         now = utcnow()
         oversight.issue_order(
             actor_for(official),
-            None,
             community_id=meiyuan.id,
             kind=OrderKind.RECTIFY,
             subject="公共收益账目逾期未公示",
@@ -416,17 +429,16 @@ def _committees(office: StreetOffice, lanting: Community, meiyuan: Community) ->
         community = db.session.execute(select(Community).where(Community.slug == slug)).scalar_one_or_none()
         if community is None:
             community = services.create_community(
-                DEMO, None, street_office_id=office.id, slug=slug, name=name, address=address, rule_profile="cn-party50"
+                DEMO, street_office_id=office.id, slug=slug, name=name, address=address, rule_profile="cn-party50"
             )
-            services.add_building(DEMO, None, community.id, "1")
-            services.import_register(DEMO, None, community.id, meiyuan_register(seed), source_name="demo")
+            services.add_building(DEMO, community.id, "1")
+            services.import_register(DEMO, community.id, meiyuan_register(seed), source_name="demo")
         more[slug] = community
     if elections.current_committee(lanting.id) is None:
         members = _owners(lanting, 7)
         roles = ("chair", "vice_chair", "member", "member", "member", "member", "member")
         elections.register_sitting_committee(
-            DEMO,
-            None,
+            as_office(lanting),
             community_id=lanting.id,
             term_start=date(2024, 6, 1),
             term_end=date(2029, 5, 31),
@@ -439,8 +451,7 @@ def _committees(office: StreetOffice, lanting: Community, meiyuan: Community) ->
         ends = today + timedelta(days=60)
         members = _owners(meiyuan, 5)
         elections.register_sitting_committee(
-            DEMO,
-            None,
+            as_office(meiyuan),
             community_id=meiyuan.id,
             term_start=ends.replace(year=ends.year - 5) + timedelta(days=1),
             term_end=ends,
@@ -451,7 +462,6 @@ def _committees(office: StreetOffice, lanting: Community, meiyuan: Community) ->
         )
         oversight.issue_order(
             actor_for(official),
-            None,
             community_id=meiyuan.id,
             kind=OrderKind.SUSPEND,
             subject=f"{members[4][1].name}擅自使用公章",
@@ -466,8 +476,7 @@ def _committees(office: StreetOffice, lanting: Community, meiyuan: Community) ->
         ended = today - timedelta(days=30)
         members = _owners(taoyuan, 5)
         committee = elections.register_sitting_committee(
-            DEMO,
-            None,
+            as_office(taoyuan),
             community_id=taoyuan.id,
             term_start=ended.replace(year=ended.year - 5) + timedelta(days=1),
             term_end=ended,
@@ -477,11 +486,10 @@ def _committees(office: StreetOffice, lanting: Community, meiyuan: Community) ->
         view = elections.committee_view(taoyuan, now=now)
         assert view is not None
         for membership, _person in view.members[2:]:
-            elections.record_departure(DEMO, None, membership.id, reason="房屋已出售，不再是本小区业主", now=now)
+            elections.record_departure(as_office(taoyuan), membership.id, reason="房屋已出售，不再是本小区业主", now=now)
         past = now - timedelta(days=20)
         oversight.issue_order(
             actor_for(official),
-            None,
             community_id=taoyuan.id,
             kind=OrderKind.RECTIFY,
             subject="换届审计资料未报送",
@@ -491,7 +499,6 @@ def _committees(office: StreetOffice, lanting: Community, meiyuan: Community) ->
         )
         oversight.issue_order(
             actor_for(official),
-            None,
             community_id=taoyuan.id,
             kind=OrderKind.REELECT,
             subject="业主委员会任期届满",
@@ -509,7 +516,9 @@ def _committees(office: StreetOffice, lanting: Community, meiyuan: Community) ->
             {"name": "吴海燕", "affiliation": "青枫社区居民委员会", "owner_representative": False},
             {"name": "郑国栋", "affiliation": "青枫物业服务中心", "owner_representative": False},
         ]
-        elections.appoint_temporary(DEMO, None, community_id=qingfeng.id, members=team, term_end=today + timedelta(days=365), now=now)
+        elections.appoint_temporary(
+            as_office(qingfeng), community_id=qingfeng.id, members=team, term_end=today + timedelta(days=365), now=now
+        )
     yield from _petition(lanting)
     for community in (lanting, meiyuan, *more.values()):
         view = elections.committee_view(community, now=now)
@@ -532,8 +541,7 @@ def _seated_by_election(community: Community, official: User) -> Iterator[str]:
     now = utcnow()
     start = now - timedelta(days=HISTORY_DAYS + 20)
     election = elections.create_election(
-        DEMO,
-        None,
+        as_committee(community),
         community_id=community.id,
         title=ELECTION_TITLE,
         seats=5,
@@ -557,22 +565,22 @@ def _seated_by_election(community: Community, official: User) -> Iterator[str]:
     vetted = start + timedelta(days=15)
     db.session.refresh(election)
     for index, candidate in enumerate(election.candidates):
-        elections.vet_candidate(actor_for(official), None, candidate.id, approve=True, reason="", party_verified=index < 4, now=vetted)
-    elections.publish_slate(DEMO, None, election.id, now=vetted)
+        elections.vet_candidate(actor_for(official), candidate.id, approve=True, reason="", party_verified=index < 4, now=vetted)
+    elections.publish_slate(as_committee(community), election.id, now=vetted)
     announced = now - timedelta(days=HISTORY_DAYS - 2)
     opens = announced + timedelta(days=15, hours=1)
     assembly = sessions.create_session(
-        DEMO,
-        None,
+        as_committee(community),
         community_id=community.id,
         title="松风苑 2026 年第一次业主大会（选举业主委员会）",
         form=SessionForm.WRITTEN,
         opens_at=opens,
         closes_at=opens + timedelta(days=10),
     )
-    sessions.add_item(DEMO, None, assembly.id, matter="cn.rules_of_procedure", title="通过《业主大会议事规则》")
-    item = sessions.add_election_item(DEMO, None, assembly.id, election_id=election.id)
-    sessions.announce_session(DEMO, None, assembly.id, now=announced)
+    committee_actor = as_committee(community)
+    sessions.add_item(committee_actor, assembly.id, matter="cn.rules_of_procedure", title="通过《业主大会议事规则》")
+    item = sessions.add_election_item(committee_actor, assembly.id, election_id=election.id)
+    sessions.announce_session(committee_actor, assembly.id, now=announced)
     db.session.refresh(election)
     ids = [str(c.id) for c in election.candidates]
     rng = random.Random(ELECTION_TITLE)
@@ -591,10 +599,11 @@ def _seated_by_election(community: Community, official: User) -> Iterator[str]:
     db.session.refresh(assembly)
     decided = now - timedelta(days=HISTORY_DAYS - 30)
     misses = bool(oversight.party_misses(assembly))
+    # Certified at the console: an official at the office would confirm it with their authenticator's code.
     oversight.decide(
-        actor_for(official), None, assembly.id, verdict=Verdict.CERTIFIED, reasons="", code="", now=decided, acknowledge_party=misses
+        as_office(community), assembly.id, verdict=Verdict.CERTIFIED, reasons="", code="", now=decided, acknowledge_party=misses
     )
-    committee = elections.seat_committee(actor_for(official), None, election.id, now=decided + timedelta(days=1))
+    committee = elections.seat_committee(actor_for(official), election.id, now=decided + timedelta(days=1))
     view = elections.committee_view(community, now=now)
     assert view is not None
     # Three members with accounts elect the chair and the vice chair: three of five is more than half of all members.
@@ -602,7 +611,6 @@ def _seated_by_election(community: Community, official: User) -> Iterator[str]:
     for index, (_membership, person) in enumerate(view.members[:3]):
         user = create_user(
             DEMO,
-            None,
             username=f"songfeng-{index + 1}",
             display_name=f"{person.name}（松风苑业委会委员）",
             password=DEMO_PASSWORD,
@@ -616,9 +624,7 @@ def _seated_by_election(community: Community, official: User) -> Iterator[str]:
         for user_id in voters:
             voter = db.session.get(User, user_id)
             assert voter is not None
-            elections.cast_chair_ballot(
-                actor_for(voter), voter, committee.id, office=office, choice_id=choice.id, now=decided + timedelta(days=3)
-            )
+            elections.cast_chair_ballot(actor_for(voter), committee.id, office=office, choice_id=choice.id, now=decided + timedelta(days=3))
     # The new committee publishes the assembly's decisions on time; a second member confirms.
     from .notices.models import NoticeKind
 
@@ -626,10 +632,10 @@ def _seated_by_election(community: Community, official: User) -> Iterator[str]:
     title, body = oversight.decision_text(assembly)
     published = decided + timedelta(days=2)
     draft = notices.draft_notice(
-        first, None, community_id=community.id, kind=NoticeKind.DECISION, title=title, body=body, now=published, session_id=assembly.id
+        first, community_id=community.id, kind=NoticeKind.DECISION, title=title, body=body, now=published, session_id=assembly.id
     )
-    notices.publish_notice(first, None, draft.id, now=published)
-    notices.confirm_notice(second, None, draft.id, now=published)
+    notices.publish_notice(first, draft.id, now=published)
+    notices.confirm_notice(second, draft.id, now=published)
     yield "  songfeng-1       committee_member     a seated member of 松风苑 (chair ballots cast)"
     yield f"{ELECTION_TITLE}: {len(view.members)} members and {len(view.alternates)} alternates seated, term to {committee.term_end}"
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 from flask import Flask
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
+from werkzeug.local import LocalProxy
 
 from .domain.ledger import format_fen
 from .domain.numbers import format_area
 from .main.forms import LanguageForm
+from .security.web import current_actor
 
 LANGUAGE_NAMES = {"zh_CN": "中文", "en": "English"}
 STATE_LABELS = {
@@ -35,6 +37,8 @@ def register_template_helpers(app: Flask) -> None:
             "language_names": LANGUAGE_NAMES,
             "language_form": LanguageForm,
             "state_labels": STATE_LABELS,
+            # Read only if a template asks: most public pages never do.
+            "actor": LocalProxy(current_actor),
         }
 
     app.jinja_env.filters["area"] = format_area

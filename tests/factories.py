@@ -11,17 +11,18 @@ import pyotp
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from app.accounts.models import Role, User
+from app.accounts.models import User
 from app.accounts.services import create_user, enrol_totp
-from app.audit.services import Actor, actor_for
 from app.communities import services
 from app.communities.models import Community, Person, StreetOffice
 from app.db import db, utcnow
+from app.security.actor import Grant, actor_for, operator
+from app.security.roles import Role
 from app.security.secretbox import seal
 from app.sessions import services as sessions
 from app.sessions.models import AssemblySession, SessionForm
 
-CLI = Actor(None, "test")
+CLI = operator("test", Grant.administrator())
 PASSWORD = "correct horse battery"
 
 
@@ -72,20 +73,20 @@ class World:
 
 
 def make_world() -> World:
-    office = services.create_street_office(CLI, None, code="xinhua-street", name="新华街道办事处")
-    community = services.create_community(CLI, None, street_office_id=office.id, slug="lanting", name="兰亭苑")
-    other = services.create_community(CLI, None, street_office_id=office.id, slug="meiyuan", name="梅园")
+    office = services.create_street_office(CLI, code="xinhua-street", name="新华街道办事处")
+    community = services.create_community(CLI, street_office_id=office.id, slug="lanting", name="兰亭苑")
+    other = services.create_community(CLI, street_office_id=office.id, slug="meiyuan", name="梅园")
     for name in ("1", "2"):
-        services.add_building(CLI, None, community.id, name)
-    admin = create_user(CLI, None, username="admin", display_name="管理员", password=PASSWORD, role=Role.ADMINISTRATOR)
+        services.add_building(CLI, community.id, name)
+    admin = create_user(CLI, username="admin", display_name="管理员", password=PASSWORD, role=Role.ADMINISTRATOR)
     committee = create_user(
-        CLI, None, username="chair", display_name="王主任", password=PASSWORD, role=Role.COMMITTEE_CHAIR, community_id=community.id
+        CLI, username="chair", display_name="王主任", password=PASSWORD, role=Role.COMMITTEE_CHAIR, community_id=community.id
     )
     official = create_user(
-        CLI, None, username="official", display_name="李科长", password=PASSWORD, role=Role.STREET_OFFICIAL, street_office_id=office.id
+        CLI, username="official", display_name="李科长", password=PASSWORD, role=Role.STREET_OFFICIAL, street_office_id=office.id
     )
     outsider = create_user(
-        CLI, None, username="outsider", display_name="赵委员", password=PASSWORD, role=Role.COMMITTEE_MEMBER, community_id=other.id
+        CLI, username="outsider", display_name="赵委员", password=PASSWORD, role=Role.COMMITTEE_MEMBER, community_id=other.id
     )
     for user in (admin, committee, official, outsider):
         enrol(user)
@@ -117,7 +118,6 @@ def draft_session(
     chair = world.committee
     session = sessions.create_session(
         actor_for(chair),
-        chair,
         community_id=world.community.id,
         title=title,
         form=SessionForm.WRITTEN,
@@ -125,7 +125,7 @@ def draft_session(
         closes_at=closes_at,
     )
     for matter, item_title, *body in items:
-        sessions.add_item(actor_for(chair), chair, session.id, matter=matter, title=item_title, body=body[0] if body else "")
+        sessions.add_item(actor_for(chair), session.id, matter=matter, title=item_title, body=body[0] if body else "")
     return session
 
 
@@ -146,7 +146,6 @@ def open_session(world: World, *, more_voters: int = 0) -> tuple[AssemblySession
     more = [f"2,{n},80.00,,,,业主{n},{n % 10000:04d},," for n in range(1, more_voters + 1)]
     services.import_register_file(
         CLI,
-        None,
         world.community.id,
         "r.csv",
         register_csv("1,101,89.50,,,,张伟,1234,,", "1,102,120.00,,,,李娜、王强,2345;3456,,", "1,103,60.00,,,,赵敏,0456,,", *more),
@@ -158,7 +157,7 @@ def open_session(world: World, *, more_voters: int = 0) -> tuple[AssemblySession
         closes_at=then + timedelta(days=23),
         items=(("cn.hire_manager", "续聘"), ("cn.use_fund", "电梯")),
     )
-    sessions.announce_session(actor_for(world.committee), world.committee, session.id, now=then)
+    sessions.announce_session(actor_for(world.committee), session.id, now=then)
     return session, tokens_by_holder(session.id), utcnow()
 
 

@@ -120,3 +120,24 @@ def test_create_user_refuses_a_short_password(app: Flask, runner: FlaskCliRunner
 def test_close_due_reports_what_it_did(app: Flask, runner: FlaskCliRunner) -> None:
     result = runner.invoke(args=["close-due"])
     assert result.exit_code == 0 and result.output.strip() == "opened 0, closed 0 session(s)"
+
+
+def test_every_demo_action_is_recorded_by_an_actor_entitled_to_its_community(app: Flask, runner: FlaskCliRunner) -> None:
+    """The demo acts through the services like anyone: an official never appears acting on another community's books."""
+    from app.audit.models import AuditEvent
+    from app.security.actor import actor_for
+    from app.security.permissions import can_view_sessions
+
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    db.session.rollback()
+    communities = {c.id: c for c in db.session.execute(select(Community)).scalars()}
+    users = {u.id: actor_for(u) for u in db.session.execute(select(User)).scalars()}
+    events = db.session.execute(
+        select(AuditEvent).where(AuditEvent.community_id.is_not(None), AuditEvent.actor_user_id.is_not(None))
+    ).scalars()
+    strays = [
+        (e.action, e.actor, communities[e.community_id].slug)
+        for e in events
+        if not can_view_sessions(users[e.actor_user_id], communities[e.community_id])
+    ]
+    assert strays == []

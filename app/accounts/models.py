@@ -2,28 +2,13 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 from sqlalchemy import BigInteger, Boolean, CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import Base, UTCDateTime, str_enum, utcnow
-
-
-class Role(enum.Enum):
-    ADMINISTRATOR = "administrator"
-    STREET_OFFICIAL = "street_official"
-    COMMITTEE_CHAIR = "committee_chair"
-    COMMITTEE_VICE_CHAIR = "committee_vice_chair"
-    COMMITTEE_MEMBER = "committee_member"
-
-    @property
-    def is_committee(self) -> bool:
-        return self in COMMITTEE_ROLES
-
-
-COMMITTEE_ROLES = frozenset({Role.COMMITTEE_CHAIR, Role.COMMITTEE_VICE_CHAIR, Role.COMMITTEE_MEMBER})
+from ..security.roles import Role
 
 
 class User(Base):

@@ -14,13 +14,15 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from ..audit.services import Actor, record
+from ..audit.services import record
 from ..db import db
 from ..domain.errors import RuleViolation
 from ..security import totp
+from ..security.actor import ANONYMOUS, Actor, ActorKind, actor_for
 from ..security.permissions import can_manage_deployment, require
+from ..security.roles import COMMITTEE_ROLES, Role
 from ..security.secretbox import seal, unseal
-from .models import COMMITTEE_ROLES, RecoveryCode, Role, RoleAssignment, User
+from .models import RecoveryCode, RoleAssignment, User
 
 
 @cache
@@ -67,7 +69,7 @@ def check_password(username: str, password: str, *, ip: str, now: datetime | Non
     with db.write() as s:
         record(
             s,
-            Actor(None, "anonymous"),
+            ANONYMOUS,
             "auth.password_failed",
             "user",
             user.id if user else "-",
@@ -122,7 +124,7 @@ def verify_second_factor(user_id: int, session_version: int, code: str, *, ip: s
             if match is not None:
                 match.used_at = now
                 method = "recovery_code"
-        actor = Actor(user.id, user.username)
+        actor = actor_for(user)
         if method is None:
             record(s, actor, "auth.second_factor_failed", "user", user.id, data={"ip": ip}, now=now)
             return None
@@ -143,7 +145,7 @@ def enrol_totp(user_id: int, session_version: int, sealed_secret: str, code: str
         if user is None or user.totp_secret_enc is not None:
             return None
         step = totp.matching_step(secret, code, now, None)
-        actor = Actor(user.id, user.username)
+        actor = actor_for(user)
         if step is None:
             record(s, actor, "auth.second_factor_failed", "user", user.id, data={"ip": ip, "during": "enrolment"}, now=now)
             return None
@@ -164,7 +166,7 @@ def regenerate_recovery_codes(user: User, code: str, *, now: datetime) -> list[s
             return None
         secret = unseal(locked.totp_secret_enc)
         step = totp.matching_step(secret, code, now, locked.totp_last_step) if secret else None
-        actor = Actor(locked.id, locked.username)
+        actor = actor_for(locked)
         if step is None:
             record(s, actor, "auth.second_factor_failed", "user", locked.id, data={"during": "recovery_codes"}, now=now)
             return None
@@ -185,10 +187,21 @@ def consume_fresh_code(s: Session, user_id: int, code: str, *, now: datetime, du
     secret = unseal(locked.totp_secret_enc)
     step = totp.matching_step(secret, code, now, locked.totp_last_step) if secret else None
     if step is None:
-        record(s, Actor(locked.id, locked.username), "auth.second_factor_failed", "user", locked.id, data={"during": during}, now=now)
+        record(s, actor_for(locked), "auth.second_factor_failed", "user", locked.id, data={"during": during}, now=now)
         return False
     locked.totp_last_step = step
     return True
+
+
+def confirm_presence(s: Session, actor: Actor, code: str, *, now: datetime, during: str) -> bool:
+    """Inside the caller's transaction: the official confirms a weighty action with a fresh authenticator code.
+
+    An operator at the server's console has no authenticator: the console is their
+    credential, and the command that made the actor named its grants.
+    """
+    if actor.kind is ActorKind.OPERATOR:
+        return True
+    return actor.user_id is not None and consume_fresh_code(s, actor.user_id, code, now=now, during=during)
 
 
 def logout_everywhere(user: User) -> None:
@@ -197,17 +210,16 @@ def logout_everywhere(user: User) -> None:
         locked = s.get(User, user.id, with_for_update=True)
         assert locked is not None
         locked.session_version += 1
-        record(s, Actor(locked.id, locked.username), "auth.logout_everywhere", "user", locked.id)
+        record(s, actor_for(locked), "auth.logout_everywhere", "user", locked.id)
 
 
 def record_logout(user: User) -> None:
     with db.write() as s:
-        record(s, Actor(user.id, user.username), "auth.logout", "user", user.id)
+        record(s, actor_for(user), "auth.logout", "user", user.id)
 
 
 def create_user(
     actor: Actor,
-    actor_user: User | None,
     *,
     username: str,
     display_name: str,
@@ -216,9 +228,8 @@ def create_user(
     community_id: int | None = None,
     street_office_id: int | None = None,
 ) -> User:
-    """Create an official's account with one role. ``actor_user`` None means the operator's CLI."""
-    if actor_user is not None:
-        require(can_manage_deployment(actor_user))
+    """Create an official's account with one role."""
+    require(can_manage_deployment(actor))
     if len(password) < MIN_PASSWORD_LENGTH:
         raise RuleViolation("password", str(_l("Use at least %(n)d characters.", n=MIN_PASSWORD_LENGTH)))
     if role in COMMITTEE_ROLES and community_id is None:

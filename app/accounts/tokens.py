@@ -10,10 +10,12 @@ from datetime import datetime, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from ..audit.services import Actor, record
+from ..audit.services import record
 from ..db import db
 from ..domain.errors import NotFound, RuleViolation
-from .models import ApiToken, Role, User
+from ..security.actor import Actor, actor_for
+from ..security.roles import COMMITTEE_ROLES, Role
+from .models import ApiToken, User
 from .services import consume_fresh_code
 
 PREFIX = "gz_"
@@ -22,6 +24,8 @@ SCOPES = {
     "committee": _l("Act for your owners' committee: draft sessions, items and notices"),
     "office": _l("Act for your street office: read the dashboard, issue orders"),
 }
+# What each scope lets a token act as: only these of its maker's role assignments become its actor's grants.
+SCOPE_ROLES: dict[str, frozenset[Role]] = {"committee": COMMITTEE_ROLES, "office": frozenset({Role.STREET_OFFICIAL})}
 MAX_TOKENS = 20
 # The last use is written at most this often, so reading the API does not write on every request.
 LAST_USED_GRANULARITY = timedelta(hours=1)
@@ -30,6 +34,11 @@ LAST_USED_GRANULARITY = timedelta(hours=1)
 def token_hash(token: str) -> str:
     # The token holds 256 random bits, so a plain hash is enough: nothing to guess offline.
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def actor_of_token(user: User, scopes: frozenset[str]) -> Actor:
+    """The actor a token acts as: its maker, with the grants of the roles its scopes cover."""
+    return actor_for(user, roles=[role for scope in scopes for role in SCOPE_ROLES.get(scope, ())])
 
 
 def scopes_for(user: User) -> list[str]:
@@ -78,7 +87,7 @@ def create_token(user: User, *, name: str, scopes: list[str], code: str, now: da
         s.flush()
         record(
             s,
-            Actor(user.id, user.username),
+            actor_for(user),
             "api_token.create",
             "api_token",
             token.id,
@@ -96,7 +105,7 @@ def revoke_token(user: User, token_id: int, *, now: datetime) -> ApiToken:
             raise NotFound(str(_l("No such token.")))
         if token.revoked_at is None:
             token.revoked_at = now
-            record(s, Actor(user.id, user.username), "api_token.revoke", "api_token", token.id, data={"name": token.name}, now=now)
+            record(s, actor_for(user), "api_token.revoke", "api_token", token.id, data={"name": token.name}, now=now)
     return token
 
 

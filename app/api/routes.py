@@ -19,8 +19,6 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from ..accounts import tokens
-from ..accounts.models import User
-from ..audit.services import Actor, actor_for
 from ..communities.models import Community, Person, StreetOffice
 from ..communities.queries import CommunitySummary, community_by_slug, public_community_summaries
 from ..db import db, utcnow
@@ -33,6 +31,7 @@ from ..notices import services as notices
 from ..notices.models import Notice, NoticeKind, NoticeState, Statement
 from ..oversight import services as oversight
 from ..oversight.models import OrderKind
+from ..security.actor import Actor
 from ..security.permissions import can_oversee, require
 from ..sessions import bulletin
 from ..sessions import services as sessions
@@ -105,7 +104,7 @@ def _read_query(params: dict[str, dict[str, Any]]) -> dict[str, Any]:
     return out
 
 
-def _bearer(scope: str) -> User:
+def _bearer(scope: str) -> Actor:
     header = request.headers.get("Authorization", "")
     kind, _sep, secret = header.partition(" ")
     if kind.lower() != "bearer" or not secret.strip():
@@ -118,7 +117,7 @@ def _bearer(scope: str) -> User:
         raise Problem(
             403, _("Not allowed"), _("The token does not have the %(scope)s scope.", scope=scope), kind="urn:gongzhi:problem:scope"
         )
-    return user
+    return tokens.actor_of_token(user, scopes)
 
 
 def operation(
@@ -161,7 +160,7 @@ def operation(
         @functools.wraps(view)
         def run(**kwargs: Any) -> Response:
             if auth not in (None, "letter"):
-                g.api_user = _bearer(auth)
+                g.api_actor = _bearer(auth)
             if query:
                 kwargs.update(_read_query(query))
             if body is not None:
@@ -526,9 +525,9 @@ def cast_ballot(token: str, body: dict[str, Any]) -> dict[str, Any]:
 COMMITTEE_ERRORS = (400, 401, 403, 404, 413, 415, 422)
 
 
-def _actor() -> tuple[Actor, User]:
-    user: User = g.api_user
-    return actor_for(user), user
+def _actor() -> Actor:
+    actor: Actor = g.api_actor
+    return actor
 
 
 @operation(
@@ -544,10 +543,9 @@ def _actor() -> tuple[Actor, User]:
     description="A draft the committee completes and announces on its pages.",
 )
 def create_session(slug: str, body: dict[str, Any]) -> dict[str, Any]:
-    actor, user = _actor()
+    actor = _actor()
     assembly = sessions.create_session(
         actor,
-        user,
         community_id=_community(slug).id,
         title=body["title"],
         form=SessionForm(body["form"]),
@@ -569,11 +567,11 @@ def create_session(slug: str, body: dict[str, Any]) -> dict[str, Any]:
     errors=COMMITTEE_ERRORS,
 )
 def add_item(session_id: str, body: dict[str, Any]) -> dict[str, Any]:
-    actor, user = _actor()
+    actor = _actor()
     assembly = db.session.execute(select(AssemblySession).where(AssemblySession.public_id == session_id)).scalar_one_or_none()
     if assembly is None:
         raise _not_found(_("No such session."))
-    item = sessions.add_item(actor, user, assembly.id, matter=body["matter"], title=body["title"], body=body.get("body", ""))
+    item = sessions.add_item(actor, assembly.id, matter=body["matter"], title=body["title"], body=body.get("body", ""))
     return _item_json(item)
 
 
@@ -590,10 +588,10 @@ def add_item(session_id: str, body: dict[str, Any]) -> dict[str, Any]:
     description="A draft; publishing (and a decision's second confirmation) stays on the committee's pages.",
 )
 def create_notice(slug: str, body: dict[str, Any]) -> dict[str, Any]:
-    actor, user = _actor()
+    actor = _actor()
     community = _community(slug)
     notice = notices.draft_notice(
-        actor, user, community_id=community.id, kind=NoticeKind(body["kind"]), title=body["title"], body=body["body"], now=utcnow()
+        actor, community_id=community.id, kind=NoticeKind(body["kind"]), title=body["title"], body=body["body"], now=utcnow()
     )
     return _notice_json(notice, community)
 
@@ -619,7 +617,7 @@ def _office(office_code: str) -> StreetOffice:
 )
 def office_dashboard(office_code: str) -> list[dict[str, Any]]:
     office = _office(office_code)
-    require(can_oversee(g.api_user, office.id))
+    require(can_oversee(_actor(), office.id))
     return [
         {
             "community": row.community.slug,
@@ -649,11 +647,10 @@ def office_dashboard(office_code: str) -> list[dict[str, Any]]:
     "re-election orders name items or members and stay on the office's pages.",
 )
 def create_order(slug: str, body: dict[str, Any]) -> dict[str, Any]:
-    actor, user = _actor()
+    actor = _actor()
     community = _community(slug)
     order = oversight.issue_order(
         actor,
-        user,
         community_id=community.id,
         kind=OrderKind(body["kind"]),
         subject=body["subject"],

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NoReturn
 
 from sqlalchemy import insert, select, text
 from sqlalchemy.orm import Session
 
-from ..db import utcnow
+from ..db import Refusal, utcnow
 from ..domain.canonical import ZERO_HASH, chain_hash
+from ..domain.errors import DomainError
+from ..security.actor import Actor
 from .models import AuditEvent
 
 # Key of the PostgreSQL advisory lock that serialises appends to the chain.
@@ -21,17 +23,6 @@ _events = AuditEvent.__table__
 _ADVISORY_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
 _LAST_EVENT = select(_events.c.seq, _events.c.hash).order_by(_events.c.seq.desc()).limit(1)
 _INSERT_EVENT = insert(_events)
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who acted: a logged-in user, or an operator at the command line."""
-
-    user_id: int | None
-    label: str
-
-
-SYSTEM = Actor(None, "system")
 
 
 def event_body(event: AuditEvent) -> dict[str, Any]:
@@ -89,6 +80,26 @@ def record(
     return event
 
 
+def refuse(
+    s: Session,
+    actor: Actor,
+    action: str,
+    target_type: str,
+    target_id: object,
+    error: DomainError,
+    *,
+    community_id: int | None = None,
+    street_office_id: int | None = None,
+    data: dict[str, Any] | None = None,
+    now: datetime | None = None,
+) -> NoReturn:
+    """Audit a refused attempt, then refuse: the event is committed with the transaction, ``error`` reaches the caller."""
+    record(
+        s, actor, action, target_type, target_id, community_id=community_id, street_office_id=street_office_id, data=data, now=now
+    )
+    raise Refusal(error)
+
+
 @dataclass(frozen=True)
 class ChainBreak:
     seq: int
@@ -109,8 +120,3 @@ def verify_audit_chain(s: Session) -> ChainBreak | None:
         prev = event.hash
         expected_seq += 1
     return None
-
-
-def actor_for(user: Any) -> Actor:
-    """The audit actor for a logged-in user."""
-    return Actor(user.id, user.username)

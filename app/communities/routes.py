@@ -13,18 +13,15 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from ..audit.services import actor_for
 from ..clock import today_in_china
 from ..db import db, utcnow
 from ..domain.errors import NotFound, RuleViolation
 from ..security.permissions import (
     can_manage_register,
     can_view_register,
-    is_administrator,
-    is_committee_member,
-    is_street_official,
     require,
 )
+from ..security.web import current_actor
 from . import queries, services
 from .forms import BuildingForm, RegisterConfirmForm, RegisterUploadForm
 from .models import Community
@@ -37,18 +34,15 @@ def _visible_community(community_id: int) -> Community:
     community = db.session.get(Community, community_id)
     if community is None:
         raise NotFound(_("No such community."))
-    require(can_view_register(current_user, community.id, community.street_office_id))
+    require(can_view_register(current_actor(), community))
     return community
 
 
 @bp.get("/")
 @login_required
 def index() -> str:
-    communities = [
-        c
-        for c in db.session.execute(select(Community).order_by(Community.name)).scalars()
-        if is_administrator(current_user) or is_committee_member(current_user, c.id) or is_street_official(current_user, c.street_office_id)
-    ]
+    actor = current_actor()
+    communities = [c for c in db.session.execute(select(Community).order_by(Community.name)).scalars() if can_view_register(actor, c)]
     return render_template("communities/index.html", communities=communities)
 
 
@@ -67,7 +61,7 @@ def show_community(community_id: int) -> str:
         buildings=queries.building_summaries(community.id),
         roll=roll,
         building_form=BuildingForm(),
-        can_manage=can_manage_register(current_user, community.id),
+        can_manage=can_manage_register(current_actor(), community),
         obligations=ledgers.obligations(community, now=now),
         open_orders=open_orders(community.id),
         today=today_in_china(now),
@@ -81,7 +75,7 @@ def add_building(community_id: int) -> Response | str:
     form = BuildingForm()
     if form.validate_on_submit():
         try:
-            services.add_building(actor_for(current_user), current_user, community.id, form.name.data or "")
+            services.add_building(current_actor(), community.id, form.name.data or "")
         except RuleViolation as exc:
             flash(exc.reason, "error")
         else:
@@ -128,7 +122,7 @@ def _upload_dir() -> Path:
 @login_required
 def upload_register(community_id: int) -> Response | str:
     community = _visible_community(community_id)
-    require(can_manage_register(current_user, community.id))
+    require(can_manage_register(current_actor(), community))
     form = RegisterUploadForm()
     if not form.validate_on_submit():
         return render_template("communities/register_upload.html", community=community, form=form)
@@ -136,7 +130,8 @@ def upload_register(community_id: int) -> Response | str:
     filename = Path(upload.filename or "register.csv").name
     data = upload.read()
     try:
-        check = services.check_register_file(current_user, community.id, filename, data, max_rows=current_app.config["REGISTER_MAX_ROWS"])
+        max_rows = current_app.config["REGISTER_MAX_ROWS"]
+        check = services.check_register_file(current_actor(), community.id, filename, data, max_rows=max_rows)
     except RegisterFileError as exc:
         form.file.errors = [str(exc)]
         return render_template("communities/register_upload.html", community=community, form=form), 400  # type: ignore[return-value]
@@ -162,7 +157,7 @@ def upload_register(community_id: int) -> Response | str:
 @login_required
 def confirm_register(community_id: int) -> Response:
     community = _visible_community(community_id)
-    require(can_manage_register(current_user, community.id))
+    require(can_manage_register(current_actor(), community))
     form = RegisterConfirmForm()
     token = form.token.data or ""
     meta_path = _upload_dir() / f"{token}.json"
@@ -175,8 +170,7 @@ def confirm_register(community_id: int) -> Response:
     data_path = _upload_dir() / f"{token}{meta['suffix']}"
     try:
         report = services.import_register_file(
-            actor_for(current_user),
-            current_user,
+            current_actor(),
             community.id,
             meta["filename"],
             data_path.read_bytes(),

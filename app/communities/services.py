@@ -15,11 +15,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
-from ..accounts.models import User
-from ..audit.services import Actor, record
+from ..audit.services import record
 from ..db import db
 from ..domain.errors import NotFound, RuleViolation
 from ..domain.rules import profile_names
+from ..security.actor import Actor
 from ..security.permissions import can_manage_deployment, can_manage_register, require
 from .models import Building, Community, Holding, HoldingState, Person, PersonKind, StreetOffice, Unit
 from .register import RegisterRow, RowError, parse_register, read_table
@@ -27,9 +27,8 @@ from .register import RegisterRow, RowError, parse_register, read_table
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,58}[a-z0-9]$")
 
 
-def create_street_office(actor: Actor, user: User | None, *, code: str, name: str) -> StreetOffice:
-    if user is not None:
-        require(can_manage_deployment(user))
+def create_street_office(actor: Actor, *, code: str, name: str) -> StreetOffice:
+    require(can_manage_deployment(actor))
     if not _SLUG.match(code):
         raise RuleViolation("code", str(_l("Use 3–60 lowercase letters, digits and hyphens.")))
     with db.write() as s:
@@ -52,7 +51,6 @@ def create_street_office(actor: Actor, user: User | None, *, code: str, name: st
 
 def create_community(
     actor: Actor,
-    user: User | None,
     *,
     street_office_id: int,
     slug: str,
@@ -60,8 +58,7 @@ def create_community(
     address: str = "",
     rule_profile: str = "cn-national",
 ) -> Community:
-    if user is not None:
-        require(can_manage_deployment(user))
+    require(can_manage_deployment(actor))
     if not _SLUG.match(slug):
         raise RuleViolation("slug", str(_l("Use 3–60 lowercase letters, digits and hyphens.")))
     if rule_profile not in profile_names():
@@ -89,21 +86,20 @@ def create_community(
     return community
 
 
-def _community_for_register(s: Session, user: User | None, community_id: int) -> Community:
+def _community_for_register(s: Session, actor: Actor, community_id: int) -> Community:
     community = s.get(Community, community_id)
     if community is None:
         raise NotFound(str(_l("No such community.")))
-    if user is not None:
-        require(can_manage_register(user, community.id))
+    require(can_manage_register(actor, community))
     return community
 
 
-def add_building(actor: Actor, user: User | None, community_id: int, name: str) -> Building:
+def add_building(actor: Actor, community_id: int, name: str) -> Building:
     name = name.strip()
     if not name or len(name) > 40:
         raise RuleViolation("name", str(_l("Give the building a name of at most 40 characters.")))
     with db.write() as s:
-        community = _community_for_register(s, user, community_id)
+        community = _community_for_register(s, actor, community_id)
         if s.execute(select(Building.id).where(Building.community_id == community.id, Building.name == name)).first():
             raise RuleViolation("name", str(_l("This building exists already.")))
         building = Building(community_id=community.id, name=name)
@@ -229,10 +225,10 @@ class UnitSignature:
         return fields == self.fields and all(h.phone is None or self.phones.get((h.name, h.id_last4)) == h.phone for h in row.holders)
 
 
-def preview_register(user: User | None, community_id: int, rows: list[RegisterRow]) -> ImportReport:
+def preview_register(actor: Actor, community_id: int, rows: list[RegisterRow]) -> ImportReport:
     """What an import would do, without writing anything."""
     s = db.session()
-    community = _community_for_register(s, user, community_id)
+    community = _community_for_register(s, actor, community_id)
     try:
         return check_register(s, community, rows)
     finally:
@@ -241,7 +237,6 @@ def preview_register(user: User | None, community_id: int, rows: list[RegisterRo
 
 def import_register(
     actor: Actor,
-    user: User | None,
     community_id: int,
     rows: list[RegisterRow],
     *,
@@ -250,7 +245,7 @@ def import_register(
 ) -> ImportReport:
     """Create or update units by number, all or nothing. Holdings of updated units are replaced."""
     with db.write() as s:
-        community = _community_for_register(s, user, community_id)
+        community = _community_for_register(s, actor, community_id)
         report = check_register(s, community, rows)
         if report.errors:
             raise RegisterRejected(report.errors)
@@ -346,19 +341,17 @@ class RegisterCheck:
     report: ImportReport
 
 
-def check_register_file(user: User | None, community_id: int, filename: str, data: bytes, *, max_rows: int = 50_000) -> RegisterCheck:
+def check_register_file(actor: Actor, community_id: int, filename: str, data: bytes, *, max_rows: int = 50_000) -> RegisterCheck:
     """Read and check a register file without writing (the preview): every problem, in row order."""
     parsed = parse_register(read_table(filename, data), max_rows=max_rows)
-    report = preview_register(user, community_id, parsed.rows)
+    report = preview_register(actor, community_id, parsed.rows)
     report.errors = sorted(parsed.errors + report.errors, key=lambda e: (e.row, e.column))
     return RegisterCheck(parsed.rows, report)
 
 
-def import_register_file(
-    actor: Actor, user: User | None, community_id: int, filename: str, data: bytes, *, max_rows: int = 50_000
-) -> ImportReport:
+def import_register_file(actor: Actor, community_id: int, filename: str, data: bytes, *, max_rows: int = 50_000) -> ImportReport:
     """Import a register file, all or nothing: any bad row and nothing is written."""
-    check = check_register_file(user, community_id, filename, data, max_rows=max_rows)
+    check = check_register_file(actor, community_id, filename, data, max_rows=max_rows)
     if check.report.errors:
         raise RegisterRejected(check.report.errors)
-    return import_register(actor, user, community_id, check.rows, source_name=filename, source_bytes=data)
+    return import_register(actor, community_id, check.rows, source_name=filename, source_bytes=data)

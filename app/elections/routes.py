@@ -12,13 +12,13 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from ..accounts.forms import ConfirmForm
-from ..audit.services import actor_for
 from ..clock import local_to_utc
 from ..communities.models import Community, Person
 from ..db import db, utcnow
 from ..domain.errors import NotFound, RuleViolation
 from ..extensions import limiter
 from ..security.permissions import can_certify, can_run_sessions, can_view_sessions, require
+from ..security.web import current_actor
 from . import services
 from .forms import (
     KIND_LABELS,
@@ -77,7 +77,7 @@ def _people(election: Election) -> dict[int, Person]:
 
 
 def _may_manage(community: Community) -> bool:
-    return can_run_sessions(current_user, community.id) or can_certify(current_user, community.street_office_id)
+    return can_run_sessions(current_actor(), community) or can_certify(current_actor(), community)
 
 
 # Committee and street office ---------------------------------------------------------------------------
@@ -87,15 +87,14 @@ def _may_manage(community: Community) -> bool:
 @login_required
 def list_elections(community_id: int) -> Response | str:
     community = _community(community_id)
-    require(can_view_sessions(current_user, community.id, community.street_office_id))
+    require(can_view_sessions(current_actor(), community))
     form = ElectionForm()
     if form.is_submitted():
         require(_may_manage(community))
         if form.validate():
             try:
                 election = services.create_election(
-                    actor_for(current_user),
-                    current_user,
+                    current_actor(),
                     community_id=community.id,
                     title=form.title.data or "",
                     seats=form.seats.data or 0,
@@ -123,7 +122,7 @@ def list_elections(community_id: int) -> Response | str:
 @login_required
 def manage(public_id: str) -> str:
     election, community = _election(public_id)
-    require(can_view_sessions(current_user, community.id, community.street_office_id))
+    require(can_view_sessions(current_actor(), community))
     people = {
         p.id: p for p in db.session.execute(select(Person).where(Person.id.in_([c.person_id for c in election.candidates]))).scalars()
     }
@@ -138,8 +137,8 @@ def manage(public_id: str) -> str:
         nomination_form=NominationForm(),
         vet_form=VetForm(),
         confirm_form=ConfirmForm(),
-        may_run=can_run_sessions(current_user, community.id),
-        may_vet=can_certify(current_user, community.street_office_id),
+        may_run=can_run_sessions(current_actor(), community),
+        may_vet=can_certify(current_actor(), community),
         now=utcnow(),
         outgoing=services.current_committee(community.id),
     )
@@ -151,15 +150,14 @@ def nominate(public_id: str) -> Response:
     election, community = _election(public_id)
     form = NominationForm()
     kind = Nomination.ORGANISATION if request.form.get("kind") == "organisation" else Nomination.JOINT
-    require(can_certify(current_user, community.street_office_id) if kind is Nomination.ORGANISATION else _may_manage(community))
+    require(can_certify(current_actor(), community) if kind is Nomination.ORGANISATION else _may_manage(community))
     if not form.validate_on_submit():
         flash(_("Give the candidate's unit and name, and who nominates them."), "error")
         return redirect(url_for(".manage", public_id=public_id))
     sponsors = [part.strip() for part in re.split(r"[\s,，、]+", form.nominated_by.data or "") if part.strip()]
     try:
         services.nominate(
-            actor_for(current_user),
-            current_user,
+            current_actor(),
             election.id,
             unit=form.unit.data or "",
             name=form.name.data or "",
@@ -183,7 +181,7 @@ def vet(candidate_id: int) -> Response:
     if candidate is None:
         raise NotFound(_("No such candidate."))
     election, community = _election(db.session.get(Election, candidate.election_id).public_id)  # type: ignore[union-attr]
-    require(can_certify(current_user, community.street_office_id))
+    require(can_certify(current_actor(), community))
     form = VetForm()
     if not form.validate_on_submit():
         flash(_("Choose to approve or reject the candidate."), "error")
@@ -191,8 +189,7 @@ def vet(candidate_id: int) -> Response:
     party = {"yes": True, "no": False}.get(form.party.data or "")
     try:
         services.vet_candidate(
-            actor_for(current_user),
-            current_user,
+            current_actor(),
             candidate.id,
             approve=form.decision.data == "approve",
             reason=form.reason.data or "",
@@ -224,7 +221,7 @@ def _action(public_id: str, action: Any, success: str) -> Response:
 def publish(public_id: str) -> Response:
     return _action(
         public_id,
-        lambda e: services.publish_slate(actor_for(current_user), current_user, e.id, now=utcnow()),
+        lambda e: services.publish_slate(current_actor(), e.id, now=utcnow()),
         _("The slate is published on the community's board. Put the election on a session's ballot."),
     )
 
@@ -233,10 +230,10 @@ def publish(public_id: str) -> Response:
 @login_required
 def seat(public_id: str) -> Response:
     _election_row, community = _election(public_id)
-    require(can_certify(current_user, community.street_office_id))
+    require(can_certify(current_actor(), community))
     return _action(
         public_id,
-        lambda e: services.seat_committee(actor_for(current_user), current_user, e.id, now=utcnow()),
+        lambda e: services.seat_committee(current_actor(), e.id, now=utcnow()),
         _("The committee is seated. Its members elect the chair and vice chair within 7 days."),
     )
 
@@ -250,7 +247,7 @@ def followup(public_id: str) -> Response:
     if not ConfirmForm().validate_on_submit():
         return redirect(url_for(".manage", public_id=public_id))
     try:
-        created = services.create_followup(actor_for(current_user), current_user, election.id, kind=kind, now=utcnow())
+        created = services.create_followup(current_actor(), election.id, kind=kind, now=utcnow())
     except RuleViolation as exc:
         flash(exc.reason, "error")
         return redirect(url_for(".manage", public_id=public_id))
@@ -281,7 +278,7 @@ def committee_page(slug: str) -> str:
         vice=view and services.chair_tally(view.committee, "vice_chair"),
         elections=[e for e in services.elections_of(community.id) if e.state is not ElectionState.SEATED][:3],
         may_run=current_user.is_authenticated and _may_manage(community),
-        may_audit=current_user.is_authenticated and can_certify(current_user, community.street_office_id),
+        may_audit=current_user.is_authenticated and can_certify(current_actor(), community),
         departure_form=DepartureForm(),
         confirm_form=ConfirmForm(),
     )
@@ -307,9 +304,7 @@ def departure(committee_id: int, membership_id: int) -> Response:
         if membership is None or membership.committee_id != committee.id:
             raise NotFound(_("No such member."))
         try:
-            successor = services.record_departure(
-                actor_for(current_user), current_user, membership.id, reason=form.reason.data or "", now=utcnow()
-            )
+            successor = services.record_departure(current_actor(), membership.id, reason=form.reason.data or "", now=utcnow())
         except RuleViolation as exc:
             flash(exc.reason, "error")
         else:
@@ -324,10 +319,10 @@ def departure(committee_id: int, membership_id: int) -> Response:
 @login_required
 def handover_audit(committee_id: int) -> Response:
     committee, community = _committee(committee_id)
-    require(can_certify(current_user, community.street_office_id))
+    require(can_certify(current_actor(), community))
     if ConfirmForm().validate_on_submit():
         try:
-            services.tick_handover_audit(actor_for(current_user), current_user, committee.id, now=utcnow())
+            services.tick_handover_audit(current_actor(), committee.id, now=utcnow())
         except RuleViolation as exc:
             flash(exc.reason, "error")
         else:
@@ -342,8 +337,7 @@ def chair_ballot(committee_id: int) -> Response:
     if ConfirmForm().validate_on_submit():
         try:
             elected = services.cast_chair_ballot(
-                actor_for(current_user),
-                current_user,
+                current_actor(),
                 committee.id,
                 office=request.form.get("office", ""),
                 choice_id=request.form.get("choice", type=int) or 0,
@@ -364,7 +358,7 @@ def chair_ballot(committee_id: int) -> Response:
 def appoint_temporary(community_id: int) -> Response | str:
     """物业管理委员会: one line per member, "name, unit" for an owners' representative or "name, organisation" otherwise."""
     community = _community(community_id)
-    require(can_certify(current_user, community.street_office_id))
+    require(can_certify(current_actor(), community))
     form = TemporaryForm()
     if form.validate_on_submit():
         members = []
@@ -379,8 +373,7 @@ def appoint_temporary(community_id: int) -> Response | str:
                 members.append({"name": parts[0], "affiliation": second, "owner_representative": False})
         try:
             services.appoint_temporary(
-                actor_for(current_user),
-                current_user,
+                current_actor(),
                 community_id=community.id,
                 members=members,
                 term_end=form.term_end.data,
@@ -413,7 +406,7 @@ def register_sitting(community_id: int) -> Response | str:
     One line per member: "name, unit, role[, 党员]" (role 主任, 副主任 or 委员).
     """
     community = _community(community_id)
-    require(can_certify(current_user, community.street_office_id))
+    require(can_certify(current_actor(), community))
     form = SittingForm()
     if form.validate_on_submit():
         members, problem = [], None
@@ -431,8 +424,7 @@ def register_sitting(community_id: int) -> Response | str:
         else:
             try:
                 services.register_sitting_committee(
-                    actor_for(current_user),
-                    current_user,
+                    current_actor(),
                     community_id=community.id,
                     members=members,
                     term_start=form.term_start.data,

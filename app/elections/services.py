@@ -15,8 +15,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from ..accounts.models import COMMITTEE_ROLES, Role, RoleAssignment, User
-from ..audit.services import Actor, record
+from ..accounts.models import RoleAssignment, User
+from ..audit.services import record, refuse
 from ..clock import start_of_day, today_in_china
 from ..communities.models import Building, Community, Holding, HoldingState, Person, Unit
 from ..db import db
@@ -28,7 +28,9 @@ from ..domain.rules import get_profile
 from ..notices.markup import escape_markdown
 from ..notices.models import NoticeKind
 from ..notices.services import publish_system_notice
+from ..security.actor import ANONYMOUS, OWNER, Actor
 from ..security.permissions import can_certify, can_run_sessions, require
+from ..security.roles import COMMITTEE_ROLES, Role
 from .models import (
     Candidate,
     CandidateStatus,
@@ -63,13 +65,11 @@ def _scope(community: Community) -> dict[str, int]:
     return {"community_id": community.id, "street_office_id": community.street_office_id}
 
 
-def _may_run(user: User | None, community: Community) -> str:
+def _may_run(actor: Actor, community: Community) -> str:
     """The community's committee runs its elections; the street office may run one itself."""
-    if user is None:
+    if can_run_sessions(actor, community):
         return "committee"
-    if can_run_sessions(user, community.id):
-        return "committee"
-    require(can_certify(user, community.street_office_id))
+    require(can_certify(actor, community))
     return "office"
 
 
@@ -94,7 +94,6 @@ def current_committee(community_id: int, s: Session | None = None) -> Committee 
 
 def create_election(
     actor: Actor,
-    user: User | None,
     *,
     community_id: int,
     title: str,
@@ -114,7 +113,7 @@ def create_election(
         community = s.get(Community, community_id)
         if community is None:
             raise NotFound(str(_l("No such community.")))
-        run_by = _may_run(user, community)
+        run_by = _may_run(actor, community)
         settings = get_profile(community.rule_profile).settings
         for field, problem in rules.setup_problems(settings, seats, alternates):
             raise RuleViolation(field, str(SETUP_MESSAGES[problem] % {"low": settings.committee_min, "high": settings.committee_max}))
@@ -249,36 +248,24 @@ def nominate_self(
         label, owners = _owner_of(s, community, unit)
         match = [p for p in owners if p.name == name.strip() and p.id_last4 and p.id_last4.upper() == id_last4.strip().upper()]
         if not match:
-            record(
-                s,
-                Actor(None, "anonymous"),
-                "election.nominate_refused",
-                "election",
-                election.public_id,
-                **_scope(community),
-                now=now,
-                data={"unit": label, "ip": ip},
+            unknown = RuleViolation("unit", str(_l("The register has no owner of this unit with that name and ID number.")))
+            data = {"unit": label, "ip": ip}
+            refuse(
+                s, ANONYMOUS, "election.nominate_refused", "election", election.public_id, unknown, **_scope(community), now=now, data=data
             )
-            outcome: Candidate | RuleViolation = RuleViolation(
-                "unit", str(_l("The register has no owner of this unit with that name and ID number."))
-            )
-        else:
-            outcome = _add_candidate(
-                s,
-                Actor(None, "owner"),
-                election,
-                community,
-                match[0],
-                label,
-                nomination=Nomination.SELF,
-                nominated_by=[],
-                statement=statement,
-                party_declared=party_declared,
-                now=now,
-            )
-    if isinstance(outcome, RuleViolation):
-        raise outcome
-    return outcome
+        return _add_candidate(
+            s,
+            OWNER,
+            election,
+            community,
+            match[0],
+            label,
+            nomination=Nomination.SELF,
+            nominated_by=[],
+            statement=statement,
+            party_declared=party_declared,
+            now=now,
+        )
 
 
 def find_own_candidacy(election_id: int, *, unit: str, name: str, id_last4: str, ip: str, now: datetime) -> Candidate | None:
@@ -298,7 +285,7 @@ def find_own_candidacy(election_id: int, *, unit: str, name: str, id_last4: str,
         if candidate is None:
             record(
                 s,
-                Actor(None, "anonymous"),
+                ANONYMOUS,
                 "election.status_refused",
                 "election",
                 election.public_id,
@@ -311,7 +298,6 @@ def find_own_candidacy(election_id: int, *, unit: str, name: str, id_last4: str,
 
 def nominate(
     actor: Actor,
-    user: User | None,
     election_id: int,
     *,
     unit: str,
@@ -327,14 +313,13 @@ def nominate(
     with db.write() as s:
         election, community = _election(s, election_id)
         if nomination is Nomination.ORGANISATION:
-            if user is not None:
-                require(can_certify(user, community.street_office_id))
+            require(can_certify(actor, community))
             organisation = " ".join(nominated_by).strip()
             if not organisation:
                 raise RuleViolation("nominated_by", str(_l("Name the organisation that recommends the candidate.")))
             sponsors = [organisation[:200]]
         elif nomination is Nomination.JOINT:
-            _may_run(user, community)
+            _may_run(actor, community)
             sponsors = []
             for index, raw in enumerate(u for u in nominated_by if u.strip()):
                 label, owners = _owner_of(s, community, raw, field=f"nominated_by[{index}]")
@@ -374,9 +359,7 @@ def nominate(
     return candidate
 
 
-def vet_candidate(
-    actor: Actor, user: User | None, candidate_id: int, *, approve: bool, reason: str, party_verified: bool | None, now: datetime
-) -> Candidate:
+def vet_candidate(actor: Actor, candidate_id: int, *, approve: bool, reason: str, party_verified: bool | None, now: datetime) -> Candidate:
     """The street office approves or rejects a candidate, with a reason the candidate sees, and checks party membership."""
     reason = reason.strip()
     if not approve and not reason:
@@ -388,8 +371,7 @@ def vet_candidate(
         if candidate is None:
             raise NotFound(str(_l("No such candidate.")))
         election, community = _election(s, candidate.election_id)
-        if user is not None:
-            require(can_certify(user, community.street_office_id))
+        require(can_certify(actor, community))
         if election.state is not ElectionState.NOMINATING:
             raise RuleViolation("election", str(_l("The slate is published; candidates can no longer be vetted.")))
         candidate.status = CandidateStatus.APPROVED if approve else CandidateStatus.REJECTED
@@ -413,11 +395,11 @@ def slate_check(election: Election, community: Community) -> rules.SlateCheck:
     return rules.slate_check(target, election.seats, [c.counts_as_party for c in approved(election)])
 
 
-def publish_slate(actor: Actor, user: User | None, election_id: int, *, now: datetime) -> Election:
+def publish_slate(actor: Actor, election_id: int, *, now: datetime) -> Election:
     """After the nomination period, with every candidate vetted: the slate becomes a public notice."""
     with db.write() as s:
         election, community = _election(s, election_id, lock=True)
-        _may_run(user, community)
+        _may_run(actor, community)
         if election.state is not ElectionState.NOMINATING:
             raise RuleViolation("election", str(_l("The slate of this election is already published.")))
         if now < election.nominations_close_at:
@@ -512,7 +494,7 @@ def _certified_result(s: Session, election: Election) -> dict[str, Any]:
     return next(i for i in session.result["items"] if i["id"] == str(item.id))
 
 
-def seat_committee(actor: Actor, user: User | None, election_id: int, *, now: datetime) -> Committee:
+def seat_committee(actor: Actor, election_id: int, *, now: datetime) -> Committee:
     """Seat the committee from a certified result: members, alternates in rank order, the term.
 
     A runoff or supplementary election completes the committee seated from its parent.
@@ -520,8 +502,7 @@ def seat_committee(actor: Actor, user: User | None, election_id: int, *, now: da
     """
     with db.write() as s:
         election, community = _election(s, election_id, lock=True)
-        if user is not None:
-            require(can_certify(user, community.street_office_id))
+        require(can_certify(actor, community))
         if election.state is not ElectionState.DECIDED:
             raise RuleViolation("election", str(_l("This election has no certified result waiting to be seated.")))
         result = _certified_result(s, election)
@@ -628,11 +609,11 @@ def _drop_roles(s: Session, committee: Committee, now: datetime) -> None:
             _drop_role(s, committee.community_id, membership.person_id)
 
 
-def create_followup(actor: Actor, user: User | None, election_id: int, *, kind: ElectionKind, now: datetime) -> Election:
+def create_followup(actor: Actor, election_id: int, *, kind: ElectionKind, now: datetime) -> Election:
     """From a result in one step: a runoff between tied candidates, or a supplementary election for unfilled seats."""
     with db.write() as s:
         parent, community = _election(s, election_id, lock=True)
-        run_by = _may_run(user, community)
+        run_by = _may_run(actor, community)
         result = result_of(parent)
         if result is None or parent.state not in (ElectionState.DECIDED, ElectionState.SEATED, ElectionState.FAILED):
             raise RuleViolation("election", str(_l("This election has no result yet.")))
@@ -714,7 +695,7 @@ def create_followup(actor: Actor, user: User | None, election_id: int, *, kind: 
 # The seated committee -------------------------------------------------------------------------------
 
 
-def record_departure(actor: Actor, user: User | None, membership_id: int, *, reason: str, now: datetime) -> Membership | None:
+def record_departure(actor: Actor, membership_id: int, *, reason: str, now: datetime) -> Membership | None:
     """A member leaves (resigns, sells their unit, is removed): the first-ranked alternate takes the seat for the rest of the term."""
     reason = reason.strip()
     if not reason or len(reason) > 300:
@@ -727,7 +708,7 @@ def record_departure(actor: Actor, user: User | None, membership_id: int, *, rea
         assert committee is not None
         community = s.get(Community, committee.community_id)
         assert community is not None
-        _may_run(user, community)
+        _may_run(actor, community)
         membership.ended_at, membership.end_reason = now, reason
         _drop_role(s, community.id, membership.person_id)
         successor = None
@@ -746,7 +727,7 @@ def record_departure(actor: Actor, user: User | None, membership_id: int, *, rea
     return successor
 
 
-def tick_handover_audit(actor: Actor, user: User | None, committee_id: int, *, now: datetime) -> Committee:
+def tick_handover_audit(actor: Actor, committee_id: int, *, now: datetime) -> Committee:
     """换届审计: the street office records that the outgoing committee's term-end audit is done."""
     with db.write() as s:
         committee = s.get(Committee, committee_id, with_for_update=True)
@@ -754,8 +735,7 @@ def tick_handover_audit(actor: Actor, user: User | None, committee_id: int, *, n
             raise NotFound(str(_l("No such committee.")))
         community = s.get(Community, committee.community_id)
         assert community is not None
-        if user is not None:
-            require(can_certify(user, community.street_office_id))
+        require(can_certify(actor, community))
         if committee.handover_audit_at is not None:
             raise RuleViolation("handover_audit", str(_l("The term-end audit is already recorded.")))
         committee.handover_audit_at, committee.handover_audit_by_user_id = now, actor.user_id
@@ -763,7 +743,7 @@ def tick_handover_audit(actor: Actor, user: User | None, committee_id: int, *, n
     return committee
 
 
-def cast_chair_ballot(actor: Actor, user: User, committee_id: int, *, office: str, choice_id: int, now: datetime) -> str | None:
+def cast_chair_ballot(actor: Actor, committee_id: int, *, office: str, choice_id: int, now: datetime) -> str | None:
     """A seated member chooses the chair or vice chair; more than half of ALL members elect. Returns the name elected, if any."""
     if office not in ("chair", "vice_chair"):
         raise RuleViolation("office", str(_l("Choose the chair or the vice chair.")))
@@ -772,7 +752,7 @@ def cast_chair_ballot(actor: Actor, user: User, committee_id: int, *, office: st
         if committee is None or committee.ended_at is not None:
             raise NotFound(str(_l("No such committee.")))
         seated = [m for m in committee.members if m.active]
-        voter = next((m for m in seated if user.person_id is not None and m.person_id == user.person_id), None)
+        voter = next((m for m in seated if actor.person_id is not None and m.person_id == actor.person_id), None)
         require(voter is not None)
         assert voter is not None
         choice = next((m for m in seated if m.id == choice_id), None)
@@ -822,9 +802,7 @@ def chair_tally(committee: Committee, office: str, s: Session | None = None) -> 
     return rules.chair_outcome(office, len(seated), {str(voter): str(choice) for voter, choice in rows})
 
 
-def appoint_temporary(
-    actor: Actor, user: User | None, *, community_id: int, members: list[dict[str, Any]], term_end: date, now: datetime
-) -> Committee:
+def appoint_temporary(actor: Actor, *, community_id: int, members: list[dict[str, Any]], term_end: date, now: datetime) -> Committee:
     """物业管理委员会: where no owners' committee exists, the street office appoints one.
 
     ``members``: ``{"unit", "name", "owner_representative", "affiliation"}``; an owners'
@@ -834,8 +812,7 @@ def appoint_temporary(
         community = s.get(Community, community_id)
         if community is None:
             raise NotFound(str(_l("No such community.")))
-        if user is not None:
-            require(can_certify(user, community.street_office_id))
+        require(can_certify(actor, community))
         if current_committee(community.id, s) is not None:
             raise RuleViolation("community", str(_l("This community already has a committee.")))
         today = today_in_china(now)
@@ -951,7 +928,6 @@ def order_reelection(s: Session, actor: Actor, community: Community, subject: st
 
 def register_sitting_committee(
     actor: Actor,
-    user: User | None,
     *,
     community_id: int,
     members: list[dict[str, Any]],
@@ -970,8 +946,7 @@ def register_sitting_committee(
         community = s.get(Community, community_id)
         if community is None:
             raise NotFound(str(_l("No such community.")))
-        if user is not None:
-            require(can_certify(user, community.street_office_id))
+        require(can_certify(actor, community))
         if current_committee(community.id, s) is not None:
             raise RuleViolation("community", str(_l("This community already has a committee.")))
         settings = get_profile(community.rule_profile).settings

@@ -21,8 +21,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from ..accounts.models import User
-from ..audit.services import Actor, record
+from ..audit.services import record
 from ..clock import today_in_china
 from ..communities.models import Community
 from ..communities.register import RegisterFileError, read_table
@@ -30,6 +29,7 @@ from ..db import db
 from ..domain.errors import NotFound, RuleViolation
 from ..domain.ledger import Direction, Movement, Period, PeriodKind, format_fen, parse_fen, statement
 from ..domain.rules import get_profile
+from ..security.actor import Actor
 from ..security.permissions import can_publish_notices, require
 from ..sessions.models import AssemblySession, Item
 from . import services as notices
@@ -70,12 +70,11 @@ def _scope(community: Community) -> dict[str, int]:
     return {"community_id": community.id, "street_office_id": community.street_office_id}
 
 
-def _community(s: Session, user: User | None, community_id: int) -> Community:
+def _community(s: Session, actor: Actor, community_id: int) -> Community:
     community = s.get(Community, community_id)
     if community is None:
         raise NotFound(str(_l("No such community.")))
-    if user is not None:
-        require(can_publish_notices(user, community.id))
+    require(can_publish_notices(actor, community))
     return community
 
 
@@ -227,9 +226,9 @@ def _publish_emergency_use(s: Session, actor: Actor, community: Community, v: En
     notices.publish_system_notice(s, actor, community, kind=NoticeKind.GENERAL, title=title, body=body, session_id=None, now=now)
 
 
-def add_entry(actor: Actor, user: User | None, *, community_id: int, ledger: LedgerKind, now: datetime, **fields: Any) -> LedgerEntry:
+def add_entry(actor: Actor, *, community_id: int, ledger: LedgerKind, now: datetime, **fields: Any) -> LedgerEntry:
     with db.write() as s:
-        community = _community(s, user, community_id)
+        community = _community(s, actor, community_id)
         values = _values(s, community, ledger, **fields)
         entry = _insert(s, actor, community, ledger, values, now)
         record(
@@ -245,12 +244,12 @@ def add_entry(actor: Actor, user: User | None, *, community_id: int, ledger: Led
     return entry
 
 
-def delete_entry(actor: Actor, user: User | None, entry_id: int, *, now: datetime) -> None:
+def delete_entry(actor: Actor, entry_id: int, *, now: datetime) -> None:
     with db.write() as s:
         entry = s.get(LedgerEntry, entry_id, with_for_update=True)
         if entry is None:
             raise NotFound(str(_l("No such entry.")))
-        community = _community(s, user, entry.community_id)
+        community = _community(s, actor, entry.community_id)
         if entry.statement_id is not None:
             raise RuleViolation("entry", str(_l("This entry belongs to a locked period and cannot be removed.")))
         data = {"ledger": entry.ledger.value, "date": entry.entry_date.isoformat(), "fen": entry.amount_fen}
@@ -258,12 +257,10 @@ def delete_entry(actor: Actor, user: User | None, entry_id: int, *, now: datetim
         record(s, actor, "ledger.delete", "ledger_entry", entry_id, **_scope(community), now=now, data=data)
 
 
-def import_entries(
-    actor: Actor, user: User | None, *, community_id: int, ledger: LedgerKind, filename: str, data: bytes, now: datetime
-) -> int:
+def import_entries(actor: Actor, *, community_id: int, ledger: LedgerKind, filename: str, data: bytes, now: datetime) -> int:
     """All rows or none: each bad row is named with its field, and nothing is written while any is bad."""
     with db.write() as s:
-        community = _community(s, user, community_id)
+        community = _community(s, actor, community_id)
         try:
             rows = list(read_table(filename, data))
         except RegisterFileError as exc:
@@ -365,10 +362,10 @@ def next_period(s: Session, community: Community, ledger: LedgerKind) -> Period 
     return None if first is None else Period.containing(kind, first)
 
 
-def close_period(actor: Actor, user: User | None, *, community_id: int, ledger: LedgerKind, now: datetime) -> Statement:
+def close_period(actor: Actor, *, community_id: int, ledger: LedgerKind, now: datetime) -> Statement:
     """Lock the next ended period: freeze its entries, keep its figures, and ask a second member to publish the statement."""
     with db.write() as s:
-        community = _community(s, user, community_id)
+        community = _community(s, actor, community_id)
         period = next_period(s, community, ledger)
         if period is None:
             raise RuleViolation("ledger", str(_l("The ledger has no entries yet.")))

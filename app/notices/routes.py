@@ -5,13 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_login import current_user, login_required
+from flask_login import login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
 from ..accounts.forms import ConfirmForm
-from ..audit.services import actor_for
 from ..communities.models import Community
 from ..communities.queries import community_by_slug
 from ..db import db, utcnow
@@ -20,6 +19,7 @@ from ..oversight import petitions
 from ..oversight.models import Order, PetitionStatus
 from ..qr import qr_svg_data_uri
 from ..security.permissions import can_publish_notices, require
+from ..security.web import current_actor
 from . import ledgers, services
 from .forms import KIND_LABELS, AttachForm, EditForm, EntryForm, ImportForm, NoticeForm
 from .models import Attachment, LedgerEntry, LedgerKind, Notice, NoticeKind, NoticeState, Statement
@@ -159,7 +159,7 @@ def _committee_community(community_id: int) -> Community:
     community = db.session.get(Community, community_id)
     if community is None:
         raise NotFound(_("No such community."))
-    require(can_publish_notices(current_user, community.id))
+    require(can_publish_notices(current_actor(), community))
     return community
 
 
@@ -178,8 +178,7 @@ def list_notices(community_id: int) -> Response | str:
     if form.validate_on_submit():
         try:
             notice = services.draft_notice(
-                actor_for(current_user),
-                current_user,
+                current_actor(),
                 community_id=community.id,
                 kind=NoticeKind(form.kind.data),
                 title=form.title.data or "",
@@ -201,9 +200,7 @@ def edit_notice(public_id: str) -> Response | str:
     form = EditForm(obj=notice)
     if request.method == "POST" and form.validate_on_submit():
         try:
-            services.edit_draft(
-                actor_for(current_user), current_user, notice.id, title=form.title.data or "", body=form.body.data or "", now=utcnow()
-            )
+            services.edit_draft(current_actor(), notice.id, title=form.title.data or "", body=form.body.data or "", now=utcnow())
         except RuleViolation as exc:
             flash(exc.reason, "error")
         else:
@@ -228,16 +225,16 @@ def _act(public_id: str, action: str) -> Response:
     notice, _community = _committee_notice(public_id)
     if not ConfirmForm().validate_on_submit():
         return redirect(url_for(".edit_notice", public_id=public_id))
-    actor, now = actor_for(current_user), utcnow()
+    actor, now = current_actor(), utcnow()
     try:
         if action == "publish":
-            done = services.publish_notice(actor, current_user, notice.id, now=now)
+            done = services.publish_notice(actor, notice.id, now=now)
             message = _("Published.") if done.state is NoticeState.PUBLISHED else _("Waiting for a second committee member to confirm.")
         elif action == "confirm":
-            done = services.confirm_notice(actor, current_user, notice.id, now=now)
+            done = services.confirm_notice(actor, notice.id, now=now)
             message = _("Confirmed and published.")
         else:
-            done = services.correct_notice(actor, current_user, notice.id, now=now)
+            done = services.correct_notice(actor, notice.id, now=now)
             message = _("A new version is drafted. Edit it, then publish it; the old version stays visible.")
     except RuleViolation as exc:
         flash(exc.reason, "error")
@@ -289,8 +286,7 @@ def show_ledger(community_id: int, ledger: str) -> Response | str:
     if form.validate_on_submit():
         try:
             ledgers.add_entry(
-                actor_for(current_user),
-                current_user,
+                current_actor(),
                 community_id=community.id,
                 ledger=kind,
                 now=utcnow(),
@@ -335,8 +331,7 @@ def import_ledger(community_id: int, ledger: str) -> Response | str:
     file = upload.file.data
     try:
         count = ledgers.import_entries(
-            actor_for(current_user),
-            current_user,
+            current_actor(),
             community_id=community.id,
             ledger=kind,
             filename=file.filename or "",
@@ -376,7 +371,7 @@ def close_period(community_id: int, ledger: str) -> Response:
     kind = _ledger(ledger)
     if ConfirmForm().validate_on_submit():
         try:
-            st = ledgers.close_period(actor_for(current_user), current_user, community_id=community.id, ledger=kind, now=utcnow())
+            st = ledgers.close_period(current_actor(), community_id=community.id, ledger=kind, now=utcnow())
         except RuleViolation as exc:
             flash(exc.reason, "error")
         else:
@@ -396,7 +391,7 @@ def delete_entry(entry_id: int) -> Response:
     ledger = entry.ledger.value
     if ConfirmForm().validate_on_submit():
         try:
-            ledgers.delete_entry(actor_for(current_user), current_user, entry_id, now=utcnow())
+            ledgers.delete_entry(current_actor(), entry_id, now=utcnow())
         except RuleViolation as exc:
             flash(exc.reason, "error")
         else:
@@ -430,8 +425,7 @@ def draft_decision(public_id: str) -> Response:
         return redirect(url_for("sessions.show_session", public_id=public_id))
     title, body = decision_text(assembly)
     notice = services.draft_notice(
-        actor_for(current_user),
-        current_user,
+        current_actor(),
         community_id=community.id,
         kind=NoticeKind.DECISION,
         title=title,
@@ -453,7 +447,7 @@ def attach(public_id: str) -> Response:
         return redirect(url_for(".edit_notice", public_id=public_id))
     file = upload.file.data
     try:
-        services.attach(actor_for(current_user), current_user, notice.id, filename=file.filename or "", data=file.read(), now=utcnow())
+        services.attach(current_actor(), notice.id, filename=file.filename or "", data=file.read(), now=utcnow())
     except RuleViolation as exc:
         flash(exc.reason, "error")
     else:

@@ -19,11 +19,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import extract, func, select
 from sqlalchemy.orm import Session
 
-from ..accounts.models import User
-from ..audit.services import Actor, record
+from ..audit.services import record
 from ..communities.models import Community
 from ..db import db
 from ..domain.errors import NotFound, RuleViolation
+from ..security.actor import Actor
 from ..security.permissions import can_publish_notices, require
 from .markup import render
 from .models import CONFIRMED_KINDS, Attachment, Notice, NoticeKind, NoticeState
@@ -47,20 +47,18 @@ def _checked(title: str, body: str) -> tuple[str, str]:
     return title, body
 
 
-def _notice_for_committee(s: Session, user: User | None, notice_id: int) -> tuple[Notice, Community]:
+def _notice_for_committee(s: Session, actor: Actor, notice_id: int) -> tuple[Notice, Community]:
     notice = s.get(Notice, notice_id, with_for_update=True)
     if notice is None:
         raise NotFound(str(_l("No such notice.")))
     community = s.get(Community, notice.community_id)
     assert community is not None
-    if user is not None:
-        require(can_publish_notices(user, community.id))
+    require(can_publish_notices(actor, community))
     return notice, community
 
 
 def draft_notice(
     actor: Actor,
-    user: User | None,
     *,
     community_id: int,
     kind: NoticeKind,
@@ -74,8 +72,7 @@ def draft_notice(
         community = s.get(Community, community_id)
         if community is None:
             raise NotFound(str(_l("No such community.")))
-        if user is not None:
-            require(can_publish_notices(user, community.id))
+        require(can_publish_notices(actor, community))
         notice = new_notice(s, actor, community, kind=kind, title=title, body=body, now=now, session_id=session_id)
         record(
             s, actor, "notice.draft", "notice", notice.public_id, **_scope(community), now=now, data={"kind": kind.value, "title": title}
@@ -83,10 +80,10 @@ def draft_notice(
     return notice
 
 
-def edit_draft(actor: Actor, user: User | None, notice_id: int, *, title: str, body: str, now: datetime) -> Notice:
+def edit_draft(actor: Actor, notice_id: int, *, title: str, body: str, now: datetime) -> Notice:
     title, body = _checked(title, body)
     with db.write() as s:
-        notice, community = _notice_for_committee(s, user, notice_id)
+        notice, community = _notice_for_committee(s, actor, notice_id)
         if notice.state is not NoticeState.DRAFT:
             raise RuleViolation("state", str(_l("A published notice cannot be edited; publish a correction instead.")))
         notice.title, notice.body = title, body
@@ -94,10 +91,10 @@ def edit_draft(actor: Actor, user: User | None, notice_id: int, *, title: str, b
     return notice
 
 
-def correct_notice(actor: Actor, user: User | None, notice_id: int, *, now: datetime) -> Notice:
+def correct_notice(actor: Actor, notice_id: int, *, now: datetime) -> Notice:
     """A new draft version of a published notice, to be edited and published in its place."""
     with db.write() as s:
-        old, community = _notice_for_committee(s, user, notice_id)
+        old, community = _notice_for_committee(s, actor, notice_id)
         if old.state is not NoticeState.PUBLISHED:
             raise RuleViolation("state", str(_l("Only a published notice can be corrected; edit the draft instead.")))
         if s.execute(select(Notice.id).where(Notice.supersedes_id == old.id)).first() is not None:
@@ -118,10 +115,10 @@ def correct_notice(actor: Actor, user: User | None, notice_id: int, *, now: date
     return notice
 
 
-def publish_notice(actor: Actor, user: User | None, notice_id: int, *, now: datetime) -> Notice:
+def publish_notice(actor: Actor, notice_id: int, *, now: datetime) -> Notice:
     """Publish a draft; a decision or a statement waits for a second committee member instead."""
     with db.write() as s:
-        notice, community = _notice_for_committee(s, user, notice_id)
+        notice, community = _notice_for_committee(s, actor, notice_id)
         if notice.state is not NoticeState.DRAFT:
             raise RuleViolation("state", str(_l("This notice is not a draft.")))
         if notice.kind in CONFIRMED_KINDS:
@@ -133,9 +130,9 @@ def publish_notice(actor: Actor, user: User | None, notice_id: int, *, now: date
     return notice
 
 
-def confirm_notice(actor: Actor, user: User | None, notice_id: int, *, now: datetime) -> Notice:
+def confirm_notice(actor: Actor, notice_id: int, *, now: datetime) -> Notice:
     with db.write() as s:
-        notice, community = _notice_for_committee(s, user, notice_id)
+        notice, community = _notice_for_committee(s, actor, notice_id)
         if notice.state is not NoticeState.PENDING:
             raise RuleViolation("state", str(_l("This notice is not waiting for confirmation.")))
         if actor.user_id is not None and actor.user_id == notice.requested_by_user_id:
@@ -258,7 +255,7 @@ def attachments_folder() -> Path:
     return Path(current_app.instance_path) / "attachments"
 
 
-def attach(actor: Actor, user: User | None, notice_id: int, *, filename: str, data: bytes, now: datetime) -> Attachment:
+def attach(actor: Actor, notice_id: int, *, filename: str, data: bytes, now: datetime) -> Attachment:
     """Attach a PDF, PNG or JPEG to a draft; the file is kept under its SHA-256, outside the database."""
     name = Path(filename or "").name.strip()[:200] or "file"
     if not data:
@@ -270,7 +267,7 @@ def attach(actor: Actor, user: User | None, notice_id: int, *, filename: str, da
         raise RuleViolation("file", str(_l("Only PDF, PNG and JPEG files can be attached.")))
     digest = hashlib.sha256(data).hexdigest()
     with db.write() as s:
-        notice, community = _notice_for_committee(s, user, notice_id)
+        notice, community = _notice_for_committee(s, actor, notice_id)
         if notice.state is not NoticeState.DRAFT:
             raise RuleViolation("file", str(_l("A published notice cannot be edited; publish a correction instead.")))
         count = s.execute(select(func.count()).select_from(Attachment).where(Attachment.notice_id == notice.id)).scalar_one()

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ..audit.services import Actor, record
+from ..audit.services import record
 from ..clock import today_in_china
 from ..communities.models import Community
 from ..db import db
@@ -26,6 +26,7 @@ from ..domain.errors import NotFound, RuleViolation
 from ..domain.rules import get_profile
 from ..domain.tally import Weight
 from ..notices.markup import escape_markdown
+from ..security.actor import OWNER, SYSTEM
 from ..sessions.models import AssemblySession, Letter, RollEntry
 from ..sessions.services import find_letter
 from .models import OrderKind, Petition, PetitionSignature, PetitionStatus
@@ -71,7 +72,7 @@ def start_petition(token: str, *, title: str, items: str, ip: str, now: datetime
         s.flush()
         record(
             s,
-            Actor(None, "owner"),
+            OWNER,
             "petition.start",
             "petition",
             petition.public_id,
@@ -105,7 +106,7 @@ def sign_petition(token: str, public_id: str, *, ip: str, now: datetime) -> Prog
             _sign(s, petition, letter, community, now=now)
             record(
                 s,
-                Actor(None, "owner"),
+                OWNER,
                 "petition.sign",
                 "petition",
                 petition.public_id,
@@ -155,7 +156,7 @@ def _reached(s: Session, petition: Petition, community: Community, *, now: datet
         )
     publish_order(
         s,
-        Actor(None, "system"),
+        SYSTEM,
         community,
         OrderKind.CONVENE,
         subject[:150],
@@ -164,7 +165,7 @@ def _reached(s: Session, petition: Petition, community: Community, *, now: datet
         now=now,
         petition_id=petition.id,
     )
-    record(s, Actor(None, "system"), "petition.reached", "petition", petition.public_id, **_scope(community), now=now)
+    record(s, SYSTEM, "petition.reached", "petition", petition.public_id, **_scope(community), now=now)
 
 
 @dataclass(frozen=True)

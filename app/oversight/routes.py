@@ -10,17 +10,17 @@ from typing import Any
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
-from ..audit.services import actor_for
 from ..clock import today_in_china
 from ..communities.models import Community, StreetOffice
 from ..db import db, utcnow
 from ..domain.errors import NotFound, RuleViolation
-from ..security.permissions import can_certify, can_oversee, require
+from ..security.permissions import can_certify, can_issue_orders, can_oversee, require
+from ..security.web import current_actor
 from ..sessions import bulletin
 from ..sessions.models import AssemblySession
 from . import services
@@ -39,7 +39,7 @@ def _office(office_id: int) -> StreetOffice:
     office = db.session.get(StreetOffice, office_id)
     if office is None:
         raise NotFound(_("No such street office."))
-    require(can_oversee(current_user, office.id))
+    require(can_oversee(current_actor(), office.id))
     return office
 
 
@@ -162,7 +162,7 @@ def _session(public_id: str) -> tuple[AssemblySession, Community]:
         raise NotFound(_("No such session."))
     community = db.session.get(Community, assembly.community_id)
     assert community is not None
-    require(can_oversee(current_user, community.street_office_id))
+    require(can_oversee(current_actor(), community.street_office_id))
     return assembly, community
 
 
@@ -172,12 +172,11 @@ def review(public_id: str) -> Response | str:
     assembly, community = _session(public_id)
     form = VerdictForm()
     if form.is_submitted():
-        require(can_certify(current_user, community.street_office_id))
+        require(can_certify(current_actor(), community))
         if form.validate():
             try:
                 services.decide(
-                    actor_for(current_user),
-                    current_user,
+                    current_actor(),
                     assembly.id,
                     verdict=Verdict(form.verdict.data),
                     reasons=form.reasons.data or "",
@@ -202,7 +201,7 @@ def review(public_id: str) -> Response | str:
         disputes=services.disputes_of_session(assembly.id),
         resolve_form=ResolveForm(),
         form=form,
-        may_decide=can_certify(current_user, community.street_office_id),
+        may_decide=can_certify(current_actor(), community),
         today=today_in_china(utcnow()),
         party_misses=services.party_misses(assembly),
     )
@@ -218,12 +217,11 @@ def orders(office_id: int) -> Response | str:
     )
     form.community.choices = [SelectChoice(c.id, c.name) for c in communities]
     if form.is_submitted():
-        require(can_certify(current_user, office.id))
+        require(can_issue_orders(current_actor(), office.id))
         if form.validate():
             try:
                 services.issue_order(
-                    actor_for(current_user),
-                    current_user,
+                    current_actor(),
                     community_id=form.community.data,
                     kind=OrderKind(form.kind.data),
                     subject=form.subject.data or "",
@@ -244,7 +242,7 @@ def orders(office_id: int) -> Response | str:
         orders=services.orders_of_office(office.id),
         form=form,
         close_form=CloseOrderForm(),
-        may_issue=can_certify(current_user, office.id),
+        may_issue=can_issue_orders(current_actor(), office.id),
         today=today_in_china(utcnow()),
     )
 
@@ -257,13 +255,12 @@ def close_order(public_id: str) -> Response:
         raise NotFound(_("No such order."))
     community = db.session.get(Community, order.community_id)
     assert community is not None
-    require(can_certify(current_user, community.street_office_id))
+    require(can_certify(current_actor(), community))
     form = CloseOrderForm()
     if form.validate_on_submit():
         try:
             services.close_order(
-                actor_for(current_user),
-                current_user,
+                current_actor(),
                 order.id,
                 status=OrderStatus(form.status.data),
                 note=form.note.data or "",
@@ -286,11 +283,11 @@ def resolve_dispute(public_id: str) -> Response:
     assert assembly is not None
     community = db.session.get(Community, assembly.community_id)
     assert community is not None
-    require(can_certify(current_user, community.street_office_id))
+    require(can_certify(current_actor(), community))
     form = ResolveForm()
     if form.validate_on_submit():
         try:
-            services.resolve_dispute(actor_for(current_user), current_user, dispute.id, resolution=form.resolution.data or "", now=utcnow())
+            services.resolve_dispute(current_actor(), dispute.id, resolution=form.resolution.data or "", now=utcnow())
         except RuleViolation as exc:
             flash(exc.reason, "error")
         else:

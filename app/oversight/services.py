@@ -23,14 +23,13 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ..accounts.models import User
-from ..accounts.services import consume_fresh_code
+from ..accounts.services import confirm_presence
 from ..audit.models import AuditEvent
-from ..audit.services import Actor, record
+from ..audit.services import record
 from ..clock import today_in_china
 from ..communities.models import Community, Person
 from ..communities.queries import community_roll
-from ..db import db
+from ..db import Refusal, db
 from ..domain.canonical import canonical_json
 from ..domain.errors import NotFound, RuleViolation
 from ..domain.figures import CommunityFacts, OfficeFigures, office_figures
@@ -42,6 +41,7 @@ from ..notices import ledgers
 from ..notices.markup import escape_markdown
 from ..notices.models import NoticeKind
 from ..notices.services import publish_system_notice
+from ..security.actor import OWNER, Actor
 from ..security.keys import signing_keyring
 from ..security.permissions import can_certify, require
 from ..sessions import bulletin
@@ -142,18 +142,16 @@ def verify_certification(certification: Certification, keys: list[PublishedKey])
     return True
 
 
-def _office_community(s: Session, user: User | None, community_id: int) -> Community:
-    """The community an office action concerns; only an official of its street office may act (None: the command line)."""
+def _office_community(s: Session, actor: Actor, community_id: int) -> Community:
+    """The community an office action concerns; only an official of its street office may act."""
     community = s.get(Community, community_id)
     assert community is not None
-    if user is not None:
-        require(can_certify(user, community.street_office_id))
+    require(can_certify(actor, community))
     return community
 
 
 def decide(
     actor: Actor,
-    user: User | None,
     session_id: int,
     *,
     verdict: Verdict,
@@ -169,12 +167,11 @@ def decide(
         raise RuleViolation("reasons", str(_l("Give the reasons for rejecting the result.")))
     if len(reasons) > 5000:
         raise RuleViolation("reasons", str(_l("At most %(max)d characters.", max=5000)))
-    refusal: RuleViolation | None = None
     with db.write() as s:
         session = s.get(AssemblySession, session_id, with_for_update=True)
         if session is None:
             raise NotFound(str(_l("No such session.")))
-        community = _office_community(s, user, session.community_id)
+        community = _office_community(s, actor, session.community_id)
         if session.state in (SessionState.CERTIFIED, SessionState.REJECTED):
             raise RuleViolation("state", str(_l("This result has already been decided.")))
         if session.state is not SessionState.TALLIED:
@@ -183,12 +180,10 @@ def decide(
             raise RuleViolation(
                 "acknowledge_party", str(_l("The elected committee misses the local party-member target: acknowledge it to certify."))
             )
-        if user is not None and not consume_fresh_code(s, user.id, code, now=now, during="certification"):
-            refusal = RuleViolation("code", str(_l("The code is not valid. Enter the current code from your authenticator app.")))
-        else:
-            certification = _record_verdict(s, actor, session, community, verdict, reasons, now)
-    if refusal is not None:
-        raise refusal  # after the failed attempt was committed to the audit log
+        if not confirm_presence(s, actor, code, now=now, during="certification"):
+            # The wrong code is audited; the refusal keeps that record.
+            raise Refusal(RuleViolation("code", str(_l("The code is not valid. Enter the current code from your authenticator app."))))
+        certification = _record_verdict(s, actor, session, community, verdict, reasons, now)
     return certification
 
 
@@ -467,7 +462,6 @@ ORDER_TITLES = {
 
 def issue_order(
     actor: Actor,
-    user: User | None,
     *,
     community_id: int,
     kind: OrderKind,
@@ -493,8 +487,7 @@ def issue_order(
         community = s.get(Community, community_id)
         if community is None:
             raise NotFound(str(_l("No such community.")))
-        if user is not None:
-            require(can_certify(user, community.street_office_id))
+        require(can_certify(actor, community))
         if due_on is None or due_on <= today_in_china(now):
             raise RuleViolation("due_on", str(_l("Set a deadline after today.")))
         item = None
@@ -571,7 +564,7 @@ def _revocable_item(s: Session, community: Community, item_id: int | None) -> It
     return item
 
 
-def close_order(actor: Actor, user: User | None, order_id: int, *, status: OrderStatus, note: str, now: datetime) -> Order:
+def close_order(actor: Actor, order_id: int, *, status: OrderStatus, note: str, now: datetime) -> Order:
     """The office records that the committee complied, or withdraws the order."""
     if status is OrderStatus.OPEN:
         raise RuleViolation("status", str(_l("Choose complied or withdrawn.")))
@@ -579,7 +572,7 @@ def close_order(actor: Actor, user: User | None, order_id: int, *, status: Order
         order = s.get(Order, order_id, with_for_update=True)
         if order is None:
             raise NotFound(str(_l("No such order.")))
-        community = _office_community(s, user, order.community_id)
+        community = _office_community(s, actor, order.community_id)
         if order.status is not OrderStatus.OPEN:
             raise RuleViolation("status", str(_l("This order is already closed.")))
         order.status, order.closed_at, order.closed_by_user_id, order.closing_note = status, now, actor.user_id, note.strip()
@@ -651,7 +644,7 @@ def file_dispute(letter_id: int, statement: str, *, ip: str, now: datetime) -> D
             s.flush()
             record(
                 s,
-                Actor(None, "owner"),
+                OWNER,
                 "dispute.file",
                 "session",
                 session.public_id,
@@ -665,7 +658,7 @@ def file_dispute(letter_id: int, statement: str, *, ip: str, now: datetime) -> D
     return dispute
 
 
-def resolve_dispute(actor: Actor, user: User | None, dispute_id: int, *, resolution: str, now: datetime) -> Dispute:
+def resolve_dispute(actor: Actor, dispute_id: int, *, resolution: str, now: datetime) -> Dispute:
     resolution = resolution.strip()
     if not resolution:
         raise RuleViolation("resolution", str(_l("Write what was found and done.")))
@@ -674,7 +667,7 @@ def resolve_dispute(actor: Actor, user: User | None, dispute_id: int, *, resolut
         session = s.get(AssemblySession, dispute.session_id) if dispute else None
         if dispute is None or session is None:
             raise NotFound(str(_l("No such dispute.")))
-        community = _office_community(s, user, session.community_id)
+        community = _office_community(s, actor, session.community_id)
         if dispute.status is DisputeStatus.RESOLVED:
             raise RuleViolation("resolution", str(_l("This dispute is already resolved.")))
         dispute.status, dispute.resolution, dispute.resolved_by_user_id, dispute.resolved_at = (

@@ -1,4 +1,4 @@
-"""Named permission predicates (one place for who may do what).
+"""Named permission predicates over an actor's grants (one place for who may do what).
 
 Services call ``require(...)`` before they change anything; routes and
 templates may call the same predicates to decide what to show, but the
@@ -11,84 +11,92 @@ from typing import Protocol
 
 from flask_babel import lazy_gettext as _l
 
-from ..accounts.models import COMMITTEE_ROLES, Role
 from ..domain.errors import DomainError
+from .actor import Actor
+from .roles import COMMITTEE_ROLES, Role
 
 
 class PermissionDenied(DomainError):
     """The actor's role or scope does not allow the action."""
 
 
-class Principal(Protocol):
-    """What permissions look at: the user's role assignments."""
+class Scoped(Protocol):
+    """A community as the predicates see it: its id and its street office's."""
 
     @property
-    def roles(self) -> list: ...  # type: ignore[type-arg]
+    def id(self) -> int: ...
+    @property
+    def street_office_id(self) -> int: ...
 
 
-def _has(user: Principal | None, role: Role, *, community_id: int | None = None, street_office_id: int | None = None) -> bool:
-    if user is None or not getattr(user, "is_authenticated", False):
-        return False
-    for assignment in user.roles:
-        if assignment.role is not role:
-            continue
-        if community_id is not None and assignment.community_id != community_id:
-            continue
-        if street_office_id is not None and assignment.street_office_id != street_office_id:
-            continue
-        return True
-    return False
+def _has(actor: Actor, role: Role, *, community_id: int | None = None, street_office_id: int | None = None) -> bool:
+    return any(
+        g.role is role
+        and (community_id is None or g.community_id == community_id)
+        and (street_office_id is None or g.street_office_id == street_office_id)
+        for g in actor.grants
+    )
 
 
-def is_administrator(user: Principal | None) -> bool:
-    return _has(user, Role.ADMINISTRATOR)
+def is_administrator(actor: Actor) -> bool:
+    return _has(actor, Role.ADMINISTRATOR)
 
 
-def is_committee_member(user: Principal | None, community_id: int) -> bool:
-    return any(_has(user, role, community_id=community_id) for role in COMMITTEE_ROLES)
+def is_committee_member(actor: Actor, community_id: int) -> bool:
+    return any(_has(actor, role, community_id=community_id) for role in COMMITTEE_ROLES)
 
 
-def is_street_official(user: Principal | None, street_office_id: int) -> bool:
-    return _has(user, Role.STREET_OFFICIAL, street_office_id=street_office_id)
+def is_street_official(actor: Actor, street_office_id: int) -> bool:
+    return _has(actor, Role.STREET_OFFICIAL, street_office_id=street_office_id)
 
 
-def can_manage_deployment(user: Principal | None) -> bool:
+def can_manage_deployment(actor: Actor) -> bool:
     """Create street offices and communities, manage users."""
-    return is_administrator(user)
+    return is_administrator(actor)
 
 
-def can_manage_register(user: Principal | None, community_id: int) -> bool:
+def can_manage_register(actor: Actor, community: Scoped) -> bool:
     """Import the owner register and edit buildings: the deployment's administrators."""
-    return is_administrator(user)
+    return is_administrator(actor)
 
 
-def can_view_register(user: Principal | None, community_id: int, street_office_id: int) -> bool:
+def can_view_register(actor: Actor, community: Scoped) -> bool:
     """Owners' contact data: administrators, the community's committee, its street office."""
-    return is_administrator(user) or is_committee_member(user, community_id) or is_street_official(user, street_office_id)
+    return is_administrator(actor) or is_committee_member(actor, community.id) or is_street_official(actor, community.street_office_id)
 
 
-def can_run_sessions(user: Principal | None, community_id: int) -> bool:
+def can_run_sessions(actor: Actor, community: Scoped) -> bool:
     """Draft, announce, re-issue letters, record proxies: the community's committee."""
-    return is_committee_member(user, community_id)
+    return is_committee_member(actor, community.id)
 
 
-def can_publish_notices(user: Principal | None, community_id: int) -> bool:
-    """Draft, publish, confirm and correct the community's notices: its committee."""
-    return is_committee_member(user, community_id)
+def can_publish_notices(actor: Actor, community: Scoped) -> bool:
+    """Draft, publish, confirm and correct the community's notices, keep its ledgers: its committee."""
+    return is_committee_member(actor, community.id)
 
 
-def can_certify(user: Principal | None, street_office_id: int) -> bool:
-    """Certify or reject a community's result: the officials of its street office."""
-    return is_street_official(user, street_office_id)
+def can_certify(actor: Actor, community: Scoped) -> bool:
+    """Certify or reject a community's result, vet its candidates, order it: the officials of its street office."""
+    return is_street_official(actor, community.street_office_id)
 
 
-def can_oversee(user: Principal | None, street_office_id: int) -> bool:
+def can_view_sessions(actor: Actor, community: Scoped) -> bool:
+    return is_committee_member(actor, community.id) or is_street_official(actor, community.street_office_id) or is_administrator(actor)
+
+
+def can_run_elections(actor: Actor, community: Scoped) -> bool:
+    """The community's committee runs its elections; the street office may run one itself."""
+    return can_run_sessions(actor, community) or can_certify(actor, community)
+
+
+def can_oversee(actor: Actor, street_office_id: int) -> bool:
     """The street office's dashboard and review queue: its officials, and the deployment's administrators."""
-    return is_street_official(user, street_office_id) or is_administrator(user)
+    return is_street_official(actor, street_office_id) or is_administrator(actor)
 
 
-def can_view_sessions(user: Principal | None, community_id: int, street_office_id: int) -> bool:
-    return is_committee_member(user, community_id) or is_street_official(user, street_office_id) or is_administrator(user)
+def can_issue_orders(actor: Actor, street_office_id: int) -> bool:
+    """Issue and close the office's orders: its officials."""
+    return is_street_official(actor, street_office_id)
 
 
 def require(allowed: bool) -> None:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import time
 
-from flask import Flask, abort, current_app, flash, request, session
+from flask import Flask, abort, current_app, flash, g, request, session
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 from werkzeug.wrappers import Response
+
+from .actor import ANONYMOUS, Actor, actor_for
 
 # No inline script or style anywhere; QR codes are data: images.
 CSP = (
@@ -62,3 +64,11 @@ def register(app: Flask) -> None:
         if request.endpoint != "static" and (current_user.is_authenticated or "pending_login" in session):
             headers["Cache-Control"] = "no-store"
         return response
+
+
+def current_actor() -> Actor:
+    """The actor of this request: the signed-in official with their grants, or anonymous. Read once per request."""
+    if "actor" not in g:
+        g.actor = actor_for(current_user) if current_user.is_authenticated else ANONYMOUS
+    actor: Actor = g.actor
+    return actor

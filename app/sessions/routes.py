@@ -9,12 +9,11 @@ from typing import Any, TypeVar
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from ..accounts.forms import ConfirmForm
-from ..audit.services import actor_for
 from ..clock import local_to_utc
 from ..communities.models import Community, Person
 from ..db import db, utcnow
@@ -27,6 +26,7 @@ from ..oversight import petitions
 from ..oversight.services import dispute_of_letter
 from ..qr import qr_svg_data_uri
 from ..security.permissions import can_run_sessions, can_view_sessions, require
+from ..security.web import current_actor
 from . import bulletin, services
 from .forms import BallotForm, DigitsForm, ItemForm, NewSessionForm, PaperBallotForm, PetitionForm, ProxyForm
 from .labels import MATTER_LABELS
@@ -419,7 +419,7 @@ def _community(community_id: int) -> Community:
     community = db.session.get(Community, community_id)
     if community is None:
         raise NotFound(_("No such community."))
-    require(can_view_sessions(current_user, community.id, community.street_office_id))
+    require(can_view_sessions(current_actor(), community))
     return community
 
 
@@ -432,7 +432,7 @@ def _assembly(public_id: str) -> tuple[AssemblySession, Community]:
 
 def _incomplete_form(assembly: AssemblySession, message: str) -> Response:
     """An incomplete committee form: someone not allowed to act is refused first, never told how to fill it in."""
-    require(can_run_sessions(current_user, assembly.community_id))
+    require(can_run_sessions(current_actor(), _community(assembly.community_id)))
     flash(message, "error")
     return redirect(url_for(".show_session", public_id=assembly.public_id))
 
@@ -443,12 +443,11 @@ def list_sessions(community_id: int) -> Response | str:
     community = _community(community_id)
     form = NewSessionForm()
     if request.method == "POST":
-        require(can_run_sessions(current_user, community.id))
+        require(can_run_sessions(current_actor(), community))
         if form.validate_on_submit():
             try:
                 assembly = services.create_session(
-                    actor_for(current_user),
-                    current_user,
+                    current_actor(),
                     community_id=community.id,
                     title=form.title.data or "",
                     form=SessionForm(form.form.data),
@@ -467,7 +466,7 @@ def list_sessions(community_id: int) -> Response | str:
         community=community,
         sessions=list(sessions),
         form=form,
-        can_run=can_run_sessions(current_user, community.id),
+        can_run=can_run_sessions(current_actor(), community),
     )
 
 
@@ -504,7 +503,7 @@ def show_session(public_id: str) -> str:
         community=community,
         state=state,
         letters=letters,
-        can_run=can_run_sessions(current_user, community.id),
+        can_run=can_run_sessions(current_actor(), community),
         item_form=ItemForm(),
         confirm_form=ConfirmForm(),
         proxy_form=ProxyForm(),
@@ -520,8 +519,7 @@ def add_item(public_id: str) -> Response:
     if form.validate_on_submit():
         try:
             services.add_item(
-                actor_for(current_user),
-                current_user,
+                current_actor(),
                 assembly.id,
                 matter=form.matter.data or "",
                 title=form.title.data or "",
@@ -540,9 +538,7 @@ def add_election_item(public_id: str) -> Response:
     assembly = _assembly(public_id)[0]
     if ConfirmForm().validate_on_submit():
         try:
-            services.add_election_item(
-                actor_for(current_user), current_user, assembly.id, election_id=request.form.get("election", type=int) or 0
-            )
+            services.add_election_item(current_actor(), assembly.id, election_id=request.form.get("election", type=int) or 0)
         except RuleViolation as exc:
             flash(exc.reason, "error")
     return redirect(url_for(".show_session", public_id=public_id))
@@ -558,7 +554,7 @@ def remove_item(item_id: int) -> Response:
     assert assembly is not None
     if ConfirmForm().validate_on_submit():
         try:
-            services.remove_item(actor_for(current_user), current_user, item_id)
+            services.remove_item(current_actor(), item_id)
         except RuleViolation as exc:
             flash(exc.reason, "error")
     return redirect(url_for(".show_session", public_id=assembly.public_id))
@@ -570,7 +566,7 @@ def announce(public_id: str) -> Response:
     assembly = _assembly(public_id)[0]
     if ConfirmForm().validate_on_submit():
         try:
-            done = services.announce_session(actor_for(current_user), current_user, assembly.id, now=utcnow())
+            done = services.announce_session(current_actor(), assembly.id, now=utcnow())
         except RuleViolation as exc:
             flash(exc.reason, "error")
         else:
@@ -595,7 +591,7 @@ def reissue_letter(letter_id: int) -> Response | str:
     if not ConfirmForm().validate_on_submit():
         return redirect(url_for(".show_session", public_id=assembly.public_id))
     try:
-        issued = services.reissue_letter(actor_for(current_user), current_user, letter_id, now=utcnow())
+        issued = services.reissue_letter(current_actor(), letter_id, now=utcnow())
     except RuleViolation as exc:
         flash(exc.reason, "error")
         return redirect(url_for(".show_session", public_id=assembly.public_id))
@@ -611,8 +607,7 @@ def record_proxy(public_id: str) -> Response | str:
         return _incomplete_form(assembly, _("Fill in every field of the authorisation."))
     try:
         issued = services.record_proxy(
-            actor_for(current_user),
-            current_user,
+            current_actor(),
             assembly.id,
             unit=(form.unit.data or "").strip(),
             owner_name=form.owner.data or "",
@@ -636,8 +631,7 @@ def enter_paper_ballot(public_id: str) -> Response:
         return _incomplete_form(assembly, _("Give the unit and the number printed on the paper ballot."))
     try:
         services.enter_paper_ballot(
-            actor_for(current_user),
-            current_user,
+            current_actor(),
             assembly.id,
             unit=form.unit.data or "",
             choices=_submitted_choices(),
@@ -660,7 +654,7 @@ def confirm_paper_ballot(paper_id: int) -> Response:
     assembly = _assembly(db.session.get(AssemblySession, paper.session_id).public_id)[0]  # type: ignore[union-attr]
     if ConfirmForm().validate_on_submit():
         try:
-            services.confirm_paper_ballot(actor_for(current_user), current_user, paper_id, now=utcnow())
+            services.confirm_paper_ballot(current_actor(), paper_id, now=utcnow())
         except RuleViolation as exc:
             flash(exc.reason, "error")
         else:
@@ -676,7 +670,7 @@ def print_letters(public_id: str) -> Response | str:
         return redirect(url_for(".show_session", public_id=public_id))
     building = (request.form.get("building") or "").strip()
     try:
-        printed = services.print_letters(actor_for(current_user), current_user, assembly.id, building=building, now=utcnow())
+        printed = services.print_letters(current_actor(), assembly.id, building=building, now=utcnow())
     except RuleViolation as exc:
         flash(exc.reason, "error")
         return redirect(url_for(".show_session", public_id=public_id))

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
 from fractions import Fraction
-from typing import Any, Protocol
+from typing import Any, NoReturn, Protocol
 
 from flask_babel import force_locale, format_datetime
 from flask_babel import lazy_gettext as _l
@@ -19,8 +19,7 @@ from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ..accounts.models import User
-from ..audit.services import Actor, record
+from ..audit.services import record, refuse
 from ..communities.models import Community, Person
 from ..communities.queries import community_roll
 from ..db import db
@@ -34,6 +33,7 @@ from ..domain.tally import Weight
 from ..notices.markup import escape_markdown
 from ..notices.models import NoticeKind
 from ..notices.services import publish_system_notice
+from ..security.actor import ANONYMOUS, CLOCK, OWNER, PROXY, Actor
 from ..security.permissions import can_run_sessions, require
 from . import bulletin
 from .labels import FORM_LABELS, MATTER_LABELS
@@ -55,14 +55,13 @@ from .models import (
 MAX_LETTER_ATTEMPTS = 5
 
 
-def _session_for_committee(s: Session, user: User | None, session_id: int) -> tuple[AssemblySession, Community]:
+def _session_for_committee(s: Session, actor: Actor, session_id: int) -> tuple[AssemblySession, Community]:
     session = s.get(AssemblySession, session_id)
     if session is None:
         raise NotFound(str(_l("No such session.")))
     community = s.get(Community, session.community_id)
     assert community is not None
-    if user is not None:
-        require(can_run_sessions(user, community.id))
+    require(can_run_sessions(actor, community))
     return session, community
 
 
@@ -71,7 +70,7 @@ def _scope(community: Community) -> dict[str, int]:
 
 
 def create_session(
-    actor: Actor, user: User | None, *, community_id: int, title: str, form: SessionForm, opens_at: datetime, closes_at: datetime
+    actor: Actor, *, community_id: int, title: str, form: SessionForm, opens_at: datetime, closes_at: datetime
 ) -> AssemblySession:
     title = title.strip()
     if not title or len(title) > 200:
@@ -82,8 +81,7 @@ def create_session(
         community = s.get(Community, community_id)
         if community is None:
             raise NotFound(str(_l("No such community.")))
-        if user is not None:
-            require(can_run_sessions(user, community.id))
+        require(can_run_sessions(actor, community))
         session = AssemblySession(
             public_id=secrets.token_urlsafe(9),
             community_id=community.id,
@@ -99,7 +97,7 @@ def create_session(
     return session
 
 
-def add_item(actor: Actor, user: User | None, session_id: int, *, matter: str, title: str, body: str = "") -> Item:
+def add_item(actor: Actor, session_id: int, *, matter: str, title: str, body: str = "") -> Item:
     """A question item; only while the session is a draft (announced items are frozen)."""
     if matter not in MATTERS:
         raise RuleViolation("matter", str(_l("Choose the kind of matter.")))
@@ -107,7 +105,7 @@ def add_item(actor: Actor, user: User | None, session_id: int, *, matter: str, t
     if not title or len(title) > 300:
         raise RuleViolation("title", str(_l("Give the item a title of at most 300 characters.")))
     with db.write() as s:
-        session, community = _session_for_committee(s, user, session_id)
+        session, community = _session_for_committee(s, actor, session_id)
         if session.state is not SessionState.DRAFT:
             raise RuleViolation("state", str(_l("Items cannot be added or changed after the session is announced.")))
         position = (s.execute(select(func.max(Item.position)).where(Item.session_id == session.id)).scalar() or 0) + 1
@@ -119,12 +117,12 @@ def add_item(actor: Actor, user: User | None, session_id: int, *, matter: str, t
     return item
 
 
-def add_election_item(actor: Actor, user: User | None, session_id: int, *, election_id: int) -> Item:
+def add_election_item(actor: Actor, session_id: int, *, election_id: int) -> Item:
     """Put an election whose slate is published on a draft session's ballot."""
     from ..elections.models import Election, ElectionState
 
     with db.write() as s:
-        session, community = _session_for_committee(s, user, session_id)
+        session, community = _session_for_committee(s, actor, session_id)
         if session.state is not SessionState.DRAFT:
             raise RuleViolation("state", str(_l("Items cannot be added or changed after the session is announced.")))
         election = s.get(Election, election_id, with_for_update=True)
@@ -153,7 +151,7 @@ def elections_ready(community_id: int) -> list[Any]:
     )
 
 
-def remove_item(actor: Actor, user: User | None, item_id: int) -> None:
+def remove_item(actor: Actor, item_id: int) -> None:
     """Take an item off a draft session; an election goes back to waiting for a session."""
     from ..elections.models import Election, ElectionState
 
@@ -161,7 +159,7 @@ def remove_item(actor: Actor, user: User | None, item_id: int) -> None:
         item = s.get(Item, item_id)
         if item is None:
             raise NotFound(str(_l("No such item.")))
-        session, community = _session_for_committee(s, user, item.session_id)
+        session, community = _session_for_committee(s, actor, item.session_id)
         if session.state is not SessionState.DRAFT:
             raise RuleViolation("state", str(_l("Items cannot be added or changed after the session is announced.")))
         election = s.execute(select(Election).where(Election.item_id == item.id)).scalar()
@@ -181,10 +179,10 @@ class Announcement:
     roll_sha256: str
 
 
-def announce_session(actor: Actor, user: User | None, session_id: int, *, now: datetime) -> Announcement:
+def announce_session(actor: Actor, session_id: int, *, now: datetime) -> Announcement:
     """Announce: the notice period and window bounds of the profile, the roll frozen, a letter per holder."""
     with db.write() as s:
-        session, community = _session_for_committee(s, user, session_id)
+        session, community = _session_for_committee(s, actor, session_id)
         require_transition(session.state, SessionState.ANNOUNCED)
         if not session.items:
             raise RuleViolation("items", str(_l("Add at least one item before announcing.")))
@@ -328,7 +326,7 @@ def sync_state(session_id: int, *, now: datetime) -> SessionState:
             step = SessionState.OPEN if session.state is SessionState.ANNOUNCED else SessionState.CLOSED
             require_transition(session.state, step)
             session.state = step
-            record(s, Actor(None, "clock"), f"session.{step.value}", "session", session.public_id, **_scope(community), now=now)
+            record(s, CLOCK, f"session.{step.value}", "session", session.public_id, **_scope(community), now=now)
         if session.state is SessionState.CLOSED:
             _tally(s, session, community, now=now)
     return session.state
@@ -507,7 +505,7 @@ def _tally(s: Session, session: AssemblySession, community: Community, *, now: d
     _elections_decided(s, session)
     record(
         s,
-        Actor(None, "clock"),
+        CLOCK,
         "session.tally",
         "session",
         session.public_id,
@@ -626,7 +624,7 @@ def confirm_letter(token: str, digits: str, *, ip: str, now: datetime) -> tuple[
     """
     with db.write() as s:
         letter = s.execute(select(Letter).where(Letter.token_hash == token_hash(token)).with_for_update()).scalar_one_or_none()
-        anonymous = Actor(None, "anonymous")
+        anonymous = ANONYMOUS
         if letter is None or letter.revoked_at is not None:
             record(s, anonymous, "letter.invalid_token", "letter", "-", data={"ip": ip}, now=now)
             return LetterStatus.INVALID, None
@@ -661,13 +659,13 @@ class IssuedLetter:
     token: str
 
 
-def reissue_letter(actor: Actor, user: User | None, letter_id: int, *, now: datetime) -> IssuedLetter:
+def reissue_letter(actor: Actor, letter_id: int, *, now: datetime) -> IssuedLetter:
     """A new letter for the same holder; the old token stops working at once."""
     with db.write() as s:
         old = s.get(Letter, letter_id, with_for_update=True)
         if old is None:
             raise NotFound(str(_l("No such letter.")))
-        session, community = _session_for_committee(s, user, old.session_id)
+        session, community = _session_for_committee(s, actor, old.session_id)
         if session.state not in (SessionState.ANNOUNCED, SessionState.OPEN):
             raise RuleViolation("state", str(_l("Letters can be re-issued only until voting closes.")))
         if old.revoked_at is not None:
@@ -692,7 +690,6 @@ def reissue_letter(actor: Actor, user: User | None, letter_id: int, *, now: date
 
 def record_proxy(
     actor: Actor,
-    user: User | None,
     session_id: int,
     *,
     unit: str,
@@ -711,7 +708,7 @@ def record_proxy(
     if not scan_reference:
         raise RuleViolation("scan_reference", str(_l("Give the reference of the scanned authorisation.")))
     with db.write() as s:
-        session, community = _session_for_committee(s, user, session_id)
+        session, community = _session_for_committee(s, actor, session_id)
         if session.state not in (SessionState.ANNOUNCED, SessionState.OPEN):
             raise RuleViolation("state", str(_l("Proxies can be recorded from the announcement until voting closes.")))
         entry = next((e for e in s.execute(select(RollEntry).where(RollEntry.session_id == session.id)).scalars() if unit in e.units), None)
@@ -815,13 +812,10 @@ def cast_ballot(token: str, choices: Choices, *, ip: str, now: datetime, letter:
     prepared = _prepare_cast(letter, choices, now=now)
     try:
         with db.write() as s:
-            outcome = _cast(s, prepared, ip=ip, now=now)
+            return _cast(s, prepared, ip=ip, now=now)
     except IntegrityError:
         # Another cast for the same voter landed first.
         raise RuleViolation("ballot", str(_l("A ballot has already been cast for these units; it cannot be changed."))) from None
-    if isinstance(outcome, RuleViolation):
-        raise outcome  # its audit event is committed
-    return outcome
 
 
 @dataclass(frozen=True)
@@ -905,22 +899,22 @@ def _prepare_cast(letter: LetterRef, choices: Choices, *, now: datetime) -> _Pre
         choices=complete,
         revote=get_profile(row.rule_profile).settings.revote,
         scope={"community_id": row.id, "street_office_id": row.street_office_id},
-        actor=Actor(None, "owner" if letter.proxy_id is None else "proxy"),
+        actor=OWNER if letter.proxy_id is None else PROXY,
         channel=Channel.ONLINE if letter.proxy_id is None else Channel.PROXY,
         pseudonym=bulletin.voter_pseudonym(row.public_id, letter.roll_entry_id),
     )
 
 
-def _cast(s: Session, p: _PreparedCast, *, ip: str, now: datetime) -> Ballot | RuleViolation:
+def _cast(s: Session, p: _PreparedCast, *, ip: str, now: datetime) -> Ballot:
     if p.choices is None:
-        record(s, p.actor, "ballot.tampered", "letter", p.letter_id, **p.scope, data={"ip": ip}, now=now)
-        return RuleViolation("choices", str(_l("The ballot form was changed; please open your letter again.")))
+        tampered = RuleViolation("choices", str(_l("The ballot form was changed; please open your letter again.")))
+        refuse(s, p.actor, "ballot.tampered", "letter", p.letter_id, tampered, **p.scope, data={"ip": ip}, now=now)
     head = bulletin.lock_head(s, p.session_id)  # first, so every cast of the session queues here; refuses a sealed chain
     existing = s.connection().execute(_CURRENT_BALLOT_ID, {"session_id": p.session_id, "roll_entry_id": p.voter.id}).scalar_one_or_none()
     if existing is not None:
         if not p.revote:
-            record(s, p.actor, "ballot.duplicate", "letter", p.letter_id, **p.scope, data={"ip": ip, "ballot": existing}, now=now)
-            return RuleViolation("ballot", str(_l("A ballot has already been cast for these units; it cannot be changed.")))
+            voted = RuleViolation("ballot", str(_l("A ballot has already been cast for these units; it cannot be changed.")))
+            refuse(s, p.actor, "ballot.duplicate", "letter", p.letter_id, voted, **p.scope, data={"ip": ip, "ballot": existing}, now=now)
         # Revoting allowed: the old ballot is kept, superseded, and no longer counted.
         s.execute(update(Ballot).where(Ballot.id == existing).values(superseded_at=now))
         s.execute(delete(BallotChoice).where(BallotChoice.ballot_id == existing))
@@ -1054,70 +1048,66 @@ def _entry_for_unit(s: Session, session_id: int, unit: str) -> RollEntry:
     raise RuleViolation("unit", str(_l('Unit "%(unit)s" is not on the roll of this session.', unit=unit)))
 
 
-def _open_for_committee(s: Session, user: User | None, session_id: int, now: datetime) -> tuple[AssemblySession, Community]:
-    session, community = _session_for_committee(s, user, session_id)
+def _open_for_committee(s: Session, actor: Actor, session_id: int, now: datetime) -> tuple[AssemblySession, Community]:
+    session, community = _session_for_committee(s, actor, session_id)
     if state_at(session.state, session.opens_at, session.closes_at, now) is not SessionState.OPEN:
         raise RuleViolation("state", str(_l("Voting is not open for this session.")))
     return session, community
 
 
-def enter_paper_ballot(
-    actor: Actor, user: User | None, session_id: int, *, unit: str, choices: Choices, paper_reference: str, now: datetime
-) -> PaperBallot:
+def enter_paper_ballot(actor: Actor, session_id: int, *, unit: str, choices: Choices, paper_reference: str, now: datetime) -> PaperBallot:
     """First of two committee members: type in a paper ballot. It does not count until confirmed."""
     paper_reference = paper_reference.strip()
     if not paper_reference or len(paper_reference) > 100:
         raise RuleViolation("paper_reference", str(_l("Give the number printed on the paper ballot.")))
     with db.write() as s:
-        session, community = _open_for_committee(s, user, session_id, now)
+        session, community = _open_for_committee(s, actor, session_id, now)
         entry = _entry_for_unit(s, session.id, unit.strip())
         try:
             complete = complete_choices(s, session, choices)
         except BallotTampered:
             raise RuleViolation("choices", str(_l("Choose agree, disagree or abstain for each item."))) from None
-        outcome: PaperBallot | RuleViolation | None = _refuse_if_voted(
-            s, actor, session, community, entry, now=now, reference=paper_reference
+        existing = _counted_ballot(s, session, entry)
+        if existing is not None:
+            _refuse_conflict(s, actor, session, community, entry, existing, now=now, reference=paper_reference)
+        pending = s.execute(
+            select(PaperBallot.id).where(
+                PaperBallot.roll_entry_id == entry.id, PaperBallot.confirmed_at.is_(None), PaperBallot.conflict_at.is_(None)
+            )
+        ).first()
+        if pending is not None:
+            raise RuleViolation("unit", str(_l("A paper ballot for these units is already waiting for confirmation.")))
+        paper = PaperBallot(
+            session_id=session.id,
+            roll_entry_id=entry.id,
+            choices=complete,
+            paper_reference=paper_reference,
+            entered_by_user_id=actor.user_id,
+            entered_at=now,
         )
-        if outcome is None:
-            pending = s.execute(
-                select(PaperBallot.id).where(
-                    PaperBallot.roll_entry_id == entry.id, PaperBallot.confirmed_at.is_(None), PaperBallot.conflict_at.is_(None)
-                )
-            ).first()
-            if pending is not None:
-                raise RuleViolation("unit", str(_l("A paper ballot for these units is already waiting for confirmation.")))
-            paper = PaperBallot(
-                session_id=session.id,
-                roll_entry_id=entry.id,
-                choices=complete,
-                paper_reference=paper_reference,
-                entered_by_user_id=actor.user_id,
-                entered_at=now,
-            )
-            s.add(paper)
-            s.flush()
-            record(
-                s,
-                actor,
-                "paper.enter",
-                "paper_ballot",
-                paper.id,
-                **_scope(community),
-                now=now,
-                data={"session": session.public_id, "units": entry.units, "reference": paper_reference},
-            )
-            outcome = paper
-    return _after(outcome)
+        s.add(paper)
+        s.flush()
+        record(
+            s,
+            actor,
+            "paper.enter",
+            "paper_ballot",
+            paper.id,
+            **_scope(community),
+            now=now,
+            data={"session": session.public_id, "units": entry.units, "reference": paper_reference},
+        )
+    return paper
 
 
-def confirm_paper_ballot(actor: Actor, user: User | None, paper_id: int, *, now: datetime) -> Ballot:
+def confirm_paper_ballot(actor: Actor, paper_id: int, *, now: datetime) -> Ballot:
     """Second committee member: confirm a paper ballot someone else entered; then it counts."""
     try:
         with db.write() as s:
             paper = s.get(PaperBallot, paper_id, with_for_update=True)
             if paper is None:
                 raise NotFound(str(_l("No such paper ballot.")))
-            session, community = _open_for_committee(s, user, paper.session_id, now)
+            session, community = _open_for_committee(s, actor, paper.session_id, now)
             head = bulletin.lock_head(s, session.id)
             if paper.confirmed_at is not None or paper.conflict_at is not None:
                 raise RuleViolation("paper", str(_l("This paper ballot was already dealt with.")))
@@ -1125,54 +1115,46 @@ def confirm_paper_ballot(actor: Actor, user: User | None, paper_id: int, *, now:
                 raise RuleViolation("paper", str(_l("A second committee member must confirm the ballot you entered.")))
             entry = s.get(RollEntry, paper.roll_entry_id)
             assert entry is not None
-            outcome = _refuse_if_voted(s, actor, session, community, entry, now=now, reference=paper.paper_reference)
-            if outcome is not None:
+            existing = _counted_ballot(s, session, entry)
+            if existing is not None:
                 paper.conflict_at = now
-                confirmed: Ballot | RuleViolation = outcome
-            else:
-                ballot = _insert_ballot(s, head, session.id, session.public_id, entry, dict(paper.choices), Channel.PAPER, None, now)
-                paper.confirmed_at, paper.confirmed_by_user_id, paper.ballot_id = now, actor.user_id, ballot.id
-                record(
-                    s,
-                    actor,
-                    "paper.confirm",
-                    "paper_ballot",
-                    paper.id,
-                    **_scope(community),
-                    now=now,
-                    data={"session": session.public_id, "ballot": ballot.id, "reference": paper.paper_reference},
-                )
-                confirmed = ballot
+                _refuse_conflict(s, actor, session, community, entry, existing, now=now, reference=paper.paper_reference)
+            ballot = _insert_ballot(s, head, session.id, session.public_id, entry, dict(paper.choices), Channel.PAPER, None, now)
+            paper.confirmed_at, paper.confirmed_by_user_id, paper.ballot_id = now, actor.user_id, ballot.id
+            record(
+                s,
+                actor,
+                "paper.confirm",
+                "paper_ballot",
+                paper.id,
+                **_scope(community),
+                now=now,
+                data={"session": session.public_id, "ballot": ballot.id, "reference": paper.paper_reference},
+            )
     except IntegrityError:
         raise RuleViolation("ballot", str(_l("A ballot has already been cast for these units; it cannot be changed."))) from None
-    return _after(confirmed)
+    return ballot
 
 
-def _refuse_if_voted(
-    s: Session, actor: Actor, session: AssemblySession, community: Community, entry: RollEntry, *, now: datetime, reference: str
-) -> RuleViolation | None:
-    """A voter with a ballot already: log the conflict for the street office and refuse."""
-    existing = s.execute(
+def _counted_ballot(s: Session, session: AssemblySession, entry: RollEntry) -> Ballot | None:
+    return s.execute(
         select(Ballot).where(Ballot.session_id == session.id, Ballot.roll_entry_id == entry.id, Ballot.superseded_at.is_(None))
     ).scalar_one_or_none()
-    if existing is None:
-        return None
-    record(
-        s,
-        actor,
-        "ballot.conflict",
-        "session",
-        session.public_id,
-        **_scope(community),
-        now=now,
-        data={
-            "units": entry.units,
-            "paper_reference": reference,
-            "existing_ballot": existing.id,
-            "existing_channel": existing.channel.value,
-        },
-    )
-    return RuleViolation(
+
+
+def _refuse_conflict(
+    s: Session,
+    actor: Actor,
+    session: AssemblySession,
+    community: Community,
+    entry: RollEntry,
+    existing: Ballot,
+    *,
+    now: datetime,
+    reference: str,
+) -> NoReturn:
+    """A paper ballot for a voter who has one already: the conflict is logged for the street office, and refused."""
+    conflict = RuleViolation(
         "unit",
         str(
             _l(
@@ -1181,13 +1163,8 @@ def _refuse_if_voted(
             )
         ),
     )
-
-
-def _after(outcome: Any) -> Any:
-    """Raise a refusal after its audit event was committed; pass anything else through."""
-    if isinstance(outcome, RuleViolation):
-        raise outcome
-    return outcome
+    data = {"units": entry.units, "paper_reference": reference, "existing_ballot": existing.id, "existing_channel": existing.channel.value}
+    refuse(s, actor, "ballot.conflict", "session", session.public_id, conflict, **_scope(community), now=now, data=data)
 
 
 @dataclass(frozen=True)
@@ -1197,10 +1174,10 @@ class PrintedLetter:
     token: str
 
 
-def print_letters(actor: Actor, user: User | None, session_id: int, *, building: str, now: datetime) -> list[PrintedLetter]:
+def print_letters(actor: Actor, session_id: int, *, building: str, now: datetime) -> list[PrintedLetter]:
     """Every current letter whose units lie in ``building`` ("" for all), for printing; audited."""
     with db.write() as s:
-        session, community = _session_for_committee(s, user, session_id)
+        session, community = _session_for_committee(s, actor, session_id)
         if session.state not in (SessionState.ANNOUNCED, SessionState.OPEN):
             raise RuleViolation("state", str(_l("Letters can be printed from the announcement until voting closes.")))
         rows = s.execute(

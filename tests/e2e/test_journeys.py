@@ -145,16 +145,14 @@ def test_the_public_board_and_a_result_read_without_login_in_chinese_and_english
 def test_a_committee_at_its_desk_announces_prints_enters_paper_and_publishes(app: Flask, server: str, browser: Browser) -> None:
     from zoneinfo import ZoneInfo
 
-    from app.accounts.models import Role
     from app.accounts.services import create_user
     from app.db import utcnow
+    from app.security.roles import Role
     from tests.factories import CLI, PASSWORD, enrol
 
     world = make_world()
     enrol(
-        create_user(
-            CLI, None, username="m2", display_name="委员", password=PASSWORD, role=Role.COMMITTEE_MEMBER, community_id=world.community.id
-        )
+        create_user(CLI, username="m2", display_name="委员", password=PASSWORD, role=Role.COMMITTEE_MEMBER, community_id=world.community.id)
     )
     open_one, _, _ = open_session(world)
     community = world.community.id

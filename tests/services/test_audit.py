@@ -9,9 +9,10 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
 
 from app.audit.models import AuditEvent
-from app.audit.services import Actor, record, verify_audit_chain
+from app.audit.services import record, verify_audit_chain
 from app.db import db
 from app.domain.canonical import ZERO_HASH
+from app.security.actor import operator
 from tests.factories import make_world
 
 
@@ -66,7 +67,7 @@ def test_concurrent_appends_never_fork_the_chain(app: Flask) -> None:
             try:
                 for i in range(10):
                     with db.write() as s:
-                        record(s, Actor(None, f"w{n}"), "test.append", "test", f"{n}-{i}")
+                        record(s, operator(f"w{n}"), "test.append", "test", f"{n}-{i}")
             except BaseException as exc:  # pragma: no cover - reported below
                 errors.append(exc)
 

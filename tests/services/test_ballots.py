@@ -12,10 +12,10 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from app.audit.models import AuditEvent
-from app.audit.services import actor_for
 from app.db import db
 from app.domain.errors import RuleViolation
 from app.domain.lifecycle import SessionState
+from app.security.actor import actor_for
 from app.sessions import services
 from app.sessions.models import Ballot, BallotChoice, Channel
 from tests.factories import items, make_world, open_session, revote_profile, use_profile
@@ -81,7 +81,6 @@ def test_a_proxy_casts_the_owners_ballot(app: Flask) -> None:
     q1, _ = items(session)
     proxy = services.record_proxy(
         actor_for(world.committee),
-        world.committee,
         session.id,
         unit="1-103",
         owner_name="赵敏",

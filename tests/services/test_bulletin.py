@@ -12,12 +12,12 @@ from flask import Flask
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import DatabaseError
 
-from app.audit.services import actor_for
 from app.db import db
 from app.domain.bulletin import PublishedRoll, decide, recount
 from app.domain.errors import RuleViolation
 from app.domain.lifecycle import SessionState
 from app.domain.receipts import verify_receipt
+from app.security.actor import actor_for
 from app.security.keys import load_keyring, rotate_keys
 from app.sessions import bulletin, services
 from app.sessions.models import Ballot, BulletinEntry
@@ -82,13 +82,12 @@ def test_a_revote_supersedes_the_voters_entry_and_the_recount_counts_only_the_ne
 
 
 def test_a_confirmed_paper_ballot_enters_the_bulletin_and_a_pending_one_does_not(app: Flask) -> None:
-    from app.accounts.models import Role
     from app.accounts.services import create_user
+    from app.security.roles import Role
 
     world = make_world()
     second = create_user(
         actor_for(world.admin),
-        None,
         username="m2",
         display_name="委员",
         password="x" * 12,
@@ -98,10 +97,10 @@ def test_a_confirmed_paper_ballot_enters_the_bulletin_and_a_pending_one_does_not
     session, _, now = open_session(world)
     q1, _ = items(session)
     paper = services.enter_paper_ballot(
-        actor_for(world.committee), world.committee, session.id, unit="1-103", choices={q1: "agree"}, paper_reference="P-1", now=now
+        actor_for(world.committee), session.id, unit="1-103", choices={q1: "agree"}, paper_reference="P-1", now=now
     )
     assert chain(session.id) == []
-    services.confirm_paper_ballot(actor_for(second), second, paper.id, now=now)
+    services.confirm_paper_ballot(actor_for(second), paper.id, now=now)
     (entry,) = chain(session.id)
     assert entry["weights"] == {"area": "60.00", "headcount": 1} and entry["choices"][q1] == "agree"
 

@@ -9,7 +9,6 @@ from flask import Flask
 from sqlalchemy import select
 
 from app.audit.models import AuditEvent
-from app.audit.services import actor_for
 from app.clock import today_in_china
 from app.communities import services as register
 from app.db import db, utcnow
@@ -20,6 +19,7 @@ from app.notices import services as notices
 from app.notices.models import NoticeKind, NoticeState
 from app.oversight import services
 from app.oversight.models import Verdict
+from app.security.actor import actor_for
 from app.security.keys import load_keyring
 from app.security.permissions import PermissionDenied
 from app.sessions import services as sessions
@@ -45,9 +45,7 @@ def test_certifying_signs_the_result_and_publishes_it_and_the_decisions_fall_due
     session = tallied(world)
     official = world.official
     now = utcnow()
-    done = services.decide(
-        actor_for(official), official, session.id, verdict=Verdict.CERTIFIED, reasons="", code=next_code("official"), now=now
-    )
+    done = services.decide(actor_for(official), session.id, verdict=Verdict.CERTIFIED, reasons="", code=next_code("official"), now=now)
     assert services.verify_certification(done, load_keyring(app.instance_path).published)
     tampered = type(done)(statement=done.statement.replace("certified", "rejected"), key_id=done.key_id, signature=done.signature)
     assert not services.verify_certification(tampered, load_keyring(app.instance_path).published)
@@ -63,7 +61,6 @@ def test_certifying_signs_the_result_and_publishes_it_and_the_decisions_fall_due
     chair = world.committee
     draft = notices.draft_notice(
         actor_for(chair),
-        chair,
         community_id=world.community.id,
         kind=NoticeKind.DECISION,
         title=title,
@@ -71,18 +68,18 @@ def test_certifying_signs_the_result_and_publishes_it_and_the_decisions_fall_due
         now=now,
         session_id=session.id,
     )
-    notices.publish_notice(actor_for(chair), chair, draft.id, now=now)
-    notices.confirm_notice(actor_for(second), second, draft.id, now=now)
+    notices.publish_notice(actor_for(chair), draft.id, now=now)
+    notices.confirm_notice(actor_for(second), draft.id, now=now)
     (met,) = [o for o in ledgers.obligations(world.community, now=now) if o.kind == "decision"]
     assert met.met and met.notice is not None and met.notice.state is NoticeState.PUBLISHED
 
 
 def register_member(world: World):  # type: ignore[no-untyped-def]
-    from app.accounts.models import Role
     from app.accounts.services import create_user
+    from app.security.roles import Role
 
     user = create_user(
-        CLI, None, username="m2", display_name="委员", password=PASSWORD, role=Role.COMMITTEE_MEMBER, community_id=world.community.id
+        CLI, username="m2", display_name="委员", password=PASSWORD, role=Role.COMMITTEE_MEMBER, community_id=world.community.id
     )
     enrol(user)
     return user
@@ -93,7 +90,7 @@ def test_a_wrong_code_is_refused_and_recorded_and_nothing_is_decided(app: Flask)
     session = tallied(world)
     official = world.official
     with pytest.raises(RuleViolation, match="code is not valid") as refused:
-        services.decide(actor_for(official), official, session.id, verdict=Verdict.CERTIFIED, reasons="", code="000000", now=utcnow())
+        services.decide(actor_for(official), session.id, verdict=Verdict.CERTIFIED, reasons="", code="000000", now=utcnow())
     assert refused.value.field == "code"
     db.session.rollback()
     assert db.session.get(AssemblySession, session.id).state is SessionState.TALLIED  # type: ignore[union-attr]
@@ -106,25 +103,22 @@ def test_certifying_twice_another_offices_session_or_rejecting_without_reasons_i
     session = tallied(world)
     official = world.official
     with pytest.raises(RuleViolation, match="reasons") as no_reasons:
-        services.decide(
-            actor_for(official), official, session.id, verdict=Verdict.REJECTED, reasons=" ", code=next_code("official"), now=utcnow()
-        )
+        services.decide(actor_for(official), session.id, verdict=Verdict.REJECTED, reasons=" ", code=next_code("official"), now=utcnow())
     assert no_reasons.value.field == "reasons"
     for user in (world.committee, world.admin, world.outsider):
         with pytest.raises(PermissionDenied):
-            services.decide(actor_for(user), user, session.id, verdict=Verdict.CERTIFIED, reasons="", code="123456", now=utcnow())
-    other = register.create_street_office(CLI, None, code="other", name="别的街道")
-    from app.accounts.models import Role
+            services.decide(actor_for(user), session.id, verdict=Verdict.CERTIFIED, reasons="", code="123456", now=utcnow())
+    other = register.create_street_office(CLI, code="other", name="别的街道")
     from app.accounts.services import create_user
+    from app.security.roles import Role
 
     stranger = create_user(
-        CLI, None, username="o2", display_name="外街道", password=PASSWORD, role=Role.STREET_OFFICIAL, street_office_id=other.id
+        CLI, username="o2", display_name="外街道", password=PASSWORD, role=Role.STREET_OFFICIAL, street_office_id=other.id
     )
     with pytest.raises(PermissionDenied):
-        services.decide(actor_for(stranger), stranger, session.id, verdict=Verdict.CERTIFIED, reasons="", code="123456", now=utcnow())
+        services.decide(actor_for(stranger), session.id, verdict=Verdict.CERTIFIED, reasons="", code="123456", now=utcnow())
     services.decide(
         actor_for(official),
-        official,
         session.id,
         verdict=Verdict.REJECTED,
         reasons="代填纸质票过多",
@@ -132,9 +126,7 @@ def test_certifying_twice_another_offices_session_or_rejecting_without_reasons_i
         now=utcnow(),
     )
     with pytest.raises(RuleViolation, match="already been decided"):
-        services.decide(
-            actor_for(official), official, session.id, verdict=Verdict.CERTIFIED, reasons="", code=next_code("official"), now=utcnow()
-        )
+        services.decide(actor_for(official), session.id, verdict=Verdict.CERTIFIED, reasons="", code=next_code("official"), now=utcnow())
     db.session.rollback()
     assert db.session.get(AssemblySession, session.id).state is SessionState.REJECTED  # type: ignore[union-attr]
     assert all(n.kind is not NoticeKind.RESULT for n in notices.board(world.community.id))
@@ -145,11 +137,11 @@ def test_the_review_lists_what_deserves_a_look(app: Flask) -> None:
     session, tokens, now = open_session(world)
     q1, _ = items(session)
     letter = next(letter for letter in sessions.letters_of_session(session.id) if letter.roll_entry.units == ["1-103"])
-    sessions.reissue_letter(actor_for(world.committee), world.committee, letter.id, now=now)
+    sessions.reissue_letter(actor_for(world.committee), letter.id, now=now)
     sessions.cast_ballot(tokens["张伟"], {q1: "agree"}, ip="t", now=now)
     with pytest.raises(RuleViolation):
         sessions.enter_paper_ballot(
-            actor_for(world.committee), world.committee, session.id, unit="1-101", choices={q1: "agree"}, paper_reference="P-9", now=now
+            actor_for(world.committee), session.id, unit="1-101", choices={q1: "agree"}, paper_reference="P-9", now=now
         )
     found = {a.kind: a for a in services.anomalies(db.session.get(AssemblySession, session.id))}  # type: ignore[arg-type]
     assert found["conflict"].count == 1 and found["conflict"].detail == "1-101"
@@ -166,11 +158,10 @@ def test_orders_are_published_have_deadlines_and_a_revocation_marks_the_item(app
     session = tallied(world)
     official = world.official
     now = utcnow()
-    services.decide(actor_for(official), official, session.id, verdict=Verdict.CERTIFIED, reasons="", code=next_code("official"), now=now)
+    services.decide(actor_for(official), session.id, verdict=Verdict.CERTIFIED, reasons="", code=next_code("official"), now=now)
     today = today_in_china(now)
     order = services.issue_order(
         actor_for(official),
-        official,
         community_id=world.community.id,
         kind=OrderKind.RECTIFY,
         subject="公共收益未公示",
@@ -182,7 +173,6 @@ def test_orders_are_published_have_deadlines_and_a_revocation_marks_the_item(app
     with pytest.raises(RuleViolation, match="deadline after today") as past:
         services.issue_order(
             actor_for(official),
-            official,
             community_id=world.community.id,
             kind=OrderKind.RECTIFY,
             subject="x",
@@ -194,7 +184,6 @@ def test_orders_are_published_have_deadlines_and_a_revocation_marks_the_item(app
     q1, _q2 = items(session)
     services.issue_order(
         actor_for(official),
-        official,
         community_id=world.community.id,
         kind=OrderKind.REVOKE,
         subject="续聘决定违反议事规则",
@@ -208,7 +197,6 @@ def test_orders_are_published_have_deadlines_and_a_revocation_marks_the_item(app
     with pytest.raises(RuleViolation, match="already revoked"):
         services.issue_order(
             actor_for(official),
-            official,
             community_id=world.community.id,
             kind=OrderKind.REVOKE,
             subject="再次",
@@ -223,7 +211,6 @@ def test_orders_are_published_have_deadlines_and_a_revocation_marks_the_item(app
         with pytest.raises(PermissionDenied):
             services.issue_order(
                 actor_for(user),
-                user,
                 community_id=world.community.id,
                 kind=OrderKind.RECTIFY,
                 subject="s",
@@ -231,8 +218,8 @@ def test_orders_are_published_have_deadlines_and_a_revocation_marks_the_item(app
                 due_on=date(2099, 1, 1),
                 now=now,
             )
-    closed = services.close_order(actor_for(official), official, order.id, status=OrderStatus.COMPLIED, note="已公示", now=now)
+    closed = services.close_order(actor_for(official), order.id, status=OrderStatus.COMPLIED, note="已公示", now=now)
     assert closed.status is OrderStatus.COMPLIED
     with pytest.raises(RuleViolation, match="already closed"):
-        services.close_order(actor_for(official), official, order.id, status=OrderStatus.WITHDRAWN, note="", now=now)
+        services.close_order(actor_for(official), order.id, status=OrderStatus.WITHDRAWN, note="", now=now)
     assert [o.subject for o in services.open_orders(world.community.id)] == ["续聘决定违反议事规则"]

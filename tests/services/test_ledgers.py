@@ -9,15 +9,15 @@ from flask import Flask
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import DatabaseError
 
-from app.accounts.models import Role
 from app.accounts.services import create_user
-from app.audit.services import actor_for
 from app.db import db
 from app.domain.errors import RuleViolation
 from app.notices import ledgers
 from app.notices import services as notices
 from app.notices.models import LedgerEntry, LedgerKind, NoticeKind, NoticeState
+from app.security.actor import actor_for
 from app.security.permissions import PermissionDenied
+from app.security.roles import Role
 from tests.factories import CLI, PASSWORD, World, make_world
 
 NOW = datetime(2027, 1, 20, 4, 0, tzinfo=UTC)  # 2027-01-20 in Beijing
@@ -28,7 +28,6 @@ def add(world: World, day: str, direction: str, amount: str, category: str, ledg
     chair = world.committee
     return ledgers.add_entry(
         actor_for(chair),
-        chair,
         community_id=world.community.id,
         ledger=ledger,
         now=NOW,
@@ -43,7 +42,7 @@ def add(world: World, day: str, direction: str, amount: str, category: str, ledg
 def test_a_year_closes_into_a_statement_that_a_second_member_publishes(app: Flask) -> None:
     world = make_world()
     second = create_user(
-        CLI, None, username="m2", display_name="委员", password=PASSWORD, role=Role.COMMITTEE_MEMBER, community_id=world.community.id
+        CLI, username="m2", display_name="委员", password=PASSWORD, role=Role.COMMITTEE_MEMBER, community_id=world.community.id
     )
     add(world, "2025-12-31", "income", "12,000.00", "opening")
     for month in (1, 2, 3):
@@ -51,9 +50,9 @@ def test_a_year_closes_into_a_statement_that_a_second_member_publishes(app: Flas
     add(world, "2026-06-01", "income", "800.00", "advertising")
     add(world, "2026-08-09", "expense", "2,345.67", "repairs")
     chair = world.committee
-    first = ledgers.close_period(actor_for(chair), chair, community_id=world.community.id, ledger=INCOME, now=NOW)
+    first = ledgers.close_period(actor_for(chair), community_id=world.community.id, ledger=INCOME, now=NOW)
     assert first.period_start == date(2025, 1, 1) and first.closing_fen == 1_200_000
-    st = ledgers.close_period(actor_for(chair), chair, community_id=world.community.id, ledger=INCOME, now=NOW)
+    st = ledgers.close_period(actor_for(chair), community_id=world.community.id, ledger=INCOME, now=NOW)
     assert (st.period_start, st.period_end) == (date(2026, 1, 1), date(2027, 1, 1))
     assert st.figures["opening_fen"] == 1_200_000 and st.figures["income_fen"] == {"advertising": 80_000, "parking": 450_000}
     assert st.closing_fen == 1_495_433
@@ -61,23 +60,23 @@ def test_a_year_closes_into_a_statement_that_a_second_member_publishes(app: Flas
     notice = db.session.get(notices.Notice, st.notice_id)
     assert notice is not None and notice.kind is NoticeKind.STATEMENT and notice.state is NoticeState.PENDING
     assert "14,954.33" in notice.body
-    notices.confirm_notice(actor_for(second), second, notice.id, now=NOW)
+    notices.confirm_notice(actor_for(second), notice.id, now=NOW)
     # 2025's statement still waits for its second member; 2026's is published and meets its obligation.
     assert [(o.period.label, o.met) for o in ledgers.obligations(world.community, now=NOW)] == [("2025", False), ("2026", True)]
     with pytest.raises(RuleViolation, match="has not ended"):
-        ledgers.close_period(actor_for(chair), chair, community_id=world.community.id, ledger=INCOME, now=NOW)
+        ledgers.close_period(actor_for(chair), community_id=world.community.id, ledger=INCOME, now=NOW)
 
 
 def test_a_locked_period_takes_no_entry_and_the_database_keeps_its_entries(app: Flask) -> None:
     world = make_world()
     entry = add(world, "2026-03-01", "income", "100", "parking")
     chair = world.committee
-    ledgers.close_period(actor_for(chair), chair, community_id=world.community.id, ledger=INCOME, now=NOW)
+    ledgers.close_period(actor_for(chair), community_id=world.community.id, ledger=INCOME, now=NOW)
     with pytest.raises(RuleViolation, match="locked up to 2027-01-01") as refused:
         add(world, "2026-12-31", "income", "5", "parking")
     assert refused.value.field == "date"
     with pytest.raises(RuleViolation, match="locked period"):
-        ledgers.delete_entry(actor_for(chair), chair, entry.id, now=NOW)
+        ledgers.delete_entry(actor_for(chair), entry.id, now=NOW)
     with pytest.raises(DatabaseError, match="immutable"), db.write() as s:
         s.execute(text("UPDATE ledger_entry SET amount_fen = 1"))
 
@@ -121,13 +120,13 @@ def test_an_import_is_all_or_nothing_and_an_export_imports_again(app: Flask) -> 
     bad = good + "2026-03-05,income,1.001,parking,\n2026-13-01,income,5,parking,\n"
     with pytest.raises(ledgers.LedgerImportError) as refused:
         ledgers.import_entries(
-            actor_for(chair), chair, community_id=world.community.id, ledger=INCOME, filename="a.csv", data=bad.encode(), now=NOW
+            actor_for(chair), community_id=world.community.id, ledger=INCOME, filename="a.csv", data=bad.encode(), now=NOW
         )
     assert len(refused.value.problems) == 2 and refused.value.problems[0].startswith("row 4, amount")
     assert db.session.execute(select(func.count()).select_from(LedgerEntry)).scalar_one() == 0
     assert (
         ledgers.import_entries(
-            actor_for(chair), chair, community_id=world.community.id, ledger=INCOME, filename="a.csv", data=good.encode("gb18030"), now=NOW
+            actor_for(chair), community_id=world.community.id, ledger=INCOME, filename="a.csv", data=good.encode("gb18030"), now=NOW
         )
         == 2
     )
@@ -136,11 +135,9 @@ def test_an_import_is_all_or_nothing_and_an_export_imports_again(app: Flask) -> 
     outsider = world.outsider
     with pytest.raises(PermissionDenied):
         ledgers.import_entries(
-            actor_for(outsider), outsider, community_id=world.community.id, ledger=INCOME, filename="b.csv", data=exported.encode(), now=NOW
+            actor_for(outsider), community_id=world.community.id, ledger=INCOME, filename="b.csv", data=exported.encode(), now=NOW
         )
-    ledgers.import_entries(
-        actor_for(outsider), outsider, community_id=other.id, ledger=INCOME, filename="b.csv", data=exported.encode(), now=NOW
-    )
+    ledgers.import_entries(actor_for(outsider), community_id=other.id, ledger=INCOME, filename="b.csv", data=exported.encode(), now=NOW)
     assert ledgers.export_csv(other.id, INCOME) == exported
 
 

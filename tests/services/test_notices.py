@@ -9,34 +9,34 @@ from flask import Flask
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import DatabaseError
 
-from app.accounts.models import Role
 from app.accounts.services import create_user
 from app.audit.models import AuditEvent
-from app.audit.services import actor_for
 from app.db import db, utcnow
 from app.domain.errors import RuleViolation
 from app.notices import services
 from app.notices.models import Notice, NoticeKind, NoticeState
+from app.security.actor import actor_for
 from app.security.permissions import PermissionDenied
+from app.security.roles import Role
 from tests.factories import CLI, PASSWORD, World, make_world, open_session
 
 
 def member(world: World) -> object:
     return create_user(
-        CLI, None, username="m2", display_name="委员", password=PASSWORD, role=Role.COMMITTEE_MEMBER, community_id=world.community.id
+        CLI, username="m2", display_name="委员", password=PASSWORD, role=Role.COMMITTEE_MEMBER, community_id=world.community.id
     )
 
 
 def draft(world: World, kind: NoticeKind = NoticeKind.GENERAL, body: str = "停水通知：**周六**上午停水。") -> Notice:
     chair = world.committee
-    return services.draft_notice(actor_for(chair), chair, community_id=world.community.id, kind=kind, title="停水", body=body, now=utcnow())
+    return services.draft_notice(actor_for(chair), community_id=world.community.id, kind=kind, title="停水", body=body, now=utcnow())
 
 
 def test_a_general_notice_is_published_at_once_and_rendered_safely(app: Flask) -> None:
     world = make_world()
     notice = draft(world, body="**周六**停水 <script>alert(1)</script> [链接](javascript:alert(1))")
     assert services.board(world.community.id) == []  # a draft is not on the board
-    published = services.publish_notice(actor_for(world.committee), world.committee, notice.id, now=utcnow())
+    published = services.publish_notice(actor_for(world.committee), notice.id, now=utcnow())
     assert published.state is NoticeState.PUBLISHED and published.body_html is not None
     assert "<strong>周六</strong>" in published.body_html
     assert "<script" not in published.body_html and "href" not in published.body_html  # shown as text, never run or linked
@@ -48,11 +48,11 @@ def test_a_decision_needs_a_second_committee_member(app: Flask) -> None:
     second = member(world)
     notice = draft(world, NoticeKind.DECISION)
     chair = world.committee
-    asked = services.publish_notice(actor_for(chair), chair, notice.id, now=utcnow())
+    asked = services.publish_notice(actor_for(chair), notice.id, now=utcnow())
     assert asked.state is NoticeState.PENDING and services.board(world.community.id) == []
     with pytest.raises(RuleViolation, match="second committee member"):
-        services.confirm_notice(actor_for(chair), chair, notice.id, now=utcnow())
-    done = services.confirm_notice(actor_for(second), second, notice.id, now=utcnow())  # type: ignore[arg-type]
+        services.confirm_notice(actor_for(chair), notice.id, now=utcnow())
+    done = services.confirm_notice(actor_for(second), notice.id, now=utcnow())  # type: ignore[arg-type]
     assert done.state is NoticeState.PUBLISHED and done.confirmed_by_user_id == second.id  # type: ignore[attr-defined]
 
 
@@ -60,15 +60,15 @@ def test_a_published_notice_cannot_be_edited_and_a_correction_keeps_both(app: Fl
     world = make_world()
     chair = world.committee
     first = draft(world)
-    services.publish_notice(actor_for(chair), chair, first.id, now=utcnow())
+    services.publish_notice(actor_for(chair), first.id, now=utcnow())
     with pytest.raises(RuleViolation, match="cannot be edited"):
-        services.edit_draft(actor_for(chair), chair, first.id, title="改", body="改", now=utcnow())
-    fix = services.correct_notice(actor_for(chair), chair, first.id, now=utcnow())
+        services.edit_draft(actor_for(chair), first.id, title="改", body="改", now=utcnow())
+    fix = services.correct_notice(actor_for(chair), first.id, now=utcnow())
     assert (fix.version, fix.supersedes_id, fix.state) == (2, first.id, NoticeState.DRAFT)
     with pytest.raises(RuleViolation, match="already has a correction"):
-        services.correct_notice(actor_for(chair), chair, first.id, now=utcnow())
-    services.edit_draft(actor_for(chair), chair, fix.id, title="停水（更正）", body="改为周日停水。", now=utcnow())
-    services.publish_notice(actor_for(chair), chair, fix.id, now=utcnow() + timedelta(minutes=1))
+        services.correct_notice(actor_for(chair), first.id, now=utcnow())
+    services.edit_draft(actor_for(chair), fix.id, title="停水（更正）", body="改为周日停水。", now=utcnow())
+    services.publish_notice(actor_for(chair), fix.id, now=utcnow() + timedelta(minutes=1))
     db.session.rollback()
     board = services.board(world.community.id)
     assert [n.version for n in board] == [2, 1]  # both stay visible, newest first
@@ -78,7 +78,7 @@ def test_a_published_notice_cannot_be_edited_and_a_correction_keeps_both(app: Fl
 def test_the_database_refuses_to_change_or_delete_a_published_notice(app: Flask) -> None:
     world = make_world()
     notice = draft(world)
-    services.publish_notice(actor_for(world.committee), world.committee, notice.id, now=utcnow())
+    services.publish_notice(actor_for(world.committee), notice.id, now=utcnow())
     for statement in ("UPDATE notice SET title = 'x'", "DELETE FROM notice"):
         with pytest.raises(DatabaseError, match="immutable"), db.write() as s:
             s.execute(text(statement))
@@ -92,7 +92,6 @@ def test_bad_input_names_the_field_and_writes_nothing(app: Flask, title: str, bo
     with pytest.raises(RuleViolation) as refused:
         services.draft_notice(
             actor_for(world.committee),
-            world.committee,
             community_id=world.community.id,
             kind=NoticeKind.GENERAL,
             title=title,
@@ -108,11 +107,11 @@ def test_only_the_communitys_committee_writes_its_notices(app: Flask) -> None:
     for user in (world.outsider, world.official, world.admin):
         with pytest.raises(PermissionDenied):
             services.draft_notice(
-                actor_for(user), user, community_id=world.community.id, kind=NoticeKind.GENERAL, title="t", body="b", now=utcnow()
+                actor_for(user), community_id=world.community.id, kind=NoticeKind.GENERAL, title="t", body="b", now=utcnow()
             )
     notice = draft(world)
     with pytest.raises(PermissionDenied):
-        services.publish_notice(actor_for(world.outsider), world.outsider, notice.id, now=utcnow())
+        services.publish_notice(actor_for(world.outsider), notice.id, now=utcnow())
 
 
 def test_announcing_a_session_publishes_its_announcement_with_every_item_in_full(app: Flask) -> None:

@@ -13,8 +13,9 @@ from app.db import db, utcnow
 from app.domain.errors import RuleViolation
 from app.oversight import petitions
 from app.oversight.models import Order, OrderKind, PetitionSignature, PetitionStatus
+from app.security.actor import actor_for
 from app.sessions import services as sessions
-from tests.factories import CLI, World, draft_session, make_world, open_session, tokens_by_holder
+from tests.factories import World, draft_session, make_world, open_session, tokens_by_holder
 from tests.services.test_elections import owners_register
 
 
@@ -23,7 +24,7 @@ def announced(world: World, owners: int = 10) -> dict[str, str]:
     owners_register(world, owners)
     now = utcnow()
     session = draft_session(world, opens_at=now + timedelta(days=16), closes_at=now + timedelta(days=25), items=(("cn.other", "议题"),))
-    sessions.announce_session(CLI, None, session.id, now=now)
+    sessions.announce_session(actor_for(world.committee), session.id, now=now)
     return tokens_by_holder(session.id)
 
 

@@ -8,12 +8,12 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from app.audit.models import AuditEvent
-from app.audit.services import actor_for
 from app.communities import services
 from app.communities.models import Holding, HoldingState, Person, Unit
 from app.communities.queries import community_roll
 from app.communities.register import RegisterFileError
 from app.db import db
+from app.security.actor import actor_for
 from app.security.permissions import PermissionDenied
 from tests.factories import CLI, make_world, register_csv
 
@@ -23,7 +23,7 @@ def count(model: type) -> int:
 
 
 def import_csv(community_id: int, data: bytes) -> services.ImportReport:
-    return services.import_register_file(CLI, None, community_id, "register.csv", data)
+    return services.import_register_file(CLI, community_id, "register.csv", data)
 
 
 GOOD = register_csv(
@@ -135,7 +135,7 @@ def test_xlsx_register_with_numeric_cells(app: Flask) -> None:
     sheet.append([1, 102, 120, "李娜", "4567"])
     buffer = io.BytesIO()
     book.save(buffer)
-    report = services.import_register_file(CLI, None, world.community.id, "名册.xlsx", buffer.getvalue())
+    report = services.import_register_file(CLI, world.community.id, "名册.xlsx", buffer.getvalue())
     assert report.created == 2
     person = db.session.execute(select(Person).where(Person.name == "张伟")).scalar_one()
     assert person.id_last4 == "0123"
@@ -159,9 +159,9 @@ def test_only_an_administrator_may_import(app: Flask) -> None:
     world = make_world()
     for user in (world.committee, world.official, world.outsider):
         with pytest.raises(PermissionDenied):
-            services.import_register_file(actor_for(user), user, world.community.id, "r.csv", GOOD)
+            services.import_register_file(actor_for(user), world.community.id, "r.csv", GOOD)
     assert count(Unit) == 0
-    report = services.import_register_file(actor_for(world.admin), world.admin, world.community.id, "r.csv", GOOD)
+    report = services.import_register_file(actor_for(world.admin), world.community.id, "r.csv", GOOD)
     assert report.created == 6
 
 

@@ -9,12 +9,12 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from app.audit.models import AuditEvent
-from app.audit.services import actor_for
 from app.communities import services as register
 from app.communities.queries import community_roll
 from app.db import db, utcnow
 from app.domain.errors import RuleViolation
 from app.domain.lifecycle import SessionState
+from app.security.actor import Grant, actor_for, operator
 from app.security.permissions import PermissionDenied
 from app.sessions import services
 from app.sessions.models import AssemblySession, Letter, RollEntry, SessionForm
@@ -29,7 +29,7 @@ REGISTER = register_csv(
 
 
 def draft(world: World, now: datetime, *, opens_in: timedelta = timedelta(days=16), days: int = 7) -> AssemblySession:
-    register.import_register_file(CLI, None, world.community.id, "r.csv", REGISTER)
+    register.import_register_file(CLI, world.community.id, "r.csv", REGISTER)
     return draft_session(
         world,
         title="2026年第一次业主大会",
@@ -40,7 +40,7 @@ def draft(world: World, now: datetime, *, opens_in: timedelta = timedelta(days=1
 
 
 def announce(world: World, session: AssemblySession, now: datetime) -> services.Announcement:
-    return services.announce_session(actor_for(world.committee), world.committee, session.id, now=now)
+    return services.announce_session(actor_for(world.committee), session.id, now=now)
 
 
 def test_announcing_freezes_the_roll_and_issues_a_letter_per_holder(app: Flask) -> None:
@@ -60,7 +60,7 @@ def test_the_frozen_roll_does_not_follow_later_register_changes(app: Flask) -> N
     world, now = make_world(), utcnow()
     session = draft(world, now)
     announce(world, session, now)
-    register.import_register_file(CLI, None, world.community.id, "r.csv", register_csv("2,102,70.00,,,,赵敏,0456,,"))
+    register.import_register_file(CLI, world.community.id, "r.csv", register_csv("2,102,70.00,,,,赵敏,0456,,"))
     assert community_roll(world.community.id).total_heads == 4
     frozen = db.session.execute(select(func.count()).select_from(RollEntry).where(RollEntry.session_id == session.id)).scalar_one()
     assert frozen == 3
@@ -88,7 +88,7 @@ def test_items_are_frozen_at_announcement_and_a_session_is_announced_once(app: F
     session = draft(world, now)
     announce(world, session, now)
     with pytest.raises(RuleViolation, match="after the session is announced"):
-        services.add_item(actor_for(world.committee), world.committee, session.id, matter="cn.other", title="新议题")
+        services.add_item(actor_for(world.committee), session.id, matter="cn.other", title="新议题")
     with pytest.raises(RuleViolation, match="announced session cannot become announced"):
         announce(world, session, now)
 
@@ -98,13 +98,12 @@ def test_only_the_communitys_committee_runs_its_sessions(app: Flask) -> None:
     session = draft(world, now)
     for user in (world.admin, world.official, world.outsider):
         with pytest.raises(PermissionDenied):
-            services.add_item(actor_for(user), user, session.id, matter="cn.other", title="x")
+            services.add_item(actor_for(user), session.id, matter="cn.other", title="x")
         with pytest.raises(PermissionDenied):
-            services.announce_session(actor_for(user), user, session.id, now=now)
+            services.announce_session(actor_for(user), session.id, now=now)
         with pytest.raises(PermissionDenied):
             services.create_session(
                 actor_for(user),
-                user,
                 community_id=world.community.id,
                 title="x",
                 form=SessionForm.MEETING,
@@ -153,12 +152,12 @@ def test_reissue_kills_the_old_token_and_is_audited(app: Flask) -> None:
         services.confirm_letter(tokens["李娜"], "0000", ip="t", now=now)
     old = services.find_letter(tokens["李娜"])
     assert old is not None
-    new = services.reissue_letter(actor_for(world.committee), world.committee, old.id, now=now)
+    new = services.reissue_letter(actor_for(world.committee), old.id, now=now)
     assert services.confirm_letter(tokens["李娜"], "2345", ip="t", now=now)[0] is services.LetterStatus.INVALID
     assert services.confirm_letter(new.token, "2345", ip="t", now=now)[0] is services.LetterStatus.OK
     assert db.session.execute(select(AuditEvent).where(AuditEvent.action == "letter.reissue")).scalar_one().data == {"replaces": old.id}
     with pytest.raises(PermissionDenied):
-        services.reissue_letter(actor_for(world.outsider), world.outsider, new.letter.id, now=now)
+        services.reissue_letter(actor_for(world.outsider), new.letter.id, now=now)
 
 
 def test_unknown_tokens_are_refused_and_audited(app: Flask) -> None:
@@ -176,7 +175,6 @@ def test_a_recorded_proxy_gets_a_letter_that_acts_for_the_owner(app: Flask) -> N
     owner = db.session.execute(select(Person).where(Person.name == "张伟")).scalar_one()
     proxy = services.record_proxy(
         actor_for(world.committee),
-        world.committee,
         session.id,
         unit="2-101",
         owner_name=owner.name,
@@ -191,7 +189,6 @@ def test_a_recorded_proxy_gets_a_letter_that_acts_for_the_owner(app: Flask) -> N
     with pytest.raises(RuleViolation, match="not a holder"):
         services.record_proxy(
             actor_for(world.committee),
-            world.committee,
             session.id,
             unit="1-102",
             owner_name=owner.name,
@@ -229,8 +226,7 @@ def test_an_operator_can_record_a_proxy_from_the_command_line(app: Flask) -> Non
     world, now = make_world(), utcnow()
     session, _ = issued(world, now)
     letter = services.record_proxy(
-        CLI,
-        None,
+        operator("test", Grant.committee(world.community.id)),
         session.id,
         unit="1-101",
         owner_name="张伟",

@@ -19,7 +19,7 @@ def test_write_transactions_serialise_the_audit_chain(app: Flask) -> None:
     event.listen(db.engine, "before_cursor_execute", listener)
     try:
         db.session.execute(select(Building)).all()  # a read first, as a request that loaded the user
-        services.add_building(CLI, None, world.community.id, "5")
+        services.add_building(CLI, world.community.id, "5")
     finally:
         event.remove(db.engine, "before_cursor_execute", listener)
     expected = "BEGIN IMMEDIATE" if db.engine.dialect.name == "sqlite" else "pg_advisory_xact_lock"
@@ -30,5 +30,5 @@ def test_a_refused_action_writes_nothing(app: Flask) -> None:
     world = make_world()
     before = db.session.execute(select(func.count()).select_from(Building)).scalar_one()
     with pytest.raises(RuleViolation, match="exists already"):
-        services.add_building(CLI, None, world.community.id, "1")
+        services.add_building(CLI, world.community.id, "1")
     assert db.session.execute(select(func.count()).select_from(Building)).scalar_one() == before

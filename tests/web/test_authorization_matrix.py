@@ -12,12 +12,12 @@ from datetime import timedelta
 from flask import Flask
 from flask.testing import FlaskClient
 
-from app.audit.services import actor_for
 from app.communities import services as register
 from app.db import utcnow
 from app.elections import services as elections
 from app.notices import services as notices
 from app.notices.models import NoticeKind
+from app.security.actor import actor_for
 from app.sessions import services as sessions
 from tests.factories import CLI, draft_session, login, make_world, register_csv
 
@@ -163,21 +163,20 @@ def test_every_role_gets_the_expected_answer_on_every_route(app: Flask, client: 
     world = make_world()
     now = utcnow()
     register.import_register_file(
-        CLI, None, world.community.id, "r.csv", register_csv("1,101,89.50,,,,张伟,1234,,", "1,102,75.00,,,,李娜,2345,,")
+        CLI, world.community.id, "r.csv", register_csv("1,101,89.50,,,,张伟,1234,,", "1,102,75.00,,,,李娜,2345,,")
     )
     window = {"opens_at": now + timedelta(days=16), "closes_at": now + timedelta(days=23)}
     draft = draft_session(world, title="草案", **window)
     announced = draft_session(world, title="已公告", items=(("cn.other", "议题"),), **window)
     chair = world.committee
-    sessions.announce_session(actor_for(chair), chair, announced.id, now=now)
+    sessions.announce_session(actor_for(chair), announced.id, now=now)
     to_open, to_reissue = sessions.letters_of_session(announced.id)
     announcement = notices.board(world.community.id)[0]
     draft_notice = notices.draft_notice(
-        actor_for(chair), chair, community_id=world.community.id, kind=NoticeKind.GENERAL, title="草稿", body="正文", now=now
+        actor_for(chair), community_id=world.community.id, kind=NoticeKind.GENERAL, title="草稿", body="正文", now=now
     )
     election = elections.create_election(
         actor_for(chair),
-        chair,
         community_id=world.community.id,
         title="第二届业主委员会选举",
         seats=5,

@@ -7,11 +7,11 @@ from datetime import timedelta
 from flask import Flask
 from flask.testing import FlaskClient
 
-from app.audit.services import actor_for
 from app.communities import services as register
 from app.db import utcnow
 from app.elections import services as elections
 from app.oversight import services as oversight
+from app.security.actor import actor_for
 from tests.factories import CLI, login, make_world, use_profile
 from tests.services.test_elections import certified
 
@@ -21,8 +21,8 @@ def test_the_dashboard_shows_each_communitys_committee_and_the_office_figures(ap
     use_profile(world, "cn-party50")
     setup, _cand = certified(world, acknowledge_party=True)  # 兰亭苑: five elected, none a verified party member
     now = utcnow()
-    elections.seat_committee(actor_for(world.official), world.official, setup.election.id, now=now)
-    register.create_community(CLI, None, street_office_id=world.office.id, slug="zhulin", name="竹林苑")
+    elections.seat_committee(actor_for(world.official), setup.election.id, now=now)
+    register.create_community(CLI, street_office_id=world.office.id, slug="zhulin", name="竹林苑")
     rows = {r.community.slug: r for r in oversight.dashboard(world.office.id, now=now)}
     assert rows["lanting"].committee_kind == "owners" and "party_target_missed" in rows["lanting"].flags
     assert rows["meiyuan"].flags == ["no_committee"] and rows["zhulin"].committee is None

@@ -8,10 +8,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from app.audit.services import actor_for
 from app.db import db, utcnow
 from app.elections import services as elections
 from app.elections.models import Candidate, Election
+from app.security.actor import actor_for
 from app.sessions.models import Ballot
 from tests.factories import login, make_world
 from tests.services.test_elections import certified, new_election, on_ballot, stand, vet_all
@@ -38,9 +38,7 @@ def test_an_owner_stands_from_the_phone_and_later_reads_the_reason(app: Flask, c
     assert "已收到您的报名" in done and "待审核" in done
     db.session.rollback()
     candidate = db.session.execute(select(Candidate)).scalar_one()
-    elections.vet_candidate(
-        actor_for(world.official), world.official, candidate.id, approve=False, reason="材料不全", party_verified=None, now=owners_now
-    )
+    elections.vet_candidate(actor_for(world.official), candidate.id, approve=False, reason="材料不全", party_verified=None, now=owners_now)
     status = client.post(
         f"/e/{setup.election.public_id}", data={"action": "status", "s-unit": "2-3", "s-name": "业主3", "s-id_last4": "0003"}
     ).get_data(as_text=True)

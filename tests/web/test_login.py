@@ -10,10 +10,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from app.accounts.models import Role
 from app.accounts.services import create_user
 from app.audit.models import AuditEvent
 from app.db import db
+from app.security.roles import Role
 from tests.factories import CLI, ENROLMENTS, PASSWORD, login, make_world, next_code
 
 GENERIC = "登录未通过。请检查输入内容后重试。"
@@ -82,7 +82,7 @@ def test_a_recovery_code_works_once(app: Flask, client: FlaskClient) -> None:
 
 def test_first_login_enrols_an_authenticator_and_shows_ten_recovery_codes(app: Flask, client: FlaskClient) -> None:
     make_world()
-    create_user(CLI, None, username="newbie", display_name="新委员", password=PASSWORD, role=Role.ADMINISTRATOR)
+    create_user(CLI, username="newbie", display_name="新委员", password=PASSWORD, role=Role.ADMINISTRATOR)
     response = client.post("/login", data={"username": "newbie", "password": PASSWORD})
     assert response.headers["Location"].endswith("/login/enrol")
     page = client.get("/login/enrol").get_data(as_text=True)

@@ -8,19 +8,17 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from app.audit.services import actor_for
 from app.db import utcnow
 from app.notices import services
 from app.notices.models import NoticeKind
+from app.security.actor import actor_for
 from tests.factories import login, make_world
 
 
 def publish(world, title: str, kind: NoticeKind = NoticeKind.GENERAL, body: str = "正文") -> str:  # type: ignore[no-untyped-def]
     chair = world.committee
-    notice = services.draft_notice(
-        actor_for(chair), chair, community_id=world.community.id, kind=kind, title=title, body=body, now=utcnow()
-    )
-    services.publish_notice(actor_for(chair), chair, notice.id, now=utcnow())
+    notice = services.draft_notice(actor_for(chair), community_id=world.community.id, kind=kind, title=title, body=body, now=utcnow())
+    services.publish_notice(actor_for(chair), notice.id, now=utcnow())
     return notice.public_id
 
 
@@ -29,7 +27,7 @@ def test_the_board_is_public_and_shows_nothing_unpublished(app: Flask, client: F
     publish(world, "电梯维修公告", body="## 时间\n\n- 周一\n- 周二")
     chair = world.committee
     services.draft_notice(
-        actor_for(chair), chair, community_id=world.community.id, kind=NoticeKind.GENERAL, title="草稿不公开", body="x", now=utcnow()
+        actor_for(chair), community_id=world.community.id, kind=NoticeKind.GENERAL, title="草稿不公开", body="x", now=utcnow()
     )
     page = client.get("/c/lanting").get_data(as_text=True)
     assert "公告栏" in page and "电梯维修公告" in page and "草稿不公开" not in page
@@ -43,9 +41,9 @@ def test_a_notice_page_shows_its_text_and_the_correction_history(app: Flask, cli
     first = publish(world, "停水通知", body="周六停水。")
     chair = world.committee
     old = services.board(world.community.id)[0]
-    fix = services.correct_notice(actor_for(chair), chair, old.id, now=utcnow())
-    services.edit_draft(actor_for(chair), chair, fix.id, title="停水通知（更正）", body="改为周日停水。", now=utcnow())
-    services.publish_notice(actor_for(chair), chair, fix.id, now=utcnow())
+    fix = services.correct_notice(actor_for(chair), old.id, now=utcnow())
+    services.edit_draft(actor_for(chair), fix.id, title="停水通知（更正）", body="改为周日停水。", now=utcnow())
+    services.publish_notice(actor_for(chair), fix.id, now=utcnow())
     old_page = client.get(f"/c/lanting/n/{first}").get_data(as_text=True)
     assert "周六停水" in old_page and "此版本已被更正" in old_page and fix.public_id in old_page
     new_page = client.get(f"/c/lanting/n/{fix.public_id}").get_data(as_text=True)
@@ -93,13 +91,13 @@ def test_an_empty_title_is_named_on_the_form(app: Flask, client: FlaskClient) ->
 
 
 def test_the_committee_keeps_the_books_and_owners_read_the_statements(app: Flask, client: FlaskClient) -> None:
-    from app.accounts.models import Role
     from app.accounts.services import create_user
+    from app.security.roles import Role
     from tests.factories import CLI, PASSWORD, enrol
 
     world = make_world()
     second = create_user(
-        CLI, None, username="m2", display_name="委员", password=PASSWORD, role=Role.COMMITTEE_MEMBER, community_id=world.community.id
+        CLI, username="m2", display_name="委员", password=PASSWORD, role=Role.COMMITTEE_MEMBER, community_id=world.community.id
     )
     enrol(second)
     login(client, "chair")
@@ -144,7 +142,7 @@ def test_files_are_checked_by_content_kept_with_the_notice_and_fixed_once_publis
     login(client, "chair")
     chair = world.committee
     notice = services.draft_notice(
-        actor_for(chair), chair, community_id=world.community.id, kind=NoticeKind.GENERAL, title="维修方案", body="见附件。", now=utcnow()
+        actor_for(chair), community_id=world.community.id, kind=NoticeKind.GENERAL, title="维修方案", body="见附件。", now=utcnow()
     )
     attach = f"/committee/n/{notice.public_id}/attach"
     fake = client.post(attach, data={"file": (io.BytesIO(b"MZ\x90\x00 not a pdf"), "方案.pdf")}, follow_redirects=True).get_data(
@@ -156,7 +154,7 @@ def test_files_are_checked_by_content_kept_with_the_notice_and_fixed_once_publis
     assert "大于" in big
     monkeypatch.setattr(services, "MAX_ATTACHMENT", 10 * 1024 * 1024)
     assert "已附加" in client.post(attach, data={"file": (io.BytesIO(PDF), "方案.pdf")}, follow_redirects=True).get_data(as_text=True)
-    services.publish_notice(actor_for(chair), chair, notice.id, now=utcnow())
+    services.publish_notice(actor_for(chair), notice.id, now=utcnow())
     page = app.test_client().get(f"/c/lanting/n/{notice.public_id}").get_data(as_text=True)
     (link,) = [part.split('"')[0] for part in page.split('href="')[1:] if "/files/" in part]
     download = app.test_client().get(link)

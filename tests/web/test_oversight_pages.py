@@ -63,23 +63,23 @@ def test_the_official_issues_an_order_that_the_committee_and_the_owners_see(app:
 
 
 def test_an_owner_reports_a_ballot_they_did_not_cast_and_the_office_answers(app: Flask, client: FlaskClient) -> None:
-    from app.audit.services import actor_for
+    from app.security.actor import actor_for
 
     world = make_world()
     session, tokens, now = open_session(world)
     q1, _ = items(session)
     # Someone casts a paper ballot for 1-103 behind the owner's back; two committee members confirm it.
-    from app.accounts.models import Role
     from app.accounts.services import create_user
+    from app.security.roles import Role
     from tests.factories import CLI, PASSWORD
 
     second = create_user(
-        CLI, None, username="m2", display_name="委员", password=PASSWORD, role=Role.COMMITTEE_MEMBER, community_id=world.community.id
+        CLI, username="m2", display_name="委员", password=PASSWORD, role=Role.COMMITTEE_MEMBER, community_id=world.community.id
     )
     paper = sessions.enter_paper_ballot(
-        actor_for(world.committee), world.committee, session.id, unit="1-103", choices={q1: "agree"}, paper_reference="P-7", now=now
+        actor_for(world.committee), session.id, unit="1-103", choices={q1: "agree"}, paper_reference="P-7", now=now
     )
-    sessions.confirm_paper_ballot(actor_for(second), second, paper.id, now=now)
+    sessions.confirm_paper_ballot(actor_for(second), paper.id, now=now)
     phone = app.test_client()
     assert phone.post(f"/v/{tokens['赵敏']}", data={"digits": "0456"}).status_code == 302
     assert "这不是我的表决票" in phone.get(f"/v/{tokens['赵敏']}").get_data(as_text=True)

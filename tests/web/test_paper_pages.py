@@ -6,9 +6,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from app.accounts.models import Role
 from app.accounts.services import create_user
 from app.db import db
+from app.security.roles import Role
 from app.sessions.models import Ballot, Channel
 from tests.factories import CLI, PASSWORD, enrol, items, login, make_world, open_session
 
@@ -20,7 +20,6 @@ def test_one_member_enters_another_confirms(app: Flask, client: FlaskClient) -> 
     enrol(
         create_user(
             CLI,
-            None,
             username="member2",
             display_name="陈委员",
             password=PASSWORD,

@@ -9,10 +9,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from app.audit.services import actor_for
 from app.communities import services as register
 from app.db import db, utcnow
 from app.domain.lifecycle import SessionState
+from app.security.actor import actor_for
 from app.sessions import services
 from app.sessions.models import AssemblySession
 from tests.factories import CLI, World, draft_session, login, make_world, register_csv, tokens_by_holder
@@ -20,7 +20,7 @@ from tests.factories import CLI, World, draft_session, login, make_world, regist
 
 def announced(world: World) -> tuple[AssemblySession, dict[str, str]]:
     register.import_register_file(
-        CLI, None, world.community.id, "r.csv", register_csv("1,101,89.50,,,,张伟,1234,,", "1,102,120.00,,,,李娜,2345,,")
+        CLI, world.community.id, "r.csv", register_csv("1,101,89.50,,,,张伟,1234,,", "1,102,120.00,,,,李娜,2345,,")
     )
     now = utcnow()
     session = draft_session(
@@ -30,7 +30,7 @@ def announced(world: World) -> tuple[AssemblySession, dict[str, str]]:
         closes_at=now + timedelta(days=23),
         items=(("cn.hire_manager", "续聘物业服务企业", "合同期三年。"),),
     )
-    services.announce_session(actor_for(world.committee), world.committee, session.id, now=now)
+    services.announce_session(actor_for(world.committee), session.id, now=now)
     return session, tokens_by_holder(session.id)
 
 
@@ -79,7 +79,7 @@ def test_letter_pages_never_leak_the_token_as_a_referrer(app: Flask, client: Fla
 
 def test_committee_drafts_adds_an_item_and_is_told_about_the_notice_period(app: Flask, client: FlaskClient) -> None:
     world = make_world()
-    register.import_register_file(CLI, None, world.community.id, "r.csv", register_csv("1,101,89.50,,,,张伟,1234,,"))
+    register.import_register_file(CLI, world.community.id, "r.csv", register_csv("1,101,89.50,,,,张伟,1234,,"))
     login(client, "chair")
     local = utcnow().astimezone(ZoneInfo("Asia/Shanghai"))
     soon = (local + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")

@@ -102,8 +102,8 @@ def test_the_ballot_page_is_light_for_a_slow_phone(app: Flask, client: FlaskClie
 def test_an_owner_sees_their_ballots_in_earlier_sessions(app: Flask, client: FlaskClient) -> None:
     from datetime import timedelta
 
-    from app.audit.services import actor_for
     from app.db import utcnow
+    from app.security.actor import actor_for
     from app.sessions import services
 
     world = make_world()
@@ -118,7 +118,7 @@ def test_an_owner_sees_their_ballots_in_earlier_sessions(app: Flask, client: Fla
         closes_at=utcnow() + timedelta(days=23),
         items=(("cn.other", "新议题"),),
     )
-    services.announce_session(actor_for(world.committee), world.committee, later.id, now=utcnow())
+    services.announce_session(actor_for(world.committee), later.id, now=utcnow())
     token = tokens_by_holder(later.id)["张伟"]
     opened(client, token, "1234")
     page = client.get(f"/v/{token}").get_data(as_text=True)
