@@ -18,12 +18,12 @@ from .communities import services
 from .communities.models import AreaSource, Community, HoldingState, Person, StreetOffice, UnitKind
 from .communities.register import Holder, RegisterRow
 from .db import db, utcnow
-from .domain.ledger import format_fen
+from .domain.ledger import LedgerKind, format_fen
 from .domain.lifecycle import SessionState
 from .domain.receipts import utc_stamp
-from .notices import ledgers
+from .ledgers import services as ledgers
+from .ledgers.models import LedgerEntry
 from .notices import services as notices
-from .notices.models import LedgerEntry, LedgerKind
 from .security.actor import Actor, Grant, actor_for, operator
 from .security.keys import init_keys, load_keyring
 from .security.roles import Role
@@ -359,9 +359,9 @@ def _books(lanting: Community, meiyuan: Community) -> Iterator[str]:
         add(meiyuan, income, date(year, 9, 1), "income", 120_000, "venue_rental", counterparty="业主活动室租用")
         add(meiyuan, income, date(year, 12, 1), "expense", 30_000, "office")
     for community in (lanting, meiyuan):
-        due = [o for o in ledgers.obligations(community, now=utcnow()) if not o.met]
+        due = [o for o in ledgers.statement_obligations(community, now=utcnow()) if not o.met]
         overdue = [o for o in due if o.overdue(today_in_china(utcnow()))]
-        published = len(ledgers.published_statements(community.id))
+        published = len(notices.published_statements(community.id))
         yield f"{community.name}: {published} statements published, {len(overdue)} overdue, /c/{community.slug}"
 
 

@@ -5,7 +5,8 @@ from .audit.models import AuditEvent
 from .communities.models import Building, Community, Holding, Person, StreetOffice, Unit
 from .db import Base
 from .elections.models import Candidate, ChairBallot, Committee, Election, Membership
-from .notices.models import Attachment, LedgerEntry, Notice, Statement
+from .ledgers.models import LedgerEntry
+from .notices.models import Attachment, Notice, Statement
 from .oversight.models import Certification, Dispute, Order, Petition, PetitionSignature
 from .sessions.models import (
     AssemblySession,

@@ -51,10 +51,6 @@ def index() -> str:
 def show_community(community_id: int) -> str:
     community = _visible_community(community_id)
     roll = queries.community_roll(community.id)
-    from ..notices import ledgers
-    from ..oversight.services import open_orders
-
-    now = utcnow()
     return render_template(
         "communities/show.html",
         community=community,
@@ -62,9 +58,7 @@ def show_community(community_id: int) -> str:
         roll=roll,
         building_form=BuildingForm(),
         can_manage=can_manage_register(current_actor(), community),
-        obligations=ledgers.obligations(community, now=now),
-        open_orders=open_orders(community.id),
-        today=today_in_china(now),
+        today=today_in_china(utcnow()),
     )
 
 

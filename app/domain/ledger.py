@@ -16,6 +16,13 @@ from enum import Enum
 from .errors import RuleViolation
 
 
+class LedgerKind(Enum):
+    """The two books every community keeps."""
+
+    PUBLIC_INCOME = "public_income"  # 公共收益
+    MAINTENANCE_FUND = "maintenance_fund"  # 维修资金
+
+
 class Direction(Enum):
     INCOME = "income"
     EXPENSE = "expense"

@@ -1,4 +1,4 @@
-"""Notices (公告) of a community's public board, immutable once published; its ledgers and their statements."""
+"""Notices (公告) of a community's public board, immutable once published, their files, and the ledgers' published statements."""
 
 from __future__ import annotations
 
@@ -6,10 +6,11 @@ import enum
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..db import Base, UTCDateTime, str_enum, utcnow
+from ..domain.ledger import LedgerKind
 
 
 class NoticeKind(enum.Enum):
@@ -55,47 +56,6 @@ class Notice(Base):
     requested_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="RESTRICT"))
     confirmed_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="RESTRICT"))
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
-
-
-class LedgerKind(enum.Enum):
-    PUBLIC_INCOME = "public_income"  # 公共收益
-    MAINTENANCE_FUND = "maintenance_fund"  # 维修资金
-
-
-class EntryDirection(enum.Enum):
-    INCOME = "income"
-    EXPENSE = "expense"
-
-
-class LedgerEntry(Base):
-    """One movement of money, in integer fen. Once its period's statement is locked, the database keeps it as it is."""
-
-    __tablename__ = "ledger_entry"
-    __table_args__ = (
-        CheckConstraint("amount_fen > 0", name="amount_positive"),
-        # Spending the maintenance fund needs an assembly decision, or is an emergency use with its reason (Civil Code art. 281).
-        CheckConstraint(
-            "ledger <> 'maintenance_fund' OR direction <> 'expense' OR authorised_item_id IS NOT NULL OR emergency_reason IS NOT NULL",
-            name="fund_expense_authorised",
-        ),
-        Index("ix_ledger_entry_books", "community_id", "ledger", "entry_date"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    community_id: Mapped[int] = mapped_column(ForeignKey("community.id", ondelete="RESTRICT"))
-    ledger: Mapped[LedgerKind] = mapped_column(str_enum(LedgerKind, "ledger_kind"))
-    entry_date: Mapped[date] = mapped_column(Date)
-    direction: Mapped[EntryDirection] = mapped_column(str_enum(EntryDirection, "entry_direction"))
-    amount_fen: Mapped[int] = mapped_column(BigInteger)
-    category: Mapped[str] = mapped_column(String(40))
-    counterparty: Mapped[str] = mapped_column(String(200), default="")
-    voucher: Mapped[str] = mapped_column(String(100), default="")
-    note: Mapped[str] = mapped_column(String(500), default="")
-    authorised_item_id: Mapped[int | None] = mapped_column(ForeignKey("session_item.id", ondelete="RESTRICT"))
-    emergency_reason: Mapped[str | None] = mapped_column(Text)
-    statement_id: Mapped[int | None] = mapped_column(ForeignKey("statement.id", ondelete="RESTRICT"), index=True)
-    created_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="RESTRICT"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class Statement(Base):

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
-from wtforms.fields.choices import SelectChoice
 
 from ..accounts.forms import ConfirmForm
 from ..communities.models import Community
@@ -20,9 +18,10 @@ from ..oversight.models import Order, PetitionStatus
 from ..qr import qr_svg_data_uri
 from ..security.permissions import can_publish_notices, require
 from ..security.web import current_actor
-from . import ledgers, services
-from .forms import KIND_LABELS, AttachForm, EditForm, EntryForm, ImportForm, NoticeForm
-from .models import Attachment, LedgerEntry, LedgerKind, Notice, NoticeKind, NoticeState, Statement
+from . import services
+from .forms import AttachForm, EditForm, NoticeForm
+from .labels import CATEGORIES, DIRECTION_LABELS, KIND_LABELS, LEDGER_LABELS
+from .models import Attachment, Notice, NoticeKind, NoticeState, Statement
 
 bp = Blueprint("notices", __name__)
 
@@ -32,9 +31,9 @@ def _labels() -> dict[str, object]:
     return {
         "kind_labels": KIND_LABELS,
         "can_publish_notices": can_publish_notices,
-        "ledger_labels": ledgers.LEDGER_LABELS,
-        "category_labels": ledgers.CATEGORIES,
-        "direction_labels": ledgers.DIRECTION_LABELS,
+        "ledger_labels": LEDGER_LABELS,
+        "category_labels": CATEGORIES,
+        "direction_labels": DIRECTION_LABELS,
     }
 
 
@@ -261,149 +260,11 @@ def correct(public_id: str) -> Response:
     return _act(public_id, "correct")
 
 
-# Ledgers -----------------------------------------------------------------------------------------
-
-
-def _ledger(name: str) -> LedgerKind:
-    try:
-        return LedgerKind(name)
-    except ValueError:
-        raise NotFound(_("No such ledger.")) from None
-
-
-def _entry_form() -> EntryForm:
-    form = EntryForm()
-    form.category.choices = [SelectChoice(value, label) for value, label in ledgers.CATEGORIES.items()]
-    return form
-
-
-@bp.route("/committee/c/<int:community_id>/ledgers/<ledger>", methods=["GET", "POST"])
-@login_required
-def show_ledger(community_id: int, ledger: str) -> Response | str:
-    community = _committee_community(community_id)
-    kind = _ledger(ledger)
-    form = _entry_form()
-    if form.validate_on_submit():
-        try:
-            ledgers.add_entry(
-                current_actor(),
-                community_id=community.id,
-                ledger=kind,
-                now=utcnow(),
-                day=form.day.data or "",
-                direction=form.direction.data or "",
-                amount=form.amount.data or "",
-                category=form.category.data or "",
-                counterparty=form.counterparty.data or "",
-                voucher=form.voucher.data or "",
-                note=form.note.data or "",
-                authorised_item=form.authorised_item.data or None,
-                emergency_reason=form.emergency_reason.data or None,
-            )
-        except RuleViolation as exc:
-            getattr(form, {"date": "day"}.get(exc.field, exc.field), form.day).errors.append(exc.reason)
-        else:
-            flash(_("Entry recorded."), "success")
-            return redirect(url_for(".show_ledger", community_id=community.id, ledger=ledger))
-    s = db.session()
-    return render_template(
-        "notices/ledger.html",
-        community=community,
-        ledger=kind,
-        entries=ledgers.entries(community.id, kind),
-        next_period=ledgers.next_period(s, community, kind),
-        form=form,
-        upload=ImportForm(),
-        action=ConfirmForm(),
-        problems=[],
-    )
-
-
-@bp.post("/committee/c/<int:community_id>/ledgers/<ledger>/import")
-@login_required
-def import_ledger(community_id: int, ledger: str) -> Response | str:
-    community = _committee_community(community_id)
-    kind = _ledger(ledger)
-    upload = ImportForm()
-    if not upload.validate_on_submit():
-        flash(_("Choose a CSV or XLSX file."), "error")
-        return redirect(url_for(".show_ledger", community_id=community.id, ledger=ledger))
-    file = upload.file.data
-    try:
-        count = ledgers.import_entries(
-            current_actor(),
-            community_id=community.id,
-            ledger=kind,
-            filename=file.filename or "",
-            data=file.read(),
-            now=utcnow(),
-        )
-    except ledgers.LedgerImportError as exc:
-        return render_template(
-            "notices/ledger.html",
-            community=community,
-            ledger=kind,
-            entries=ledgers.entries(community.id, kind),
-            next_period=ledgers.next_period(db.session(), community, kind),
-            form=_entry_form(),
-            upload=upload,
-            action=ConfirmForm(),
-            problems=exc.problems,
-        ), 400
-    flash(ngettext("%(num)d entry imported.", "%(num)d entries imported.", count), "success")
-    return redirect(url_for(".show_ledger", community_id=community.id, ledger=ledger))
-
-
-@bp.get("/committee/c/<int:community_id>/ledgers/<ledger>.csv")
-@login_required
-def export_ledger(community_id: int, ledger: str) -> Response:
-    community = _committee_community(community_id)
-    kind = _ledger(ledger)
-    response = current_app.response_class("\ufeff" + ledgers.export_csv(community.id, kind), mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="{community.slug}-{kind.value}.csv"'
-    return response
-
-
-@bp.post("/committee/c/<int:community_id>/ledgers/<ledger>/close")
-@login_required
-def close_period(community_id: int, ledger: str) -> Response:
-    community = _committee_community(community_id)
-    kind = _ledger(ledger)
-    if ConfirmForm().validate_on_submit():
-        try:
-            st = ledgers.close_period(current_actor(), community_id=community.id, ledger=kind, now=utcnow())
-        except RuleViolation as exc:
-            flash(exc.reason, "error")
-        else:
-            flash(
-                _("Period %(period)s locked. A second committee member must confirm its statement.", period=st.figures["period"]), "success"
-            )
-    return redirect(url_for(".show_ledger", community_id=community.id, ledger=ledger))
-
-
-@bp.post("/committee/entries/<int:entry_id>/delete")
-@login_required
-def delete_entry(entry_id: int) -> Response:
-    entry = db.session.get(LedgerEntry, entry_id)
-    if entry is None:
-        raise NotFound(_("No such entry."))
-    community = _committee_community(entry.community_id)
-    ledger = entry.ledger.value
-    if ConfirmForm().validate_on_submit():
-        try:
-            ledgers.delete_entry(current_actor(), entry_id, now=utcnow())
-        except RuleViolation as exc:
-            flash(exc.reason, "error")
-        else:
-            flash(_("Entry removed."), "success")
-    return redirect(url_for(".show_ledger", community_id=community.id, ledger=ledger))
-
-
 @bp.get("/c/<slug>/accounts")
 def accounts(slug: str) -> str:
     """Published statements of both ledgers, with charts; no login."""
     community = community_by_slug(slug)
-    published = ledgers.published_statements(community.id)
+    published = services.published_statements(community.id)
     return render_template("notices/accounts.html", community=community, published=published)
 
 

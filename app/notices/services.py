@@ -26,7 +26,7 @@ from ..domain.errors import NotFound, RuleViolation
 from ..security.actor import Actor
 from ..security.permissions import can_publish_notices, require
 from .markup import render
-from .models import CONFIRMED_KINDS, Attachment, Notice, NoticeKind, NoticeState
+from .models import CONFIRMED_KINDS, Attachment, Notice, NoticeKind, NoticeState, Statement
 
 MAX_BODY = 50_000
 
@@ -298,3 +298,13 @@ def attach(actor: Actor, notice_id: int, *, filename: str, data: bytes, now: dat
 
 def attachments_of(notice_id: int) -> list[Attachment]:
     return list(db.session.execute(select(Attachment).where(Attachment.notice_id == notice_id).order_by(Attachment.id)).scalars())
+
+
+def published_statements(community_id: int) -> list[tuple[Statement, Notice]]:
+    rows = db.session.execute(
+        select(Statement, Notice)
+        .join(Notice, Notice.id == Statement.notice_id)
+        .where(Statement.community_id == community_id, Notice.state == NoticeState.PUBLISHED)
+        .order_by(Statement.period_start.desc(), Statement.ledger)
+    )
+    return [(st, n) for st, n in rows]

@@ -19,6 +19,7 @@ from ..clock import today_in_china
 from ..communities.models import Community, StreetOffice
 from ..db import db, utcnow
 from ..domain.errors import NotFound, RuleViolation
+from ..notices.obligations import Obligation
 from ..security.permissions import can_certify, can_issue_orders, can_oversee, require
 from ..security.web import current_actor
 from ..sessions import bulletin
@@ -26,8 +27,20 @@ from ..sessions.models import AssemblySession
 from . import services
 from .forms import ORDER_KIND_LABELS, CloseOrderForm, OrderForm, ResolveForm, VerdictForm
 from .models import Dispute, Order, OrderKind, OrderStatus, Verdict
+from .obligations import obligations
 
 bp = Blueprint("oversight", __name__, url_prefix="/office")
+
+
+# Panels of pages lower packages own (the community's page), which cannot ask oversight themselves.
+@bp.app_template_global()
+def community_obligations(community: Community) -> list[Obligation]:
+    return obligations(community, now=utcnow())
+
+
+@bp.app_template_global()
+def open_orders_of(community: Community) -> list[Order]:
+    return services.open_orders(community.id)
 
 
 @bp.app_context_processor

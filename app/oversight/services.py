@@ -37,7 +37,6 @@ from ..domain.lifecycle import SessionState, require_transition
 from ..domain.receipts import PublishedKey, b64url, unb64url, utc_stamp
 from ..domain.rules import get_profile
 from ..elections import services as elections
-from ..notices import ledgers
 from ..notices.markup import escape_markdown
 from ..notices.models import NoticeKind
 from ..notices.services import publish_system_notice
@@ -48,6 +47,7 @@ from ..sessions import bulletin
 from ..sessions.models import AssemblySession, Ballot, Channel, Item, Letter, PaperBallot
 from . import petitions
 from .models import Certification, Dispute, DisputeStatus, Order, OrderKind, OrderStatus, PetitionStatus, Verdict
+from .obligations import obligations
 
 
 @dataclass(frozen=True)
@@ -412,7 +412,7 @@ def dashboard(street_office_id: int, *, now: datetime) -> list[CommunityRow]:
                 .group_by(AssemblySession.state)
             ).all()
         )
-        owed = ledgers.obligations(community, now=now)
+        owed = obligations(community, now=now)
         pending = open_orders(community.id)
         rows.append(
             CommunityRow(

@@ -14,11 +14,11 @@ from app.communities import services as register
 from app.db import db, utcnow
 from app.domain.errors import RuleViolation
 from app.domain.lifecycle import SessionState
-from app.notices import ledgers
 from app.notices import services as notices
 from app.notices.models import NoticeKind, NoticeState
 from app.oversight import services
 from app.oversight.models import Verdict
+from app.oversight.obligations import obligations
 from app.security.actor import actor_for
 from app.security.keys import load_keyring
 from app.security.permissions import PermissionDenied
@@ -52,7 +52,7 @@ def test_certifying_signs_the_result_and_publishes_it_and_the_decisions_fall_due
     db.session.rollback()
     result_notice = notices.board(world.community.id)[0]
     assert result_notice.kind is NoticeKind.RESULT and "续聘" in result_notice.title + (result_notice.body_html or "")
-    (due,) = [o for o in ledgers.obligations(world.community, now=now) if o.kind == "decision"]
+    (due,) = [o for o in obligations(world.community, now=now) if o.kind == "decision"]
     assert not due.met and due.due == today_in_china(now) + timedelta(days=3)
     assert due.overdue(today_in_china(now) + timedelta(days=4))
     # The committee drafts and publishes the decisions (a second member confirms): the obligation is met.
@@ -70,7 +70,7 @@ def test_certifying_signs_the_result_and_publishes_it_and_the_decisions_fall_due
     )
     notices.publish_notice(actor_for(chair), draft.id, now=now)
     notices.confirm_notice(actor_for(second), draft.id, now=now)
-    (met,) = [o for o in ledgers.obligations(world.community, now=now) if o.kind == "decision"]
+    (met,) = [o for o in obligations(world.community, now=now) if o.kind == "decision"]
     assert met.met and met.notice is not None and met.notice.state is NoticeState.PUBLISHED
 
 

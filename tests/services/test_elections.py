@@ -448,13 +448,9 @@ def test_members_elect_the_chair_by_more_than_half_of_all_members(app: Flask) ->
             is None
         )
     with pytest.raises(RuleViolation, match="already voted"):
-        elections.cast_chair_ballot(
-            actor_for(users["业主1"]), committee.id, office="chair", choice_id=members["业主2"].id, now=now
-        )
+        elections.cast_chair_ballot(actor_for(users["业主1"]), committee.id, office="chair", choice_id=members["业主2"].id, now=now)
     # The third of five is more than half of all members.
-    elected = elections.cast_chair_ballot(
-        actor_for(users["业主3"]), committee.id, office="chair", choice_id=members["业主1"].id, now=now
-    )
+    elected = elections.cast_chair_ballot(actor_for(users["业主3"]), committee.id, office="chair", choice_id=members["业主1"].id, now=now)
     assert elected == "业主1"
     db.session.refresh(members["业主1"])
     assert members["业主1"].role is MemberRole.CHAIR

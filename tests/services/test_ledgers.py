@@ -12,9 +12,11 @@ from sqlalchemy.exc import DatabaseError
 from app.accounts.services import create_user
 from app.db import db
 from app.domain.errors import RuleViolation
-from app.notices import ledgers
+from app.domain.ledger import LedgerKind
+from app.ledgers import services as ledgers
+from app.ledgers.models import LedgerEntry
 from app.notices import services as notices
-from app.notices.models import LedgerEntry, LedgerKind, NoticeKind, NoticeState
+from app.notices.models import NoticeKind, NoticeState
 from app.security.actor import actor_for
 from app.security.permissions import PermissionDenied
 from app.security.roles import Role
@@ -62,7 +64,7 @@ def test_a_year_closes_into_a_statement_that_a_second_member_publishes(app: Flas
     assert "14,954.33" in notice.body
     notices.confirm_notice(actor_for(second), notice.id, now=NOW)
     # 2025's statement still waits for its second member; 2026's is published and meets its obligation.
-    assert [(o.period.label, o.met) for o in ledgers.obligations(world.community, now=NOW)] == [("2025", False), ("2026", True)]
+    assert [(o.period.label, o.met) for o in ledgers.statement_obligations(world.community, now=NOW)] == [("2025", False), ("2026", True)]
     with pytest.raises(RuleViolation, match="has not ended"):
         ledgers.close_period(actor_for(chair), community_id=world.community.id, ledger=INCOME, now=NOW)
 
@@ -144,7 +146,7 @@ def test_an_import_is_all_or_nothing_and_an_export_imports_again(app: Flask) -> 
 def test_an_ended_period_without_a_statement_is_overdue_a_month_after(app: Flask) -> None:
     world = make_world()
     add(world, "2025-06-01", "income", "100", "parking")
-    due = ledgers.obligations(world.community, now=datetime(2026, 1, 30, 4, tzinfo=UTC))
+    due = ledgers.statement_obligations(world.community, now=datetime(2026, 1, 30, 4, tzinfo=UTC))
     assert [(o.period.label, o.due, o.overdue(date(2026, 1, 30))) for o in due] == [("2025", date(2026, 1, 30), False)]
-    late = ledgers.obligations(world.community, now=datetime(2026, 2, 1, 4, tzinfo=UTC))
+    late = ledgers.statement_obligations(world.community, now=datetime(2026, 2, 1, 4, tzinfo=UTC))
     assert late[0].overdue(date(2026, 1, 31))

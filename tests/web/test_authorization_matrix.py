@@ -88,12 +88,12 @@ MATRIX: dict[str, tuple[str, str, tuple[int, ...]]] = {
     "notices.confirm": ("POST", "/committee/n/{d}/confirm", (302, 403, 302, 403, 403)),
     "notices.correct": ("POST", "/committee/n/{d}/correct", (302, 403, 302, 403, 403)),
     "notices.accounts": ("GET", "/c/lanting/accounts", (200, 200, 200, 200, 200)),
-    "notices.show_ledger": ("GET", "/committee/c/{a}/ledgers/public_income", (302, 403, 200, 403, 403)),
-    "notices.export_ledger": ("GET", "/committee/c/{a}/ledgers/public_income.csv", (302, 403, 200, 403, 403)),
+    "ledgers.show_ledger": ("GET", "/committee/c/{a}/ledgers/public_income", (302, 403, 200, 403, 403)),
+    "ledgers.export_ledger": ("GET", "/committee/c/{a}/ledgers/public_income.csv", (302, 403, 200, 403, 403)),
     # The chair is told what is missing (no file; no entries to close).
-    "notices.import_ledger": ("POST", "/committee/c/{a}/ledgers/public_income/import", (302, 403, 302, 403, 403)),
-    "notices.close_period": ("POST", "/committee/c/{a}/ledgers/public_income/close", (302, 403, 302, 403, 403)),
-    "notices.delete_entry": ("POST", "/committee/entries/999999/delete", (302, 404, 404, 404, 404)),
+    "ledgers.import_ledger": ("POST", "/committee/c/{a}/ledgers/public_income/import", (302, 403, 302, 403, 403)),
+    "ledgers.close_period": ("POST", "/committee/c/{a}/ledgers/public_income/close", (302, 403, 302, 403, 403)),
+    "ledgers.delete_entry": ("POST", "/committee/entries/999999/delete", (302, 404, 404, 404, 404)),
     # The street office's pages: its officials and the administrators see them; only officials decide.
     "oversight.dashboard": ("GET", "/office/{o}", (302, 200, 403, 403, 200)),
     "oversight.dashboard_csv": ("GET", "/office/{o}.csv", (302, 200, 403, 403, 200)),

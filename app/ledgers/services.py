@@ -1,4 +1,4 @@
-"""The two ledgers of a community, their statements, and what the committee must publish by when.
+"""The two ledgers of a community: entries typed or imported, and each period closed into its statement.
 
 Every entry is integer fen. Closing a period freezes its entries (the
 database refuses to change them after) and drafts the statement notice, which
@@ -27,34 +27,21 @@ from ..communities.models import Community
 from ..communities.register import RegisterFileError, read_table
 from ..db import db
 from ..domain.errors import NotFound, RuleViolation
-from ..domain.ledger import Direction, Movement, Period, PeriodKind, format_fen, parse_fen, statement
+from ..domain.ledger import Direction, LedgerKind, Movement, Period, PeriodKind, format_fen, parse_fen, statement
 from ..domain.rules import get_profile
+from ..notices import services as notices
+from ..notices.labels import CATEGORIES, LEDGER_LABELS
+from ..notices.markup import escape_markdown
+from ..notices.models import Notice, NoticeKind, NoticeState, Statement
+from ..notices.obligations import Obligation
 from ..security.actor import Actor
 from ..security.permissions import can_publish_notices, require
 from ..sessions.models import AssemblySession, Item
-from . import services as notices
-from .markup import escape_markdown
-from .models import EntryDirection, LedgerEntry, LedgerKind, Notice, NoticeKind, NoticeState, Statement
+from .models import EntryDirection, LedgerEntry
 
 # RULES.md sets how often accounts are published, not how soon after the period: a month is the common local practice.
 STATEMENT_DUE_DAYS = 30
 
-CATEGORIES = {
-    "opening": _l("Balance brought forward"),
-    "parking": _l("Parking"),
-    "advertising": _l("Advertising"),
-    "elevator_ads": _l("Elevator advertising"),
-    "venue_rental": _l("Venue rental"),
-    "deposits": _l("Fund deposits"),
-    "interest": _l("Interest"),
-    "repairs": _l("Repairs"),
-    "audit_fees": _l("Audit fees"),
-    "staff": _l("Staff"),
-    "office": _l("Office costs"),
-    "other": _l("Other"),
-}
-LEDGER_LABELS = {"public_income": _l("Public income"), "maintenance_fund": _l("Maintenance fund")}
-DIRECTION_LABELS = {"income": _l("Income"), "expense": _l("Expense")}
 CSV_COLUMNS = ("date", "direction", "amount", "category", "counterparty", "voucher", "note", "authorised_item", "emergency_reason")
 
 
@@ -450,50 +437,8 @@ def _statement_text(community: Community, ledger: LedgerKind, figures: Any) -> t
     return title, "\n".join(lines)
 
 
-def published_statements(community_id: int) -> list[tuple[Statement, Notice]]:
-    rows = db.session.execute(
-        select(Statement, Notice)
-        .join(Notice, Notice.id == Statement.notice_id)
-        .where(Statement.community_id == community_id, Notice.state == NoticeState.PUBLISHED)
-        .order_by(Statement.period_start.desc(), Statement.ledger)
-    )
-    return [(st, n) for st, n in rows]
-
-
-@dataclass(frozen=True)
-class Obligation:
-    """Something the committee must publish by a date: a period's statement, or a certified session's decisions."""
-
-    kind: str  # "statement" | "decision"
-    due: date
-    notice: Notice | None
-    ledger: LedgerKind | None = None
-    period: Period | None = None
-    statement: Statement | None = None
-    session: AssemblySession | None = None
-
-    @property
-    def met(self) -> bool:
-        return self.notice is not None and self.notice.state is NoticeState.PUBLISHED
-
-    def overdue(self, today: date) -> bool:
-        return not self.met and today > self.due
-
-    @property
-    def met_on_time(self) -> bool:
-        published = self.notice.published_at if self.notice is not None else None
-        return self.met and published is not None and today_in_china(published) <= self.due
-
-
-def obligations(community: Community, *, now: datetime) -> list[Obligation]:
-    """What the community owes the public, unmet first by due date.
-
-    Every ended period of each ledger with entries owes its statement within
-    STATEMENT_DUE_DAYS; every certified session owes its decision notice within
-    the profile's decision_publication_days of the certification.
-    """
-    from ..oversight.models import Certification, Verdict
-
+def statement_obligations(community: Community, *, now: datetime) -> list[Obligation]:
+    """Every ended period of each ledger with entries owes its statement within STATEMENT_DUE_DAYS."""
     s = db.session()
     today = today_in_china(now)
     kind = period_kind(community)
@@ -514,21 +459,4 @@ def obligations(community: Community, *, now: datetime) -> list[Obligation]:
             notice = s.get(Notice, st.notice_id) if st else None
             found.append(Obligation("statement", period.end + timedelta(days=STATEMENT_DUE_DAYS - 1), notice, ledger, period, st))
             period = period.next()
-    days = get_profile(community.rule_profile).settings.decision_publication_days
-    certified = s.execute(
-        select(AssemblySession, Certification)
-        .join(Certification, Certification.session_id == AssemblySession.id)
-        .where(AssemblySession.community_id == community.id, Certification.verdict == Verdict.CERTIFIED)
-    ).all()
-    for session, certification in certified:
-        decision = (
-            s.execute(
-                select(Notice)
-                .where(Notice.session_id == session.id, Notice.kind == NoticeKind.DECISION)
-                .order_by((Notice.state == NoticeState.PUBLISHED).desc(), Notice.id)
-            )
-            .scalars()
-            .first()
-        )
-        found.append(Obligation("decision", today_in_china(certification.decided_at) + timedelta(days=days), decision, session=session))
-    return sorted(found, key=lambda o: (o.met, o.due))
+    return found

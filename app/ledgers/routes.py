@@ -1,0 +1,167 @@
+"""The committee's ledger pages: entries typed or imported, the CSV export, closing a period."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import login_required
+from werkzeug.wrappers import Response
+from wtforms.fields.choices import SelectChoice
+
+from ..accounts.forms import ConfirmForm
+from ..communities.models import Community
+from ..db import db, utcnow
+from ..domain.errors import NotFound, RuleViolation
+from ..domain.ledger import LedgerKind
+from ..notices.labels import CATEGORIES
+from ..security.permissions import can_publish_notices, require
+from ..security.web import current_actor
+from . import services as ledgers
+from .forms import EntryForm, ImportForm
+from .models import LedgerEntry
+
+bp = Blueprint("ledgers", __name__)
+
+
+def _books_of(community_id: int) -> Community:
+    community = db.session.get(Community, community_id)
+    if community is None:
+        raise NotFound(_("No such community."))
+    require(can_publish_notices(current_actor(), community))
+    return community
+
+
+def _ledger(name: str) -> LedgerKind:
+    try:
+        return LedgerKind(name)
+    except ValueError:
+        raise NotFound(_("No such ledger.")) from None
+
+
+def _entry_form() -> EntryForm:
+    form = EntryForm()
+    form.category.choices = [SelectChoice(value, label) for value, label in CATEGORIES.items()]
+    return form
+
+
+@bp.route("/committee/c/<int:community_id>/ledgers/<ledger>", methods=["GET", "POST"])
+@login_required
+def show_ledger(community_id: int, ledger: str) -> Response | str:
+    community = _books_of(community_id)
+    kind = _ledger(ledger)
+    form = _entry_form()
+    if form.validate_on_submit():
+        try:
+            ledgers.add_entry(
+                current_actor(),
+                community_id=community.id,
+                ledger=kind,
+                now=utcnow(),
+                day=form.day.data or "",
+                direction=form.direction.data or "",
+                amount=form.amount.data or "",
+                category=form.category.data or "",
+                counterparty=form.counterparty.data or "",
+                voucher=form.voucher.data or "",
+                note=form.note.data or "",
+                authorised_item=form.authorised_item.data or None,
+                emergency_reason=form.emergency_reason.data or None,
+            )
+        except RuleViolation as exc:
+            getattr(form, {"date": "day"}.get(exc.field, exc.field), form.day).errors.append(exc.reason)
+        else:
+            flash(_("Entry recorded."), "success")
+            return redirect(url_for(".show_ledger", community_id=community.id, ledger=ledger))
+    s = db.session()
+    return render_template(
+        "ledgers/ledger.html",
+        community=community,
+        ledger=kind,
+        entries=ledgers.entries(community.id, kind),
+        next_period=ledgers.next_period(s, community, kind),
+        form=form,
+        upload=ImportForm(),
+        action=ConfirmForm(),
+        problems=[],
+    )
+
+
+@bp.post("/committee/c/<int:community_id>/ledgers/<ledger>/import")
+@login_required
+def import_ledger(community_id: int, ledger: str) -> Response | str:
+    community = _books_of(community_id)
+    kind = _ledger(ledger)
+    upload = ImportForm()
+    if not upload.validate_on_submit():
+        flash(_("Choose a CSV or XLSX file."), "error")
+        return redirect(url_for(".show_ledger", community_id=community.id, ledger=ledger))
+    file = upload.file.data
+    try:
+        count = ledgers.import_entries(
+            current_actor(),
+            community_id=community.id,
+            ledger=kind,
+            filename=file.filename or "",
+            data=file.read(),
+            now=utcnow(),
+        )
+    except ledgers.LedgerImportError as exc:
+        return render_template(
+            "ledgers/ledger.html",
+            community=community,
+            ledger=kind,
+            entries=ledgers.entries(community.id, kind),
+            next_period=ledgers.next_period(db.session(), community, kind),
+            form=_entry_form(),
+            upload=upload,
+            action=ConfirmForm(),
+            problems=exc.problems,
+        ), 400
+    flash(ngettext("%(num)d entry imported.", "%(num)d entries imported.", count), "success")
+    return redirect(url_for(".show_ledger", community_id=community.id, ledger=ledger))
+
+
+@bp.get("/committee/c/<int:community_id>/ledgers/<ledger>.csv")
+@login_required
+def export_ledger(community_id: int, ledger: str) -> Response:
+    community = _books_of(community_id)
+    kind = _ledger(ledger)
+    response = current_app.response_class("\ufeff" + ledgers.export_csv(community.id, kind), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="{community.slug}-{kind.value}.csv"'
+    return response
+
+
+@bp.post("/committee/c/<int:community_id>/ledgers/<ledger>/close")
+@login_required
+def close_period(community_id: int, ledger: str) -> Response:
+    community = _books_of(community_id)
+    kind = _ledger(ledger)
+    if ConfirmForm().validate_on_submit():
+        try:
+            st = ledgers.close_period(current_actor(), community_id=community.id, ledger=kind, now=utcnow())
+        except RuleViolation as exc:
+            flash(exc.reason, "error")
+        else:
+            flash(
+                _("Period %(period)s locked. A second committee member must confirm its statement.", period=st.figures["period"]), "success"
+            )
+    return redirect(url_for(".show_ledger", community_id=community.id, ledger=ledger))
+
+
+@bp.post("/committee/entries/<int:entry_id>/delete")
+@login_required
+def delete_entry(entry_id: int) -> Response:
+    entry = db.session.get(LedgerEntry, entry_id)
+    if entry is None:
+        raise NotFound(_("No such entry."))
+    community = _books_of(entry.community_id)
+    ledger = entry.ledger.value
+    if ConfirmForm().validate_on_submit():
+        try:
+            ledgers.delete_entry(current_actor(), entry_id, now=utcnow())
+        except RuleViolation as exc:
+            flash(exc.reason, "error")
+        else:
+            flash(_("Entry removed."), "success")
+    return redirect(url_for(".show_ledger", community_id=community.id, ledger=ledger))
