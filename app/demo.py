@@ -24,6 +24,7 @@ from .domain.receipts import utc_stamp
 from .ledgers import services as ledgers
 from .ledgers.models import LedgerEntry
 from .notices import services as notices
+from .orders import services as orders
 from .security.actor import Actor, Grant, actor_for, operator
 from .security.keys import init_keys, load_keyring
 from .security.roles import Role
@@ -367,10 +368,10 @@ def _books(lanting: Community, meiyuan: Community) -> Iterator[str]:
 
 def _orders(meiyuan: Community) -> Iterator[str]:
     """The street office orders 梅园 to publish its overdue accounts."""
+    from .orders.models import OrderKind
     from .oversight import services as oversight
-    from .oversight.models import OrderKind
 
-    if not oversight.open_orders(meiyuan.id):
+    if not orders.open_orders(meiyuan.id):
         official = db.session.execute(select(User).where(User.username == "xinhua-official")).scalar_one()
         now = utcnow()
         oversight.issue_order(
@@ -382,7 +383,7 @@ def _orders(meiyuan: Community) -> Iterator[str]:
             due_on=today_in_china(now) + timedelta(days=10),
             now=now,
         )
-    yield f"{meiyuan.name}: {len(oversight.open_orders(meiyuan.id))} open order(s) of the street office"
+    yield f"{meiyuan.name}: {len(orders.open_orders(meiyuan.id))} open order(s) of the street office"
 
 
 # Committees --------------------------------------------------------------------------------------
@@ -418,8 +419,8 @@ def _owners(community: Community, n: int) -> list[tuple[str, Person]]:
 
 def _committees(office: StreetOffice, lanting: Community, meiyuan: Community) -> Iterator[str]:
     from .elections import services as elections
+    from .orders.models import OrderKind
     from .oversight import services as oversight
-    from .oversight.models import OrderKind
 
     now = utcnow()
     today = today_in_china(now)

@@ -7,7 +7,8 @@ from .db import Base
 from .elections.models import Candidate, ChairBallot, Committee, Election, Membership
 from .ledgers.models import LedgerEntry
 from .notices.models import Attachment, Notice, Statement
-from .oversight.models import Certification, Dispute, Order, Petition, PetitionSignature
+from .orders.models import Order
+from .oversight.models import Certification, Dispute, Petition, PetitionSignature
 from .sessions.models import (
     AssemblySession,
     Ballot,

@@ -29,8 +29,8 @@ from ..elections.services import committee_view
 from ..extensions import csrf, limiter
 from ..notices import services as notices
 from ..notices.models import Notice, NoticeKind, NoticeState, Statement
+from ..orders.models import OrderKind
 from ..oversight import services as oversight
-from ..oversight.models import OrderKind
 from ..security.actor import Actor
 from ..security.permissions import can_oversee, require
 from ..sessions import bulletin

@@ -13,8 +13,9 @@ from ..communities.models import Community
 from ..communities.queries import community_by_slug
 from ..db import db, utcnow
 from ..domain.errors import NotFound, RuleViolation
+from ..orders.services import order_of_petition
 from ..oversight import petitions
-from ..oversight.models import Order, PetitionStatus
+from ..oversight.models import PetitionStatus
 from ..qr import qr_svg_data_uri
 from ..security.permissions import can_publish_notices, require
 from ..security.web import current_actor
@@ -87,7 +88,7 @@ def show_petition(slug: str, public_id: str) -> str:
         community=community,
         progress=petitions.progress_of(petition),
         status=petitions.petition_status(petition, utcnow()),
-        order=db.session.execute(select(Order).where(Order.petition_id == petition.id)).scalar(),
+        order=order_of_petition(petition.id),
     )
 
 

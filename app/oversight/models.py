@@ -38,50 +38,6 @@ class Certification(Base):
     notice_id: Mapped[int | None] = mapped_column(ForeignKey("notice.id", ondelete="RESTRICT"))
 
 
-class OrderKind(enum.Enum):
-    RECTIFY = "rectify"  # 责令限期改正
-    REVOKE = "revoke"  # 撤销业主大会或业委会的决定
-    CONVENE = "convene"  # 责令召开业主大会临时会议
-    SUSPEND = "suspend"  # 暂停业主委员会委员履职
-    REELECT = "reelect"  # 责令重新选举业主委员会
-
-
-class OrderStatus(enum.Enum):
-    OPEN = "open"
-    COMPLIED = "complied"
-    WITHDRAWN = "withdrawn"
-
-
-class Order(Base):
-    """An order of the street office to a community, with its deadline; published as a notice when issued."""
-
-    __tablename__ = "oversight_order"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    public_id: Mapped[str] = mapped_column(String(24), unique=True)
-    community_id: Mapped[int] = mapped_column(ForeignKey("community.id", ondelete="RESTRICT"), index=True)
-    kind: Mapped[OrderKind] = mapped_column(str_enum(OrderKind, "order_kind"))
-    status: Mapped[OrderStatus] = mapped_column(str_enum(OrderStatus, "order_status"), default=OrderStatus.OPEN)
-    subject: Mapped[str] = mapped_column(String(200))
-    body: Mapped[str] = mapped_column(Text)
-    due_on: Mapped[date] = mapped_column(Date)
-    item_id: Mapped[int | None] = mapped_column(ForeignKey("session_item.id", ondelete="RESTRICT"))
-    # A suspension names the member; a re-election the committee and the election it created.
-    membership_id: Mapped[int | None] = mapped_column(ForeignKey("committee_member.id", ondelete="RESTRICT"))
-    committee_id: Mapped[int | None] = mapped_column(ForeignKey("committee.id", ondelete="RESTRICT"))
-    election_id: Mapped[int | None] = mapped_column(ForeignKey("election.id", ondelete="RESTRICT"))
-    petition_id: Mapped[int | None] = mapped_column(ForeignKey("petition.id", ondelete="RESTRICT"))
-    issued_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="RESTRICT"))
-    issued_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    notice_id: Mapped[int] = mapped_column(ForeignKey("notice.id", ondelete="RESTRICT"))
-    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    closed_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="RESTRICT"))
-    closing_note: Mapped[str] = mapped_column(Text, default="")
-
-    def overdue(self, today: date) -> bool:
-        return self.status is OrderStatus.OPEN and today > self.due_on
-
-
 class DisputeStatus(enum.Enum):
     OPEN = "open"
     RESOLVED = "resolved"

@@ -26,10 +26,12 @@ from ..domain.errors import NotFound, RuleViolation
 from ..domain.rules import get_profile
 from ..domain.tally import Weight
 from ..notices.markup import escape_markdown
+from ..orders.models import OrderKind
+from ..orders.services import publish_order
 from ..security.actor import OWNER, SYSTEM
 from ..sessions.models import AssemblySession, Letter, RollEntry
 from ..sessions.services import find_letter
-from .models import OrderKind, Petition, PetitionSignature, PetitionStatus
+from .models import Petition, PetitionSignature, PetitionStatus
 
 
 def _letter(s: Session, token: str) -> tuple[Letter, AssemblySession, Community]:
@@ -141,8 +143,6 @@ def _sign(s: Session, petition: Petition, letter: Letter, community: Community, 
 
 def _reached(s: Session, petition: Petition, community: Community, *, now: datetime) -> None:
     """The threshold is met: the committee is ordered to convene, publicly, within the profile's days."""
-    from .services import publish_order
-
     petition.status, petition.reached_at = PetitionStatus.REACHED, now
     days = get_profile(community.rule_profile).settings.petition_convene_days
     with force_locale("zh_CN"):

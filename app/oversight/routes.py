@@ -20,13 +20,15 @@ from ..communities.models import Community, StreetOffice
 from ..db import db, utcnow
 from ..domain.errors import NotFound, RuleViolation
 from ..notices.obligations import Obligation
+from ..orders import services as order_book
+from ..orders.models import Order, OrderKind, OrderStatus
 from ..security.permissions import can_certify, can_issue_orders, can_oversee, require
 from ..security.web import current_actor
 from ..sessions import bulletin
 from ..sessions.models import AssemblySession
 from . import services
 from .forms import ORDER_KIND_LABELS, CloseOrderForm, OrderForm, ResolveForm, VerdictForm
-from .models import Dispute, Order, OrderKind, OrderStatus, Verdict
+from .models import Dispute, Verdict
 from .obligations import obligations
 
 bp = Blueprint("oversight", __name__, url_prefix="/office")
@@ -40,7 +42,7 @@ def community_obligations(community: Community) -> list[Obligation]:
 
 @bp.app_template_global()
 def open_orders_of(community: Community) -> list[Order]:
-    return services.open_orders(community.id)
+    return order_book.open_orders(community.id)
 
 
 @bp.app_context_processor
@@ -252,7 +254,7 @@ def orders(office_id: int) -> Response | str:
     return render_template(
         "oversight/orders.html",
         office=office,
-        orders=services.orders_of_office(office.id),
+        orders=order_book.orders_of_office(office.id),
         form=form,
         close_form=CloseOrderForm(),
         may_issue=can_issue_orders(current_actor(), office.id),

@@ -40,13 +40,15 @@ from ..elections import services as elections
 from ..notices.markup import escape_markdown
 from ..notices.models import NoticeKind
 from ..notices.services import publish_system_notice
+from ..orders.models import Order, OrderKind, OrderStatus
+from ..orders.services import open_orders, publish_order
 from ..security.actor import OWNER, Actor
 from ..security.keys import signing_keyring
 from ..security.permissions import can_certify, require
 from ..sessions import bulletin
 from ..sessions.models import AssemblySession, Ballot, Channel, Item, Letter, PaperBallot
 from . import petitions
-from .models import Certification, Dispute, DisputeStatus, Order, OrderKind, OrderStatus, PetitionStatus, Verdict
+from .models import Certification, Dispute, DisputeStatus, PetitionStatus, Verdict
 from .obligations import obligations
 
 
@@ -451,15 +453,6 @@ def as_json(certification: Certification) -> dict[str, object]:
 
 # Orders ------------------------------------------------------------------------------------------
 
-ORDER_TITLES = {
-    OrderKind.SUSPEND: _l("Committee member suspended: %(subject)s"),
-    OrderKind.REELECT: _l("Re-election of the committee ordered: %(subject)s"),
-    OrderKind.RECTIFY: _l("Order to rectify: %(subject)s"),
-    OrderKind.REVOKE: _l("Decision revoked: %(subject)s"),
-    OrderKind.CONVENE: _l("Order to convene an extraordinary session: %(subject)s"),
-}
-
-
 def issue_order(
     actor: Actor,
     *,
@@ -499,56 +492,8 @@ def issue_order(
             effects["membership_id"] = elections.suspend_member(s, community, member, now=now)
         elif kind is OrderKind.REELECT:
             effects["committee_id"], effects["election_id"] = elections.order_reelection(s, actor, community, subject, due_on, now=now)
-        order = publish_order(s, actor, community, kind, subject, body, due_on, now=now, item=item, **effects)
-    return order
-
-
-def publish_order(
-    s: Session,
-    actor: Actor,
-    community: Community,
-    kind: OrderKind,
-    subject: str,
-    body: str,
-    due_on: date,
-    *,
-    now: datetime,
-    item: Item | None = None,
-    **effects: int | None,
-) -> Order:
-    """The order row, its public notice and its audit event, in the caller's transaction."""
-    with force_locale("zh_CN"):
-        title = str(ORDER_TITLES[kind] % {"subject": subject})
-        text = "\n\n".join([escape_markdown(body), str(_l("Deadline: %(day)s.", day=due_on.isoformat()))])
-    notice = publish_system_notice(
-        s, actor, community, kind=NoticeKind.ORDER, title=title, body=text, session_id=item.session_id if item else None, now=now
-    )
-    order = Order(
-        public_id=secrets.token_urlsafe(9),
-        community_id=community.id,
-        kind=kind,
-        subject=subject,
-        body=body,
-        due_on=due_on,
-        item_id=item.id if item else None,
-        issued_by_user_id=actor.user_id,
-        issued_at=now,
-        notice_id=notice.id,
-        **effects,
-    )
-    s.add(order)
-    s.flush()
-    record(
-        s,
-        actor,
-        f"order.{kind.value}",
-        "order",
-        order.public_id,
-        community_id=community.id,
-        street_office_id=community.street_office_id,
-        now=now,
-        data={"due_on": due_on.isoformat(), "item": order.item_id, "notice": notice.public_id, **effects},
-    )
+        where = {"item_id": item.id, "session_id": item.session_id} if item is not None else {}
+        order = publish_order(s, actor, community, kind, subject, body, due_on, now=now, **where, **effects)
     return order
 
 
@@ -590,21 +535,6 @@ def close_order(actor: Actor, order_id: int, *, status: OrderStatus, note: str, 
             data={"note": order.closing_note or None},
         )
     return order
-
-
-def orders_of_office(street_office_id: int) -> list[tuple[Order, Community]]:
-    rows = db.session.execute(
-        select(Order, Community)
-        .join(Community, Community.id == Order.community_id)
-        .where(Community.street_office_id == street_office_id)
-        .order_by((Order.status == OrderStatus.OPEN).desc(), Order.due_on)
-    )
-    return [(o, c) for o, c in rows]
-
-
-def open_orders(community_id: int) -> list[Order]:
-    query = select(Order).where(Order.community_id == community_id, Order.status == OrderStatus.OPEN).order_by(Order.due_on)
-    return list(db.session.execute(query).scalars())
 
 
 # Disputes ----------------------------------------------------------------------------------------

@@ -11,8 +11,9 @@ from app.accounts.services import create_user
 from app.accounts.tokens import actor_of_token
 from app.communities import services as register
 from app.db import db, utcnow
+from app.orders.models import OrderKind
 from app.oversight import services as oversight
-from app.oversight.models import OrderKind, Verdict
+from app.oversight.models import Verdict
 from app.security.actor import Grant, actor_for, operator
 from app.security.permissions import PermissionDenied
 from app.security.roles import Role

@@ -151,7 +151,8 @@ def test_the_review_lists_what_deserves_a_look(app: Flask) -> None:
 def test_orders_are_published_have_deadlines_and_a_revocation_marks_the_item(app: Flask) -> None:
     from datetime import date
 
-    from app.oversight.models import OrderKind, OrderStatus
+    from app.orders import services as orders
+    from app.orders.models import OrderKind, OrderStatus
     from app.sessions.models import Item
 
     world = make_world()
@@ -222,4 +223,4 @@ def test_orders_are_published_have_deadlines_and_a_revocation_marks_the_item(app
     assert closed.status is OrderStatus.COMPLIED
     with pytest.raises(RuleViolation, match="already closed"):
         services.close_order(actor_for(official), order.id, status=OrderStatus.WITHDRAWN, note="", now=now)
-    assert [o.subject for o in services.open_orders(world.community.id)] == ["续聘决定违反议事规则"]
+    assert [o.subject for o in orders.open_orders(world.community.id)] == ["续聘决定违反议事规则"]

@@ -22,8 +22,10 @@ from app.elections import services as elections
 from app.elections.models import Candidate, CandidateStatus, Committee, Election, ElectionKind, ElectionState, MemberRole, Nomination
 from app.notices import services as notices
 from app.notices.models import NoticeKind
+from app.orders import services as orders
+from app.orders.models import OrderKind
 from app.oversight import services as oversight
-from app.oversight.models import OrderKind, Verdict
+from app.oversight.models import Verdict
 from app.security.actor import Grant, actor_for, operator
 from app.security.keys import load_keyring
 from app.security.permissions import PermissionDenied, can_run_sessions
@@ -512,7 +514,7 @@ def test_a_suspension_order_ends_the_members_rights_at_once_and_a_reelection_ord
     assert committee.reelection_ordered_at is not None
     election = db.session.get(Election, reelect.election_id)
     assert election is not None and election.run_by == "office" and election.state is ElectionState.NOMINATING
-    assert election.seats == 5 and [o.kind for o in oversight.open_orders(world.community.id)].count(OrderKind.REELECT) == 1
+    assert election.seats == 5 and [o.kind for o in orders.open_orders(world.community.id)].count(OrderKind.REELECT) == 1
 
 
 def test_a_new_committee_is_seated_only_after_the_term_end_audit(app: Flask) -> None:
