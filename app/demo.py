@@ -30,6 +30,7 @@ from .security.keys import init_keys, load_keyring
 from .security.roles import Role
 from .sessions import services as sessions
 from .sessions.models import AssemblySession, SessionForm
+from .voting import services as voting
 
 # The demo acts at the command line, with the grants each step names.
 DEMO = operator("demo", Grant.administrator())
@@ -247,7 +248,7 @@ def _voting_sessions(lanting: Community, meiyuan: Community) -> Iterator[str]:
                     continue
                 voted.add(letter.roll_entry_id)
                 choices = {i: rng.choice(("agree", "agree", "agree", "disagree", "abstain")) for i in item_ids}
-                sessions.cast_ballot(sessions.letter_token(letter), choices, ip="demo", now=when)
+                voting.cast_ballot(sessions.letter_token(letter), choices, ip="demo", now=when)
             sessions.sync_state(assembly.id, now=now)
             existing = assembly
         db.session.refresh(existing)
@@ -533,9 +534,10 @@ ELECTION_TITLE = "松风苑第一届业主委员会选举"
 def _seated_by_election(community: Community, official: User) -> Iterator[str]:
     """A complete election in the past: nominations, vetting, the slate, the vote, certification, seating, the chair."""
     from .elections import services as elections
+    from .elections import slates as election_slates
     from .elections.models import Election
     from .oversight import services as oversight
-    from .oversight.models import Verdict
+    from .sessions.models import Verdict
 
     if db.session.execute(select(Election).where(Election.title == ELECTION_TITLE)).scalar_one_or_none() is not None:
         return
@@ -580,7 +582,7 @@ def _seated_by_election(community: Community, official: User) -> Iterator[str]:
     )
     committee_actor = as_committee(community)
     sessions.add_item(committee_actor, assembly.id, matter="cn.rules_of_procedure", title="通过《业主大会议事规则》")
-    item = sessions.add_election_item(committee_actor, assembly.id, election_id=election.id)
+    item = election_slates.add_election_item(committee_actor, assembly.id, election_id=election.id)
     sessions.announce_session(committee_actor, assembly.id, now=announced)
     db.session.refresh(election)
     ids = [str(c.id) for c in election.candidates]
@@ -595,7 +597,7 @@ def _seated_by_election(community: Community, official: User) -> Iterator[str]:
         while len(left_out) < 2:
             left_out.add(rng.choices(ids, weights=(5, 5, 5, 5, 5, 8, 9))[0])
         choices = {str(i.id): "agree" for i in assembly.items} | {str(item.id): [c for c in ids if c not in left_out]}
-        sessions.cast_ballot(sessions.letter_token(letter), choices, ip="demo", now=opens + timedelta(hours=3))
+        voting.cast_ballot(sessions.letter_token(letter), choices, ip="demo", now=opens + timedelta(hours=3))
     sessions.sync_state(assembly.id, now=now)
     db.session.refresh(assembly)
     decided = now - timedelta(days=HISTORY_DAYS - 30)
@@ -630,7 +632,7 @@ def _seated_by_election(community: Community, official: User) -> Iterator[str]:
     from .notices.models import NoticeKind
 
     first, second = (actor_for(db.session.get(User, user_id)) for user_id in voters[:2])
-    title, body = oversight.decision_text(assembly)
+    title, body = sessions.decision_text(assembly)
     published = decided + timedelta(days=2)
     draft = notices.draft_notice(
         first, community_id=community.id, kind=NoticeKind.DECISION, title=title, body=body, now=published, session_id=assembly.id
@@ -643,7 +645,7 @@ def _seated_by_election(community: Community, official: User) -> Iterator[str]:
 
 def _petition(lanting: Community) -> Iterator[str]:
     """兰亭苑's owners petition for an extraordinary session; it is close to the threshold."""
-    from .oversight import petitions
+    from .voting.services import petitions
 
     if petitions.petitions_of_community(lanting.id):
         return

@@ -41,17 +41,24 @@ def build_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     from .notices.routes import bp as notices_bp
     from .oversight.routes import bp as oversight_bp
     from .sessions.routes import bp as sessions_bp
+    from .voting.routes import bp as voting_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(communities_bp)
     app.register_blueprint(sessions_bp)
+    app.register_blueprint(voting_bp)
     app.register_blueprint(notices_bp)
     app.register_blueprint(ledgers_bp)
     app.register_blueprint(oversight_bp)
     app.register_blueprint(elections_bp)
     app.register_blueprint(api_bp)
     errors.register(app)
+
+    from .elections.slates import ElectionSlates
+    from .sessions.services import slates
+
+    slates.provide(ElectionSlates())  # sessions read election slates through this, never importing elections
 
     from .security.web import register as register_security
 

@@ -8,7 +8,6 @@ from .elections.models import Candidate, ChairBallot, Committee, Election, Membe
 from .ledgers.models import LedgerEntry
 from .notices.models import Attachment, Notice, Statement
 from .orders.models import Order
-from .oversight.models import Certification, Dispute, Petition, PetitionSignature
 from .sessions.models import (
     AssemblySession,
     Ballot,
@@ -16,12 +15,14 @@ from .sessions.models import (
     BallotChoice,
     BulletinEntry,
     BulletinHead,
+    Certification,
     Item,
     Letter,
     PaperBallot,
     ProxyAuthorisation,
     RollEntry,
 )
+from .voting.models import Dispute, Petition, PetitionSignature
 
 __all__ = [
     "AssemblySession",

@@ -121,8 +121,8 @@ def verify_chains(instance: Path) -> list[Finding]:
     from .audit.services import verify_audit_chain
     from .domain.receipts import verify_chain
     from .security.keys import load_keyring
-    from .sessions import bulletin
     from .sessions.models import AssemblySession, BulletinEntry, BulletinHead
+    from .sessions.services import bulletin
 
     s = db.session()
     s.rollback()  # read what is committed now, not an older snapshot

@@ -253,6 +253,7 @@ def prepare(url: str, instance: Path, voters: int) -> tuple[list[Voter], dict[st
     from app.communities.register import Holder, RegisterRow
     from app.db import db, utcnow
     from app.elections import services as elections
+    from app.elections import slates as election_slates
     from app.migrate import upgrade
     from app.sessions import services as sessions
     from app.sessions.models import SessionForm
@@ -296,7 +297,7 @@ def prepare(url: str, instance: Path, voters: int) -> tuple[list[Voter], dict[st
         )  # fmt: skip
         for title in ("议事规则", "续聘物业", "维修资金"):
             sessions.add_item(bench, None, session.id, matter="cn.other", title=title)
-        item = sessions.add_election_item(bench, None, session.id, election_id=election.id)
+        item = election_slates.add_election_item(bench, None, session.id, election_id=election.id)
         sessions.announce_session(bench, None, session.id, now=announced)
         sessions.sync_state(session.id, now=now)
         digits = dict(db.session.query(Person.id, Person.id_last4).all())
@@ -315,8 +316,8 @@ def check(url: str, instance: Path, public_id: str, voters: int) -> tuple[int, i
     from app.db import db
     from app.domain.bulletin import BulletinBroken, recount
     from app.security.keys import load_keyring
-    from app.sessions.bulletin import entries
     from app.sessions.models import AssemblySession, Ballot, BulletinEntry
+    from app.sessions.services.bulletin import entries
 
     with create_app({"DATABASE_URL": url}).app_context():
         session = db.session.execute(select(AssemblySession).where(AssemblySession.public_id == public_id)).scalar_one()

@@ -44,9 +44,9 @@ def main(argv: list[str] | None = None) -> list[dict[str, object]]:
     from app.db import db, utcnow
     from app.domain.lifecycle import SessionState
     from app.migrate import upgrade
-    from app.sessions import bulletin
     from app.sessions import services as sessions
     from app.sessions.models import AssemblySession, Ballot, BallotChoice, Channel, RollEntry, SessionForm
+    from app.sessions.services import bulletin
 
     # The request log stays on, as in production, but writes to the bench's folder rather than into the table.
     request_log = logging.getLogger("gongzhi.request")

@@ -17,7 +17,7 @@ from sqlalchemy import create_engine, make_url, text
 from app import create_app
 from app.config import TestConfig, as_mapping
 from app.db import db
-from app.sessions import services as sessions
+from app.voting import services as voting
 from tests.factories import items, make_world, open_session
 
 TABLES = ("community", "unit", "person", "roll_entry", "ballot", "ballot_choice", "bulletin_entry", "notice", "audit_event")
@@ -51,7 +51,7 @@ def test_backup_then_restore_into_an_empty_database_gives_identical_data(
     world = make_world()
     session, tokens, now = open_session(world)
     q1, _q2 = items(session)
-    sessions.cast_ballot(tokens["张伟"], {q1: "agree"}, ip="t", now=now)
+    voting.cast_ballot(tokens["张伟"], {q1: "agree"}, ip="t", now=now)
     db.session.rollback()
     before = snapshot()
     done = runner.invoke(args=["backup", str(tmp_path / "backup")])
@@ -76,7 +76,7 @@ def test_audit_verify_names_the_first_hand_edited_row(app: Flask, runner: FlaskC
     world = make_world()
     session, tokens, now = open_session(world)
     q1, _q2 = items(session)
-    sessions.cast_ballot(tokens["张伟"], {q1: "agree"}, ip="t", now=now)
+    voting.cast_ballot(tokens["张伟"], {q1: "agree"}, ip="t", now=now)
     db.session.rollback()
     intact = runner.invoke(args=["audit", "verify"])
     assert intact.exit_code == 0 and f"bulletin of session {session.public_id}: OK" in intact.output, intact.output

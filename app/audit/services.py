@@ -13,6 +13,7 @@ from ..db import Refusal, utcnow
 from ..domain.canonical import ZERO_HASH, chain_hash
 from ..domain.errors import DomainError
 from ..security.actor import Actor
+from ..security.permissions import Scoped
 from .models import AuditEvent
 
 # Key of the PostgreSQL advisory lock that serialises appends to the chain.
@@ -38,6 +39,11 @@ def event_body(event: AuditEvent) -> dict[str, Any]:
         "data": event.data,
         "prev": event.prev_hash,
     }
+
+
+def scope(community: Scoped) -> dict[str, int]:
+    """The community and street office an event concerns, as ``record`` takes them: ``**scope(community)``."""
+    return {"community_id": community.id, "street_office_id": community.street_office_id}
 
 
 def record(
@@ -94,9 +100,7 @@ def refuse(
     now: datetime | None = None,
 ) -> NoReturn:
     """Audit a refused attempt, then refuse: the event is committed with the transaction, ``error`` reaches the caller."""
-    record(
-        s, actor, action, target_type, target_id, community_id=community_id, street_office_id=street_office_id, data=data, now=now
-    )
+    record(s, actor, action, target_type, target_id, community_id=community_id, street_office_id=street_office_id, data=data, now=now)
     raise Refusal(error)
 
 

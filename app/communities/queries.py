@@ -108,3 +108,7 @@ def units_page(community_id: int, *, building_id: int | None, page: int, per_pag
         s.execute(base.join(Building).order_by(Building.name, Unit.number).limit(per_page).offset((page - 1) * per_page)).scalars().all()
     )
     return list(units), total
+
+
+def office_by_code(code: str) -> StreetOffice | None:
+    return db.session.execute(select(StreetOffice).where(StreetOffice.code == code)).scalar_one_or_none()

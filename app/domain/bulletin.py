@@ -14,13 +14,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from .election import Candidate, approvals_problem
+from .ballot import BallotRefused, complete_ballot, id_order
+from .election import Candidate
 from .errors import RuleViolation
 from .numbers import AreaError, parse_area
 from .receipts import PublishedKey, verify_chain
 from .result import SessionItem, session_result, sum_session
 from .rules import get_profile
-from .tally import ABSTAIN, INVALID, QUESTION_CHOICES, CastBallot, Weight
+from .tally import ABSTAIN, QUESTION_CHOICES, CastBallot, Weight
 
 
 class BulletinBroken(Exception):
@@ -61,8 +62,18 @@ def _area(text: str) -> int:
     return parse_area(text)
 
 
-def _item_order(item_id: str) -> tuple[int, str]:
-    return (int(item_id), item_id) if item_id.isdigit() else (1 << 62, item_id)
+def _read_choices(seq: int, choices: Mapping[str, Any], elections: dict[str, set[str]]) -> dict[str, str | tuple[str, ...]]:
+    """An entry's choices when the roll is not given: a list is an election's approvals, anything else a question's choice."""
+    counted: dict[str, str | tuple[str, ...]] = {}
+    for item_id, choice in choices.items():
+        if isinstance(choice, list):
+            elections.setdefault(item_id, set()).update(choice)
+            counted[item_id] = tuple(choice) if choice else ABSTAIN
+        elif choice in QUESTION_CHOICES:
+            counted[item_id] = choice
+        else:
+            raise BulletinBroken(seq, f"choices.{item_id} is not one of {', '.join(QUESTION_CHOICES)}")
+    return counted
 
 
 def recount(entries: Sequence[Mapping[str, Any]], keys: Iterable[PublishedKey], *, items: Sequence[SessionItem] | None = None) -> Recount:
@@ -77,7 +88,6 @@ def recount(entries: Sequence[Mapping[str, Any]], keys: Iterable[PublishedKey], 
         raise BulletinBroken(*broken)
     if not entries:
         raise BulletinBroken(0, "the bulletin has no entries")
-    known = None if items is None else {item.id: item for item in items}
     elections: dict[str, set[str]] = {}  # item id -> candidates seen, when the roll is not given
     current: dict[str, tuple[Mapping[str, Any], CastBallot]] = {}
     seen_items: set[str] = set()
@@ -104,34 +114,22 @@ def recount(entries: Sequence[Mapping[str, Any]], keys: Iterable[PublishedKey], 
         if weights["headcount"] < 1:
             raise BulletinBroken(seq, "weights.headcount must be at least 1")
         choices = entry["choices"]
-        counted: dict[str, str | tuple[str, ...]] = {}
-        for item_id, choice in choices.items():
-            item = None if known is None else known.get(item_id)
-            if known is not None and item is None:
-                raise BulletinBroken(seq, f"choices.{item_id} names no item of the session")
-            if isinstance(choice, list):
-                if item is not None and not item.is_election:
-                    raise BulletinBroken(seq, f"choices.{item_id} approves candidates on a question")
-                if item is not None and (problem := approvals_problem(choice, item.election())):
-                    raise BulletinBroken(seq, f"choices.{item_id} {problem}")
-                elections.setdefault(item_id, set()).update(choice)
-                counted[item_id] = tuple(choice) if choice else ABSTAIN
-            elif item is not None and item.is_election:
-                if choice not in (ABSTAIN, INVALID):
-                    raise BulletinBroken(seq, f"choices.{item_id} is not a list of candidates, abstain or invalid")
-                counted[item_id] = choice
-            elif choice in QUESTION_CHOICES:
-                counted[item_id] = choice
-            else:
-                raise BulletinBroken(seq, f"choices.{item_id} is not one of {', '.join(QUESTION_CHOICES)}")
+        if items is not None:
+            try:
+                complete = complete_ballot(items, choices, invalid=True)
+            except BallotRefused as exc:
+                raise BulletinBroken(seq, str(exc)) from None
+            counted = {i: tuple(c) if isinstance(c, list) else c for i, c in complete.items()}
+        else:
+            counted = _read_choices(seq, choices, elections)
         seen_items.update(choices)
         current[voter] = (entry, CastBallot(area, counted, weights["headcount"]))
     if items is None:
         items = [
-            SessionItem(i, "", "", 0, "election", 0, 0, tuple(Candidate(c) for c in sorted(elections[i], key=_item_order)))
+            SessionItem(i, "", "", 0, "election", 0, 0, tuple(Candidate(c) for c in sorted(elections[i], key=id_order)))
             if i in elections
             else SessionItem(i, "", "", 0)
-            for i in sorted(seen_items, key=_item_order)
+            for i in sorted(seen_items, key=id_order)
         ]
     participating, sums = sum_session((ballot for _entry, ballot in current.values()), items)
     last = entries[-1]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from enum import Enum
 from fractions import Fraction
 from itertools import groupby
 from typing import Any
@@ -130,17 +131,29 @@ class ElectionResult:
         }
 
 
-def approvals_problem(approvals: Sequence[str], item: ElectionItem) -> str | None:
-    """Why a list of approvals is not a valid election choice, or None (RULES §7)."""
+class ApprovalProblem(Enum):
+    UNKNOWN_CANDIDATE = "unknown_candidate"
+    TWICE = "twice"
+    TOO_MANY = "too_many"
+
+
+def check_approvals(approvals: Sequence[str], item: ElectionItem) -> tuple[ApprovalProblem, str] | None:
+    """Why a list of approvals is not a valid election choice (and how to say it), or None (RULES §5, §7)."""
     known = {c.id for c in item.candidates}
     for candidate_id in approvals:
         if candidate_id not in known:
-            return f'unknown candidate "{candidate_id}"'
+            return ApprovalProblem.UNKNOWN_CANDIDATE, f'unknown candidate "{candidate_id}"'
     if len(set(approvals)) != len(approvals):
-        return "approves the same candidate twice"
+        return ApprovalProblem.TWICE, "approves the same candidate twice"
     if len(approvals) > item.seats:
-        return f"{len(approvals)} approvals for {item.seats} seats"
+        return ApprovalProblem.TOO_MANY, f"{len(approvals)} approvals for {item.seats} seats"
     return None
+
+
+def approvals_problem(approvals: Sequence[str], item: ElectionItem) -> str | None:
+    """Why a list of approvals is not a valid election choice, or None (RULES §7)."""
+    problem = check_approvals(approvals, item)
+    return None if problem is None else problem[1]
 
 
 def sum_approvals(ballots: Iterable[CastBallot], item: ElectionItem) -> tuple[Weight, Weight, Weight, dict[str, Weight]]:

@@ -19,7 +19,8 @@ from ..domain.errors import NotFound, RuleViolation
 from ..extensions import limiter
 from ..security.permissions import can_certify, can_run_sessions, can_view_sessions, require
 from ..security.web import current_actor
-from . import services
+from ..sessions.routes import load_assembly
+from . import services, slates
 from .forms import (
     KIND_LABELS,
     NOMINATION_LABELS,
@@ -494,3 +495,24 @@ def public_election(public_id: str) -> Response | str:
         open_now=election.state is ElectionState.NOMINATING and election.nominations_open_at <= now < election.nominations_close_at,
         check=services.slate_check(election, community) if slate else None,
     )
+
+
+# On a session's ballot ------------------------------------------------------------------------------
+
+
+@bp.app_template_global()
+def elections_ready(community: Community) -> list[Election]:
+    """The session page's panel: the community's elections whose slate is published and that wait for a session."""
+    return slates.elections_ready(community.id)
+
+
+@bp.post("/committee/s/<public_id>/elections")
+@login_required
+def add_election_item(public_id: str) -> Response:
+    assembly = load_assembly(public_id)[0]
+    if ConfirmForm().validate_on_submit():
+        try:
+            slates.add_election_item(current_actor(), assembly.id, election_id=request.form.get("election", type=int) or 0)
+        except RuleViolation as exc:
+            flash(exc.reason, "error")
+    return redirect(url_for("sessions.show_session", public_id=public_id))

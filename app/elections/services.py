@@ -31,6 +31,7 @@ from ..notices.services import publish_system_notice
 from ..security.actor import ANONYMOUS, OWNER, Actor
 from ..security.permissions import can_certify, can_run_sessions, require
 from ..security.roles import COMMITTEE_ROLES, Role
+from ..sessions.models import AssemblySession, Certification, Item, Verdict
 from .models import (
     Candidate,
     CandidateStatus,
@@ -469,8 +470,6 @@ def election_of_item(item_id: int, s: Session | None = None) -> Election | None:
 
 def result_of(election: Election) -> dict[str, Any] | None:
     """The election item's part of its session's stored result."""
-    from ..sessions.models import AssemblySession, Item
-
     if election.item_id is None:
         return None
     item = db.session.get(Item, election.item_id)
@@ -481,8 +480,6 @@ def result_of(election: Election) -> dict[str, Any] | None:
 
 
 def _certified_result(s: Session, election: Election) -> dict[str, Any]:
-    from ..oversight.models import Certification, Verdict
-    from ..sessions.models import AssemblySession, Item
 
     item = s.get(Item, election.item_id) if election.item_id else None
     session = s.get(AssemblySession, item.session_id) if item else None
@@ -1053,8 +1050,6 @@ def open_elections_count(community_id: int) -> int:
 
 
 def session_state_of(election: Election) -> SessionState | None:
-    from ..sessions.models import AssemblySession, Item
-
     if election.item_id is None:
         return None
     item = db.session.get(Item, election.item_id)

@@ -13,9 +13,6 @@ from ..communities.models import Community
 from ..communities.queries import community_by_slug
 from ..db import db, utcnow
 from ..domain.errors import NotFound, RuleViolation
-from ..orders.services import order_of_petition
-from ..oversight import petitions
-from ..oversight.models import PetitionStatus
 from ..qr import qr_svg_data_uri
 from ..security.permissions import can_publish_notices, require
 from ..security.web import current_actor
@@ -39,8 +36,8 @@ def _labels() -> dict[str, object]:
 
 
 def _published(community: Community, public_id: str) -> Notice:
-    notice = db.session.execute(select(Notice).where(Notice.public_id == public_id)).scalar_one_or_none()
-    if notice is None or notice.community_id != community.id or notice.state is not NoticeState.PUBLISHED:
+    notice = services.published_notice(community.id, public_id)
+    if notice is None:
         raise NotFound(_("No such notice."))
     return notice
 
@@ -68,27 +65,6 @@ def board(slug: str) -> str:
         kind=kind.value if kind else "",
         year=year,
         years=services.board_years(community.id),
-        open_petitions=[
-            petitions.progress_of(p)
-            for p in petitions.petitions_of_community(community.id)
-            if petitions.petition_status(p, utcnow()) is PetitionStatus.OPEN
-        ],
-    )
-
-
-@bp.get("/c/<slug>/petitions/<public_id>")
-def show_petition(slug: str, public_id: str) -> str:
-    """A petition's items and live progress toward the threshold; who signed stays private."""
-    community = community_by_slug(slug)
-    petition = next((p for p in petitions.petitions_of_community(community.id) if p.public_id == public_id), None)
-    if petition is None:
-        raise NotFound(_("No such petition."))
-    return render_template(
-        "notices/petition.html",
-        community=community,
-        progress=petitions.progress_of(petition),
-        status=petitions.petition_status(petition, utcnow()),
-        order=order_of_petition(petition.id),
     )
 
 
@@ -267,36 +243,6 @@ def accounts(slug: str) -> str:
     community = community_by_slug(slug)
     published = services.published_statements(community.id)
     return render_template("notices/accounts.html", community=community, published=published)
-
-
-@bp.post("/committee/s/<public_id>/decision-notice")
-@login_required
-def draft_decision(public_id: str) -> Response:
-    """The decisions of a certified session, drafted for the committee to check and publish."""
-    from ..oversight.services import decision_text
-    from ..sessions.models import AssemblySession
-
-    assembly = db.session.execute(select(AssemblySession).where(AssemblySession.public_id == public_id)).scalar_one_or_none()
-    if assembly is None:
-        raise NotFound(_("No such session."))
-    community = _committee_community(assembly.community_id)
-    if not ConfirmForm().validate_on_submit():
-        return redirect(url_for("sessions.show_session", public_id=public_id))
-    if assembly.state.value != "certified":
-        flash(_("Decisions are published once the street office has certified the result."), "error")
-        return redirect(url_for("sessions.show_session", public_id=public_id))
-    title, body = decision_text(assembly)
-    notice = services.draft_notice(
-        current_actor(),
-        community_id=community.id,
-        kind=NoticeKind.DECISION,
-        title=title,
-        body=body,
-        now=utcnow(),
-        session_id=assembly.id,
-    )
-    flash(_("The decision notice is drafted. Check it, then ask a second member to confirm."), "success")
-    return redirect(url_for(".edit_notice", public_id=notice.public_id))
 
 
 @bp.post("/committee/n/<public_id>/attach")

@@ -308,3 +308,11 @@ def published_statements(community_id: int) -> list[tuple[Statement, Notice]]:
         .order_by(Statement.period_start.desc(), Statement.ledger)
     )
     return [(st, n) for st, n in rows]
+
+
+def published_notice(community_id: int, public_id: str) -> Notice | None:
+    """A notice of the community's board by its public id; None unless it is published there."""
+    notice = db.session.execute(select(Notice).where(Notice.public_id == public_id)).scalar_one_or_none()
+    if notice is None or notice.community_id != community_id or notice.state is not NoticeState.PUBLISHED:
+        return None
+    return notice

@@ -28,7 +28,6 @@ ORDER_TITLES = {
 }
 
 
-
 def publish_order(
     s: Session,
     actor: Actor,
@@ -51,9 +50,7 @@ def publish_order(
     with force_locale("zh_CN"):
         title = str(ORDER_TITLES[kind] % {"subject": subject})
         text = "\n\n".join([escape_markdown(body), str(_l("Deadline: %(day)s.", day=due_on.isoformat()))])
-    notice = publish_system_notice(
-        s, actor, community, kind=NoticeKind.ORDER, title=title, body=text, session_id=session_id, now=now
-    )
+    notice = publish_system_notice(s, actor, community, kind=NoticeKind.ORDER, title=title, body=text, session_id=session_id, now=now)
     order = Order(
         public_id=secrets.token_urlsafe(9),
         community_id=community.id,

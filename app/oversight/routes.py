@@ -24,12 +24,12 @@ from ..orders import services as order_book
 from ..orders.models import Order, OrderKind, OrderStatus
 from ..security.permissions import can_certify, can_issue_orders, can_oversee, require
 from ..security.web import current_actor
-from ..sessions import bulletin
-from ..sessions.models import AssemblySession
+from ..sessions.models import AssemblySession, Verdict
+from ..sessions.services import bulletin
+from ..voting.models import Dispute
 from . import services
 from .forms import ORDER_KIND_LABELS, CloseOrderForm, OrderForm, ResolveForm, VerdictForm
-from .models import Dispute, Verdict
-from .obligations import obligations
+from .services.obligations import obligations
 
 bp = Blueprint("oversight", __name__, url_prefix="/office")
 

@@ -1,20 +1,15 @@
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
 from wtforms import DateTimeLocalField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from ..domain.rules import MATTERS
 from .labels import FORM_LABELS, MATTER_LABELS
-
-
-class DigitsForm(FlaskForm):
-    digits = StringField(
-        _l("Last four characters of your ID number"),
-        validators=[DataRequired(), Length(min=4, max=8)],
-        render_kw={"autocomplete": "off", "inputmode": "text", "autocapitalize": "characters", "maxlength": "8"},
-    )
 
 
 class NewSessionForm(FlaskForm):
@@ -38,10 +33,6 @@ class ProxyForm(FlaskForm):
     scan_reference = StringField(_l("Reference of the scanned authorisation"), validators=[DataRequired(), Length(max=200)])
 
 
-class BallotForm(FlaskForm):
-    """The CSRF token of the ballot pages; the choices are fields named item-<id>, checked by the service."""
-
-
 class PaperBallotForm(FlaskForm):
     """Unit and paper number; the choices are fields named item-<id>, checked by the service."""
 
@@ -49,6 +40,10 @@ class PaperBallotForm(FlaskForm):
     paper_reference = StringField(_l("Number printed on the paper ballot"), validators=[DataRequired(), Length(max=100)])
 
 
-class PetitionForm(FlaskForm):
-    title = StringField(_l("What the extraordinary session is for"), validators=[DataRequired(), Length(max=200)])
-    items = TextAreaField(_l("The items you propose, one per line"), validators=[DataRequired(), Length(max=5000)], render_kw={"rows": 4})
+def submitted_choices(form: MultiDict[str, str]) -> dict[str, Any]:
+    """A ballot as the pages post it: questions as ``item-<id>`` radio buttons, elections as ``elect-<id>`` checkboxes."""
+    chosen: dict[str, Any] = {key.removeprefix("item-"): value for key, value in form.items() if key.startswith("item-")}
+    for key in form:
+        if key.startswith("elect-"):
+            chosen[key.removeprefix("elect-")] = [c for c in form.getlist(key) if c]
+    return chosen

@@ -12,6 +12,7 @@ from playwright.sync_api import Browser, Page
 from app.db import db
 from app.sessions import services as sessions
 from app.sessions.models import AssemblySession
+from app.voting import services as voting
 from tests.e2e.a11y import check_page
 from tests.factories import items, make_world, next_code, open_session
 
@@ -82,7 +83,7 @@ def test_a_street_official_certifies_with_totp_revokes_a_decision_and_the_board_
     session, tokens, now = open_session(world)
     q1, q2 = items(session)
     for holder in ("张伟", "李娜", "赵敏"):
-        sessions.cast_ballot(tokens[holder], {q1: "agree", q2: "agree"}, ip="t", now=now)
+        voting.cast_ballot(tokens[holder], {q1: "agree", q2: "agree"}, ip="t", now=now)
     sessions.sync_state(session.id, now=session.closes_at + timedelta(minutes=1))
     db.session.rollback()
     assembly = db.session.get(AssemblySession, session.id)
@@ -122,7 +123,7 @@ def test_the_public_board_and_a_result_read_without_login_in_chinese_and_english
     world = make_world()
     session, tokens, now = open_session(world)
     q1, _ = items(session)
-    sessions.cast_ballot(tokens["张伟"], {q1: "agree"}, ip="t", now=now)
+    voting.cast_ballot(tokens["张伟"], {q1: "agree"}, ip="t", now=now)
     page = browser.new_context(viewport=PHONE, locale="zh-CN").new_page()
     page.goto(f"{server}/c/lanting")
     assert page.locator("h1").inner_text() == "公告栏"

@@ -13,11 +13,11 @@ from app.communities import services as register
 from app.db import db, utcnow
 from app.orders.models import OrderKind
 from app.oversight import services as oversight
-from app.oversight.models import Verdict
 from app.security.actor import Grant, actor_for, operator
 from app.security.permissions import PermissionDenied
 from app.security.roles import Role
 from app.sessions import services as sessions
+from app.sessions.models import Verdict
 from tests.factories import CLI, PASSWORD, draft_session, make_world
 
 

@@ -18,6 +18,7 @@ from app.domain.lifecycle import SessionState
 from app.security.actor import actor_for
 from app.sessions import services
 from app.sessions.models import Ballot, BallotChoice, Channel
+from app.voting import services as voting
 from tests.factories import items, make_world, open_session, revote_profile, use_profile
 
 
@@ -25,7 +26,7 @@ def test_a_cast_ballot_records_every_item_and_the_voters_weight(app: Flask) -> N
     world = make_world()
     session, tokens, now = open_session(world)
     q1, q2 = items(session)
-    ballot = services.cast_ballot(tokens["张伟"], {q1: "agree"}, ip="t", now=now)
+    ballot = voting.cast_ballot(tokens["张伟"], {q1: "agree"}, ip="t", now=now)
     assert ballot.choices == {q1: "agree", q2: "abstain"} and ballot.channel is Channel.ONLINE
     rows = db.session.execute(select(BallotChoice.choice, BallotChoice.area_centi).order_by(BallotChoice.item_id)).all()
     assert rows == [("agree", 8950), ("abstain", 8950)]
@@ -35,9 +36,9 @@ def test_a_second_cast_is_refused_and_logged(app: Flask) -> None:
     world = make_world()
     session, tokens, now = open_session(world)
     q1, _ = items(session)
-    services.cast_ballot(tokens["张伟"], {q1: "agree"}, ip="t", now=now)
+    voting.cast_ballot(tokens["张伟"], {q1: "agree"}, ip="t", now=now)
     with pytest.raises(RuleViolation, match="already been cast"):
-        services.cast_ballot(tokens["张伟"], {q1: "disagree"}, ip="t", now=now)
+        voting.cast_ballot(tokens["张伟"], {q1: "disagree"}, ip="t", now=now)
     assert db.session.execute(select(func.count()).select_from(Ballot)).scalar_one() == 1
     assert db.session.execute(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "ballot.duplicate")).scalar_one() == 1
 
@@ -46,9 +47,9 @@ def test_the_first_co_owner_to_cast_binds_the_other(app: Flask) -> None:
     world = make_world()
     session, tokens, now = open_session(world)
     q1, _ = items(session)
-    services.cast_ballot(tokens["王强"], {q1: "disagree"}, ip="t", now=now)
+    voting.cast_ballot(tokens["王强"], {q1: "disagree"}, ip="t", now=now)
     with pytest.raises(RuleViolation, match="already been cast"):
-        services.cast_ballot(tokens["李娜"], {q1: "agree"}, ip="t", now=now)
+        voting.cast_ballot(tokens["李娜"], {q1: "agree"}, ip="t", now=now)
 
 
 def test_nothing_is_accepted_outside_the_window(app: Flask) -> None:
@@ -56,9 +57,9 @@ def test_nothing_is_accepted_outside_the_window(app: Flask) -> None:
     session, tokens, now = open_session(world)
     q1, _ = items(session)
     with pytest.raises(RuleViolation, match="not open"):
-        services.cast_ballot(tokens["张伟"], {q1: "agree"}, ip="t", now=now - timedelta(days=2))
+        voting.cast_ballot(tokens["张伟"], {q1: "agree"}, ip="t", now=now - timedelta(days=2))
     with pytest.raises(RuleViolation, match="not open"):
-        services.cast_ballot(tokens["张伟"], {q1: "agree"}, ip="t", now=now + timedelta(days=30))
+        voting.cast_ballot(tokens["张伟"], {q1: "agree"}, ip="t", now=now + timedelta(days=30))
     assert db.session.execute(select(func.count()).select_from(Ballot)).scalar_one() == 0
 
 
@@ -69,7 +70,7 @@ def test_a_tampered_form_is_refused_and_audited(app: Flask, tampered: dict[str, 
     q1, _ = items(session)
     form = {q1 if k == "ITEM" else k: v for k, v in tampered.items()}
     with pytest.raises(RuleViolation, match="form was changed"):
-        services.cast_ballot(tokens["张伟"], form, ip="6.6.6.6", now=now)
+        voting.cast_ballot(tokens["张伟"], form, ip="6.6.6.6", now=now)
     assert db.session.execute(select(func.count()).select_from(Ballot)).scalar_one() == 0
     event = db.session.execute(select(AuditEvent).where(AuditEvent.action == "ballot.tampered")).scalar_one()
     assert event.data == {"ip": "6.6.6.6"}
@@ -89,7 +90,7 @@ def test_a_proxy_casts_the_owners_ballot(app: Flask) -> None:
         scan_reference="WT-1",
         now=now,
     )
-    ballot = services.cast_ballot(proxy.token, {q1: "agree"}, ip="t", now=now)
+    ballot = voting.cast_ballot(proxy.token, {q1: "agree"}, ip="t", now=now)
     assert ballot.channel is Channel.PROXY and ballot.roll_entry_id == proxy.letter.roll_entry_id
 
 
@@ -104,7 +105,7 @@ def test_racing_casts_for_one_voter_land_exactly_one_ballot(app: Flask) -> None:
         with app.app_context():
             start.wait()
             try:
-                services.cast_ballot(token, {q1: "agree"}, ip="t", now=now)
+                voting.cast_ballot(token, {q1: "agree"}, ip="t", now=now)
                 outcomes.append("cast")
             except RuleViolation as exc:
                 outcomes.append("refused" if "already been cast" in exc.reason else exc.reason)
@@ -124,8 +125,8 @@ def test_closing_tallies_the_ballots_with_the_rule_engine(app: Flask) -> None:
     session, tokens, now = open_session(world)
     q1, q2 = items(session)
     # Roll: 张伟 89.50, 李娜+王强 120.00, 赵敏 60.00 → 269.50 m², 3 voters.
-    services.cast_ballot(tokens["张伟"], {q1: "agree", q2: "agree"}, ip="t", now=now)
-    services.cast_ballot(tokens["李娜"], {q1: "agree", q2: "disagree"}, ip="t", now=now)
+    voting.cast_ballot(tokens["张伟"], {q1: "agree", q2: "agree"}, ip="t", now=now)
+    voting.cast_ballot(tokens["李娜"], {q1: "agree", q2: "disagree"}, ip="t", now=now)
     assert services.sync_state(session.id, now=now + timedelta(days=30)) is SessionState.TALLIED
     db.session.refresh(session)
     result = session.result
@@ -139,14 +140,14 @@ def test_closing_tallies_the_ballots_with_the_rule_engine(app: Flask) -> None:
     tally = db.session.execute(select(AuditEvent).where(AuditEvent.action == "session.tally")).scalar_one()
     assert tally.data["result_sha256"] == session.result_sha256
     with pytest.raises(RuleViolation, match="not open"):
-        services.cast_ballot(tokens["赵敏"], {q1: "agree"}, ip="t", now=now + timedelta(days=30))
+        voting.cast_ballot(tokens["赵敏"], {q1: "agree"}, ip="t", now=now + timedelta(days=30))
 
 
 def test_turnout_counts_participation_without_revealing_choices(app: Flask) -> None:
     world = make_world()
     session, tokens, now = open_session(world)
     q1, _ = items(session)
-    services.cast_ballot(tokens["赵敏"], {q1: "disagree"}, ip="t", now=now)
+    voting.cast_ballot(tokens["赵敏"], {q1: "disagree"}, ip="t", now=now)
     db.session.refresh(session)
     seen = services.turnout(session)
     assert seen.participating.area == 6000 and seen.participating.heads == 1
@@ -163,8 +164,8 @@ def test_where_the_profile_allows_revoting_the_newest_ballot_counts_and_the_old_
     use_profile(world, "cn-revote")
     session, tokens, now = open_session(world)
     q1, _ = items(session)
-    first = services.cast_ballot(tokens["张伟"], {q1: "disagree"}, ip="t", now=now)
-    second = services.cast_ballot(tokens["张伟"], {q1: "agree"}, ip="t", now=now)
+    first = voting.cast_ballot(tokens["张伟"], {q1: "disagree"}, ip="t", now=now)
+    second = voting.cast_ballot(tokens["张伟"], {q1: "agree"}, ip="t", now=now)
     db.session.rollback()
     ballots = {b.id: b for b in db.session.execute(select(Ballot)).scalars()}
     assert ballots[first.id].superseded_at is not None and ballots[second.id].superseded_at is None

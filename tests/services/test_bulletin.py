@@ -19,8 +19,10 @@ from app.domain.lifecycle import SessionState
 from app.domain.receipts import verify_receipt
 from app.security.actor import actor_for
 from app.security.keys import load_keyring, rotate_keys
-from app.sessions import bulletin, services
+from app.sessions import services
 from app.sessions.models import Ballot, BulletinEntry
+from app.sessions.services import bulletin
+from app.voting import services as voting
 from tests.factories import items, make_world, open_session, revote_profile, use_profile
 
 
@@ -37,8 +39,8 @@ def test_each_cast_appends_a_signed_entry_that_is_the_owners_receipt(app: Flask)
     world = make_world()
     session, tokens, now = open_session(world)
     q1, q2 = items(session)
-    ballot = services.cast_ballot(tokens["李娜"], {q1: "agree"}, ip="t", now=now)
-    services.cast_ballot(tokens["张伟"], {q1: "disagree", q2: "agree"}, ip="t", now=now)
+    ballot = voting.cast_ballot(tokens["李娜"], {q1: "agree"}, ip="t", now=now)
+    voting.cast_ballot(tokens["张伟"], {q1: "disagree", q2: "agree"}, ip="t", now=now)
     entries = chain(session.id)
     assert [e["seq"] for e in entries] == [1, 2]
     receipt = bulletin.receipt_of(db.session(), ballot.id)
@@ -55,9 +57,9 @@ def test_a_refused_cast_leaves_no_entry(app: Flask) -> None:
     world = make_world()
     session, tokens, now = open_session(world)
     q1, _ = items(session)
-    services.cast_ballot(tokens["王强"], {q1: "agree"}, ip="t", now=now)
+    voting.cast_ballot(tokens["王强"], {q1: "agree"}, ip="t", now=now)
     with pytest.raises(RuleViolation):
-        services.cast_ballot(tokens["李娜"], {q1: "agree"}, ip="t", now=now)
+        voting.cast_ballot(tokens["李娜"], {q1: "agree"}, ip="t", now=now)
     assert len(chain(session.id)) == 1
 
 
@@ -71,9 +73,9 @@ def test_a_revote_supersedes_the_voters_entry_and_the_recount_counts_only_the_ne
     use_profile(world, "cn-revote")
     session, tokens, now = open_session(world)
     q1, _ = items(session)
-    services.cast_ballot(tokens["张伟"], {q1: "disagree"}, ip="t", now=now)
-    services.cast_ballot(tokens["赵敏"], {q1: "agree"}, ip="t", now=now)
-    services.cast_ballot(tokens["张伟"], {q1: "agree"}, ip="t", now=now)
+    voting.cast_ballot(tokens["张伟"], {q1: "disagree"}, ip="t", now=now)
+    voting.cast_ballot(tokens["赵敏"], {q1: "agree"}, ip="t", now=now)
+    voting.cast_ballot(tokens["张伟"], {q1: "agree"}, ip="t", now=now)
     first, _, third = chain(session.id)
     assert third["supersedes"] == first["hash"] and third["voter"] == first["voter"]
     count = recount(chain(session.id), keys(app))
@@ -109,8 +111,8 @@ def test_closing_seals_the_chain_and_the_recount_of_the_bulletin_is_the_servers_
     world = make_world()
     session, tokens, now = open_session(world)
     q1, q2 = items(session)
-    services.cast_ballot(tokens["张伟"], {q1: "agree", q2: "agree"}, ip="t", now=now)
-    services.cast_ballot(tokens["李娜"], {q1: "agree", q2: "disagree"}, ip="t", now=now)
+    voting.cast_ballot(tokens["张伟"], {q1: "agree", q2: "agree"}, ip="t", now=now)
+    voting.cast_ballot(tokens["李娜"], {q1: "agree", q2: "disagree"}, ip="t", now=now)
     closed = now + timedelta(days=30)
     assert services.sync_state(session.id, now=closed) is SessionState.TALLIED
     entries = chain(session.id)
@@ -121,7 +123,7 @@ def test_closing_seals_the_chain_and_the_recount_of_the_bulletin_is_the_servers_
     roll = PublishedRoll.from_json(services.published_roll(session))
     assert decide(recount(entries, keys(app)), roll) == session.result
     with pytest.raises(RuleViolation, match="not open"):
-        services.cast_ballot(tokens["赵敏"], {q1: "agree"}, ip="t", now=closed)
+        voting.cast_ballot(tokens["赵敏"], {q1: "agree"}, ip="t", now=closed)
     assert len(chain(session.id)) == 3
     assert bulletin.participation(db.session(), session.id) == ["1-101", "1-102"]
 
@@ -130,9 +132,9 @@ def test_receipts_signed_before_a_rotation_still_verify_and_new_ones_use_the_new
     world = make_world()
     session, tokens, now = open_session(world)
     q1, _ = items(session)
-    services.cast_ballot(tokens["张伟"], {q1: "agree"}, ip="t", now=now)
+    voting.cast_ballot(tokens["张伟"], {q1: "agree"}, ip="t", now=now)
     new = rotate_keys(app.instance_path, now=now + timedelta(seconds=1))
-    services.cast_ballot(tokens["赵敏"], {q1: "agree"}, ip="t", now=now + timedelta(seconds=2))
+    voting.cast_ballot(tokens["赵敏"], {q1: "agree"}, ip="t", now=now + timedelta(seconds=2))
     first, second = chain(session.id)
     assert first["key_id"] != new and second["key_id"] == new
     assert recount([first, second], keys(app)).ballots == 2
@@ -142,7 +144,7 @@ def test_the_database_refuses_to_change_or_delete_an_entry(app: Flask) -> None:
     world = make_world()
     session, tokens, now = open_session(world)
     q1, _ = items(session)
-    services.cast_ballot(tokens["张伟"], {q1: "agree"}, ip="t", now=now)
+    voting.cast_ballot(tokens["张伟"], {q1: "agree"}, ip="t", now=now)
     for statement in ("UPDATE bulletin_entry SET body = '{}'", "DELETE FROM bulletin_entry"):
         with pytest.raises(DatabaseError, match="append-only"), db.write() as s:
             s.execute(text(statement))
@@ -161,7 +163,7 @@ def test_concurrent_casts_by_many_voters_never_fork_the_chain(app: Flask) -> Non
         with app.app_context():
             start.wait()
             try:
-                services.cast_ballot(token, {q1: ("agree", "disagree")[n % 2], q2: "abstain"}, ip="t", now=now)
+                voting.cast_ballot(token, {q1: ("agree", "disagree")[n % 2], q2: "abstain"}, ip="t", now=now)
             except Exception as exc:  # any failure is the finding
                 failures.append(repr(exc))
 

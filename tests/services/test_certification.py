@@ -17,21 +17,21 @@ from app.domain.lifecycle import SessionState
 from app.notices import services as notices
 from app.notices.models import NoticeKind, NoticeState
 from app.oversight import services
-from app.oversight.models import Verdict
-from app.oversight.obligations import obligations
+from app.oversight.services.obligations import obligations
 from app.security.actor import actor_for
 from app.security.keys import load_keyring
 from app.security.permissions import PermissionDenied
 from app.sessions import services as sessions
-from app.sessions.models import AssemblySession
+from app.sessions.models import AssemblySession, Verdict
+from app.voting import services as voting
 from tests.factories import CLI, PASSWORD, World, enrol, items, make_world, next_code, open_session
 
 
 def tallied(world: World) -> AssemblySession:
     session, tokens, now = open_session(world)
     q1, q2 = items(session)
-    sessions.cast_ballot(tokens["张伟"], {q1: "agree", q2: "agree"}, ip="t", now=now)
-    sessions.cast_ballot(tokens["李娜"], {q1: "agree", q2: "disagree"}, ip="t", now=now)
+    voting.cast_ballot(tokens["张伟"], {q1: "agree", q2: "agree"}, ip="t", now=now)
+    voting.cast_ballot(tokens["李娜"], {q1: "agree", q2: "disagree"}, ip="t", now=now)
     # The session closed an hour ago.
     sessions.sync_state(session.id, now=session.closes_at + timedelta(hours=1))
     db.session.rollback()
@@ -57,7 +57,7 @@ def test_certifying_signs_the_result_and_publishes_it_and_the_decisions_fall_due
     assert due.overdue(today_in_china(now) + timedelta(days=4))
     # The committee drafts and publishes the decisions (a second member confirms): the obligation is met.
     second = register_member(world)
-    title, body = services.decision_text(db.session.get(AssemblySession, session.id))  # type: ignore[arg-type]
+    title, body = sessions.decision_text(db.session.get(AssemblySession, session.id))  # type: ignore[arg-type]
     chair = world.committee
     draft = notices.draft_notice(
         actor_for(chair),
@@ -138,7 +138,7 @@ def test_the_review_lists_what_deserves_a_look(app: Flask) -> None:
     q1, _ = items(session)
     letter = next(letter for letter in sessions.letters_of_session(session.id) if letter.roll_entry.units == ["1-103"])
     sessions.reissue_letter(actor_for(world.committee), letter.id, now=now)
-    sessions.cast_ballot(tokens["张伟"], {q1: "agree"}, ip="t", now=now)
+    voting.cast_ballot(tokens["张伟"], {q1: "agree"}, ip="t", now=now)
     with pytest.raises(RuleViolation):
         sessions.enter_paper_ballot(
             actor_for(world.committee), session.id, unit="1-101", choices={q1: "agree"}, paper_reference="P-9", now=now

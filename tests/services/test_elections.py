@@ -19,20 +19,21 @@ from app.domain.errors import RuleViolation
 from app.domain.lifecycle import SessionState
 from app.domain.receipts import verify_receipt
 from app.elections import services as elections
+from app.elections import slates as election_slates
 from app.elections.models import Candidate, CandidateStatus, Committee, Election, ElectionKind, ElectionState, MemberRole, Nomination
 from app.notices import services as notices
 from app.notices.models import NoticeKind
 from app.orders import services as orders
 from app.orders.models import OrderKind
 from app.oversight import services as oversight
-from app.oversight.models import Verdict
 from app.security.actor import Grant, actor_for, operator
 from app.security.keys import load_keyring
 from app.security.permissions import PermissionDenied, can_run_sessions
 from app.security.roles import Role
-from app.sessions import bulletin
 from app.sessions import services as sessions
-from app.sessions.models import AssemblySession, SessionForm
+from app.sessions.models import AssemblySession, SessionForm, Verdict
+from app.sessions.services import bulletin
+from app.voting import services as voting
 from tests.factories import CLI, World, make_world, register_csv, tokens_by_holder, use_profile
 
 OWNERS = 12  # 业主1 … 业主12 of flats 2-1 … 2-12, 80.00 m² each; ID last four 0001 … 0012
@@ -114,7 +115,7 @@ def on_ballot(setup: Setup, questions: tuple[str, ...] = ()) -> tuple[AssemblySe
     )
     for title in questions:
         sessions.add_item(actor_for(chair), session.id, matter="cn.other", title=title)
-    item = sessions.add_election_item(actor_for(chair), session.id, election_id=setup.election.id)
+    item = election_slates.add_election_item(actor_for(chair), session.id, election_id=setup.election.id)
     sessions.announce_session(actor_for(chair), session.id, now=announce)
     candidates = {
         int(c.unit.split("-")[1]): str(c.id)
@@ -139,7 +140,7 @@ def certify(world: World, session: AssemblySession, **kwargs: bool) -> None:
 
 def vote(tokens: dict[str, str], item: str, ballots: dict[int, list[int]], candidates: dict[int, str], now: datetime) -> None:
     for owner, approved in ballots.items():
-        sessions.cast_ballot(tokens[f"业主{owner}"], {item: [candidates[n] for n in approved]}, ip="t", now=now)
+        voting.cast_ballot(tokens[f"业主{owner}"], {item: [candidates[n] for n in approved]}, ip="t", now=now)
 
 
 def count(model: type) -> int:
@@ -309,15 +310,15 @@ def test_an_election_on_the_ballot_elects_seats_a_committee_and_recounts_from_th
     session, tokens, item, cand = on_ballot(setup)
     now = utcnow()
     with pytest.raises(RuleViolation, match="approve at most 5") as too_many:
-        sessions.cast_ballot(tokens["业主1"], {item: [cand[n] for n in range(1, 7)]}, ip="t", now=now)
+        voting.cast_ballot(tokens["业主1"], {item: [cand[n] for n in range(1, 7)]}, ip="t", now=now)
     assert too_many.value.field == f"item-{item}"
     rejected_candidate = "999999"
     with pytest.raises(RuleViolation, match="form was changed"):
-        sessions.cast_ballot(tokens["业主1"], {item: [rejected_candidate]}, ip="t", now=now)
+        voting.cast_ballot(tokens["业主1"], {item: [rejected_candidate]}, ip="t", now=now)
     # Ten of twelve owners vote (quorum 2/3 met): 1–4 get 9 approvals, 5 gets 8, 6 gets 2, 7 and 8 one each.
     ballots = {o: [1, 2, 3, 4, 5] for o in range(1, 9)} | {9: [1, 2, 3, 4, 6], 10: [6, 7, 8]}
     vote(tokens, item, ballots, cand, now)
-    receipt = sessions.receipt_of_letter(sessions.find_letter(tokens["业主10"]))  # type: ignore[arg-type]
+    receipt = voting.receipt_of_letter(voting.find_letter(tokens["业主10"]))  # type: ignore[arg-type]
     assert receipt is not None and receipt["choices"][item] == sorted([cand[6], cand[7], cand[8]], key=int)
     keys = load_keyring(app.instance_path).published
     assert verify_receipt(receipt, keys) is None

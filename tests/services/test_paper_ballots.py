@@ -15,6 +15,7 @@ from app.security.permissions import PermissionDenied
 from app.security.roles import Role
 from app.sessions import services
 from app.sessions.models import Ballot, Channel, PaperBallot
+from app.voting import services as voting
 from tests.factories import CLI, PASSWORD, World, items, make_world, open_session
 
 
@@ -50,7 +51,7 @@ def test_paper_for_a_voter_who_voted_online_is_refused_and_logged(app: Flask) ->
     world = make_world()
     session, tokens, now = open_session(world)
     q1, _ = items(session)
-    services.cast_ballot(tokens["张伟"], {q1: "agree"}, ip="t", now=now)
+    voting.cast_ballot(tokens["张伟"], {q1: "agree"}, ip="t", now=now)
     with pytest.raises(RuleViolation, match="already have a ballot"):
         services.enter_paper_ballot(
             actor_for(world.committee), session.id, unit="1-101", choices={q1: "disagree"}, paper_reference="P-9", now=now
@@ -67,7 +68,7 @@ def test_an_online_ballot_cast_while_paper_waits_wins_and_the_paper_is_a_conflic
     paper = services.enter_paper_ballot(
         actor_for(world.committee), session.id, unit="1-102", choices={q1: "agree"}, paper_reference="P-1", now=now
     )
-    services.cast_ballot(tokens["李娜"], {q1: "disagree"}, ip="t", now=now)
+    voting.cast_ballot(tokens["李娜"], {q1: "disagree"}, ip="t", now=now)
     with pytest.raises(RuleViolation, match="already have a ballot"):
         services.confirm_paper_ballot(actor_for(member), paper.id, now=now)
     db.session.refresh(paper)

@@ -12,10 +12,10 @@ from app.clock import today_in_china
 from app.db import db, utcnow
 from app.domain.errors import RuleViolation
 from app.orders.models import Order, OrderKind
-from app.oversight import petitions
-from app.oversight.models import PetitionSignature, PetitionStatus
 from app.security.actor import actor_for
 from app.sessions import services as sessions
+from app.voting.models import PetitionSignature, PetitionStatus
+from app.voting.services import petitions
 from tests.factories import World, draft_session, make_world, open_session, tokens_by_holder
 from tests.services.test_elections import owners_register
 

@@ -18,6 +18,7 @@ from app.security.actor import Grant, actor_for, operator
 from app.security.permissions import PermissionDenied
 from app.sessions import services
 from app.sessions.models import AssemblySession, Letter, RollEntry, SessionForm
+from app.voting import services as voting
 from tests.factories import CLI, World, draft_session, make_world, register_csv, tokens_by_holder
 
 REGISTER = register_csv(
@@ -123,9 +124,9 @@ def test_a_letter_opens_with_the_holders_id_digits(app: Flask) -> None:
     world, now = make_world(), utcnow()
     _, tokens = issued(world, now)
     assert len(tokens["张伟"]) >= 32  # 192 bits, URL-safe
-    status, letter = services.confirm_letter(tokens["张伟"], "1234", ip="t", now=now)
-    assert status is services.LetterStatus.OK and letter is not None and letter.confirmed_at is not None
-    assert services.confirm_letter(tokens["王强"], "3456", ip="t", now=now)[0] is services.LetterStatus.OK
+    status, letter = voting.confirm_letter(tokens["张伟"], "1234", ip="t", now=now)
+    assert status is voting.LetterStatus.OK and letter is not None and letter.confirmed_at is not None
+    assert voting.confirm_letter(tokens["王强"], "3456", ip="t", now=now)[0] is voting.LetterStatus.OK
 
 
 def test_only_the_hash_of_a_token_is_stored(app: Flask) -> None:
@@ -138,9 +139,9 @@ def test_only_the_hash_of_a_token_is_stored(app: Flask) -> None:
 def test_five_wrong_tries_lock_the_letter(app: Flask) -> None:
     world, now = make_world(), utcnow()
     _, tokens = issued(world, now)
-    results = [services.confirm_letter(tokens["李娜"], "0000", ip="t", now=now)[0] for _ in range(5)]
-    assert results == [services.LetterStatus.WRONG_DIGITS] * 4 + [services.LetterStatus.LOCKED]
-    assert services.confirm_letter(tokens["李娜"], "2345", ip="t", now=now)[0] is services.LetterStatus.LOCKED
+    results = [voting.confirm_letter(tokens["李娜"], "0000", ip="t", now=now)[0] for _ in range(5)]
+    assert results == [voting.LetterStatus.WRONG_DIGITS] * 4 + [voting.LetterStatus.LOCKED]
+    assert voting.confirm_letter(tokens["李娜"], "2345", ip="t", now=now)[0] is voting.LetterStatus.LOCKED
     actions = db.session.execute(select(AuditEvent.action).where(AuditEvent.action.like("letter.%"))).scalars().all()
     assert actions.count("letter.wrong_digits") == 5 and actions.count("letter.locked") == 1
 
@@ -149,12 +150,12 @@ def test_reissue_kills_the_old_token_and_is_audited(app: Flask) -> None:
     world, now = make_world(), utcnow()
     _, tokens = issued(world, now)
     for _ in range(5):
-        services.confirm_letter(tokens["李娜"], "0000", ip="t", now=now)
-    old = services.find_letter(tokens["李娜"])
+        voting.confirm_letter(tokens["李娜"], "0000", ip="t", now=now)
+    old = voting.find_letter(tokens["李娜"])
     assert old is not None
     new = services.reissue_letter(actor_for(world.committee), old.id, now=now)
-    assert services.confirm_letter(tokens["李娜"], "2345", ip="t", now=now)[0] is services.LetterStatus.INVALID
-    assert services.confirm_letter(new.token, "2345", ip="t", now=now)[0] is services.LetterStatus.OK
+    assert voting.confirm_letter(tokens["李娜"], "2345", ip="t", now=now)[0] is voting.LetterStatus.INVALID
+    assert voting.confirm_letter(new.token, "2345", ip="t", now=now)[0] is voting.LetterStatus.OK
     assert db.session.execute(select(AuditEvent).where(AuditEvent.action == "letter.reissue")).scalar_one().data == {"replaces": old.id}
     with pytest.raises(PermissionDenied):
         services.reissue_letter(actor_for(world.outsider), new.letter.id, now=now)
@@ -162,7 +163,7 @@ def test_reissue_kills_the_old_token_and_is_audited(app: Flask) -> None:
 
 def test_unknown_tokens_are_refused_and_audited(app: Flask) -> None:
     make_world()
-    assert services.confirm_letter("not-a-real-token", "1234", ip="1.2.3.4", now=utcnow())[0] is services.LetterStatus.INVALID
+    assert voting.confirm_letter("not-a-real-token", "1234", ip="1.2.3.4", now=utcnow())[0] is voting.LetterStatus.INVALID
     event = db.session.execute(select(AuditEvent).where(AuditEvent.action == "letter.invalid_token")).scalar_one()
     assert event.data == {"ip": "1.2.3.4"}
 
@@ -183,9 +184,9 @@ def test_a_recorded_proxy_gets_a_letter_that_acts_for_the_owner(app: Flask) -> N
         scan_reference="委托书-2026-001",
         now=now,
     )
-    assert services.confirm_letter(proxy.token, "1234", ip="t", now=now)[0] is services.LetterStatus.WRONG_DIGITS
-    status, letter = services.confirm_letter(proxy.token, "987X", ip="t", now=now)
-    assert status is services.LetterStatus.OK and letter is not None and letter.roll_entry.units == ["1-101", "2-101"]
+    assert voting.confirm_letter(proxy.token, "1234", ip="t", now=now)[0] is voting.LetterStatus.WRONG_DIGITS
+    status, letter = voting.confirm_letter(proxy.token, "987X", ip="t", now=now)
+    assert status is voting.LetterStatus.OK and letter is not None and letter.roll_entry.units == ["1-101", "2-101"]
     with pytest.raises(RuleViolation, match="not a holder"):
         services.record_proxy(
             actor_for(world.committee),
@@ -235,4 +236,4 @@ def test_an_operator_can_record_a_proxy_from_the_command_line(app: Flask) -> Non
         scan_reference="WT-009",
         now=now,
     )
-    assert services.confirm_letter(letter.token, "1111", ip="t", now=now)[0] is services.LetterStatus.OK
+    assert voting.confirm_letter(letter.token, "1111", ip="t", now=now)[0] is voting.LetterStatus.OK

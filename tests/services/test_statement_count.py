@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import event
 
 from app.db import db
-from app.sessions import services as sessions
+from app.voting import services as voting
 from tests.factories import items, make_world, open_session
 
 # Counted on a steady-state cast (the session already open). Before the write lock: the letter, the session for
@@ -41,11 +41,11 @@ def test_a_cast_issues_a_bounded_number_of_statements_whatever_the_roll_size(app
     world = make_world()
     session, tokens, now = open_session(world, more_voters=200)
     q1, q2 = items(session)
-    sessions.cast_ballot(tokens["业主1"], {q1: "agree"}, ip="t", now=now)  # opens the session on the way
+    voting.cast_ballot(tokens["业主1"], {q1: "agree"}, ip="t", now=now)  # opens the session on the way
     counts = []
     for holder in ("张伟", "赵敏", "业主150"):
         with counting() as statements:
-            sessions.cast_ballot(tokens[holder], {q1: "agree", q2: "disagree"}, ip="t", now=now)
+            voting.cast_ballot(tokens[holder], {q1: "agree", q2: "disagree"}, ip="t", now=now)
         counts.append(len(statements))
     assert max(counts) <= BOUND, counts
     assert len(set(counts)) == 1  # the same work for every voter: nothing grows with the roll
@@ -62,7 +62,7 @@ def test_the_counted_cast_is_the_one_that_landed(app: Flask) -> None:
     session, tokens, now = open_session(world)
     q1, q2 = items(session)
     with counting():
-        ballot = sessions.cast_ballot(tokens["张伟"], {q1: "agree", q2: "disagree"}, ip="t", now=now)
+        ballot = voting.cast_ballot(tokens["张伟"], {q1: "agree", q2: "disagree"}, ip="t", now=now)
     db.session.rollback()
     stored = db.session.get(Ballot, ballot.id)
     assert stored is not None and stored.choices == {q1: "agree", q2: "disagree"}

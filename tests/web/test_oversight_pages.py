@@ -9,6 +9,7 @@ from flask.testing import FlaskClient
 
 from app.db import db
 from app.sessions import services as sessions
+from app.voting import services as voting
 from tests.factories import items, login, make_world, next_code, open_session
 
 
@@ -16,7 +17,7 @@ def test_the_official_reviews_and_certifies_from_the_dashboard(app: Flask, clien
     world = make_world()
     session, tokens, now = open_session(world)
     q1, _ = items(session)
-    sessions.cast_ballot(tokens["张伟"], {q1: "agree"}, ip="t", now=now)
+    voting.cast_ballot(tokens["张伟"], {q1: "agree"}, ip="t", now=now)
     sessions.sync_state(session.id, now=session.closes_at + timedelta(minutes=5))
     db.session.rollback()
     login(client, "official")

@@ -6,7 +6,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from app.db import db
-from app.oversight import petitions
+from app.voting.services import petitions
 from tests.factories import make_world, open_session
 
 

@@ -18,6 +18,7 @@ from app.domain.canonical import canonical_json
 from app.domain.receipts import tracker
 from app.sessions import services
 from app.sessions.models import AssemblySession
+from app.voting import services as voting
 from tests.factories import items, make_world, open_session
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -103,9 +104,9 @@ def test_while_open_the_bulletin_shows_commitments_and_finds_a_tracker(app: Flas
     world = make_world()
     session, tokens, now = open_session(world)
     q1, _ = items(session)
-    ballot = services.cast_ballot(tokens["张伟"], {q1: "disagree"}, ip="t", now=now)
-    services.cast_ballot(tokens["赵敏"], {q1: "agree"}, ip="t", now=now)
-    from app.sessions import bulletin
+    ballot = voting.cast_ballot(tokens["张伟"], {q1: "disagree"}, ip="t", now=now)
+    voting.cast_ballot(tokens["赵敏"], {q1: "agree"}, ip="t", now=now)
+    from app.sessions.services import bulletin
 
     receipt = bulletin.receipt_of(db.session(), ballot.id)
     assert receipt is not None
@@ -127,8 +128,8 @@ def test_after_close_the_result_shows_the_seal_and_who_voted_and_anyone_can_reco
     world = make_world()
     session, tokens, now = open_session(world)
     q1, q2 = items(session)
-    services.cast_ballot(tokens["赵敏"], {q1: "agree", q2: "agree"}, ip="t", now=now)
-    services.cast_ballot(tokens["张伟"], {q1: "agree", q2: "disagree"}, ip="t", now=now)
+    voting.cast_ballot(tokens["赵敏"], {q1: "agree", q2: "agree"}, ip="t", now=now)
+    voting.cast_ballot(tokens["张伟"], {q1: "agree", q2: "disagree"}, ip="t", now=now)
     services.sync_state(session.id, now=now + timedelta(days=30))
     db.session.rollback()
     db.session.refresh(session)

@@ -9,6 +9,7 @@ from flask.testing import FlaskClient
 
 from app.db import utcnow
 from app.sessions import services
+from app.voting import services as voting
 from tests.factories import draft_session, items, make_world, open_session
 
 
@@ -16,7 +17,7 @@ def test_while_open_only_turnout_is_shown(app: Flask, client: FlaskClient) -> No
     world = make_world()
     session, tokens, now = open_session(world)
     q1, _ = items(session)
-    services.cast_ballot(tokens["赵敏"], {q1: "disagree"}, ip="t", now=now)
+    voting.cast_ballot(tokens["赵敏"], {q1: "disagree"}, ip="t", now=now)
     page = client.get(f"/s/{session.public_id}").get_data(as_text=True)
     assert "目前的参与情况" in page and "22.26%" in page and "33.33%" in page
     assert "不同意" not in page  # no choice is revealed before the close
@@ -26,8 +27,8 @@ def test_after_the_close_the_result_and_its_reasons_are_public(app: Flask, clien
     world = make_world()
     session, tokens, now = open_session(world)
     q1, q2 = items(session)
-    services.cast_ballot(tokens["张伟"], {q1: "agree", q2: "agree"}, ip="t", now=now)
-    services.cast_ballot(tokens["李娜"], {q1: "agree", q2: "disagree"}, ip="t", now=now)
+    voting.cast_ballot(tokens["张伟"], {q1: "agree", q2: "agree"}, ip="t", now=now)
+    voting.cast_ballot(tokens["李娜"], {q1: "agree", q2: "disagree"}, ip="t", now=now)
     services.sync_state(session.id, now=utcnow() + timedelta(days=30))
     page = client.get(f"/s/{session.public_id}?lang=en").get_data(as_text=True)
     assert "2 ballots counted." in page

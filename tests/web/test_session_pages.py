@@ -15,6 +15,7 @@ from app.domain.lifecycle import SessionState
 from app.security.actor import actor_for
 from app.sessions import services
 from app.sessions.models import AssemblySession
+from app.voting import services as voting
 from tests.factories import CLI, World, draft_session, login, make_world, register_csv, tokens_by_holder
 
 
@@ -104,7 +105,7 @@ def test_committee_announces_and_reissues_a_letter(app: Flask, client: FlaskClie
     login(client, "chair")
     page = client.get(f"/committee/s/{session.public_id}").get_data(as_text=True)
     assert session.roll_sha256 in page and "尚未打开" in page
-    letter = services.find_letter(tokens["李娜"])
+    letter = voting.find_letter(tokens["李娜"])
     assert letter is not None
     issued = client.post(f"/committee/letters/{letter.id}/reissue").get_data(as_text=True)
     assert 'src="data:image/svg+xml;base64,' in issued and "/v/" in issued

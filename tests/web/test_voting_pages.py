@@ -105,11 +105,12 @@ def test_an_owner_sees_their_ballots_in_earlier_sessions(app: Flask, client: Fla
     from app.db import utcnow
     from app.security.actor import actor_for
     from app.sessions import services
+    from app.voting import services as voting
 
     world = make_world()
     earlier, tokens, now = open_session(world)
     q1, _q2 = items(earlier)
-    services.cast_ballot(tokens["张伟"], {q1: "disagree"}, ip="t", now=now)
+    voting.cast_ballot(tokens["张伟"], {q1: "disagree"}, ip="t", now=now)
     services.sync_state(earlier.id, now=now + timedelta(days=30))
     later = draft_session(
         world,

@@ -18,12 +18,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
-from ..domain.canonical import ZERO_HASH, canonical_json
-from ..domain.errors import RuleViolation
-from ..domain.receipts import make_entry, make_seal, pseudonym, sign_entry
-from ..security.instance import instance_secret
-from ..security.keys import signing_keyring
-from .models import AssemblySession, Ballot, BulletinEntry, BulletinHead, RollEntry
+from ...domain.canonical import ZERO_HASH, canonical_json
+from ...domain.errors import RuleViolation
+from ...domain.receipts import make_entry, make_seal, pseudonym, sign_entry
+from ...security.instance import instance_secret
+from ...security.keys import signing_keyring
+from ..models import AssemblySession, Ballot, BulletinEntry, BulletinHead, RollEntry
 
 _secrets: dict[str, bytes] = {}
 

@@ -17,21 +17,21 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ..audit.services import record
-from ..clock import today_in_china
-from ..communities.models import Community
-from ..db import db
-from ..domain import petition as rules
-from ..domain.errors import NotFound, RuleViolation
-from ..domain.rules import get_profile
-from ..domain.tally import Weight
-from ..notices.markup import escape_markdown
-from ..orders.models import OrderKind
-from ..orders.services import publish_order
-from ..security.actor import OWNER, SYSTEM
-from ..sessions.models import AssemblySession, Letter, RollEntry
-from ..sessions.services import find_letter
-from .models import Petition, PetitionSignature, PetitionStatus
+from ...audit.services import record, scope
+from ...clock import today_in_china
+from ...communities.models import Community
+from ...db import db
+from ...domain import petition as rules
+from ...domain.errors import NotFound, RuleViolation
+from ...domain.rules import get_profile
+from ...domain.tally import Weight
+from ...notices.markup import escape_markdown
+from ...orders.models import OrderKind
+from ...orders.services import publish_order
+from ...security.actor import OWNER, SYSTEM
+from ...sessions.models import AssemblySession, Letter, RollEntry
+from ..models import Petition, PetitionSignature, PetitionStatus
+from .letters import find_letter
 
 
 def _letter(s: Session, token: str) -> tuple[Letter, AssemblySession, Community]:
@@ -40,15 +40,11 @@ def _letter(s: Session, token: str) -> tuple[Letter, AssemblySession, Community]
         raise RuleViolation("letter", str(_l("This voting letter is not valid.")))
     letter = s.get(Letter, found.id)
     assert letter is not None
-    session = s.get(AssemblySession, letter.session_id)
-    assert session is not None
-    community = s.get(Community, session.community_id)
+    assembly = s.get(AssemblySession, letter.session_id)
+    assert assembly is not None
+    community = s.get(Community, assembly.community_id)
     assert community is not None
-    return letter, session, community
-
-
-def _scope(community: Community) -> dict[str, int]:
-    return {"community_id": community.id, "street_office_id": community.street_office_id}
+    return letter, assembly, community
 
 
 def start_petition(token: str, *, title: str, items: str, ip: str, now: datetime) -> Petition:
@@ -59,12 +55,12 @@ def start_petition(token: str, *, title: str, items: str, ip: str, now: datetime
     if not items or len(items) > 5000:
         raise RuleViolation("items", str(_l("List the items you propose, one per line (at most 5000 characters).")))
     with db.write() as s:
-        letter, session, community = _letter(s, token)
+        letter, assembly, community = _letter(s, token)
         days = get_profile(community.rule_profile).settings.petition_open_days
         petition = Petition(
             public_id=secrets.token_urlsafe(9),
             community_id=community.id,
-            session_id=session.id,
+            session_id=assembly.id,
             title=title,
             items=items,
             started_at=now,
@@ -78,7 +74,7 @@ def start_petition(token: str, *, title: str, items: str, ip: str, now: datetime
             "petition.start",
             "petition",
             petition.public_id,
-            **_scope(community),
+            **scope(community),
             now=now,
             data={"title": title, "letter": letter.id, "ip": ip},
         )
@@ -90,7 +86,7 @@ def sign_petition(token: str, public_id: str, *, ip: str, now: datetime) -> Prog
     """Co-sign with a voting letter of the petition's session; a voter signs once, whichever holder's letter they use."""
     try:
         with db.write() as s:
-            letter, _session, community = _letter(s, token)
+            letter, _assembly, community = _letter(s, token)
             petition = s.execute(select(Petition).where(Petition.public_id == public_id).with_for_update()).scalar_one_or_none()
             if petition is None or petition.community_id != community.id:
                 raise NotFound(str(_l("No such petition.")))
@@ -112,7 +108,7 @@ def sign_petition(token: str, public_id: str, *, ip: str, now: datetime) -> Prog
                 "petition.sign",
                 "petition",
                 petition.public_id,
-                **_scope(community),
+                **scope(community),
                 now=now,
                 data={"letter": letter.id, "ip": ip},
             )
@@ -165,7 +161,7 @@ def _reached(s: Session, petition: Petition, community: Community, *, now: datet
         now=now,
         petition_id=petition.id,
     )
-    record(s, SYSTEM, "petition.reached", "petition", petition.public_id, **_scope(community), now=now)
+    record(s, SYSTEM, "petition.reached", "petition", petition.public_id, **scope(community), now=now)
 
 
 @dataclass(frozen=True)
@@ -186,10 +182,10 @@ def progress_of(petition: Petition, s: Session | None = None) -> Progress:
             func.count(), func.coalesce(func.sum(PetitionSignature.area_centi), 0), func.coalesce(func.sum(PetitionSignature.heads), 0)
         ).where(PetitionSignature.petition_id == petition.id)
     ).one()
-    session = s.get(AssemblySession, petition.session_id)
+    assembly = s.get(AssemblySession, petition.session_id)
     community = s.get(Community, petition.community_id)
-    assert session is not None and community is not None
-    total = Weight(session.roll_area_centi or 0, session.roll_heads or 0)
+    assert assembly is not None and community is not None
+    total = Weight(assembly.roll_area_centi or 0, assembly.roll_heads or 0)
     measure = rules.progress(get_profile(community.rule_profile).settings, total, Weight(int(area), int(heads)))
     return Progress(petition, int(count), measure)
 
@@ -218,3 +214,8 @@ def petitions_for_letter(letter: Letter, now: datetime) -> list[tuple[Progress, 
         db.session.execute(select(PetitionSignature.petition_id).where(PetitionSignature.roll_entry_id == letter.roll_entry_id)).scalars()
     )
     return [(progress_of(p), p.id in signed) for p in rows if petition_status(p, now) is PetitionStatus.OPEN]
+
+
+def open_petitions(community_id: int, now: datetime) -> list[Progress]:
+    """The community's petitions still collecting signatures, each with its progress."""
+    return [progress_of(p) for p in petitions_of_community(community_id) if petition_status(p, now) is PetitionStatus.OPEN]

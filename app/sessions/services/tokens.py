@@ -14,7 +14,7 @@ from pathlib import Path
 
 from flask import current_app
 
-from ..security.instance import instance_secret
+from ...security.instance import instance_secret
 
 
 def _key() -> bytes:

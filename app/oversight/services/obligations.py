@@ -6,15 +6,14 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from ..clock import today_in_china
-from ..communities.models import Community
-from ..db import db
-from ..domain.rules import get_profile
-from ..ledgers.services import statement_obligations
-from ..notices.models import Notice, NoticeKind, NoticeState
-from ..notices.obligations import Obligation
-from ..sessions.models import AssemblySession
-from .models import Certification, Verdict
+from ...clock import today_in_china
+from ...communities.models import Community
+from ...db import db
+from ...domain.rules import get_profile
+from ...ledgers.services import statement_obligations
+from ...notices.models import Notice, NoticeKind, NoticeState
+from ...notices.obligations import Obligation
+from ...sessions.models import AssemblySession, Certification, Verdict
 
 
 def decision_obligations(community: Community) -> list[Obligation]:

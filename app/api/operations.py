@@ -1,0 +1,185 @@
+"""The API's frame: the blueprint, the operation decorator that registers a view with its OpenAPI operation,
+the readers that check a body or a query against its schema, the bearer token, and the problem handlers."""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import Blueprint, current_app, g, request
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from ..accounts import tokens
+from ..db import utcnow
+from ..domain.errors import RuleViolation
+from ..extensions import csrf, limiter
+from ..security.actor import Actor
+from . import schemas as S
+from .problems import MAX_BODY_BYTES, Problem, problem_response
+from .spec import FieldError, Operation, Registry, flask_rule, validate
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)  # no cookie is read here: a letter token or a bearer token in the header is the credential
+registry = Registry(S.COMPONENTS)
+
+NOT_FOUND = (404,)
+COMMITTEE_ERRORS = (400, 401, 403, 404, 413, 415, 422)
+
+
+@bp.errorhandler(Problem)
+def _problem(err: Problem) -> Response:
+    return problem_response(err.status, err.title, err.detail, kind=err.kind, errors=err.errors)
+
+
+@bp.errorhandler(RuleViolation)
+def _refused(err: RuleViolation) -> Response:
+    # A rule of the domain refused the request: the service named the field.
+    return problem_response(
+        422, _("Not possible"), err.reason, kind="urn:gongzhi:problem:refused", errors=[FieldError(err.field.replace("-", "."), err.reason)]
+    )
+
+
+@bp.before_request
+def _limit_body() -> None:
+    request.max_content_length = MAX_BODY_BYTES
+
+
+def json_response(body: Any, status: int = 200) -> Response:
+    return current_app.response_class(
+        json.dumps(body, ensure_ascii=False, separators=(",", ":")), status=status, mimetype="application/json"
+    )
+
+
+def read_body(schema: dict[str, Any]) -> dict[str, Any]:
+    if not request.mimetype or request.mimetype != "application/json":
+        raise Problem(415, _("Send JSON"), _("The body must be JSON, sent as application/json."))
+    raw = request.get_data(cache=True)
+    try:
+        body = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise Problem(400, _("Malformed JSON"), _("The body is not valid JSON."), kind="urn:gongzhi:problem:malformed") from None
+    errors = validate(schema, body, registry)
+    if errors:
+        raise Problem(422, _("Invalid request"), errors[0].detail, kind="urn:gongzhi:problem:invalid", errors=errors)
+    return body
+
+
+def read_query(params: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    errors: list[FieldError] = []
+    for name, schema in params.items():
+        raw = request.args.get(name)
+        if raw is None:
+            continue
+        value: Any = raw
+        if schema.get("type") == "integer":
+            try:
+                value = int(raw)
+            except ValueError:
+                errors.append(FieldError(name, _("%(field)s must be a whole number.", field=name)))
+                continue
+        errors += validate(schema, value, registry, name)
+        out[name] = value
+    if errors:
+        raise Problem(400, _("Invalid request"), errors[0].detail, kind="urn:gongzhi:problem:invalid", errors=errors)
+    return out
+
+
+def bearer(scope: str) -> Actor:
+    header = request.headers.get("Authorization", "")
+    kind, _sep, secret = header.partition(" ")
+    if kind.lower() != "bearer" or not secret.strip():
+        raise Problem(401, _("Sign in"), _("Send a bearer token made in your account settings: Authorization: Bearer gz_…"))
+    found = tokens.authenticate(secret.strip(), now=utcnow())
+    if found is None:
+        raise Problem(401, _("Sign in"), _("The token is unknown or revoked."), kind="urn:gongzhi:problem:token")
+    user, scopes = found
+    if scope not in scopes:
+        raise Problem(
+            403, _("Not allowed"), _("The token does not have the %(scope)s scope.", scope=scope), kind="urn:gongzhi:problem:scope"
+        )
+    return tokens.actor_of_token(user, scopes)
+
+
+def operation(
+    method: str,
+    path: str,
+    *,
+    summary: str,
+    tag: str,
+    response: dict[str, Any],
+    status: int = 200,
+    body: dict[str, Any] | None = None,
+    query: dict[str, dict[str, Any]] | None = None,
+    auth: str | None = None,
+    errors: tuple[int, ...] = (),
+    description: str = "",
+    limit: Callable[[], str] | None = None,
+) -> Callable[[Callable[..., Any]], Callable[..., Response]]:
+    """Register a view and its OpenAPI operation together; the view gets checked input and returns JSON."""
+
+    def wrap(view: Callable[..., Any]) -> Callable[..., Response]:
+        params = {name: {"type": "string", "minLength": 1, "maxLength": 100} for name in path_names(path)}
+        registry.add(
+            Operation(
+                method=method,
+                path=path,
+                operation_id=view.__name__,
+                summary=summary,
+                tag=tag,
+                response=response,
+                status=status,
+                body=body,
+                query=query or {},
+                path_params=params,
+                auth=auth,
+                errors=errors,
+                description=description or (view.__doc__ or "").strip(),
+            )
+        )
+
+        @functools.wraps(view)
+        def run(**kwargs: Any) -> Response:
+            if auth not in (None, "letter"):
+                g.api_actor = bearer(auth)
+            if query:
+                kwargs.update(read_query(query))
+            if body is not None:
+                kwargs["body"] = read_body(body)
+            return json_response(view(**kwargs), status)
+
+        view_func = limiter.limit(limit)(run) if limit else run
+        bp.add_url_rule(flask_rule(path), endpoint=view.__name__, view_func=view_func, methods=[method])
+        return view_func
+
+    return wrap
+
+
+def letter_limit() -> str:
+    return current_app.config["LETTER_RATE_LIMIT"]
+
+
+def path_names(path: str) -> list[str]:
+    return [part[1:-1] for part in path.split("/") if part.startswith("{")]
+
+
+def stamp(when: datetime | None) -> str | None:
+    return when.astimezone(UTC).isoformat().replace("+00:00", "Z") if when else None
+
+
+def parse_stamp(value: str) -> datetime:
+    return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(UTC)
+
+
+def not_found(what: str) -> Problem:
+    return Problem(404, _("Not found"), what)
+
+
+def api_actor() -> Actor:
+    """The actor of the bearer token ``operation`` checked for this request."""
+    actor: Actor = g.api_actor
+    return actor

@@ -1,0 +1,92 @@
+"""An owner's ballot, with the letter's token and the holder's ID digits."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import request
+from flask_babel import gettext as _
+
+from ..communities.models import Person
+from ..db import db, utcnow
+from ..domain.lifecycle import SessionState
+from ..sessions import services as sessions
+from ..sessions.models import AssemblySession, Letter, RollEntry
+from ..sessions.services import bulletin
+from ..voting import services as voting
+from . import schemas as S
+from .operations import letter_limit, not_found, operation
+from .problems import Problem
+from .serializers import item_json, session_json
+from .spec import FieldError
+
+
+def opened_letter(token: str, digits: str) -> Letter:
+    """The letter, after the holder's digits: wrong digits count toward the lock exactly as on the page."""
+    status, letter = voting.confirm_letter(token, digits, ip=request.remote_addr or "-", now=utcnow())
+    if status is voting.LetterStatus.OK and letter is not None:
+        return letter
+    detail = voting.refusal_text(status, letter)
+    if status is voting.LetterStatus.INVALID:
+        raise not_found(detail)
+    if status is voting.LetterStatus.LOCKED:
+        raise Problem(403, _("Letter locked"), detail)
+    if status is voting.LetterStatus.NO_DIGITS:
+        raise Problem(403, _("Not possible"), detail)
+    raise Problem(403, _("Not allowed"), detail, kind="urn:gongzhi:problem:digits", errors=[FieldError("digits", detail)])
+
+
+def letter_json(letter: Letter) -> dict[str, Any]:
+    state = sessions.sync_state(letter.session_id, now=utcnow())
+    assembly = db.session.get(AssemblySession, letter.session_id)
+    holder = db.session.get(Person, letter.person_id)
+    assert assembly is not None and holder is not None
+    entry = db.session.get(RollEntry, letter.roll_entry_id)
+    return {
+        "session": session_json(assembly, state),
+        "holder": holder.name,
+        "units": list(entry.units) if entry else [],
+        "proxy": letter.proxy_id is not None,
+        "voting_open": state is SessionState.OPEN,
+        "revote_allowed": sessions.revote_allowed(assembly),
+        "items": [item_json(i) for i in assembly.items],
+        "receipt": voting.receipt_of_letter(letter),
+    }
+
+
+@operation(
+    "POST",
+    "/letters/{token}",
+    summary="Open a voting letter",
+    tag="owners",
+    body=S.OPEN_LETTER,
+    response=S.ref("Letter"),
+    auth="letter",
+    limit=letter_limit,
+    errors=(400, 403, 404, 413, 415, 422, 429),
+    description="The holder confirms with the last four characters of their ID number, as on the page; "
+    "five wrong tries lock the letter. Returns the ballot's items and the receipt of the ballot that counts, if any.",
+)
+def open_letter(token: str, body: dict[str, Any]) -> dict[str, Any]:
+    return letter_json(opened_letter(token, body["digits"]))
+
+
+@operation(
+    "POST",
+    "/letters/{token}/ballot",
+    summary="Cast the ballot of a voting letter",
+    tag="owners",
+    body=S.CAST,
+    response=S.ref("Receipt"),
+    status=201,
+    auth="letter",
+    limit=letter_limit,
+    errors=(400, 403, 404, 413, 415, 422, 429),
+    description="Items left out abstain. Answers with the signed receipt, the same JSON the receipt page offers to download.",
+)
+def cast_ballot(token: str, body: dict[str, Any]) -> dict[str, Any]:
+    letter = opened_letter(token, body["digits"])
+    ballot = voting.cast_ballot(token, body.get("choices", {}), ip=request.remote_addr or "-", now=utcnow(), letter=letter)
+    receipt = bulletin.receipt_of(db.session(), ballot.id)
+    assert receipt is not None
+    return receipt

@@ -1,0 +1,120 @@
+"""The street office's dashboard: each community's sessions, publications, orders, committee, elections and petitions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from fractions import Fraction
+
+from sqlalchemy import func, select
+
+from ...clock import today_in_china
+from ...communities.models import Community
+from ...db import db
+from ...domain.figures import CommunityFacts, OfficeFigures, office_figures
+from ...domain.lifecycle import SessionState
+from ...domain.rules import get_profile
+from ...elections import services as elections
+from ...orders.services import open_orders
+from ...sessions.models import AssemblySession
+from ...voting import services as voting
+from .obligations import obligations
+
+
+@dataclass(frozen=True)
+class CommunityRow:
+    community: Community
+    open_sessions: int
+    awaiting: int
+    due: int
+    overdue: int
+    met: int
+    met_on_time: int
+    orders: int
+    orders_overdue: int
+    committee: elections.CommitteeView | None
+    elections: int  # under way: nominating, on the slate, on a ballot, or counted and not yet seated
+    petitions: list[voting.Progress]  # collecting signatures
+
+    @property
+    def committee_kind(self) -> str:
+        return "none" if self.committee is None else self.committee.committee.kind.value
+
+    @property
+    def flags(self) -> list[str]:
+        """What needs the office's attention, as codes the page and the CSV share."""
+        out = []
+        view = self.committee
+        if view is None:
+            out.append("no_committee")
+        else:
+            out += view.term.flags
+            if view.suspended:
+                out.append("suspended")
+            if view.committee.reelection_ordered_at is not None:
+                out.append("reelection_ordered")
+            if view.party_target_met is False:
+                out.append("party_target_missed")
+        if self.awaiting:
+            out.append("awaiting_certification")
+        if self.overdue:
+            out.append("publication_overdue")
+        if self.orders_overdue:
+            out.append("order_overdue")
+        if any(p.reached or p.measure.nearness >= NEAR_THRESHOLD for p in self.petitions):
+            out.append("petition_near")
+        return out
+
+    def facts(self) -> CommunityFacts:
+        owners = self.committee is not None and self.committee.committee.kind.value == "owners"
+        return CommunityFacts(
+            owners_committee=owners,
+            party_target_met=self.committee.party_target_met if owners and self.committee else None,
+            publications_met=self.met_on_time,
+            publications_late=self.overdue + (self.met - self.met_on_time),
+        )
+
+
+# A petition with three quarters of the signatures it needs (on its slower measure) is flagged.
+NEAR_THRESHOLD = Fraction(3, 4)
+
+
+def dashboard(street_office_id: int, *, now: datetime) -> list[CommunityRow]:
+    s = db.session()
+    today = today_in_china(now)
+    rows = []
+    for community in s.execute(select(Community).where(Community.street_office_id == street_office_id).order_by(Community.name)).scalars():
+        states = dict(
+            s.execute(
+                select(AssemblySession.state, func.count())
+                .where(AssemblySession.community_id == community.id)
+                .group_by(AssemblySession.state)
+            ).all()
+        )
+        owed = obligations(community, now=now)
+        pending = open_orders(community.id)
+        rows.append(
+            CommunityRow(
+                community=community,
+                open_sessions=states.get(SessionState.OPEN, 0) + states.get(SessionState.ANNOUNCED, 0),
+                awaiting=states.get(SessionState.TALLIED, 0),
+                due=sum(1 for o in owed if not o.met),
+                overdue=sum(1 for o in owed if o.overdue(today)),
+                met=sum(1 for o in owed if o.met),
+                met_on_time=sum(1 for o in owed if o.met_on_time),
+                orders=len(pending),
+                orders_overdue=sum(1 for o in pending if o.overdue(today)),
+                committee=elections.committee_view(community, now=now),
+                elections=elections.open_elections_count(community.id),
+                petitions=voting.open_petitions(community.id, now),
+            )
+        )
+    return rows
+
+
+def figures(rows: list[CommunityRow]) -> OfficeFigures:
+    return office_figures([r.facts() for r in rows])
+
+
+def decision_days(community: Community) -> int:
+    return get_profile(community.rule_profile).settings.decision_publication_days

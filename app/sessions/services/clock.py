@@ -1,0 +1,86 @@
+"""The session clock: opening and closing on time, as one policy for the command line and every request.
+
+``flask close-due`` runs ``advance_due_sessions`` every minute. A request that
+touches a session whose window has started or ended meanwhile brings it up to
+the clock first (``sync_state``), so voting never depends on the cron job: the
+transition is the clock's own (audited as such), the same one ``close-due``
+would make at that instant, and made once. Closing seals the bulletin and
+counts in the same transaction, so nothing is accepted after the end.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from ...audit.services import record, scope
+from ...communities.models import Community
+from ...db import db
+from ...domain.errors import NotFound
+from ...domain.lifecycle import SessionState, require_transition, state_at
+from ...security.actor import CLOCK
+from ..models import AssemblySession
+from .counting import tally
+
+
+def public_session(public_id: str, *, now: datetime) -> tuple[AssemblySession, SessionState]:
+    """A session as the public sees it (never a draft), brought up to the clock first."""
+    assembly = db.session.execute(select(AssemblySession).where(AssemblySession.public_id == public_id)).scalar_one_or_none()
+    if assembly is None or assembly.state is SessionState.DRAFT:
+        raise NotFound(str(_l("No such session.")))
+    state = sync_state(assembly.id, now=now)
+    db.session.refresh(assembly)
+    return assembly, state
+
+
+def sync_state(assembly_id: int, *, now: datetime) -> SessionState:
+    """Move an announced or open session along the clock (lazily, on the next request).
+
+    A session that closes is tallied in the same transaction: nothing can be
+    accepted after the end, so the count is final at once.
+    """
+    assembly = db.session.get(AssemblySession, assembly_id)
+    if assembly is None:
+        raise NotFound(str(_l("No such session.")))
+    if state_at(assembly.state, assembly.opens_at, assembly.closes_at, now) is assembly.state:
+        return assembly.state
+    with db.write() as s:
+        assembly = s.get(AssemblySession, assembly_id, with_for_update=True)
+        assert assembly is not None
+        community = s.get(Community, assembly.community_id)
+        assert community is not None
+        target = state_at(assembly.state, assembly.opens_at, assembly.closes_at, now)
+        while assembly.state is not target:
+            step = SessionState.OPEN if assembly.state is SessionState.ANNOUNCED else SessionState.CLOSED
+            require_transition(assembly.state, step)
+            assembly.state = step
+            record(s, CLOCK, f"session.{step.value}", "session", assembly.public_id, **scope(community), now=now)
+        if assembly.state is SessionState.CLOSED:
+            tally(s, assembly, community, now=now)
+    return assembly.state
+
+
+def advance_due_sessions(*, now: datetime) -> dict[str, int]:
+    """Open and close every session whose time has come (``flask close-due``, safe to run every minute)."""
+    due = (
+        db.session.execute(
+            select(AssemblySession.id).where(
+                (AssemblySession.state == SessionState.ANNOUNCED) & (AssemblySession.opens_at <= now)
+                | (AssemblySession.state == SessionState.OPEN) & (AssemblySession.closes_at <= now)
+            )
+        )
+        .scalars()
+        .all()
+    )
+    counts = {"opened": 0, "closed": 0}
+    for assembly_id in due:
+        before = db.session.get(AssemblySession, assembly_id)
+        was = before.state if before else None
+        after = sync_state(assembly_id, now=now)
+        if was is SessionState.ANNOUNCED and after in (SessionState.OPEN, SessionState.CLOSED):
+            counts["opened"] += 1
+        if after in (SessionState.CLOSED, SessionState.TALLIED):
+            counts["closed"] += 1
+    return counts

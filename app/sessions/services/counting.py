@@ -1,0 +1,177 @@
+"""Counting a session: the sums the database makes, the rule engine's result, the seal at the close, the published roll."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from fractions import Fraction
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ...audit.services import record, scope
+from ...communities.models import Community
+from ...db import db
+from ...domain.canonical import canonical_json, sha256_hex
+from ...domain.election import Candidate
+from ...domain.lifecycle import SessionState, require_transition
+from ...domain.numbers import percent
+from ...domain.result import SessionItem, session_result
+from ...domain.rules import get_profile
+from ...domain.tally import Weight
+from ...security.actor import CLOCK
+from ..models import AssemblySession, Ballot, BallotApproval, BallotChoice, RollEntry
+from . import bulletin, slates
+from .slates import slates_of
+
+
+def _sums(s: Session, assembly_id: int) -> tuple[Weight, dict[int, dict[str, Weight]], int]:
+    """Participation and area/headcount per item and choice, summed by the database (DESIGN §7)."""
+    count, area, heads = s.execute(
+        select(func.count(), func.coalesce(func.sum(RollEntry.area_centi), 0), func.coalesce(func.sum(RollEntry.heads), 0))
+        .select_from(Ballot)
+        .join(RollEntry, RollEntry.id == Ballot.roll_entry_id)
+        .where(Ballot.session_id == assembly_id, Ballot.superseded_at.is_(None))
+    ).one()
+    per_item: dict[int, dict[str, Weight]] = {}
+    rows = s.execute(
+        select(BallotChoice.item_id, BallotChoice.choice, func.sum(BallotChoice.area_centi), func.sum(BallotChoice.heads))
+        .where(BallotChoice.session_id == assembly_id)
+        .group_by(BallotChoice.item_id, BallotChoice.choice)
+    )
+    for item_id, choice, choice_area, choice_heads in rows:
+        # PostgreSQL sums BIGINT as NUMERIC: back to integers.
+        per_item.setdefault(item_id, {})[choice] = Weight(int(choice_area), int(choice_heads))
+    approvals = s.execute(
+        select(BallotApproval.item_id, BallotApproval.candidate_id, func.sum(BallotApproval.area_centi), func.sum(BallotApproval.heads))
+        .where(BallotApproval.session_id == assembly_id)
+        .group_by(BallotApproval.item_id, BallotApproval.candidate_id)
+    )
+    for item_id, candidate_id, approved_area, approved_heads in approvals:
+        per_item.setdefault(item_id, {})[str(candidate_id)] = Weight(int(approved_area), int(approved_heads))
+    return Weight(int(area), int(heads)), per_item, int(count)
+
+
+def compute_result(assembly: AssemblySession, community: Community, s: Session | None = None) -> dict[str, object]:
+    """The rule engine's decision of every item from the ballots cast so far."""
+    s = s or db.session()
+    participating, per_item, ballots = _sums(s, assembly.id)
+    return session_result(
+        get_profile(community.rule_profile),
+        session=assembly.public_id,
+        roll_sha256=assembly.roll_sha256,
+        total=Weight(assembly.roll_area_centi or 0, assembly.roll_heads or 0),
+        participating=participating,
+        sums={str(item_id): sums for item_id, sums in per_item.items()},
+        ballots=ballots,
+        items=session_items(assembly, s),
+    )
+
+
+# Announced sessions' items, which the frozen roll fixes (slates cannot change once published): every cast checks against them.
+_announced_items: dict[tuple[str, datetime], list[SessionItem]] = {}
+_ANNOUNCED_ITEMS_KEPT = 64
+
+
+def session_items(assembly: AssemblySession, s: Session | None = None) -> list[SessionItem]:
+    """The session's items as the result names them; an election with its approved slate and verified party flags."""
+    if assembly.announced_at is None:
+        return _session_items(assembly, s)
+    cached = announced_items(assembly.public_id, assembly.announced_at)
+    if cached is not None:
+        return cached
+    if len(_announced_items) >= _ANNOUNCED_ITEMS_KEPT:
+        _announced_items.pop(next(iter(_announced_items)))
+    items = _announced_items[(assembly.public_id, assembly.announced_at)] = _session_items(assembly, s)
+    return list(items)
+
+
+def announced_items(public_id: str, announced_at: datetime | None) -> list[SessionItem] | None:
+    """The items of an announced session if this process has read them already, without loading the session."""
+    items = _announced_items.get((public_id, announced_at)) if announced_at is not None else None
+    return None if items is None else list(items)
+
+
+def _session_items(assembly: AssemblySession, s: Session | None = None) -> list[SessionItem]:
+    slates = slates_of(assembly.items, s)
+    out = []
+    for item in assembly.items:
+        slate = slates.get(item.id)
+        if slate is None:
+            out.append(SessionItem(str(item.id), item.matter, item.title, item.position))
+            continue
+        candidates = tuple(Candidate(c.id, c.party) for c in slate.candidates)
+        out.append(SessionItem(str(item.id), item.matter, item.title, item.position, "election", slate.seats, slate.alternates, candidates))
+    return out
+
+
+def published_roll(assembly: AssemblySession) -> dict[str, Any]:
+    """What anyone needs besides the bulletin to decide the session as the server does (``recount --roll``)."""
+    community = db.session.get(Community, assembly.community_id)
+    assert community is not None
+    profile = assembly.result["profile"] if assembly.result else community.rule_profile
+    return {
+        "session": assembly.public_id,
+        "profile": profile,
+        "roll_sha256": assembly.roll_sha256,
+        "totals": Weight(assembly.roll_area_centi or 0, assembly.roll_heads or 0).as_json(),
+        "items": [_roll_item(i) for i in session_items(assembly)],
+    }
+
+
+def _roll_item(item: SessionItem) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": item.id, "position": item.position, "title": item.title, "matter": item.matter}
+    if item.is_election:
+        out |= {
+            "kind": "election",
+            "seats": item.seats,
+            "alternates": item.alternates,
+            "candidates": [{"id": c.id, "party": c.party} for c in item.candidates],
+        }
+    return out
+
+
+def tally(s: Session, assembly: AssemblySession, community: Community, *, now: datetime) -> None:
+    """Seal the bulletin and store the result, in the closing transaction: nothing is accepted after the end."""
+    require_transition(assembly.state, SessionState.TALLIED)
+    # Sealing takes the chain head: a cast still in flight lands first and is counted.
+    sealed = bulletin.seal(s, assembly, now=now)
+    result = compute_result(assembly, community, s)
+    assembly.result = result
+    assembly.result_sha256 = sha256_hex(canonical_json(result))
+    assembly.tallied_at = now
+    assembly.state = SessionState.TALLIED
+    decided = [i.id for i in assembly.items if i.kind == "election"]
+    if decided:
+        slates.source().items_decided(s, decided)
+    record(
+        s,
+        CLOCK,
+        "session.tally",
+        "session",
+        assembly.public_id,
+        **scope(community),
+        now=now,
+        data={"result_sha256": assembly.result_sha256, "ballots": result["ballots"], "bulletin_head": sealed["head"]},
+    )
+
+
+@dataclass(frozen=True)
+class Turnout:
+    participating: Weight
+    total: Weight
+
+    @property
+    def area_percent(self) -> str:
+        return percent(Fraction(self.participating.area, self.total.area)) if self.total.area else "0.00"
+
+    @property
+    def heads_percent(self) -> str:
+        return percent(Fraction(self.participating.heads, self.total.heads)) if self.total.heads else "0.00"
+
+
+def turnout(assembly: AssemblySession) -> Turnout:
+    """Live participation while voting is open; how anyone voted stays unknown until the close."""
+    participating, _per_item, _count = _sums(db.session(), assembly.id)
+    return Turnout(participating, Weight(assembly.roll_area_centi or 0, assembly.roll_heads or 0))

@@ -1,0 +1,160 @@
+"""Paper ballots: one committee member types a ballot in, a second confirms it, and only then does it count (RULES §3)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import NoReturn
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ...audit.services import record, refuse, scope
+from ...communities.models import Community
+from ...db import db
+from ...domain.errors import NotFound, RuleViolation
+from ...domain.lifecycle import SessionState, state_at
+from ...security.actor import Actor
+from ..models import AssemblySession, Ballot, Channel, PaperBallot, RollEntry
+from . import bulletin
+from .ballots import BallotTampered, Choices, checked_choices, record_ballot
+from .counting import session_items
+from .drafting import assembly_for_committee
+
+
+def _entry_for_unit(s: Session, assembly_id: int, unit: str) -> RollEntry:
+    for entry in s.execute(select(RollEntry).where(RollEntry.session_id == assembly_id)).scalars():
+        if unit in entry.units:
+            return entry
+    raise RuleViolation("unit", str(_l('Unit "%(unit)s" is not on the roll of this session.', unit=unit)))
+
+
+def _open_for_committee(s: Session, actor: Actor, assembly_id: int, now: datetime) -> tuple[AssemblySession, Community]:
+    assembly, community = assembly_for_committee(s, actor, assembly_id)
+    if state_at(assembly.state, assembly.opens_at, assembly.closes_at, now) is not SessionState.OPEN:
+        raise RuleViolation("state", str(_l("Voting is not open for this session.")))
+    return assembly, community
+
+
+def enter_paper_ballot(actor: Actor, assembly_id: int, *, unit: str, choices: Choices, paper_reference: str, now: datetime) -> PaperBallot:
+    """First of two committee members: type in a paper ballot. It does not count until confirmed."""
+    paper_reference = paper_reference.strip()
+    if not paper_reference or len(paper_reference) > 100:
+        raise RuleViolation("paper_reference", str(_l("Give the number printed on the paper ballot.")))
+    with db.write() as s:
+        assembly, community = _open_for_committee(s, actor, assembly_id, now)
+        entry = _entry_for_unit(s, assembly.id, unit.strip())
+        try:
+            complete = checked_choices(session_items(assembly, s), choices)
+        except BallotTampered:
+            raise RuleViolation("choices", str(_l("Choose agree, disagree or abstain for each item."))) from None
+        existing = _counted_ballot(s, assembly, entry)
+        if existing is not None:
+            _refuse_conflict(s, actor, assembly, community, entry, existing, now=now, reference=paper_reference)
+        pending = s.execute(
+            select(PaperBallot.id).where(
+                PaperBallot.roll_entry_id == entry.id, PaperBallot.confirmed_at.is_(None), PaperBallot.conflict_at.is_(None)
+            )
+        ).first()
+        if pending is not None:
+            raise RuleViolation("unit", str(_l("A paper ballot for these units is already waiting for confirmation.")))
+        paper = PaperBallot(
+            session_id=assembly.id,
+            roll_entry_id=entry.id,
+            choices=complete,
+            paper_reference=paper_reference,
+            entered_by_user_id=actor.user_id,
+            entered_at=now,
+        )
+        s.add(paper)
+        s.flush()
+        record(
+            s,
+            actor,
+            "paper.enter",
+            "paper_ballot",
+            paper.id,
+            **scope(community),
+            now=now,
+            data={"session": assembly.public_id, "units": entry.units, "reference": paper_reference},
+        )
+    return paper
+
+
+def confirm_paper_ballot(actor: Actor, paper_id: int, *, now: datetime) -> Ballot:
+    """Second committee member: confirm a paper ballot someone else entered; then it counts."""
+    try:
+        with db.write() as s:
+            paper = s.get(PaperBallot, paper_id, with_for_update=True)
+            if paper is None:
+                raise NotFound(str(_l("No such paper ballot.")))
+            assembly, community = _open_for_committee(s, actor, paper.session_id, now)
+            head = bulletin.lock_head(s, assembly.id)
+            if paper.confirmed_at is not None or paper.conflict_at is not None:
+                raise RuleViolation("paper", str(_l("This paper ballot was already dealt with.")))
+            if paper.entered_by_user_id is not None and paper.entered_by_user_id == actor.user_id:
+                raise RuleViolation("paper", str(_l("A second committee member must confirm the ballot you entered.")))
+            entry = s.get(RollEntry, paper.roll_entry_id)
+            assert entry is not None
+            existing = _counted_ballot(s, assembly, entry)
+            if existing is not None:
+                paper.conflict_at = now
+                _refuse_conflict(s, actor, assembly, community, entry, existing, now=now, reference=paper.paper_reference)
+            ballot = record_ballot(s, head, assembly.id, assembly.public_id, entry, dict(paper.choices), Channel.PAPER, None, now)
+            paper.confirmed_at, paper.confirmed_by_user_id, paper.ballot_id = now, actor.user_id, ballot.id
+            record(
+                s,
+                actor,
+                "paper.confirm",
+                "paper_ballot",
+                paper.id,
+                **scope(community),
+                now=now,
+                data={"session": assembly.public_id, "ballot": ballot.id, "reference": paper.paper_reference},
+            )
+    except IntegrityError:
+        raise RuleViolation("ballot", str(_l("A ballot has already been cast for these units; it cannot be changed."))) from None
+    return ballot
+
+
+def _counted_ballot(s: Session, assembly: AssemblySession, entry: RollEntry) -> Ballot | None:
+    return s.execute(
+        select(Ballot).where(Ballot.session_id == assembly.id, Ballot.roll_entry_id == entry.id, Ballot.superseded_at.is_(None))
+    ).scalar_one_or_none()
+
+
+def _refuse_conflict(
+    s: Session,
+    actor: Actor,
+    assembly: AssemblySession,
+    community: Community,
+    entry: RollEntry,
+    existing: Ballot,
+    *,
+    now: datetime,
+    reference: str,
+) -> NoReturn:
+    """A paper ballot for a voter who has one already: the conflict is logged for the street office, and refused."""
+    conflict = RuleViolation(
+        "unit",
+        str(
+            _l(
+                "These units already have a ballot (%(channel)s); the paper ballot does not count and the conflict is logged.",
+                channel=existing.channel.value,
+            )
+        ),
+    )
+    data = {"units": entry.units, "paper_reference": reference, "existing_ballot": existing.id, "existing_channel": existing.channel.value}
+    refuse(s, actor, "ballot.conflict", "session", assembly.public_id, conflict, **scope(community), now=now, data=data)
+
+
+def pending_paper(assembly_id: int) -> list[PaperBallot]:
+    """Paper ballots entered and waiting for a second member, oldest first; conflicts are the review's."""
+    return list(
+        db.session.execute(
+            select(PaperBallot)
+            .where(PaperBallot.session_id == assembly_id, PaperBallot.confirmed_at.is_(None), PaperBallot.conflict_at.is_(None))
+            .order_by(PaperBallot.entered_at)
+        ).scalars()
+    )

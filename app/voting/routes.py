@@ -1,0 +1,252 @@
+"""The owner with a letter: open it with their ID digits, review and cast the ballot, keep the receipt, report, petition."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import session as browser
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from ..communities.models import Community, Person
+from ..communities.queries import community_by_slug
+from ..db import db, utcnow
+from ..domain.canonical import canonical_json
+from ..domain.errors import NotFound, RuleViolation
+from ..domain.receipts import tracker
+from ..extensions import limiter
+from ..orders.services import order_of_petition
+from ..qr import qr_svg
+from ..security.keys import cached_keyring
+from ..sessions.forms import submitted_choices
+from ..sessions.models import AssemblySession, Letter, ProxyAuthorisation, RollEntry
+from ..sessions.services import current_ballot, revote_allowed, sync_state
+from . import services as voting
+from .forms import BallotForm, DigitsForm, PetitionForm
+
+bp = Blueprint("voting", __name__)
+
+# The letters this browser has opened with their digits (the last ten).
+CONFIRMED = "confirmed_letters"
+
+
+def _letter_limit() -> str:
+    return current_app.config["LETTER_RATE_LIMIT"]
+
+
+@bp.app_template_global()
+def open_petitions(community: Community) -> list[voting.Progress]:
+    """The community board's panel of petitions collecting signatures."""
+    return voting.open_petitions(community.id, utcnow())
+
+
+@bp.route("/v/<token>", methods=["GET", "POST"])
+@limiter.limit(_letter_limit, methods=["POST"])
+def open_letter(token: str) -> Response | str | tuple[str, int]:
+    letter = voting.find_letter(token)
+    if letter is None:
+        if request.method == "POST":
+            voting.confirm_letter(token, "", ip=request.remote_addr or "-", now=utcnow())  # audits the attempt
+        return render_template("voting/letter_invalid.html"), 404
+    if letter.locked_at is not None:
+        return render_template("voting/letter_locked.html"), 403
+    letter_id = letter.id  # the confirmation's commit expires the letter; its id needs no second read
+    if letter_id in browser.get(CONFIRMED, []):
+        return _voter_page(letter)
+    form = DigitsForm()
+    if form.validate_on_submit():
+        status, refused = voting.confirm_letter(token, form.digits.data or "", ip=request.remote_addr or "-", now=utcnow())
+        if status is voting.LetterStatus.OK:
+            browser[CONFIRMED] = [*browser.get(CONFIRMED, [])[-9:], letter_id]
+            return redirect(url_for(".open_letter", token=token))
+        if status is voting.LetterStatus.LOCKED:
+            return render_template("voting/letter_locked.html"), 403
+        form.digits.errors.append(voting.refusal_text(status, refused))
+    return render_template("voting/letter_confirm.html", form=form, session_title=letter.session.title)
+
+
+def _voter_page(letter: Letter, *, chosen: dict[str, str] | None = None, error: str | None = None) -> str:
+    # Held until the page is rendered: the ORM's identity map keeps only what something references, so
+    # the helpers and the template below would each read the session, community and roll entry again.
+    assembly = db.session.get(AssemblySession, letter.session_id)
+    assert assembly is not None
+    state = sync_state(letter.session_id, now=utcnow())
+    community = db.session.get(Community, assembly.community_id)
+    assert community is not None
+    entry = db.session.get(RollEntry, letter.roll_entry_id)
+    holder = db.session.get(Person, letter.person_id)
+    proxy = db.session.get(ProxyAuthorisation, letter.proxy_id) if letter.proxy_id else None
+    ballot = current_ballot(letter.session_id, letter.roll_entry_id)
+    return render_template(
+        "voting/voter.html",
+        letter=letter,
+        assembly=assembly,
+        state=state,
+        holder=holder,
+        proxy=proxy,
+        ballot=ballot,
+        history=voting.ballot_history(letter),
+        dispute=voting.dispute_of_letter(letter.id),
+        revote=revote_allowed(assembly),
+        petitions=voting.petitions_for_letter(letter, utcnow()),
+        community_slug=community.slug,
+        entry=entry,
+        petition_form=PetitionForm(),
+        chosen=chosen or {},
+        error=error,
+        token=request.view_args["token"] if request.view_args else "",
+        form=BallotForm(),
+    )
+
+
+L = TypeVar("L", bound=voting.LetterRef)
+
+
+def _confirmed_letter(token: str, find: Callable[[str], L | None] = voting.find_letter) -> L:  # type: ignore[assignment]
+    """The letter behind a ballot step: it must exist and have been opened in this browser.
+
+    ``find`` reads it: the whole letter by default, or only what a cast needs (``voting.find_letter_ref``).
+    """
+    letter = find(token)
+    if letter is None or letter.locked_at is not None or letter.id not in browser.get(CONFIRMED, []):
+        raise NotFound(_("Open your voting letter again."))
+    return letter
+
+
+@bp.post("/v/<token>/review")
+def review_ballot(token: str) -> str:
+    letter = _confirmed_letter(token)
+    if not BallotForm().validate_on_submit():
+        return _voter_page(letter, error=_("The form has expired. Please choose again."))
+    chosen = submitted_choices(request.form)
+    assembly = db.session.get(AssemblySession, letter.session_id)
+    return render_template("voting/review.html", assembly=assembly, chosen=chosen, token=token, form=BallotForm())
+
+
+@bp.post("/v/<token>/cast")
+@limiter.limit(_letter_limit)
+def cast_ballot(token: str) -> Response | str:
+    # The busiest request of a voting evening reads the letter as one plain row; the page, on a way back, loads it whole.
+    letter = _confirmed_letter(token, voting.find_letter_ref)
+    chosen = submitted_choices(request.form)
+    if not BallotForm().validate_on_submit() or request.form.get("change"):
+        return _voter_page(_confirmed_letter(token), chosen=chosen)
+    try:
+        voting.cast_ballot(token, chosen, ip=request.remote_addr or "-", now=utcnow(), letter=letter)
+    except RuleViolation as exc:
+        return _voter_page(_confirmed_letter(token), chosen=chosen, error=exc.reason)
+    flash(_("Your ballot is cast. Thank you for voting."), "success")
+    return redirect(url_for(".show_receipt", token=token))
+
+
+@bp.post("/v/<token>/dispute")
+@limiter.limit(_letter_limit)
+def file_dispute(token: str) -> Response | str:
+    """The holder reports that the ballot on record for their units is not theirs; the street office answers."""
+    letter = _confirmed_letter(token)
+    if not BallotForm().validate_on_submit():
+        return _voter_page(letter, error=_("The form has expired. Please try again."))
+    try:
+        voting.file_dispute(letter.id, request.form.get("statement", ""), ip=request.remote_addr or "-", now=utcnow())
+    except RuleViolation as exc:
+        return _voter_page(letter, error=exc.reason)
+    flash(_("Your report has reached the street office. It will look into it and answer."), "success")
+    return redirect(url_for(".open_letter", token=token))
+
+
+@bp.post("/v/<token>/petitions")
+@limiter.limit(_letter_limit)
+def start_petition(token: str) -> Response | str:
+    """An owner proposes an extraordinary session; co-owners and neighbours sign with their own letters."""
+    letter = _confirmed_letter(token)
+    form = PetitionForm()
+    if not form.validate_on_submit():
+        return _voter_page(letter, error=_("Give the petition a title and the items you propose."))
+    try:
+        started = voting.start_petition(
+            token, title=form.title.data or "", items=form.items.data or "", ip=request.remote_addr or "-", now=utcnow()
+        )
+    except RuleViolation as exc:
+        return _voter_page(letter, error=exc.reason)
+    flash(_("Your petition is started and signed. Neighbours sign it from their own voting letters."), "success")
+    slug = db.session.get(Community, started.community_id).slug  # type: ignore[union-attr]
+    return redirect(url_for(".show_petition", slug=slug, public_id=started.public_id))
+
+
+@bp.post("/v/<token>/petitions/<public_id>/sign")
+@limiter.limit(_letter_limit)
+def sign_petition(token: str, public_id: str) -> Response | str:
+    letter = _confirmed_letter(token)
+    if not BallotForm().validate_on_submit():
+        return _voter_page(letter, error=_("The form has expired. Please try again."))
+    try:
+        done = voting.sign_petition(token, public_id, ip=request.remote_addr or "-", now=utcnow())
+    except RuleViolation as exc:
+        return _voter_page(letter, error=exc.reason)
+    if done.reached:
+        flash(_("Signed. The petition has reached the threshold: the committee is ordered to convene the session."), "success")
+    else:
+        flash(_("Signed. Thank you."), "success")
+    return redirect(url_for(".open_letter", token=token))
+
+
+def _receipt(token: str) -> tuple[Letter, dict[str, Any]]:
+    letter = _confirmed_letter(token)
+    receipt = voting.receipt_of_letter(letter)
+    if receipt is None:
+        raise NotFound(_("No ballot has been cast with this letter yet."))
+    return letter, receipt
+
+
+@bp.get("/v/<token>/receipt")
+def show_receipt(token: str) -> str:
+    """The owner's signed receipt: tracker, choices, QR code, download, and a check in the browser."""
+    letter, receipt = _receipt(token)
+    assembly = db.session.get(AssemblySession, letter.session_id)
+    text = canonical_json(receipt).decode()
+    keys = json.dumps({"keys": [k.as_json() for k in cached_keyring(current_app.instance_path).published]}, separators=(",", ":"))
+    return render_template(
+        "voting/receipt.html",
+        assembly=assembly,
+        receipt=receipt,
+        receipt_text=text,
+        keys_text=keys,
+        tracker=tracker(receipt["hash"]),
+        token=token,
+    )
+
+
+@bp.get("/v/<token>/receipt.svg")
+def receipt_qr(token: str) -> Response:
+    """The QR code holding the whole canonical receipt, apart so the receipt page itself stays light."""
+    _letter, receipt = _receipt(token)
+    response = current_app.response_class(qr_svg(canonical_json(receipt).decode()), mimetype="image/svg+xml")
+    response.headers["Cache-Control"] = "private, max-age=86400"
+    return response
+
+
+@bp.get("/v/<token>/receipt.json")
+def download_receipt(token: str) -> Response:
+    _letter, receipt = _receipt(token)
+    response = current_app.response_class(json.dumps(receipt, ensure_ascii=False, indent=2) + "\n", mimetype="application/json")
+    response.headers["Content-Disposition"] = f'attachment; filename="gongzhi-receipt-{receipt["session"]}-{receipt["seq"]}.json"'
+    return response
+
+
+@bp.get("/c/<slug>/petitions/<public_id>")
+def show_petition(slug: str, public_id: str) -> str:
+    """A petition's items and live progress toward the threshold; who signed stays private."""
+    community = community_by_slug(slug)
+    petition = next((p for p in voting.petitions_of_community(community.id) if p.public_id == public_id), None)
+    if petition is None:
+        raise NotFound(_("No such petition."))
+    return render_template(
+        "voting/petition.html",
+        community=community,
+        progress=voting.progress_of(petition),
+        status=voting.petition_status(petition, utcnow()),
+        order=order_of_petition(petition.id),
+    )

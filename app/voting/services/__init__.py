@@ -1,0 +1,39 @@
+"""What an owner does with a voting letter, one module per step; the public names are re-exported here."""
+
+from .casting import PastBallot, ballot_history, cast_ballot, receipt_of_letter
+from .disputes import dispute_of_letter, file_dispute
+from .letters import MAX_LETTER_ATTEMPTS, LetterRef, LetterStatus, confirm_letter, find_letter, find_letter_ref, refusal_text
+from .petitions import (
+    Progress,
+    open_petitions,
+    petition_status,
+    petitions_for_letter,
+    petitions_of_community,
+    progress_of,
+    sign_petition,
+    start_petition,
+)
+
+__all__ = [
+    "MAX_LETTER_ATTEMPTS",
+    "LetterRef",
+    "LetterStatus",
+    "PastBallot",
+    "Progress",
+    "ballot_history",
+    "cast_ballot",
+    "confirm_letter",
+    "dispute_of_letter",
+    "file_dispute",
+    "find_letter",
+    "find_letter_ref",
+    "open_petitions",
+    "petition_status",
+    "petitions_for_letter",
+    "petitions_of_community",
+    "progress_of",
+    "receipt_of_letter",
+    "refusal_text",
+    "sign_petition",
+    "start_petition",
+]

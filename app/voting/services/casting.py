@@ -1,0 +1,170 @@
+"""Casting with a letter, online or by proxy: the one cast path, its receipt and the voter's history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import bindparam, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ...audit.services import record, refuse
+from ...communities.models import Community
+from ...db import db
+from ...domain.errors import RuleViolation
+from ...domain.lifecycle import SessionState, state_at
+from ...domain.rules import get_profile
+from ...security.actor import OWNER, PROXY, Actor
+from ...sessions.models import AssemblySession, Ballot, Channel, Letter, RollEntry
+from ...sessions.services import bulletin
+from ...sessions.services.ballots import (
+    CURRENT_BALLOT_ID,
+    BallotTampered,
+    Choices,
+    Voter,
+    checked_choices,
+    current_ballot,
+    record_ballot,
+    supersede,
+)
+from ...sessions.services.clock import sync_state
+from ...sessions.services.counting import announced_items, session_items
+from .letters import LetterRef, find_letter
+
+
+def cast_ballot(token: str, choices: Choices, *, ip: str, now: datetime, letter: LetterRef | None = None) -> Ballot:
+    """Cast the voter's ballot with a letter; every item left blank is an abstention.
+
+    One current ballot per voter is the database's unique index: of two racing
+    casts exactly one lands, and the other is told the voter has voted. A form
+    naming an unknown item or choice is refused and audited as tampering.
+    ``letter``, when the caller has just looked it up by ``token``, saves a query.
+    """
+    letter = letter or find_letter(token)
+    if letter is None or letter.locked_at is not None:
+        raise RuleViolation("letter", str(_l("This voting letter is not valid.")))
+    prepared = _prepare_cast(letter, choices, now=now)
+    try:
+        with db.write() as s:
+            return _cast(s, prepared, ip=ip, now=now)
+    except IntegrityError:
+        # Another cast for the same voter landed first.
+        raise RuleViolation("ballot", str(_l("A ballot has already been cast for these units; it cannot be changed."))) from None
+
+
+@dataclass(frozen=True)
+class _PreparedCast:
+    """What a cast reads that cannot change while voting is open: read before the write lock, so the lock is held briefly."""
+
+    letter_id: int
+    assembly_id: int
+    assembly_public_id: str
+    voter: Voter
+    choices: Choices | None  # None: the form named an item or choice the ballot does not offer
+    revote: bool
+    scope: dict[str, int]
+    actor: Actor
+    channel: Channel
+    pseudonym: str  # the voter's name on the bulletin
+
+
+# The cast's read, built once: building it costs more than running it, and every cast runs it.
+_sessions, _communities, _roll = AssemblySession.__table__, Community.__table__, RollEntry.__table__
+_CAST_READ = (
+    select(
+        _sessions.c.public_id,
+        _sessions.c.state,
+        _sessions.c.opens_at,
+        _sessions.c.closes_at,
+        _sessions.c.announced_at,
+        _communities.c.id,
+        _communities.c.street_office_id,
+        _communities.c.rule_profile,
+        _roll.c.area_centi,
+        _roll.c.heads,
+    )
+    .join(_communities, _communities.c.id == _sessions.c.community_id)
+    .join(_roll, _roll.c.session_id == _sessions.c.id)
+    .where(_sessions.c.id == bindparam("session_id"), _roll.c.id == bindparam("roll_entry_id"))
+)
+
+
+def _prepare_cast(letter: LetterRef, choices: Choices, *, now: datetime) -> _PreparedCast:
+    # One read for the session, its community and the voter's roll entry, instead of one per object.
+    params = {"session_id": letter.session_id, "roll_entry_id": letter.roll_entry_id}
+    row = db.session.connection().execute(_CAST_READ, params).one()
+    state = row.state
+    if state_at(state, row.opens_at, row.closes_at, now) is not state:
+        state = sync_state(letter.session_id, now=now)  # the clock moved it: record that first
+    if state_at(state, row.opens_at, row.closes_at, now) is not SessionState.OPEN:
+        raise RuleViolation("state", str(_l("Voting is not open for this session.")))
+    items = announced_items(row.public_id, row.announced_at)
+    if items is None:
+        assembly = db.session.get(AssemblySession, letter.session_id)
+        assert assembly is not None
+        items = session_items(assembly)
+    try:
+        complete: Choices | None = checked_choices(items, choices)
+    except BallotTampered:
+        complete = None
+    return _PreparedCast(
+        letter_id=letter.id,
+        assembly_id=letter.session_id,
+        assembly_public_id=row.public_id,
+        voter=Voter(letter.roll_entry_id, row.area_centi, row.heads),
+        choices=complete,
+        revote=get_profile(row.rule_profile).settings.revote,
+        scope={"community_id": row.id, "street_office_id": row.street_office_id},
+        actor=OWNER if letter.proxy_id is None else PROXY,
+        channel=Channel.ONLINE if letter.proxy_id is None else Channel.PROXY,
+        pseudonym=bulletin.voter_pseudonym(row.public_id, letter.roll_entry_id),
+    )
+
+
+def _cast(s: Session, p: _PreparedCast, *, ip: str, now: datetime) -> Ballot:
+    if p.choices is None:
+        tampered = RuleViolation("choices", str(_l("The ballot form was changed; please open your letter again.")))
+        refuse(s, p.actor, "ballot.tampered", "letter", p.letter_id, tampered, **p.scope, data={"ip": ip}, now=now)
+    head = bulletin.lock_head(s, p.assembly_id)  # first, so every cast of the session queues here; refuses a sealed chain
+    params = {"session_id": p.assembly_id, "roll_entry_id": p.voter.id}
+    existing = s.connection().execute(CURRENT_BALLOT_ID, params).scalar_one_or_none()
+    if existing is not None:
+        if not p.revote:
+            voted = RuleViolation("ballot", str(_l("A ballot has already been cast for these units; it cannot be changed.")))
+            refuse(s, p.actor, "ballot.duplicate", "letter", p.letter_id, voted, **p.scope, data={"ip": ip, "ballot": existing}, now=now)
+        supersede(s, existing, now=now)
+    ballot = record_ballot(
+        s, head, p.assembly_id, p.assembly_public_id, p.voter, p.choices, p.channel, p.letter_id, now,
+        supersedes=existing, pseudonym=p.pseudonym,
+    )  # fmt: skip
+    data = {"session": p.assembly_public_id, "letter": p.letter_id, "supersedes": existing}
+    record(s, p.actor, "ballot.cast", "ballot", ballot.id, **p.scope, now=now, data=data)
+    return ballot
+
+
+def receipt_of_letter(letter: Letter) -> dict[str, Any] | None:
+    """The signed receipt of the ballot that counts for the letter's voter, if one was cast."""
+    ballot = current_ballot(letter.session_id, letter.roll_entry_id)
+    return None if ballot is None else bulletin.receipt_of(db.session(), ballot.id)
+
+
+@dataclass(frozen=True)
+class PastBallot:
+    assembly: AssemblySession
+    ballot: Ballot | None
+
+
+def ballot_history(letter: Letter) -> list[PastBallot]:
+    """The same voter's other sessions in the community, newest first, with the ballot each counted."""
+    entry = db.session.get(RollEntry, letter.roll_entry_id)
+    assert entry is not None
+    rows = db.session.execute(
+        select(AssemblySession, RollEntry)
+        .join(RollEntry, RollEntry.session_id == AssemblySession.id)
+        .where(RollEntry.voter_key == entry.voter_key, AssemblySession.id != letter.session_id)
+        .order_by(AssemblySession.opens_at.desc())
+    ).all()
+    return [PastBallot(assembly, current_ballot(assembly.id, other.id)) for assembly, other in rows]
