@@ -10,19 +10,22 @@ rather than after SQLite's polling sleep (``_writer_queue``).
 from __future__ import annotations
 
 import enum
+import functools
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
+import click
 from flask import Flask, current_app
 from flask.globals import app_ctx
 from sqlalchemy import DateTime, Dialect, Engine, MetaData, TypeDecorator, create_engine, event
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmaker
 
 from .domain.numbers import area_decimal, format_area
@@ -235,3 +238,21 @@ class AreaMixin:
     @property
     def area_text(self) -> str:
         return format_area(self.area_centi)
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def database_errors_as_one_line(func: F) -> F:
+    """A missing or unreachable database is one line naming the URL, never a traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except (OperationalError, ProgrammingError) as exc:
+            reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+            url = display_url(current_app.config["DATABASE_URL"])
+            raise click.ClickException(f"database {url}: {reason}") from None
+
+    return wrapper  # type: ignore[return-value]

@@ -55,7 +55,7 @@ def build_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(api_bp)
     errors.register(app)
 
-    from .elections.slates import ElectionSlates
+    from .elections.services.slates import ElectionSlates
     from .sessions.services import slates
 
     slates.provide(ElectionSlates())  # sessions read election slates through this, never importing elections

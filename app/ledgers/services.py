@@ -21,7 +21,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from ..audit.services import record
+from ..audit.services import record, scope
 from ..clock import today_in_china
 from ..communities.models import Community
 from ..communities.register import RegisterFileError, read_table
@@ -51,10 +51,6 @@ class LedgerImportError(ValueError):
     def __init__(self, problems: list[str]) -> None:
         super().__init__("; ".join(problems))
         self.problems = problems
-
-
-def _scope(community: Community) -> dict[str, int]:
-    return {"community_id": community.id, "street_office_id": community.street_office_id}
 
 
 def _community(s: Session, actor: Actor, community_id: int) -> Community:
@@ -224,7 +220,7 @@ def add_entry(actor: Actor, *, community_id: int, ledger: LedgerKind, now: datet
             "ledger.add",
             "ledger_entry",
             entry.id,
-            **_scope(community),
+            **scope(community),
             now=now,
             data={"ledger": ledger.value, "date": values.day.isoformat(), "direction": values.direction.value, "fen": values.fen},
         )
@@ -241,7 +237,7 @@ def delete_entry(actor: Actor, entry_id: int, *, now: datetime) -> None:
             raise RuleViolation("entry", str(_l("This entry belongs to a locked period and cannot be removed.")))
         data = {"ledger": entry.ledger.value, "date": entry.entry_date.isoformat(), "fen": entry.amount_fen}
         s.delete(entry)
-        record(s, actor, "ledger.delete", "ledger_entry", entry_id, **_scope(community), now=now, data=data)
+        record(s, actor, "ledger.delete", "ledger_entry", entry_id, **scope(community), now=now, data=data)
 
 
 def import_entries(actor: Actor, *, community_id: int, ledger: LedgerKind, filename: str, data: bytes, now: datetime) -> int:
@@ -293,7 +289,7 @@ def import_entries(actor: Actor, *, community_id: int, ledger: LedgerKind, filen
             "ledger.import",
             "community",
             community.id,
-            **_scope(community),
+            **scope(community),
             now=now,
             data={"ledger": ledger.value, "rows": len(values), "file": filename},
         )
@@ -402,7 +398,7 @@ def close_period(actor: Actor, *, community_id: int, ledger: LedgerKind, now: da
             "ledger.close_period",
             "statement",
             locked.public_id,
-            **_scope(community),
+            **scope(community),
             now=now,
             data={"ledger": ledger.value, "period": period.label, "closing_fen": figures.closing, "notice": notice.public_id},
         )

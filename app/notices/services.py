@@ -19,7 +19,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import extract, func, select
 from sqlalchemy.orm import Session
 
-from ..audit.services import record
+from ..audit.services import record, scope
 from ..communities.models import Community
 from ..db import db
 from ..domain.errors import NotFound, RuleViolation
@@ -29,10 +29,6 @@ from .markup import render
 from .models import CONFIRMED_KINDS, Attachment, Notice, NoticeKind, NoticeState, Statement
 
 MAX_BODY = 50_000
-
-
-def _scope(community: Community) -> dict[str, int]:
-    return {"community_id": community.id, "street_office_id": community.street_office_id}
 
 
 def _checked(title: str, body: str) -> tuple[str, str]:
@@ -74,9 +70,7 @@ def draft_notice(
             raise NotFound(str(_l("No such community.")))
         require(can_publish_notices(actor, community))
         notice = new_notice(s, actor, community, kind=kind, title=title, body=body, now=now, session_id=session_id)
-        record(
-            s, actor, "notice.draft", "notice", notice.public_id, **_scope(community), now=now, data={"kind": kind.value, "title": title}
-        )
+        record(s, actor, "notice.draft", "notice", notice.public_id, **scope(community), now=now, data={"kind": kind.value, "title": title})
     return notice
 
 
@@ -87,7 +81,7 @@ def edit_draft(actor: Actor, notice_id: int, *, title: str, body: str, now: date
         if notice.state is not NoticeState.DRAFT:
             raise RuleViolation("state", str(_l("A published notice cannot be edited; publish a correction instead.")))
         notice.title, notice.body = title, body
-        record(s, actor, "notice.edit", "notice", notice.public_id, **_scope(community), now=now, data={"title": title})
+        record(s, actor, "notice.edit", "notice", notice.public_id, **scope(community), now=now, data={"title": title})
     return notice
 
 
@@ -111,7 +105,7 @@ def correct_notice(actor: Actor, notice_id: int, *, now: datetime) -> Notice:
             version=old.version + 1,
             supersedes_id=old.id,
         )
-        record(s, actor, "notice.correct", "notice", notice.public_id, **_scope(community), now=now, data={"supersedes": old.public_id})
+        record(s, actor, "notice.correct", "notice", notice.public_id, **scope(community), now=now, data={"supersedes": old.public_id})
     return notice
 
 
@@ -124,7 +118,7 @@ def publish_notice(actor: Actor, notice_id: int, *, now: datetime) -> Notice:
         if notice.kind in CONFIRMED_KINDS:
             notice.state = NoticeState.PENDING
             notice.requested_by_user_id = actor.user_id
-            record(s, actor, "notice.request", "notice", notice.public_id, **_scope(community), now=now)
+            record(s, actor, "notice.request", "notice", notice.public_id, **scope(community), now=now)
         else:
             _publish(s, actor, notice, community, now)
     return notice
@@ -148,7 +142,7 @@ def _publish(s: Session, actor: Actor, notice: Notice, community: Community, now
     notice.published_at = now
     supersedes = s.get(Notice, notice.supersedes_id) if notice.supersedes_id else None
     data = {"kind": notice.kind.value, "version": notice.version, "supersedes": supersedes.public_id if supersedes else None}
-    record(s, actor, "notice.publish", "notice", notice.public_id, **_scope(community), now=now, data=data)
+    record(s, actor, "notice.publish", "notice", notice.public_id, **scope(community), now=now, data=data)
 
 
 def new_notice(
@@ -289,7 +283,7 @@ def attach(actor: Actor, notice_id: int, *, filename: str, data: bytes, now: dat
             "notice.attach",
             "notice",
             notice.public_id,
-            **_scope(community),
+            **scope(community),
             now=now,
             data={"file": name, "sha256": digest, "size": len(data)},
         )

@@ -19,8 +19,8 @@ from app.domain.errors import RuleViolation
 from app.domain.lifecycle import SessionState
 from app.domain.receipts import verify_receipt
 from app.elections import services as elections
-from app.elections import slates as election_slates
 from app.elections.models import Candidate, CandidateStatus, Committee, Election, ElectionKind, ElectionState, MemberRole, Nomination
+from app.elections.services import slates as election_slates
 from app.notices import services as notices
 from app.notices.models import NoticeKind
 from app.orders import services as orders

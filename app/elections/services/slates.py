@@ -8,16 +8,16 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from ..audit.services import record, scope
-from ..communities.models import Person
-from ..db import db
-from ..domain.errors import RuleViolation
-from ..domain.lifecycle import SessionState
-from ..security.actor import Actor
-from ..sessions.models import Item
-from ..sessions.services import assembly_for_committee, new_item
-from ..sessions.services.slates import Slate, SlateCandidate
-from .models import Candidate, CandidateStatus, Election, ElectionState
+from ...audit.services import record, scope
+from ...communities.models import Person
+from ...db import db
+from ...domain.errors import RuleViolation
+from ...domain.lifecycle import SessionState
+from ...security.actor import Actor
+from ...sessions.models import Item
+from ...sessions.services import assembly_for_committee, new_item
+from ...sessions.services.slates import Slate, SlateCandidate
+from ..models import Candidate, CandidateStatus, Election, ElectionState
 
 
 class ElectionSlates:

@@ -1,0 +1,69 @@
+"""``flask demo``: a realistic street office whose communities are in every state the dashboard flags (idempotent)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from sqlalchemy import select
+
+from ..accounts.models import User
+from ..accounts.services import create_user
+from ..communities import services
+from ..communities.models import Community, StreetOffice
+from ..db import db
+from ..security.roles import Role
+from .actors import DEMO, DEMO_PASSWORD
+from .books import seed_books, seed_orders
+from .committees import seed_committees
+from .registers import lanting_register, meiyuan_register
+from .sessions import seed_draft_session, seed_voting_sessions
+
+__all__ = ["DEMO_PASSWORD", "lanting_register", "meiyuan_register", "seed_demo"]
+
+
+def seed_demo() -> Iterator[str]:
+    s = db.session()
+    office = s.execute(select(StreetOffice).where(StreetOffice.code == "xinhua")).scalar_one_or_none()
+    if office is None:
+        office = services.create_street_office(DEMO, code="xinhua", name="新华街道办事处")
+    communities = {}
+    for slug, name, address, buildings, register in (
+        ("lanting", "兰亭苑", "新华路 278 号", ("1", "2", "3", "地下车库"), lanting_register),
+        ("meiyuan", "梅园小区", "梅园路 19 号", ("1",), meiyuan_register),
+    ):
+        community = db.session.execute(select(Community).where(Community.slug == slug)).scalar_one_or_none()
+        if community is None:
+            community = services.create_community(DEMO, street_office_id=office.id, slug=slug, name=name, address=address)
+            for building in buildings:
+                services.add_building(DEMO, community.id, building)
+            report = services.import_register(DEMO, community.id, register(), source_name="demo")
+            yield f"{name}: {report.created} units imported"
+        else:
+            yield f"{name}: already seeded"
+        communities[slug] = community
+
+    accounts = (
+        ("admin", "系统管理员", Role.ADMINISTRATOR, None, None),
+        ("lanting-chair", "王建国（兰亭苑业委会主任）", Role.COMMITTEE_CHAIR, communities["lanting"].id, None),
+        ("lanting-member", "陈丽华（兰亭苑业委会委员）", Role.COMMITTEE_MEMBER, communities["lanting"].id, None),
+        ("xinhua-official", "刘志强（新华街道）", Role.STREET_OFFICIAL, None, office.id),
+    )
+    yield ""
+    yield f"Demo logins (password for all: {DEMO_PASSWORD}; the first sign-in sets up an authenticator app):"
+    for username, display, role, community_id, office_id in accounts:
+        if db.session.execute(select(User.id).where(User.username == username)).first() is None:
+            create_user(
+                DEMO,
+                username=username,
+                display_name=display,
+                password=DEMO_PASSWORD,
+                role=role,
+                community_id=community_id,
+                street_office_id=office_id,
+            )
+        yield f"  {username:<16} {role.value:<20} {display}"
+    yield from seed_draft_session(communities["lanting"])
+    yield from seed_voting_sessions(communities["lanting"], communities["meiyuan"])
+    yield from seed_books(communities["lanting"], communities["meiyuan"])
+    yield from seed_orders(communities["meiyuan"])
+    yield from seed_committees(office, communities["lanting"], communities["meiyuan"])
