@@ -41,7 +41,9 @@ serve: $(VENV)/.runtime
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 ## axe-core for the browser tests' accessibility checks, pinned by its lock file (needs Node.js and npm).
 AXE := tests/e2e/axe/node_modules/axe-core/axe.min.js

@@ -10,7 +10,7 @@ unchanged. Redis (``redis://``) remains the choice for more than one worker.
 from __future__ import annotations
 
 import time
-from typing import Any, ClassVar
+from typing import Any
 
 from limits.storage import MemoryStorage
 
@@ -18,7 +18,7 @@ SWEEP_SECONDS = 1.0
 
 
 class LocalStorage(MemoryStorage):
-    STORAGE_SCHEME: ClassVar[list[str]] = ["local"]
+    STORAGE_SCHEME = ["local"]  # noqa: RUF012  # limits declares it a plain list, and reads it off the class
 
     def __init__(self, uri: str | None = None, wrap_exceptions: bool = False, **options: Any) -> None:
         super().__init__(uri, wrap_exceptions=wrap_exceptions, **options)

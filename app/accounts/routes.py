@@ -171,7 +171,7 @@ def create_token() -> tuple[str, int]:
             current_user, name=form.name.data or "", scopes=form.scopes.data or [], code=form.code.data or "", now=utcnow()
         )
     except RuleViolation as exc:
-        getattr(form, exc.field, form.name).errors.append(exc.reason)  # type: ignore[union-attr]
+        getattr(form, exc.field, form.name).errors.append(exc.reason)
         return _account_page(form, 400)
     if made is None:
         form.code.errors.append(_("The code was not accepted; no token was made."))

@@ -6,6 +6,7 @@ import hashlib
 import secrets
 from datetime import datetime
 from functools import cache
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -128,7 +129,7 @@ def verify_second_factor(user_id: int, session_version: int, code: str, *, ip: s
         if method is None:
             record(s, actor, "auth.second_factor_failed", "user", user.id, data={"ip": ip}, now=now)
             return None
-        data = {"ip": ip, "method": method}
+        data: dict[str, Any] = {"ip": ip, "method": method}
         if method == "recovery_code":
             data["recovery_codes_left"] = sum(1 for c in user.recovery_codes if c.used_at is None)
         record(s, actor, "auth.login", "user", user.id, data=data, now=now)

@@ -20,6 +20,6 @@ __all__ = ["bp"]
 
 @bp.get("/openapi.json")
 def openapi_document() -> Response:
-    response = json_response(build(registry, server=request.host_url.rstrip("/") + bp.url_prefix))
+    response = json_response(build(registry, server=request.host_url.rstrip("/") + (bp.url_prefix or "")))
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response

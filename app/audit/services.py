@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypedDict
 
 from sqlalchemy import insert, select, text
 from sqlalchemy.orm import Session
 
-from ..db import Refusal, utcnow
+from ..db import Refusal, table_of, utcnow
 from ..domain.canonical import ZERO_HASH, chain_hash
 from ..domain.errors import DomainError
 from ..security.actor import Actor
@@ -20,7 +20,7 @@ from .models import AuditEvent
 _AUDIT_LOCK_KEY = 0x6761_7564  # "gaud"
 
 # Built once: every write runs these, and building a statement costs more than running it.
-_events = AuditEvent.__table__
+_events = table_of(AuditEvent)
 _ADVISORY_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
 _LAST_EVENT = select(_events.c.seq, _events.c.hash).order_by(_events.c.seq.desc()).limit(1)
 _INSERT_EVENT = insert(_events)
@@ -41,7 +41,12 @@ def event_body(event: AuditEvent) -> dict[str, Any]:
     }
 
 
-def scope(community: Scoped) -> dict[str, int]:
+class Scope(TypedDict):
+    community_id: int
+    street_office_id: int
+
+
+def scope(community: Scoped) -> Scope:
     """The community and street office an event concerns, as ``record`` takes them: ``**scope(community)``."""
     return {"community_id": community.id, "street_office_id": community.street_office_id}
 

@@ -158,7 +158,7 @@ def _read_csv(data: bytes) -> Iterator[tuple[int, list[str]]]:
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
-        dialect = csv.excel  # type: ignore[assignment]
+        dialect = csv.excel
     for number, cells in enumerate(csv.reader(io.StringIO(text), dialect), start=1):
         yield number, [c.strip() for c in cells]
 

@@ -45,6 +45,7 @@ def lanting_register(seed: int = 278) -> list[RegisterRow]:
     rows: list[RegisterRow] = []
     flats = [(b, f"{floor}{door:02d}") for b in ("1", "2", "3") for floor in range(1, 19) for door in range(1, 11)]
     multi_owners: list[Holder] = []
+    holders: tuple[Holder, ...]
     for index, (building, number) in enumerate(flats):
         area = rng.choice((8950, 9230, 10500, 12880, 14400)) + rng.randrange(0, 100)
         roll = rng.random()

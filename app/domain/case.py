@@ -156,9 +156,9 @@ def _parse_choice(raw: object, field: str, item: Item) -> str | tuple[str, ...]:
     if isinstance(item, QuestionItem):
         if raw not in QUESTION_CHOICES:
             raise RuleViolation(field, f"unknown choice {_dumps(raw)} (agree, disagree, abstain or invalid)")
-        return raw  # type: ignore[return-value]
+        return raw
     if raw in (ABSTAIN, INVALID):
-        return raw  # type: ignore[return-value]
+        return raw
     approvals = _list(raw, field) if not isinstance(raw, str) else None
     if approvals is None:
         raise RuleViolation(field, f'expected a list of candidate ids, "abstain" or "invalid", got {_dumps(raw)}')

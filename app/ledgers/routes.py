@@ -89,7 +89,7 @@ def show_ledger(community_id: int, ledger: str) -> Response | str:
 
 @bp.post("/committee/c/<int:community_id>/ledgers/<ledger>/import")
 @login_required
-def import_ledger(community_id: int, ledger: str) -> Response | str:
+def import_ledger(community_id: int, ledger: str) -> Response | str | tuple[str, int]:
     community = _books_of(community_id)
     kind = _ledger(ledger)
     upload = ImportForm()

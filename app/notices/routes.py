@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import select
@@ -100,7 +100,7 @@ def export(slug: str) -> Response:
     community = community_by_slug(slug)
     kind, year = _filters()
     notices = services.board(community.id, kind=kind, year=year)
-    response = current_app.json.response(
+    response = jsonify(
         community={"slug": community.slug, "name": community.name},
         notices=[
             {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask import session as browser
@@ -105,12 +105,16 @@ def _voter_page(letter: Letter, *, chosen: dict[str, str] | None = None, error: 
 L = TypeVar("L", bound=voting.LetterRef)
 
 
-def _confirmed_letter(token: str, find: Callable[[str], L | None] = voting.find_letter) -> L:  # type: ignore[assignment]
+@overload
+def _confirmed_letter(token: str) -> Letter: ...
+@overload
+def _confirmed_letter(token: str, find: Callable[[str], L | None]) -> L: ...
+def _confirmed_letter(token: str, find: Callable[[str], voting.LetterRef | None] | None = None) -> voting.LetterRef:
     """The letter behind a ballot step: it must exist and have been opened in this browser.
 
     ``find`` reads it: the whole letter by default, or only what a cast needs (``voting.find_letter_ref``).
     """
-    letter = find(token)
+    letter = (find or voting.find_letter)(token)
     if letter is None or letter.locked_at is not None or letter.id not in browser.get(CONFIRMED, []):
         raise NotFound(_("Open your voting letter again."))
     return letter

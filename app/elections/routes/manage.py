@@ -46,12 +46,12 @@ def list_elections(community_id: int) -> Response | str:
                     title=form.title.data or "",
                     seats=form.seats.data or 0,
                     alternates=form.alternates.data or 0,
-                    nominations_open_at=local_to_utc(form.nominations_open_at.data),  # type: ignore[arg-type]
-                    nominations_close_at=local_to_utc(form.nominations_close_at.data),  # type: ignore[arg-type]
+                    nominations_open_at=local_to_utc(form.nominations_open_at.data),
+                    nominations_close_at=local_to_utc(form.nominations_close_at.data),
                     now=utcnow(),
                 )
             except RuleViolation as exc:
-                getattr(form, exc.field, form.title).errors.append(exc.reason)  # type: ignore[attr-defined]
+                getattr(form, exc.field, form.title).errors.append(exc.reason)
             else:
                 flash(_("The election is created. Owners can now nominate themselves on its public page."), "success")
                 return redirect(url_for(".manage", public_id=election.public_id))
@@ -226,10 +226,10 @@ def appoint_temporary(community_id: int) -> Response | str:
                 community_id=community.id,
                 members=members,
                 term_end=form.term_end.data,
-                now=utcnow(),  # type: ignore[arg-type]
+                now=utcnow(),
             )
         except RuleViolation as exc:
-            form.members.errors.append(exc.reason)  # type: ignore[attr-defined]
+            form.members.errors.append(exc.reason)
         else:
             flash(_("The temporary management committee is appointed and can run sessions like a committee."), "success")
             return redirect(url_for(".committee_page", slug=community.slug))
@@ -269,7 +269,7 @@ def register_sitting(community_id: int) -> Response | str:
                 break
             members.append({"name": parts[0], "unit": parts[1], "role": role, "party": any(p.lower() in PARTY_WORDS for p in parts[3:])})
         if problem:
-            form.members.errors.append(problem)  # type: ignore[attr-defined]
+            form.members.errors.append(problem)
         else:
             try:
                 services.register_sitting_committee(
@@ -278,10 +278,10 @@ def register_sitting(community_id: int) -> Response | str:
                     members=members,
                     term_start=form.term_start.data,
                     term_end=form.term_end.data,
-                    now=utcnow(),  # type: ignore[arg-type]
+                    now=utcnow(),
                 )
             except RuleViolation as exc:
-                getattr(form, exc.field, form.members).errors.append(exc.reason)  # type: ignore[attr-defined]
+                getattr(form, exc.field, form.members).errors.append(exc.reason)
             else:
                 flash(_("The sitting committee is recorded."), "success")
                 return redirect(url_for(".committee_page", slug=community.slug))

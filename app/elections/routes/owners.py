@@ -54,7 +54,7 @@ def public_election(public_id: str) -> Response | str:
             now=now,
         )
         if mine is None:
-            status_form.unit.errors.append(_("No nomination in this election matches these details."))  # type: ignore[attr-defined]
+            status_form.unit.errors.append(_("No nomination in this election matches these details."))
     slate = []
     if election.state is not ElectionState.NOMINATING:
         names = {

@@ -64,9 +64,9 @@ def _certified_result(s: Session, election: Election) -> dict[str, Any]:
     item = s.get(Item, election.item_id) if election.item_id else None
     session = s.get(AssemblySession, item.session_id) if item else None
     certification = s.execute(select(Certification).where(Certification.session_id == session.id)).scalar() if session is not None else None
-    if session is None or certification is None or certification.verdict is not Verdict.CERTIFIED or not session.result:
+    if item is None or session is None or certification is None or certification.verdict is not Verdict.CERTIFIED or not session.result:
         raise RuleViolation("election", str(_l("A committee is seated only after the street office certifies the result.")))
-    if item is not None and item.revoked_at is not None:
+    if item.revoked_at is not None:
         raise RuleViolation("election", str(_l("The street office revoked this election's result.")))
     return next(i for i in session.result["items"] if i["id"] == str(item.id))
 

@@ -54,7 +54,7 @@ def choice_text(item: Item, choice: Any) -> str:
             return str(CHOICE_LABELS["abstain"])
         slate = slate_of(item)
         names = {c.id: c.name for c in slate.candidates} if slate else {}
-        return "、".join(names.get(c, c) for c in choice)
+        return "、".join(names.get(c) or str(c) for c in choice)
     return str(CHOICE_LABELS.get(choice, choice))
 
 

@@ -16,7 +16,7 @@ from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from ...communities.models import Community
-from ...db import db
+from ...db import db, table_of
 from ...domain.ballot import BallotRefused, complete_ballot
 from ...domain.errors import RuleViolation
 from ...domain.result import SessionItem
@@ -58,7 +58,7 @@ class Voter:
 
 
 # Built once on the tables: these run inside the write lock of every cast, where building a statement costs more than running it.
-_ballots, _ballot_choices, _ballot_approvals = Ballot.__table__, BallotChoice.__table__, BallotApproval.__table__
+_ballots, _ballot_choices, _ballot_approvals = table_of(Ballot), table_of(BallotChoice), table_of(BallotApproval)
 CURRENT_BALLOT_ID = select(_ballots.c.id).where(
     _ballots.c.session_id == bindparam("session_id"),
     _ballots.c.roll_entry_id == bindparam("roll_entry_id"),

@@ -18,6 +18,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
+from ...db import table_of
 from ...domain.canonical import ZERO_HASH, canonical_json
 from ...domain.errors import RuleViolation
 from ...domain.receipts import make_entry, make_seal, pseudonym, sign_entry
@@ -52,7 +53,7 @@ class ChainHead:
 
 
 # Built once: every cast runs these inside the write lock, where building a statement costs more than running it.
-_heads, _entries = BulletinHead.__table__, BulletinEntry.__table__
+_heads, _entries = table_of(BulletinHead), table_of(BulletinEntry)
 _LOCK_HEAD = select(_heads.c.seq, _heads.c.head, _heads.c.sealed_at).where(_heads.c.session_id == bindparam("session_id")).with_for_update()
 _INSERT_ENTRY = insert(_entries)
 _MOVE_HEAD = update(_heads).where(_heads.c.session_id == bindparam("session")).values(seq=bindparam("new_seq"), head=bindparam("new_head"))
@@ -157,8 +158,8 @@ def page(s: Session, session_id: int, *, sealed: bool, offset: int, limit: int) 
     if sealed:
         query = select(BulletinEntry.body).where(BulletinEntry.session_id == session_id).order_by(BulletinEntry.seq)
         return [json.loads(body) for body in s.execute(query.offset(offset).limit(limit)).scalars()]
-    query = select(BulletinEntry.seq, BulletinEntry.hash, BulletinEntry.prev).where(BulletinEntry.session_id == session_id)
-    return [_commitment(*row) for row in s.execute(query.order_by(BulletinEntry.seq).offset(offset).limit(limit))]
+    links = select(BulletinEntry.seq, BulletinEntry.hash, BulletinEntry.prev).where(BulletinEntry.session_id == session_id)
+    return [_commitment(*row) for row in s.execute(links.order_by(BulletinEntry.seq).offset(offset).limit(limit))]
 
 
 def published_json(s: Session, session: AssemblySession, *, sealed: bool) -> str:

@@ -186,7 +186,7 @@ def print_letters(actor: Actor, assembly_id: int, *, building: str, now: datetim
     return printed
 
 
-def letters_with_holders(assembly_id: int) -> list[Row[tuple[Letter, RollEntry, Person]]]:
+def letters_with_holders(assembly_id: int) -> list[Row[Letter, RollEntry, Person]]:
     """The session's valid letters with their roll entry and holder, by entry and name: the committee's list."""
     return list(
         db.session.execute(

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from ...audit.services import record, refuse
 from ...communities.models import Community
-from ...db import db
+from ...db import db, table_of
 from ...domain.errors import RuleViolation
 from ...domain.lifecycle import SessionState, state_at
 from ...domain.rules import get_profile
@@ -72,7 +72,7 @@ class _PreparedCast:
 
 
 # The cast's read, built once: building it costs more than running it, and every cast runs it.
-_sessions, _communities, _roll = AssemblySession.__table__, Community.__table__, RollEntry.__table__
+_sessions, _communities, _roll = table_of(AssemblySession), table_of(Community), table_of(RollEntry)
 _CAST_READ = (
     select(
         _sessions.c.public_id,

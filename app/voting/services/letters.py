@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from ...audit.services import record, scope
 from ...communities.models import Community, Person
-from ...db import db
+from ...db import db, table_of
 from ...security.actor import ANONYMOUS
 from ...sessions.models import AssemblySession, Letter, ProxyAuthorisation
 from ...sessions.services.tokens import token_hash
@@ -30,7 +30,7 @@ class LetterStatus(Enum):
 
 
 _LETTER_BY_TOKEN = select(Letter).where(Letter.token_hash == bindparam("token_hash"))
-_letters = Letter.__table__
+_letters = table_of(Letter)
 _LETTER_REF_BY_TOKEN = select(
     _letters.c.id, _letters.c.session_id, _letters.c.roll_entry_id, _letters.c.proxy_id, _letters.c.locked_at
 ).where(_letters.c.token_hash == bindparam("token_hash"), _letters.c.revoked_at.is_(None))
@@ -53,7 +53,7 @@ class LetterRef(Protocol):
 
 def find_letter_ref(token: str) -> LetterRef | None:
     """``find_letter`` as one plain row, for the cast, which needs no more of the letter than this."""
-    return db.session.connection().execute(_LETTER_REF_BY_TOKEN, {"token_hash": token_hash(token)}).first()  # type: ignore[return-value]
+    return db.session.connection().execute(_LETTER_REF_BY_TOKEN, {"token_hash": token_hash(token)}).first()
 
 
 def find_letter(token: str) -> Letter | None:
