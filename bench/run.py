@@ -13,6 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import api_validation
 import cast
 import import_register
 import result_page
@@ -30,6 +31,7 @@ def main() -> None:
     for title, run in (
         ("tally", lambda: tally.main(["--voters", "20000" if quick else "100000"])),
         ("recount", lambda: verify.main(["--entries", "10000" if quick else "100000"])),
+        ("API body validation", lambda: api_validation.main(["--number", "500" if quick else "2000"])),
         ("register import", lambda: import_register.main(["--units", "1000" if quick else "5000"])),
         ("tally and result page", lambda: result_page.main(["--voters", "10000" if quick else "100000"])),
         ("cast", lambda: cast.main(["--voters", "1000" if quick else "10000"])),

@@ -1,23 +1,23 @@
 """The API's operations as data: each route registers its schemas here, and the OpenAPI document is built from them.
 
 Request bodies and query strings are checked against the same JSON Schemas the
-document publishes, by a small validator for the keywords those schemas use,
-so the document and the checks cannot drift apart and every error names its field.
+document publishes, by ``jsonschema_rs`` (Draft 2020-12, OpenAPI 3.1's dialect),
+so the document and the checks cannot drift apart; each of its errors is put in
+words that name the field.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from typing import Any
 
+import jsonschema_rs
 from flask_babel import lazy_gettext as _l
 
 Schema = dict[str, Any]
 
-# Keywords the validator understands; a schema using any other is refused when registered (see check_keywords).
+# Keywords whose errors have words of their own; a schema using any other is refused when registered (see check_keywords).
 KEYWORDS = frozenset(
     {
         "type",
@@ -97,7 +97,7 @@ class Registry:
 
 
 def check_keywords(schema: Any) -> None:
-    """Refuse a schema the validator would silently half-check."""
+    """Refuse a schema using a keyword whose errors have no words of their own here."""
     if isinstance(schema, dict):
         unknown = set(schema) - KEYWORDS
         if unknown:
@@ -113,15 +113,6 @@ def check_keywords(schema: Any) -> None:
                     check_keywords(sub)
 
 
-_TYPES: dict[str, Callable[[Any], bool]] = {
-    "object": lambda v: isinstance(v, dict),
-    "array": lambda v: isinstance(v, list),
-    "string": lambda v: isinstance(v, str),
-    "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
-    "number": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
-    "boolean": lambda v: isinstance(v, bool),
-    "null": lambda v: v is None,
-}
 _TYPE_NAMES = {
     "object": _l("an object"),
     "array": _l("a list"),
@@ -132,90 +123,121 @@ _TYPE_NAMES = {
     "null": _l("null"),
 }
 
+# Compiled once per schema: compiling costs far more than validating. Keyed by identity, holding the schema alive
+# so its id is never reused; the schemas are module constants and registered operations, a bounded set.
+_compiled: dict[tuple[int, int], tuple[Schema, Registry | None, jsonschema_rs.Draft202012Validator, Schema]] = {}
 
-def _format_ok(fmt: str, value: str) -> bool:
-    try:
-        if fmt == "date":
-            date.fromisoformat(value)
-            return bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", value))
-        if fmt == "date-time":
-            parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-            return parsed.tzinfo is not None and "T" in value.upper()
-    except ValueError:
-        return False
-    return True
+
+def _validator(schema: Schema, registry: Registry | None) -> tuple[jsonschema_rs.Draft202012Validator, Schema]:
+    key = (id(schema), id(registry))
+    entry = _compiled.get(key)
+    if entry is None or entry[0] is not schema or entry[1] is not registry:
+        # The components sit beside the schema, where its "#/components/schemas/…" references point.
+        root = {**schema, "components": {"schemas": registry.components}} if registry is not None else schema
+        entry = (schema, registry, jsonschema_rs.Draft202012Validator(root, validate_formats=True), root)
+        _compiled[key] = entry
+    return entry[2], entry[3]
+
+
+def _at(root: Any, schema_path: list[str | int]) -> Any:
+    """What a path points at: the keyword an error names, as the schema spells it, or the member of a value."""
+    node: Any = root
+    for part in schema_path:
+        node = node[part]
+    return node
+
+
+def _join(path: str, key: str | int) -> str:
+    return f"{path}.{key}" if path else str(key)
+
+
+def _field_errors(error: jsonschema_rs.ValidationError, root: Schema, value: Any, path: str, at: str | None = None) -> list[FieldError]:
+    """The library's error in the words people read, naming the field it concerns (``at``, when that is a key)."""
+    kind = error.kind
+    prefix = [path] if path else []
+    where = at if at is not None else ".".join([*prefix, *map(str, error.instance_path)])
+    name = where or str(_l("the body"))
+    if isinstance(kind, jsonschema_rs.ValidationErrorKind.Type):
+        wanted = _at(root, error.schema_path)
+        wanted = [wanted] if isinstance(wanted, str) else wanted
+        detail = _l("%(field)s must be %(type)s.", field=name, type=" / ".join(str(_TYPE_NAMES[t]) for t in wanted))
+    elif isinstance(kind, jsonschema_rs.ValidationErrorKind.Required):
+        sub = _join(where, kind.property)
+        return [FieldError(sub, str(_l("%(field)s is required.", field=sub)))]
+    elif isinstance(kind, jsonschema_rs.ValidationErrorKind.AdditionalProperties) or (
+        isinstance(kind, jsonschema_rs.ValidationErrorKind.FalseSchema) and error.schema_path[-1:] == ["additionalProperties"]
+    ):
+        # With no "properties" beside it, the library reports the first unexpected member only, and at the object.
+        unexpected = (
+            kind.unexpected
+            if isinstance(kind, jsonschema_rs.ValidationErrorKind.AdditionalProperties)
+            else list(_at(value, error.instance_path))
+        )
+        subs = [_join(where, key) for key in unexpected]
+        return [FieldError(sub, str(_l("%(field)s is not a field of this request.", field=sub))) for sub in subs]
+    elif isinstance(kind, jsonschema_rs.ValidationErrorKind.PropertyNames):
+        # The key is the field at fault, and what is wrong with it is what is wrong with the key as a string.
+        inner = kind.error
+        sub = _join(where, str(inner.instance))
+        return _field_errors(inner, root, value, path, at=sub)
+    elif isinstance(kind, jsonschema_rs.ValidationErrorKind.AnyOf):
+        detail = _l("%(field)s is not one of the accepted forms.", field=name)
+    elif isinstance(kind, jsonschema_rs.ValidationErrorKind.Constant):
+        detail = _l("%(field)s must be %(value)s.", field=name, value=kind.expected_value)
+    elif isinstance(kind, jsonschema_rs.ValidationErrorKind.Enum):
+        choices = ", ".join(str(v) for v in _at(root, error.schema_path))
+        detail = _l("%(field)s must be one of: %(choices)s.", field=name, choices=choices)
+    elif isinstance(kind, jsonschema_rs.ValidationErrorKind.MinLength):
+        detail = _l("%(field)s is required.", field=name) if error.instance == "" else _l("%(field)s is too short.", field=name)
+    elif isinstance(kind, jsonschema_rs.ValidationErrorKind.MaxLength):
+        detail = _l("%(field)s is longer than %(n)d characters.", field=name, n=kind.limit)
+    elif isinstance(kind, jsonschema_rs.ValidationErrorKind.Format):
+        detail = _l("%(field)s must be a %(format)s in ISO 8601 form.", field=name, format=kind.format)
+    elif isinstance(kind, jsonschema_rs.ValidationErrorKind.Minimum):
+        detail = _l("%(field)s must be at least %(n)s.", field=name, n=kind.limit)
+    elif isinstance(kind, jsonschema_rs.ValidationErrorKind.Maximum):
+        detail = _l("%(field)s must be at most %(n)s.", field=name, n=kind.limit)
+    elif isinstance(kind, jsonschema_rs.ValidationErrorKind.MinItems | jsonschema_rs.ValidationErrorKind.MinProperties):
+        detail = _l("%(field)s needs at least %(n)d entries.", field=name, n=kind.limit)
+    elif isinstance(kind, jsonschema_rs.ValidationErrorKind.MaxItems | jsonschema_rs.ValidationErrorKind.MaxProperties):
+        detail = _l("%(field)s has more than %(n)d entries.", field=name, n=kind.limit)
+    elif isinstance(kind, jsonschema_rs.ValidationErrorKind.UniqueItems):
+        detail = _l("%(field)s lists an entry twice.", field=name)
+    else:  # "pattern", and any keyword check_keywords admits without a message of its own
+        detail = _l("%(field)s is not in the expected form.", field=name)
+    return [FieldError(where, str(detail))]
+
+
+def _nul_errors(value: Any, path: str) -> list[FieldError]:
+    # JSON Schema allows NUL, but no text means it, and PostgreSQL refuses it in a text column.
+    if isinstance(value, str):
+        return [FieldError(path, str(_l("%(field)s contains a NUL character.", field=path or _l("the body"))))] if "\x00" in value else []
+    errors: list[FieldError] = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            errors += _nul_errors(key, _join(path, key)) + _nul_errors(item, _join(path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            errors += _nul_errors(item, _join(path, index))
+    return errors
 
 
 def validate(schema: Schema, value: Any, registry: Registry | None = None, path: str = "") -> list[FieldError]:
-    """Every way ``value`` breaks ``schema``, each naming its field; [] when it conforms."""
-    if "$ref" in schema and registry is not None:
-        return validate(registry.resolve(schema), value, registry, path)
-    name = path or str(_l("the body"))
-    types = schema.get("type")
-    if types is not None:
-        wanted = [types] if isinstance(types, str) else types
-        if not any(_TYPES[t](value) for t in wanted):
-            return [
-                FieldError(path, str(_l("%(field)s must be %(type)s.", field=name, type=" / ".join(str(_TYPE_NAMES[t]) for t in wanted))))
-            ]
-    if "anyOf" in schema and all(validate(sub, value, registry, path) for sub in schema["anyOf"]):
-        return [FieldError(path, str(_l("%(field)s is not one of the accepted forms.", field=name)))]
-    if "const" in schema and value != schema["const"]:
-        return [FieldError(path, str(_l("%(field)s must be %(value)s.", field=name, value=schema["const"])))]
-    if "enum" in schema and value not in schema["enum"]:
-        choices = ", ".join(str(v) for v in schema["enum"])
-        return [FieldError(path, str(_l("%(field)s must be one of: %(choices)s.", field=name, choices=choices)))]
-    errors: list[FieldError] = []
-    if isinstance(value, str):
-        if "\x00" in value:
-            # JSON Schema allows it, but no text means it, and PostgreSQL refuses it in a text column.
-            errors.append(FieldError(path, str(_l("%(field)s contains a NUL character.", field=name))))
-        if len(value) < schema.get("minLength", 0):
-            errors.append(
-                FieldError(path, str(_l("%(field)s is required.", field=name) if not value else _l("%(field)s is too short.", field=name)))
-            )
-        if "maxLength" in schema and len(value) > schema["maxLength"]:
-            errors.append(FieldError(path, str(_l("%(field)s is longer than %(n)d characters.", field=name, n=schema["maxLength"]))))
-        if "pattern" in schema and not re.search(schema["pattern"], value):
-            errors.append(FieldError(path, str(_l("%(field)s is not in the expected form.", field=name))))
-        if "format" in schema and not _format_ok(schema["format"], value):
-            errors.append(
-                FieldError(path, str(_l("%(field)s must be a %(format)s in ISO 8601 form.", field=name, format=schema["format"])))
-            )
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        if "minimum" in schema and value < schema["minimum"]:
-            errors.append(FieldError(path, str(_l("%(field)s must be at least %(n)s.", field=name, n=schema["minimum"]))))
-        if "maximum" in schema and value > schema["maximum"]:
-            errors.append(FieldError(path, str(_l("%(field)s must be at most %(n)s.", field=name, n=schema["maximum"]))))
-    if isinstance(value, list):
-        if len(value) < schema.get("minItems", 0):
-            errors.append(FieldError(path, str(_l("%(field)s needs at least %(n)d entries.", field=name, n=schema["minItems"]))))
-        if "maxItems" in schema and len(value) > schema["maxItems"]:
-            errors.append(FieldError(path, str(_l("%(field)s has more than %(n)d entries.", field=name, n=schema["maxItems"]))))
-        if schema.get("uniqueItems") and len({repr(v) for v in value}) != len(value):
-            errors.append(FieldError(path, str(_l("%(field)s lists an entry twice.", field=name))))
-        if "items" in schema:
-            for i, item in enumerate(value):
-                errors += validate(schema["items"], item, registry, f"{path}.{i}" if path else str(i))
-    if isinstance(value, dict):
-        props = schema.get("properties", {})
-        for key in schema.get("required", []):
-            if key not in value:
-                sub = f"{path}.{key}" if path else key
-                errors.append(FieldError(sub, str(_l("%(field)s is required.", field=sub))))
-        if "maxProperties" in schema and len(value) > schema["maxProperties"]:
-            errors.append(FieldError(path, str(_l("%(field)s has more than %(n)d entries.", field=name, n=schema["maxProperties"]))))
-        extra = schema.get("additionalProperties", True)
-        for key, item in value.items():
-            sub = f"{path}.{key}" if path else key
-            if key in props:
-                errors += validate(props[key], item, registry, sub)
-            elif extra is False:
-                errors.append(FieldError(sub, str(_l("%(field)s is not a field of this request.", field=sub))))
-            elif isinstance(extra, dict):
-                if "propertyNames" in schema:
-                    errors += [FieldError(sub, e.detail) for e in validate(schema["propertyNames"], key, registry, sub)]
-                errors += validate(extra, item, registry, sub)
+    """Every way ``value`` breaks ``schema`` (JSON Schema 2020-12, formats asserted), each naming its field; [] when it conforms.
+
+    ``path`` names the value itself, as a query parameter's name does.
+    """
+    validator, root = _validator(schema, registry)
+    errors = _nul_errors(value, path)
+    if validator.is_valid(value):
+        return errors
+    found = list(validator.iter_errors(value))
+    # A value of the wrong type is only that: its other keywords' complaints would restate it.
+    mistyped = {tuple(e.instance_path) for e in found if isinstance(e.kind, jsonschema_rs.ValidationErrorKind.Type)}
+    for error in found:
+        if tuple(error.instance_path) in mistyped and not isinstance(error.kind, jsonschema_rs.ValidationErrorKind.Type):
+            continue
+        errors += _field_errors(error, root, value, path)
     return errors
 
 
