@@ -13,7 +13,7 @@ from ...security.web import current_actor
 from ...sessions.routes import load_assembly
 from ..models import Election
 from ..services import slates
-from . import bp
+from .common import bp
 
 
 @bp.app_template_global()

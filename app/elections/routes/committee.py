@@ -19,7 +19,7 @@ from ..forms import (
     DepartureForm,
 )
 from ..models import Committee, ElectionState, Membership
-from . import bp, load_community, may_manage
+from .common import bp, load_community, may_manage
 
 
 @bp.get("/c/<slug>/committee")

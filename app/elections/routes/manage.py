@@ -27,7 +27,7 @@ from ..forms import (
     VetForm,
 )
 from ..models import Candidate, Election, ElectionKind, Nomination
-from . import UNIT, bp, load_community, load_election, may_manage
+from .common import UNIT, bp, load_community, load_election, may_manage
 
 
 @bp.route("/committee/c/<int:community_id>/elections", methods=["GET", "POST"])

@@ -17,7 +17,7 @@ from ..forms import (
     StatusForm,
 )
 from ..models import Candidate, CandidateStatus, ElectionState
-from . import bp, load_election, nomination_limit
+from .common import bp, load_election, nomination_limit
 
 
 @bp.route("/e/<public_id>", methods=["GET", "POST"])
