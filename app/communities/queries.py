@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from ..db import db
 from ..domain.errors import NotFound
 from ..domain.roll import Roll, UnitRecord, derive_roll
+from ..domain.units import unit_sort_key
 from .models import Building, Community, Holding, HoldingState, Person, StreetOffice, Unit
 
 
@@ -92,22 +93,23 @@ def building_summaries(community_id: int) -> list[BuildingSummary]:
         .outerjoin(Unit, Unit.building_id == Building.id)
         .where(Building.community_id == community_id)
         .group_by(Building.id, Building.name)
-        .order_by(Building.name)
     )
     # PostgreSQL sums a BIGINT as NUMERIC: back to integer hundredths.
-    return [BuildingSummary(i, name, units, voting, int(area)) for i, name, units, voting, area in s.execute(stmt)]
+    summaries = [BuildingSummary(i, name, units, voting, int(area)) for i, name, units, voting, area in s.execute(stmt)]
+    return sorted(summaries, key=lambda b: unit_sort_key(b.name))
 
 
 def units_page(community_id: int, *, building_id: int | None, page: int, per_page: int = 50) -> tuple[list[Unit], int]:
+    """One page of units in natural order (building, then number: 1-101, 1-201, 1-1001, 2-101, 10-101)."""
     s = db.session()
-    base = select(Unit).where(Unit.community_id == community_id)
+    labels = select(Unit.id, Building.name, Unit.number).join(Building).where(Unit.community_id == community_id)
     if building_id is not None:
-        base = base.where(Unit.building_id == building_id)
-    total = s.execute(select(func.count()).select_from(base.subquery())).scalar_one()
-    units = (
-        s.execute(base.join(Building).order_by(Building.name, Unit.number).limit(per_page).offset((page - 1) * per_page)).scalars().all()
-    )
-    return list(units), total
+        labels = labels.where(Unit.building_id == building_id)
+    # Text order in SQL puts 1-1001 before 1-101; a register's few thousand labels are sorted here instead.
+    ordered = sorted(s.execute(labels), key=lambda r: (unit_sort_key(r.name), unit_sort_key(r.number)))
+    ids = [r.id for r in ordered[(page - 1) * per_page : page * per_page]]
+    by_id = {u.id: u for u in s.execute(select(Unit).where(Unit.id.in_(ids))).scalars()} if ids else {}
+    return [by_id[i] for i in ids], len(ordered)
 
 
 def office_by_code(code: str) -> StreetOffice | None:

@@ -2,7 +2,9 @@
 
 Parsing and row validation only: no database. Each problem is reported with
 its row number (as the spreadsheet shows it) and the column, so the person
-importing can fix the file and try again.
+importing can fix the file and try again. The header is looked for among
+the first rows (a committee's sheet often has a title above it); cells are read
+through ``domain.register_text`` (full-width forms, separators, units).
 """
 
 from __future__ import annotations
@@ -18,10 +20,20 @@ from zipfile import BadZipFile
 
 from flask_babel import lazy_gettext as _l
 
-from ..domain.numbers import AreaError, parse_area
+from ..domain.numbers import AreaError
+from ..domain.register_text import (
+    control_character,
+    header_key,
+    normalise,
+    read_area,
+    split_names,
+    split_phones,
+    split_values,
+    unit_number,
+)
 from .models import AreaSource, HoldingState, UnitKind
 
-# Accepted headers for each column, English and Chinese, compared case-folded.
+# Accepted headers for each column, English and Chinese, compared as ``header_key`` folds them.
 COLUMNS: dict[str, tuple[str, ...]] = {
     "building": ("building", "楼栋", "楼号", "楼宇"),
     "unit": ("unit", "房号", "房间号", "单元号", "户号"),
@@ -35,6 +47,13 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "state": ("state", "状态", "交付状态"),
 }
 REQUIRED = ("building", "unit", "area")
+# The header is the first of this many rows that names every required column.
+HEADER_SEARCH_ROWS = 10
+# Ceilings whatever the configuration says: rows holding data, and rows read at all (empty ones too).
+MAX_DATA_ROWS = 20_000
+MAX_SHEET_ROWS = 50_000
+# Columns read from each row; a register has ten.
+MAX_COLUMNS = 100
 
 COLUMN_LABELS = {
     "building": _l("building"),
@@ -89,7 +108,6 @@ _STATES = {
     "未售": HoldingState.UNSOLD,
     "未出售": HoldingState.UNSOLD,
 }
-_SPLIT = re.compile(r"\s*[;；、|/]\s*")
 _ID_LAST4 = re.compile(r"^[0-9]{3}[0-9X]$")
 _PHONE = re.compile(r"^\+?[0-9][0-9 \-]{4,28}$")
 
@@ -129,6 +147,10 @@ class RegisterRow:
 class ParsedRegister:
     rows: list[RegisterRow] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    # Rows below the header that hold anything (title, header and empty rows are not counted).
+    data_rows: int = 0
+    # Row number -> "building-unit" as written, for every data row (to name a row that has problems).
+    labels: dict[int, str] = field(default_factory=dict)
 
 
 class RegisterFileError(ValueError):
@@ -160,7 +182,7 @@ def _read_csv(data: bytes) -> Iterator[tuple[int, list[str]]]:
     except csv.Error:
         dialect = csv.excel
     for number, cells in enumerate(csv.reader(io.StringIO(text), dialect), start=1):
-        yield number, [c.strip() for c in cells]
+        yield number, [c.strip() for c in cells[:MAX_COLUMNS]]
 
 
 def _cell_text(value: Any) -> str:
@@ -184,45 +206,80 @@ def _read_xlsx(data: bytes) -> Iterator[tuple[int, list[str]]]:
         raise RegisterFileError(str(_l("The file is not a readable .xlsx workbook."))) from exc
     try:
         sheet = workbook.worksheets[0]
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+        # read_only streams the sheet row by row; parse_register stops at MAX_SHEET_ROWS.
+        for number, values in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True), start=1):
             yield number, [_cell_text(v) for v in values]
     finally:
         workbook.close()
 
 
-def _header_map(header: list[str]) -> dict[str, int]:
-    lookup = {alias.casefold(): key for key, aliases in COLUMNS.items() for alias in aliases}
+_HEADER_LOOKUP = {header_key(alias): key for key, aliases in COLUMNS.items() for alias in aliases}
+
+
+def _header_columns(header: list[str]) -> dict[str, int]:
     found: dict[str, int] = {}
     for index, title in enumerate(header):
-        key = lookup.get(title.strip().casefold())
+        key = _HEADER_LOOKUP.get(header_key(title))
         if key is not None and key not in found:
             found[key] = index
-    missing = [k for k in REQUIRED if k not in found]
-    if missing:
-        names = ", ".join(f"{COLUMN_LABELS[k]} ({COLUMNS[k][1]})" for k in missing)
-        raise RegisterFileError(str(_l("The header row lacks the column(s): %(names)s", names=names)))
     return found
 
 
-def parse_register(table: Iterable[tuple[int, list[str]]], *, max_rows: int = 50_000) -> ParsedRegister:
+def _missing_names(found: dict[str, int]) -> str:
+    return ", ".join(f"{COLUMN_LABELS[k]} ({COLUMNS[k][1]})" for k in REQUIRED if k not in found)
+
+
+def _find_header(rows: Iterator[tuple[int, list[str]]]) -> tuple[int, dict[str, int]]:
+    """The first of the first rows that names every required column: (its number, column -> index)."""
+    candidates: list[tuple[int, dict[str, int]]] = []
+    for number, cells in rows:
+        found = _header_columns(cells)
+        if all(k in found for k in REQUIRED):
+            return number, found
+        if any(cells):
+            candidates.append((number, found))
+        if number >= HEADER_SEARCH_ROWS:
+            break
+    if not candidates:
+        raise RegisterFileError(str(_l("The file is empty.")))
+    # The row that comes closest (the earliest of equals) is named as the one taken.
+    number, found = max(candidates, key=lambda c: (len(c[1]), -c[0]))
+    raise RegisterFileError(
+        str(
+            _l(
+                "None of the first %(n)d rows names the columns building, unit and area: "
+                "row %(row)d was taken as the header, and the header row lacks the column(s): %(names)s",
+                n=HEADER_SEARCH_ROWS,
+                row=number,
+                names=_missing_names(found),
+            )
+        )
+    )
+
+
+def parse_register(table: Iterable[tuple[int, list[str]]], *, max_rows: int = MAX_DATA_ROWS) -> ParsedRegister:
     """Validate every row; collect all errors rather than stop at the first."""
     result = ParsedRegister()
     rows = iter(table)
-    try:
-        _, header = next(rows)
-    except StopIteration:
-        raise RegisterFileError(str(_l("The file is empty."))) from None
-    columns = _header_map(header)
+    _, columns = _find_header(rows)
+    limit = min(max_rows, MAX_DATA_ROWS)
     seen: dict[tuple[str, str], int] = {}
-    count = 0
     for number, cells in rows:
+        if number > MAX_SHEET_ROWS:
+            message = _l(
+                "The sheet runs to more than %(n)d rows, counting empty ones: delete the empty rows below the register.", n=MAX_SHEET_ROWS
+            )
+            raise RegisterFileError(str(message))
         if not any(cells):
             continue
-        count += 1
-        if count > max_rows:
-            raise RegisterFileError(str(_l("The file has more than %(n)d rows.", n=max_rows)))
+        result.data_rows += 1
+        if result.data_rows > limit:
+            raise RegisterFileError(str(_l("The file has more than %(n)d rows.", n=limit)))
+        if _refuse_controls(number, cells, columns, result.errors):
+            continue
         # Duplicates are found even among rows with other errors, so one upload shows every problem.
-        key = (_cell(cells, columns, "building"), _cell(cells, columns, "unit"))
+        key = (unit_number(_cell(cells, columns, "building")), unit_number(_cell(cells, columns, "unit")))
+        result.labels[number] = "-".join(key)
         duplicate_of = seen.get(key) if all(key) else None
         if all(key) and duplicate_of is None:
             seen[key] = number
@@ -235,23 +292,44 @@ def parse_register(table: Iterable[tuple[int, list[str]]], *, max_rows: int = 50
     return result
 
 
+def _refuse_controls(number: int, cells: list[str], columns: dict[str, int], errors: list[RowError]) -> bool:
+    """A NUL or other control character in a cell that is read: the row is refused, naming each such cell."""
+    found = False
+    for key in columns:
+        char = control_character(_cell(cells, columns, key))
+        if char is None:
+            continue
+        found = True
+        if char == "\x00":
+            message = _l("contains a NUL character")
+        else:
+            message = _l("contains the control character U+%(code)s", code=f"{ord(char):04X}")
+        errors.append(RowError(number, key, str(message)))
+    return found
+
+
 def _cell(cells: list[str], columns: dict[str, int], key: str) -> str:
     index = columns.get(key)
     return cells[index].strip() if index is not None and index < len(cells) else ""
 
 
 def _parse_row(number: int, cells: list[str], columns: dict[str, int], errors: list[RowError]) -> RegisterRow | None:
-    def cell(key: str) -> str:
+    def raw(key: str) -> str:
         return _cell(cells, columns, key)
+
+    def cell(key: str) -> str:
+        return normalise(raw(key))
 
     before = len(errors)
 
     def error(column: str, message: Any) -> None:
         errors.append(RowError(number, column, str(message)))
 
-    building, unit = cell("building"), cell("unit")
+    building, unit = unit_number(cell("building")), unit_number(cell("unit"))
     if not building:
         error("building", _l("is empty"))
+    elif len(building) > 40:
+        error("building", _l("is longer than 40 characters"))
     if not unit:
         error("unit", _l("is empty"))
     elif len(unit) > 40:
@@ -259,9 +337,9 @@ def _parse_row(number: int, cells: list[str], columns: dict[str, int], errors: l
 
     area_centi = 0
     try:
-        area_centi = parse_area(cell("area"))
+        area_centi = read_area(cell("area"))
     except AreaError as exc:
-        error("area", _area_message(cell("area"), exc))
+        error("area", _area_message(raw("area"), exc))
 
     source_text = cell("area_source").casefold()
     area_source = _AREA_SOURCES.get(source_text, AreaSource.REGISTRY if not source_text else None)
@@ -283,8 +361,8 @@ def _parse_row(number: int, cells: list[str], columns: dict[str, int], errors: l
     if state is None:
         error("state", _l('unknown value "%(value)s" (use delivered, undelivered or unsold)', value=cell("state")))
 
-    holders = _parse_holders(cell("holders"), cell("id_last4"), cell("phone"), error)
-    if not holders and state is not HoldingState.UNSOLD:
+    holders = _parse_holders(raw("holders"), raw("id_last4"), raw("phone"), error)
+    if not raw("holders") and state is not HoldingState.UNSOLD:
         error("holders", _l("is empty: name the owner(s), or mark the unit unsold"))
 
     if len(errors) > before:
@@ -303,9 +381,17 @@ def _area_message(text: str, exc: AreaError) -> Any:
 
 
 def _parse_holders(names: str, ids: str, phones: str, error: Any) -> tuple[Holder, ...]:
-    name_list = [n for n in _SPLIT.split(names) if n] if names else []
-    id_list = [i.upper() for i in _SPLIT.split(ids) if i] if ids else []
-    phone_list = [p for p in _SPLIT.split(phones) if p] if phones else []
+    """The holders of one row, from the cells as written; a filled cell that yields nothing is named as such, never as empty."""
+    name_list = split_names(names)
+    id_list = [i.upper() for i in split_values(ids)]
+    phone_list = split_phones(phones)
+    if names and not name_list:
+        error("holders", _l('"%(value)s" names nobody: write the owners\' names, separated by 、', value=names))
+        return ()
+    for column, text, values in (("id_last4", ids, id_list), ("phone", phones, phone_list)):
+        if text and not values:
+            error(column, _l('"%(value)s" holds no value', value=text))
+            return ()
     if id_list and len(id_list) != len(name_list):
         error("id_last4", _l("gives %(n)d values for %(m)d holder(s)", n=len(id_list), m=len(name_list)))
         return ()

@@ -142,7 +142,8 @@ def upload_register(community_id: int) -> Response | str:
         community=community,
         filename=filename,
         check=check,
-        preview_rows=check.rows[:50],
+        preview_rows=check.good_rows[:50],
+        flagged_rows=check.flagged_rows[:500],
         confirm_form=RegisterConfirmForm(token=token),
     )
 

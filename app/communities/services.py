@@ -22,7 +22,7 @@ from ..domain.rules import profile_names
 from ..security.actor import Actor
 from ..security.permissions import can_manage_deployment, can_manage_register, require
 from .models import Building, Community, Holding, HoldingState, Person, PersonKind, StreetOffice, Unit
-from .register import RegisterRow, RowError, parse_register, read_table
+from .register import MAX_DATA_ROWS, RegisterRow, RowError, parse_register, read_table
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,58}[a-z0-9]$")
 
@@ -333,23 +333,49 @@ def _apply_register(s: Session, community: Community, rows: list[RegisterRow], r
         )
 
 
+@dataclass(frozen=True)
+class FlaggedRow:
+    """A data row with problems, as the preview sets it apart from the good ones."""
+
+    row: int
+    label: str
+    errors: list[RowError]
+
+
 @dataclass
 class RegisterCheck:
     """A register file read and checked: rows, row errors and what an import would do."""
 
     rows: list[RegisterRow]
     report: ImportReport
+    # Rows below the header holding anything, good or not (title, header and empty rows are not counted).
+    data_rows: int = 0
+    labels: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def good_rows(self) -> list[RegisterRow]:
+        """The rows without any problem, in file order."""
+        flagged = {e.row for e in self.report.errors}
+        return [r for r in self.rows if r.row not in flagged]
+
+    @property
+    def flagged_rows(self) -> list[FlaggedRow]:
+        """Each row with problems once, in file order, with its problems."""
+        by_row: dict[int, list[RowError]] = defaultdict(list)
+        for error in self.report.errors:
+            by_row[error.row].append(error)
+        return [FlaggedRow(row, self.labels.get(row, ""), errors) for row, errors in sorted(by_row.items())]
 
 
-def check_register_file(actor: Actor, community_id: int, filename: str, data: bytes, *, max_rows: int = 50_000) -> RegisterCheck:
+def check_register_file(actor: Actor, community_id: int, filename: str, data: bytes, *, max_rows: int = MAX_DATA_ROWS) -> RegisterCheck:
     """Read and check a register file without writing (the preview): every problem, in row order."""
     parsed = parse_register(read_table(filename, data), max_rows=max_rows)
     report = preview_register(actor, community_id, parsed.rows)
     report.errors = sorted(parsed.errors + report.errors, key=lambda e: (e.row, e.column))
-    return RegisterCheck(parsed.rows, report)
+    return RegisterCheck(parsed.rows, report, parsed.data_rows, parsed.labels)
 
 
-def import_register_file(actor: Actor, community_id: int, filename: str, data: bytes, *, max_rows: int = 50_000) -> ImportReport:
+def import_register_file(actor: Actor, community_id: int, filename: str, data: bytes, *, max_rows: int = MAX_DATA_ROWS) -> ImportReport:
     """Import a register file, all or nothing: any bad row and nothing is written."""
     check = check_register_file(actor, community_id, filename, data, max_rows=max_rows)
     if check.report.errors:

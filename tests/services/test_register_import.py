@@ -170,3 +170,150 @@ def test_holding_states_are_kept(app: Flask) -> None:
     import_csv(world.community.id, GOOD)
     states = dict(db.session.execute(select(Unit.number, Holding.state).join(Holding).where(Unit.number.in_(["103", "102"]))).all())
     assert HoldingState.UNSOLD in states.values()
+
+
+def names_of(number: str) -> list[str]:
+    unit = db.session.execute(select(Unit).where(Unit.number == number)).scalar_one()
+    return sorted(h.person.name for h in unit.holdings)
+
+
+def test_a_title_row_above_the_header_is_skipped_and_rows_keep_their_numbers(app: Flask) -> None:
+    world = make_world()
+    data = "竹林苑业主名册（2026年11月更新）,,,\n".encode() + register_csv("1,101,89.50,,,,张伟,,,", "1,102,80,,,,李娜,,,")
+    report = import_csv(world.community.id, data)
+    assert report.created == 2
+    with pytest.raises(services.RegisterRejected) as rejected:
+        import_csv(world.community.id, "竹林苑业主名册\n\n".encode() + register_csv("1,103,abc,,,,王强,,,"))
+    assert [str(e) for e in rejected.value.errors] == ['row 4, area: is not a number: "abc"']
+
+
+def test_a_header_in_a_merged_title_xlsx_is_found(app: Flask) -> None:
+    world = make_world()
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["竹林苑业主名册（2026年11月更新）"])
+    sheet.merge_cells("A1:E1")
+    sheet.append(["楼栋", "房号", "建筑面积（㎡）", "业主姓名"])
+    sheet.append([1, 101, 89.5, "张伟"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    assert services.import_register_file(CLI, world.community.id, "名册.xlsx", buffer.getvalue()).created == 1
+
+
+def test_without_a_header_in_the_first_rows_the_row_taken_and_its_lack_are_named(app: Flask) -> None:
+    world = make_world()
+    data = "竹林苑业主名册\n楼栋,房号,业主姓名\n1,101,张伟\n".encode()
+    with pytest.raises(RegisterFileError) as refused:
+        import_csv(world.community.id, data)
+    message = str(refused.value)
+    assert "first 10 rows" in message and "row 2" in message and "lacks the column(s): area (面积)" in message
+    assert "building" not in message.split("lacks")[1]
+
+
+@pytest.mark.parametrize(
+    "names", ["李娜，王强", "李娜,王强", "李娜、王强", "李娜；王强", "李娜;王强", "李娜/王强", "李娜 王强", "李娜　王强", " 李娜 ， 王强 "]
+)
+def test_co_owners_separated_by_any_common_separator(app: Flask, names: str) -> None:
+    world = make_world()
+    import_csv(world.community.id, register_csv(f'1,101,89.50,,,,"{names}",,,'))
+    assert names_of("101") == ["李娜", "王强"]
+
+
+def test_a_padded_two_character_name_and_a_latin_name_stay_one_holder(app: Flask) -> None:
+    world = make_world()
+    import_csv(world.community.id, register_csv("1,101,89.50,,,,王　五,,,", "1,102,80,,,,John Smith,,,"))
+    assert names_of("101") == ["王五"]
+    assert names_of("102") == ["John Smith"]
+
+
+@pytest.mark.parametrize(
+    ("names", "ids", "expected"),
+    [
+        ("李娜，王强", "2345，3456", None),
+        ("、，", "", 'row 2, holder names: "、，" names nobody'),
+        ("李娜，王强", "2345", "row 2, ID last 4: gives 1 values for 2 holder(s)"),
+        ("张伟", "12", 'row 2, ID last 4: "12" is not the last four characters'),
+    ],
+)
+def test_a_filled_name_cell_is_never_called_empty(app: Flask, names: str, ids: str, expected: str | None) -> None:
+    world = make_world()
+    data = register_csv(f'1,101,89.50,,,,"{names}","{ids}",,')
+    if expected is None:
+        assert import_csv(world.community.id, data).created == 1
+        return
+    with pytest.raises(services.RegisterRejected) as rejected:
+        import_csv(world.community.id, data)
+    messages = [str(e) for e in rejected.value.errors]
+    assert any(m.startswith(expected) for m in messages), messages
+    assert not any("is empty" in m for m in messages), messages
+
+
+@pytest.mark.parametrize("area", ["８９．５０", "89.50㎡", "89.50 m²", "89.50m2", "89.50平方米", "89.50 平米", " 89.5 ", "８９．５㎡"])
+def test_areas_in_full_width_digits_or_with_their_unit_are_read_exactly(app: Flask, area: str) -> None:
+    world = make_world()
+    import_csv(world.community.id, register_csv(f"1,101,{area},,,,张伟,,,"))
+    assert db.session.execute(select(Unit.area_centi).where(Unit.number == "101")).scalar_one() == 8950
+
+
+@pytest.mark.parametrize(
+    ("area", "expected"),
+    [
+        ("89.505㎡", "89.505㎡ has more than two decimals"),
+        ('"89,50"', 'is not a number: "89,50"'),
+        ("89.50 亩", 'is not a number: "89.50 亩"'),
+    ],
+)
+def test_an_area_that_only_looks_like_one_is_refused(app: Flask, area: str, expected: str) -> None:
+    world = make_world()
+    with pytest.raises(services.RegisterRejected) as rejected:
+        import_csv(world.community.id, register_csv(f"1,101,{area},,,,张伟,,,"))
+    assert [str(e) for e in rejected.value.errors] == [f"row 2, area: {expected}"]
+
+
+@pytest.mark.parametrize(
+    ("row", "column"),
+    [
+        ("1,101,89.50,,,,张\x00三,,,", "holder names"),
+        ("1,10\x001,89.50,,,,张三,,,", "unit"),
+        ("1,101,89.50,,,,张三,,138\x000000000,", "phone"),
+        ("1,101,89.50,,住\x00宅,,张三,,,", "kind"),
+    ],
+)
+def test_a_nul_character_in_a_cell_is_refused_naming_row_and_column(app: Flask, row: str, column: str) -> None:
+    world = make_world()
+    with pytest.raises(services.RegisterRejected) as rejected:
+        import_csv(world.community.id, register_csv("1,102,80,,,,李娜,,,", row))
+    assert [str(e) for e in rejected.value.errors] == [f"row 3, {column}: contains a NUL character"]
+    assert count(Person) == 0
+
+
+def test_a_nul_in_a_gb18030_text_file_is_refused(app: Flask) -> None:
+    world = make_world()
+    data = register_csv("1,101,89.50,,,,张\x00三,,,").decode().encode("gb18030")
+    with pytest.raises(services.RegisterRejected):
+        services.import_register_file(CLI, world.community.id, "r.txt", data)
+    assert count(Person) == 0
+
+
+def test_full_width_unit_numbers_and_stray_spaces_match_what_is_on_record(app: Flask) -> None:
+    world = make_world()
+    import_csv(world.community.id, register_csv("１,１－１０１,89.50,,,,\u3000张伟 ,,,", "1,1—102,80,,,,ＡＢＣ物业,,,"))
+    assert sorted(db.session.execute(select(Unit.number)).scalars()) == ["1-101", "1-102"]
+    assert names_of("1-101") == ["张伟"] and names_of("1-102") == ["ABC物业"]
+    report = import_csv(world.community.id, register_csv("1,1-101,89.5,,,,张伟,,,", "1,1-102,80.00,,,,ABC物业,,,"))
+    assert (report.created, report.updated, report.unchanged) == (0, 0, 2)
+
+
+def test_more_data_rows_than_the_ceiling_are_refused_whatever_the_setting(app: Flask) -> None:
+    world = make_world()
+    rows = [f"1,{n},50,,,,业主{n},," for n in range(1, 20_002)]
+    with pytest.raises(RegisterFileError, match="more than 20000 rows"):
+        services.check_register_file(CLI, world.community.id, "r.csv", register_csv(*rows), max_rows=50_000)
+    assert count(Unit) == 0
+
+
+def test_a_sheet_with_endless_blank_rows_is_refused_not_read_to_its_end(app: Flask) -> None:
+    world = make_world()
+    data = register_csv("1,101,89.50,,,,张伟,,,") + b",,,,,,,,,\n" * 60_000 + register_csv("1,102,80,,,,李娜,,,").split(b"\n", 1)[1]
+    with pytest.raises(RegisterFileError, match="more than 50000 rows, counting empty ones"):
+        services.check_register_file(CLI, world.community.id, "r.csv", data)

@@ -124,3 +124,54 @@ def test_abandoned_previews_are_cleared_after_a_day(app: Flask, client: FlaskCli
         os.utime(path, (old, old))
     upload(client, world.community.id, register_csv("1,102,89.50,,,,李娜,,,"))
     assert len(list(folder.iterdir())) == 2  # only the new preview's file and its description
+
+
+def test_preview_counts_data_rows_and_sets_flagged_rows_apart(app: Flask, client: FlaskClient) -> None:
+    world = make_world()
+    login(client, "admin")
+    data = "竹林苑业主名册（2026年11月更新）\n\n".encode() + register_csv(
+        "1,101,89.50,,,,张伟,,,",
+        "1,102,80,,,,李娜,,,",
+        "",
+        "9,103,80,,,,王强,,,",
+        "2,101,70,,,,赵敏,,,",
+        "2,102,70,,,,孙丽,,,",
+        "2,103,70,,,,周杰,,,",
+    )
+    page = upload(client, world.community.id, data).get_data(as_text=True)
+    assert "共 6 行" in page and "共 9 行" not in page
+    assert "其中 1 行有问题" in page
+    assert "第 7 行，楼栋：未知楼栋“9”" in page
+    good = page.split('id="good-rows"')[1].split("</table>")[0]
+    assert "1-101" in good and "2-103" in good
+    assert "9-103" not in good
+    flagged = page.split('id="flagged-rows"')[1].split("</table>")[0]
+    assert "9-103" in flagged and "1-101" not in flagged
+
+
+def test_preview_in_english_counts_data_rows(app: Flask, client: FlaskClient) -> None:
+    world = make_world()
+    login(client, "admin")
+    client.post("/lang", data={"lang": "en"})
+    page = upload(client, world.community.id, b"Register of 2026\n" + register_csv("1,101,89.50,,,,A,,,", "9,102,80,,,,B,,,")).get_data(
+        as_text=True
+    )
+    assert "2 rows" in page and "1 with problems" in page
+
+
+def test_units_are_listed_in_natural_order(app: Flask, client: FlaskClient) -> None:
+    from app.communities import services
+    from tests.factories import CLI
+
+    world = make_world()
+    services.add_building(CLI, world.community.id, "10")
+    rows = ["10,101,50,,,,甲,,,", "1,1001,50,,,,乙,,,", "2,101,50,,,,丙,,,", "1,201,50,,,,丁,,,", "1,101,50,,,,戊,,,"]
+    services.import_register_file(CLI, world.community.id, "r.csv", register_csv(*rows))
+    login(client, "admin")
+    page = client.get(f"/admin/c/{world.community.id}/units").get_data(as_text=True)
+    order = ["1-101", "1-201", "1-1001", "2-101", "10-101"]
+    positions = [page.index(f">{u}<") for u in order]
+    assert positions == sorted(positions), [u for _, u in sorted(zip(positions, order, strict=True))]
+    show = client.get(f"/admin/c/{world.community.id}").get_data(as_text=True)
+    buildings = [show.index(f">{b}</a></th>") for b in ("1", "2", "10")]
+    assert buildings == sorted(buildings)
