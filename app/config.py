@@ -27,7 +27,7 @@ class Config:
     LANGUAGES = ("zh_CN", "en")
 
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_BYTES", str(16 * 1024 * 1024)))
-    REGISTER_MAX_ROWS = int(os.environ.get("REGISTER_MAX_ROWS", "50000"))
+    REGISTER_MAX_ROWS = int(os.environ.get("REGISTER_MAX_ROWS", "20000"))  # register.MAX_DATA_ROWS caps it
 
     # argon2id cost (OWASP: at least 19 MiB, 2 passes); the default is argon2-cffi's own.
     ARGON2_MEMORY_KIB = int(os.environ.get("ARGON2_MEMORY_KIB", "65536"))
