@@ -46,6 +46,8 @@ class Config:
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;100 per hour")
     # Confirming a voting letter's ID digits, per client address (a household may share one).
     LETTER_RATE_LIMIT = os.environ.get("LETTER_RATE_LIMIT", "20 per minute;200 per hour")
+    # Uploading a file to import or attach, per client address: each upload is read and checked in full.
+    UPLOAD_RATE_LIMIT = os.environ.get("UPLOAD_RATE_LIMIT", "10 per minute;60 per hour")
     # Key for encrypting TOTP secrets at rest (a Fernet key); default: instance/secretbox.key.
     SECRETBOX_KEY = os.environ.get("SECRETBOX_KEY")
     REMEMBER_COOKIE_HTTPONLY = True

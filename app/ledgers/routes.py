@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import login_required
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
 from ..accounts.forms import ConfirmForm
+from ..clock import today_in_china
 from ..communities.models import Community
 from ..db import db, utcnow
 from ..domain.errors import NotFound, RuleViolation
-from ..domain.ledger import LedgerKind
+from ..domain.ledger import OPENING, LedgerKind
+from ..extensions import limiter
 from ..notices.labels import CATEGORIES
 from ..security.permissions import can_publish_notices, require
 from ..security.web import current_actor
+from ..spreadsheets import MAX_ROWS, MAX_XLSX_UNPACKED
 from . import services as ledgers
 from .forms import EntryForm, ImportForm
 from .models import LedgerEntry
@@ -39,10 +44,35 @@ def _ledger(name: str) -> LedgerKind:
         raise NotFound(_("No such ledger.")) from None
 
 
+def _upload_limit() -> str:
+    return current_app.config["UPLOAD_RATE_LIMIT"]
+
+
 def _entry_form() -> EntryForm:
     form = EntryForm()
-    form.category.choices = [SelectChoice(value, label) for value, label in CATEGORIES.items()]
+    # No category until one is chosen, and a balance brought forward comes last: it is never a default.
+    ordered = sorted(CATEGORIES.items(), key=lambda item: item[0] == OPENING)
+    form.category.choices = [SelectChoice("", _("Choose…")), *(SelectChoice(value, label) for value, label in ordered)]
     return form
+
+
+def _page(community: Community, kind: LedgerKind, form: EntryForm, upload: ImportForm, problems: list[str]) -> str:
+    period = ledgers.next_period(db.session(), community, kind)
+    return render_template(
+        "ledgers/ledger.html",
+        community=community,
+        ledger=kind,
+        entries=ledgers.entries(community.id, kind),
+        next_period=period,
+        last_day=(period.end - timedelta(days=1)) if period else None,
+        can_close=period is not None and period.end <= today_in_china(utcnow()),
+        form=form,
+        upload=upload,
+        action=ConfirmForm(),
+        problems=problems,
+        max_rows=format_decimal(MAX_ROWS),
+        max_mb=MAX_XLSX_UNPACKED // (1024 * 1024),
+    )
 
 
 @bp.route("/committee/c/<int:community_id>/ledgers/<ledger>", methods=["GET", "POST"])
@@ -73,22 +103,12 @@ def show_ledger(community_id: int, ledger: str) -> Response | str:
         else:
             flash(_("Entry recorded."), "success")
             return redirect(url_for(".show_ledger", community_id=community.id, ledger=ledger))
-    s = db.session()
-    return render_template(
-        "ledgers/ledger.html",
-        community=community,
-        ledger=kind,
-        entries=ledgers.entries(community.id, kind),
-        next_period=ledgers.next_period(s, community, kind),
-        form=form,
-        upload=ImportForm(),
-        action=ConfirmForm(),
-        problems=[],
-    )
+    return _page(community, kind, form, ImportForm(), [])
 
 
 @bp.post("/committee/c/<int:community_id>/ledgers/<ledger>/import")
 @login_required
+@limiter.limit(_upload_limit)
 def import_ledger(community_id: int, ledger: str) -> Response | str | tuple[str, int]:
     community = _books_of(community_id)
     kind = _ledger(ledger)
@@ -107,17 +127,7 @@ def import_ledger(community_id: int, ledger: str) -> Response | str | tuple[str,
             now=utcnow(),
         )
     except ledgers.LedgerImportError as exc:
-        return render_template(
-            "ledgers/ledger.html",
-            community=community,
-            ledger=kind,
-            entries=ledgers.entries(community.id, kind),
-            next_period=ledgers.next_period(db.session(), community, kind),
-            form=_entry_form(),
-            upload=upload,
-            action=ConfirmForm(),
-            problems=exc.problems,
-        ), 400
+        return _page(community, kind, _entry_form(), upload, exc.problems), 400
     flash(ngettext("%(num)d entry imported.", "%(num)d entries imported.", count), "success")
     return redirect(url_for(".show_ledger", community_id=community.id, ledger=ledger))
 

@@ -9,9 +9,8 @@ must have its statement published within STATEMENT_DUE_DAYS.
 
 from __future__ import annotations
 
-import csv
-import io
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -24,10 +23,9 @@ from sqlalchemy.orm import Session
 from ..audit.services import record, scope
 from ..clock import today_in_china
 from ..communities.models import Community
-from ..communities.register import RegisterFileError, read_table
 from ..db import db
 from ..domain.errors import NotFound, RuleViolation
-from ..domain.ledger import Direction, LedgerKind, Movement, Period, PeriodKind, format_fen, parse_fen, statement
+from ..domain.ledger import OPENING, Direction, LedgerKind, Movement, Period, PeriodKind, format_fen, parse_fen, statement
 from ..domain.rules import get_profile
 from ..notices import services as notices
 from ..notices.labels import CATEGORIES, LEDGER_LABELS
@@ -37,20 +35,13 @@ from ..notices.obligations import Obligation
 from ..security.actor import Actor
 from ..security.permissions import can_publish_notices, require
 from ..sessions.models import AssemblySession, Item
+from .files import CSV_COLUMNS, LedgerImportError, RawRow, read_rows, write_csv
 from .models import EntryDirection, LedgerEntry
+
+__all__ = ["CSV_COLUMNS", "LedgerImportError"]
 
 # RULES.md sets how often accounts are published, not how soon after the period: a month is the common local practice.
 STATEMENT_DUE_DAYS = 30
-
-CSV_COLUMNS = ("date", "direction", "amount", "category", "counterparty", "voucher", "note", "authorised_item", "emergency_reason")
-
-
-class LedgerImportError(ValueError):
-    """Rows of an import that cannot be written; nothing was."""
-
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("; ".join(problems))
-        self.problems = problems
 
 
 def _community(s: Session, actor: Actor, community_id: int) -> Community:
@@ -86,8 +77,6 @@ class EntryValues:
 
 
 def _values(
-    s: Session,
-    community: Community,
     ledger: LedgerKind,
     *,
     day: str | date,
@@ -100,23 +89,20 @@ def _values(
     authorised_item: str | int | None = None,
     emergency_reason: str | None = None,
 ) -> EntryValues:
-    """Check one entry as a committee member typed it; each problem names its field."""
+    """Check one entry as a committee member typed it, without the books; each problem names its field."""
     if isinstance(day, str):
         try:
             day = date.fromisoformat(day.strip())
         except ValueError:
             raise RuleViolation("date", str(_l("Write the date as YYYY-MM-DD."))) from None
-    locked = _locked_until(s, community.id, ledger)
-    if locked is not None and day < locked:
-        raise RuleViolation(
-            "date", str(_l("The books are locked up to %(day)s: that period's statement is published.", day=locked.isoformat()))
-        )
+    direction = direction.strip()
     if direction not in ("income", "expense"):
         raise RuleViolation("direction", str(_l("Choose income or expense.")))
     try:
         fen = parse_fen(amount)
     except RuleViolation as exc:
         raise RuleViolation("amount", _amount_message(exc.reason, amount)) from None
+    category = category.strip()
     if category not in CATEGORIES:
         raise RuleViolation("category", str(_l("Choose one of the categories.")))
     for field, text, limit in (("counterparty", counterparty, 200), ("voucher", voucher, 100), ("note", note, 500)):
@@ -125,13 +111,58 @@ def _values(
     item_id = None
     reason = (emergency_reason or "").strip() or None
     if authorised_item not in (None, ""):
-        item_id = _authorising_item(s, community, authorised_item)
+        try:
+            item_id = int(str(authorised_item).strip())
+        except ValueError:
+            raise RuleViolation("authorised_item", str(_l("Give the number of the assembly item that approved the spending."))) from None
     if ledger is LedgerKind.MAINTENANCE_FUND and direction == "expense" and item_id is None and reason is None:
         raise RuleViolation(
             "authorised_item",
             str(_l("Spending the maintenance fund needs the assembly item that approved it, or an emergency use with its reason.")),
         )
     return EntryValues(day, EntryDirection(direction), fen, category, counterparty.strip(), voucher.strip(), note.strip(), item_id, reason)
+
+
+@dataclass
+class Books:
+    """What the entries written in one transaction are checked against: the lock, the booked periods, the items."""
+
+    community: Community
+    ledger: LedgerKind
+    locked: date | None
+    booked: set[Period]  # periods that have entries other than balances brought forward
+    items: dict[int, int]  # assembly items found to have approved spending
+
+    @classmethod
+    def of(cls, s: Session, community: Community, ledger: LedgerKind) -> Books:
+        kind = period_kind(community)
+        days = s.execute(
+            select(LedgerEntry.entry_date)
+            .where(LedgerEntry.community_id == community.id, LedgerEntry.ledger == ledger, LedgerEntry.category != OPENING)
+            .distinct()
+        ).scalars()
+        return cls(community, ledger, _locked_until(s, community.id, ledger), {Period.containing(kind, d) for d in days}, {})
+
+    def check(self, s: Session, v: EntryValues) -> None:
+        if self.locked is not None and v.day < self.locked:
+            raise RuleViolation(
+                "date",
+                str(_l("The books are locked up to %(day)s: that period's statement is published.", day=self.locked.isoformat())),
+            )
+        period = Period.containing(period_kind(self.community), v.day)
+        if v.category == OPENING and period in self.booked:
+            raise RuleViolation(
+                "category",
+                str(
+                    _l(
+                        "A balance brought forward opens the books, but %(period)s already has entries:"
+                        " record this money under its own category, or date the balance in the period before.",
+                        period=period.label,
+                    )
+                ),
+            )
+        if v.authorised_item_id is not None and v.authorised_item_id not in self.items:
+            self.items[v.authorised_item_id] = _authorising_item(s, self.community, v.authorised_item_id)
 
 
 def _amount_message(reason: str, amount: str) -> str:
@@ -142,12 +173,8 @@ def _amount_message(reason: str, amount: str) -> str:
     return str(_l("%(amount)s is not an amount in yuan.", amount=amount))
 
 
-def _authorising_item(s: Session, community: Community, raw: str | int) -> int:
+def _authorising_item(s: Session, community: Community, item_id: int) -> int:
     """The item must be of this community's sessions, decided and passed."""
-    try:
-        item_id = int(raw)
-    except (TypeError, ValueError):
-        raise RuleViolation("authorised_item", str(_l("Give the number of the assembly item that approved the spending."))) from None
     row = s.execute(
         select(Item, AssemblySession).join(AssemblySession, AssemblySession.id == Item.session_id).where(Item.id == item_id)
     ).first()
@@ -212,7 +239,8 @@ def _publish_emergency_use(s: Session, actor: Actor, community: Community, v: En
 def add_entry(actor: Actor, *, community_id: int, ledger: LedgerKind, now: datetime, **fields: Any) -> LedgerEntry:
     with db.write() as s:
         community = _community(s, actor, community_id)
-        values = _values(s, community, ledger, **fields)
+        values = _values(ledger, **fields)
+        Books.of(s, community, ledger).check(s, values)
         entry = _insert(s, actor, community, ledger, values, now)
         record(
             s,
@@ -241,44 +269,24 @@ def delete_entry(actor: Actor, entry_id: int, *, now: datetime) -> None:
 
 
 def import_entries(actor: Actor, *, community_id: int, ledger: LedgerKind, filename: str, data: bytes, now: datetime) -> int:
-    """All rows or none: each bad row is named with its field, and nothing is written while any is bad."""
+    """All rows or none: each bad row is named with its field, and nothing is written while any is bad.
+
+    The file is read, capped and checked before the write transaction; inside it, only what depends on
+    the books (their lock, the approving items) is checked again, and the rows are written.
+    """
+    _community(db.session(), actor, community_id)  # refused before a byte is read
+    rows = read_rows(filename, data)
+    values, problems = _checked_rows(ledger, rows)
+    if problems:
+        raise LedgerImportError(problems)
     with db.write() as s:
         community = _community(s, actor, community_id)
-        try:
-            rows = list(read_table(filename, data))
-        except RegisterFileError as exc:
-            raise LedgerImportError([str(exc)]) from None
-        if not rows:
-            raise LedgerImportError([str(_l("The file is empty."))])
-        header = [h.strip().lower() for h in rows[0][1]]
-        missing = [c for c in CSV_COLUMNS[:4] if c not in header]
-        if missing:
-            raise LedgerImportError([str(_l("Missing column: %(column)s", column=missing[0]))])
-        problems: list[str] = []
-        values: list[EntryValues] = []
-        for number, cells in rows[1:]:
-            if not any(cells):
-                continue
-            row = {c: (cells[header.index(c)] if c in header and header.index(c) < len(cells) else "") for c in CSV_COLUMNS}
+        books = Books.of(s, community, ledger)
+        for row, v in zip(rows, values, strict=True):
             try:
-                values.append(
-                    _values(
-                        s,
-                        community,
-                        ledger,
-                        day=row["date"],
-                        direction=row["direction"],
-                        amount=row["amount"],
-                        category=row["category"],
-                        counterparty=row["counterparty"],
-                        voucher=row["voucher"],
-                        note=row["note"],
-                        authorised_item=row["authorised_item"] or None,
-                        emergency_reason=row["emergency_reason"] or None,
-                    )
-                )
+                books.check(s, v)
             except RuleViolation as exc:
-                problems.append(str(_l("row %(row)d, %(field)s: %(reason)s", row=number, field=exc.field, reason=exc.reason)))
+                problems.append(_row_problem(row, exc))
         if problems:
             raise LedgerImportError(problems)
         for v in values:
@@ -296,6 +304,35 @@ def import_entries(actor: Actor, *, community_id: int, ledger: LedgerKind, filen
     return len(values)
 
 
+def _checked_rows(ledger: LedgerKind, rows: Iterable[RawRow]) -> tuple[list[EntryValues], list[str]]:
+    values: list[EntryValues] = []
+    problems: list[str] = []
+    for row in rows:
+        f = row.fields
+        try:
+            values.append(
+                _values(
+                    ledger,
+                    day=f["date"],
+                    direction=f["direction"],
+                    amount=f["amount"],
+                    category=f["category"],
+                    counterparty=f["counterparty"],
+                    voucher=f["voucher"],
+                    note=f["note"],
+                    authorised_item=f["authorised_item"] or None,
+                    emergency_reason=f["emergency_reason"] or None,
+                )
+            )
+        except RuleViolation as exc:
+            problems.append(_row_problem(row, exc))
+    return values, problems
+
+
+def _row_problem(row: RawRow, exc: RuleViolation) -> str:
+    return str(_l("row %(row)d, %(field)s: %(reason)s", row=row.number, field=exc.field, reason=exc.reason))
+
+
 def entries(community_id: int, ledger: LedgerKind) -> list[LedgerEntry]:
     query = select(LedgerEntry).where(LedgerEntry.community_id == community_id, LedgerEntry.ledger == ledger)
     return list(db.session.execute(query.order_by(LedgerEntry.entry_date, LedgerEntry.id)).scalars())
@@ -303,25 +340,20 @@ def entries(community_id: int, ledger: LedgerKind) -> list[LedgerEntry]:
 
 def export_csv(community_id: int, ledger: LedgerKind) -> str:
     """The ledger in the import's own format (amounts in yuan), so an export imports again unchanged."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
-    for e in entries(community_id, ledger):
-        yuan = format_fen(e.amount_fen).replace(",", "")
-        writer.writerow(
-            [
-                e.entry_date.isoformat(),
-                e.direction.value,
-                yuan,
-                e.category,
-                e.counterparty,
-                e.voucher,
-                e.note,
-                e.authorised_item_id or "",
-                e.emergency_reason or "",
-            ]
-        )
-    return out.getvalue()
+    return write_csv(
+        [
+            e.entry_date.isoformat(),
+            e.direction.value,
+            format_fen(e.amount_fen).replace(",", ""),
+            e.category,
+            e.counterparty,
+            e.voucher,
+            e.note,
+            e.authorised_item_id or "",
+            e.emergency_reason or "",
+        ]
+        for e in entries(community_id, ledger)
+    )
 
 
 def _movements(s: Session, community_id: int, ledger: LedgerKind) -> list[Movement]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 KIND_LABELS = {
@@ -29,3 +30,12 @@ CATEGORIES = {
 }
 LEDGER_LABELS = {"public_income": _l("Public income"), "maintenance_fund": _l("Maintenance fund")}
 DIRECTION_LABELS = {"income": _l("Income"), "expense": _l("Expense")}
+
+
+def file_size(size: int) -> str:
+    """A file's size as people say it: bytes under a kilobyte, then KB or MB, with one decimal below ten."""
+    if size < 1024:
+        return _("%(num)d B", num=size)
+    value, unit = (size / 1024, "KB") if size < 1024 * 1024 else (size / (1024 * 1024), "MB")
+    shown = f"{value:.1f}".removesuffix(".0") if value < 10 else str(round(value))
+    return f"{shown} {unit}"

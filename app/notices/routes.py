@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
+from markupsafe import Markup
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
@@ -13,12 +16,13 @@ from ..communities.models import Community
 from ..communities.queries import community_by_slug
 from ..db import db, utcnow
 from ..domain.errors import NotFound, RuleViolation
+from ..extensions import limiter
 from ..qr import qr_svg_data_uri
 from ..security.permissions import can_publish_notices, require
 from ..security.web import current_actor
 from . import services
 from .forms import AttachForm, EditForm, NoticeForm
-from .labels import CATEGORIES, DIRECTION_LABELS, KIND_LABELS, LEDGER_LABELS
+from .labels import CATEGORIES, DIRECTION_LABELS, KIND_LABELS, LEDGER_LABELS, file_size
 from .models import Attachment, Notice, NoticeKind, NoticeState, Statement
 
 bp = Blueprint("notices", __name__)
@@ -33,6 +37,19 @@ def _labels() -> dict[str, object]:
         "category_labels": CATEGORIES,
         "direction_labels": DIRECTION_LABELS,
     }
+
+
+bp.add_app_template_filter(file_size, "filesize")
+
+# Characters XML 1.0 does not allow in a document, even escaped.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+@bp.app_template_filter()
+def xml_text(value: object) -> str:
+    """Text without the characters XML cannot hold; still escaped by the template, unless it was already markup."""
+    cleaned = _NOT_XML.sub("", str(value))
+    return Markup(cleaned) if isinstance(value, Markup) else cleaned
 
 
 def _published(community: Community, public_id: str) -> Notice:
@@ -245,8 +262,13 @@ def accounts(slug: str) -> str:
     return render_template("notices/accounts.html", community=community, published=published)
 
 
+def _upload_limit() -> str:
+    return current_app.config["UPLOAD_RATE_LIMIT"]
+
+
 @bp.post("/committee/n/<public_id>/attach")
 @login_required
+@limiter.limit(_upload_limit)
 def attach(public_id: str) -> Response:
     notice, _community = _committee_notice(public_id)
     upload = AttachForm()
@@ -260,6 +282,23 @@ def attach(public_id: str) -> Response:
         flash(exc.reason, "error")
     else:
         flash(_("File attached."), "success")
+    return redirect(url_for(".edit_notice", public_id=public_id))
+
+
+@bp.post("/committee/n/<public_id>/files/<int:attachment_id>/remove")
+@login_required
+def detach(public_id: str, attachment_id: int) -> Response:
+    notice, _community = _committee_notice(public_id)
+    found = db.session.get(Attachment, attachment_id)
+    if found is None or found.notice_id != notice.id:
+        raise NotFound(_("No such file."))
+    if ConfirmForm().validate_on_submit():
+        try:
+            services.detach(current_actor(), found.id, now=utcnow())
+        except RuleViolation as exc:
+            flash(exc.reason, "error")
+        else:
+            flash(_("File removed."), "success")
     return redirect(url_for(".edit_notice", public_id=public_id))
 
 

@@ -105,7 +105,16 @@ def correct_notice(actor: Actor, notice_id: int, *, now: datetime) -> Notice:
             version=old.version + 1,
             supersedes_id=old.id,
         )
-        record(s, actor, "notice.correct", "notice", notice.public_id, **scope(community), now=now, data={"supersedes": old.public_id})
+        # The files come along (the same stored bytes); the editor removes any the correction no longer needs.
+        files = list(s.execute(select(Attachment).where(Attachment.notice_id == old.id).order_by(Attachment.id)).scalars())
+        for f in files:
+            s.add(
+                Attachment(
+                    notice_id=notice.id, filename=f.filename, content_type=f.content_type, size=f.size, sha256=f.sha256, uploaded_at=now
+                )
+            )
+        data = {"supersedes": old.public_id, "files": len(files)}
+        record(s, actor, "notice.correct", "notice", notice.public_id, **scope(community), now=now, data=data)
     return notice
 
 
@@ -288,6 +297,21 @@ def attach(actor: Actor, notice_id: int, *, filename: str, data: bytes, now: dat
             data={"file": name, "sha256": digest, "size": len(data)},
         )
     return attachment
+
+
+def detach(actor: Actor, attachment_id: int, *, now: datetime) -> Notice:
+    """Take a file off a draft; the stored bytes stay, other versions may show them."""
+    with db.write() as s:
+        found = s.get(Attachment, attachment_id)
+        if found is None:
+            raise NotFound(str(_l("No such file.")))
+        notice, community = _notice_for_committee(s, actor, found.notice_id)
+        if notice.state is not NoticeState.DRAFT:
+            raise RuleViolation("file", str(_l("A published notice cannot be edited; publish a correction instead.")))
+        data = {"file": found.filename, "sha256": found.sha256}
+        s.delete(found)
+        record(s, actor, "notice.detach", "notice", notice.public_id, **scope(community), now=now, data=data)
+    return notice
 
 
 def attachments_of(notice_id: int) -> list[Attachment]:

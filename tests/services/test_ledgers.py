@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import re
+import zipfile
 from datetime import UTC, date, datetime
 
 import pytest
@@ -150,3 +154,139 @@ def test_an_ended_period_without_a_statement_is_overdue_a_month_after(app: Flask
     assert [(o.period.label, o.due, o.overdue(date(2026, 1, 30))) for o in due] == [("2025", date(2026, 1, 30), False)]
     late = ledgers.statement_obligations(world.community, now=datetime(2026, 2, 1, 4, tzinfo=UTC))
     assert late[0].overdue(date(2026, 1, 31))
+
+
+def test_an_export_never_hands_a_spreadsheet_a_formula_and_imports_back_as_typed(app: Flask) -> None:
+    world = make_world()
+    hostile = ['=HYPERLINK("http://evil.example","点此")', "@SUM(A1:A9)", "+cmd|' /C calc'!A0", "-2+3", "'=1"]
+    for words in hostile:
+        add(world, "2026-01-05", "income", "12.50", "parking", counterparty=words, note=words, voucher=words[:20])
+    exported = ledgers.export_csv(world.community.id, INCOME)
+    cells = [cell for row in csv.reader(io.StringIO(exported)) for cell in row]
+    assert not [
+        c for c in cells if c.startswith(("=", "+", "@", "\t", "\r")) or (c.startswith("-") and not c[1:].replace(".", "").isdigit())
+    ]
+    assert "12.50" in cells  # amounts stay numbers
+    other = world.other_community
+    ledgers.import_entries(
+        actor_for(world.outsider), community_id=other.id, ledger=INCOME, filename="b.csv", data=exported.encode(), now=NOW
+    )
+    assert [e.counterparty for e in ledgers.entries(other.id, INCOME)] == hostile
+    assert ledgers.export_csv(other.id, INCOME) == exported
+
+
+CHINESE = "日期,收支,金额,类别,对方,凭证号,备注\n2026-01-05,收入,1500,停车费,停车场,P-001,一月\n2026-02-05,支出,200.50,维修,五金店,,\n"
+ENGLISH = (
+    "Date,Direction,Amount,Category,Counterparty,Voucher,Note\n"
+    "2026-01-05,income,1500,parking,停车场,P-001,一月\n2026-02-05,expense,200.50,repairs,五金店,,\n"
+)
+
+
+@pytest.mark.parametrize("text", [CHINESE, ENGLISH], ids=["chinese", "english"])
+def test_an_import_reads_chinese_or_english_headers(app: Flask, text: str) -> None:
+    world = make_world()
+    count = ledgers.import_entries(
+        actor_for(world.committee), community_id=world.community.id, ledger=INCOME, filename="账目.csv", data=text.encode(), now=NOW
+    )
+    assert count == 2
+    got = [(e.direction.value, e.amount_fen, e.category, e.voucher) for e in ledgers.entries(world.community.id, INCOME)]
+    assert got == [("income", 150_000, "parking", "P-001"), ("expense", 20_050, "repairs", "")]
+
+
+def test_a_missing_column_is_named_in_both_languages(app: Flask) -> None:
+    world = make_world()
+    with pytest.raises(ledgers.LedgerImportError, match="日期"):
+        ledgers.import_entries(
+            actor_for(world.committee),
+            community_id=world.community.id,
+            ledger=INCOME,
+            filename="a.csv",
+            data="收支,金额,类别\n".encode(),
+            now=NOW,
+        )
+
+
+def _xlsx_with_rows(rows: int) -> bytes:
+    """A real workbook whose sheet then claims ``rows`` empty rows: a few KB compressed."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(list(ledgers.CSV_COLUMNS[:4]))
+    plain = io.BytesIO()
+    book.save(plain)
+    sheet = "<row/>" * rows
+    out = io.BytesIO()
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for member in source.infolist():
+            data = source.read(member)
+            if member.filename == "xl/worksheets/sheet1.xml":
+                # Without its dimension, a reader takes the sheet's rows as they come.
+                data = re.sub(rb"<dimension [^>]*/>", b"", data).replace(b"</sheetData>", sheet.encode() + b"</sheetData>")
+            target.writestr(member, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
+    return out.getvalue()
+
+
+def test_an_import_refuses_more_rows_than_the_cap_and_never_holds_the_write_lock_to_read(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    world = make_world()
+    writes = []
+    real_write = db.write
+    monkeypatch.setattr(db, "write", lambda: (writes.append(1), real_write())[1])
+    bomb = _xlsx_with_rows(500_000)
+    assert len(bomb) < 20_000
+    with pytest.raises(ledgers.LedgerImportError, match="20,000") as refused:
+        ledgers.import_entries(
+            actor_for(world.committee), community_id=world.community.id, ledger=INCOME, filename="a.xlsx", data=bomb, now=NOW
+        )
+    assert "20,000" in refused.value.problems[0] and writes == []
+    many = "date,direction,amount,category\n" + "2026-01-05,income,1,parking\n" * 20_001
+    with pytest.raises(ledgers.LedgerImportError, match="20,000"):
+        ledgers.import_entries(
+            actor_for(world.committee), community_id=world.community.id, ledger=INCOME, filename="a.csv", data=many.encode(), now=NOW
+        )
+    bad = "date,direction,amount,category\n2026-01-05,income,x,parking\n"
+    with pytest.raises(ledgers.LedgerImportError, match="row 2"):
+        ledgers.import_entries(
+            actor_for(world.committee), community_id=world.community.id, ledger=INCOME, filename="a.csv", data=bad.encode(), now=NOW
+        )
+    assert writes == []  # a file that cannot be imported is read and refused outside any write transaction
+
+
+def test_a_workbook_that_unpacks_too_large_is_refused_before_it_is_read(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    from app import spreadsheets
+
+    monkeypatch.setattr(spreadsheets, "MAX_XLSX_UNPACKED", 1024 * 1024)
+    world = make_world()
+    with pytest.raises(ledgers.LedgerImportError, match="more than 1 MB"):
+        ledgers.import_entries(
+            actor_for(world.committee),
+            community_id=world.community.id,
+            ledger=INCOME,
+            filename="a.xlsx",
+            data=_xlsx_with_rows(200_000),
+            now=NOW,
+        )
+    with pytest.raises(ValueError, match="not a readable"):
+        spreadsheets.check_xlsx_size(b"PK\x03\x04 not a zip")
+
+
+def test_a_balance_brought_forward_is_refused_in_a_period_that_has_entries(app: Flask) -> None:
+    world = make_world()
+    add(world, "2026-03-01", "income", "100", "parking")
+    with pytest.raises(RuleViolation, match="already has entries") as refused:
+        add(world, "2026-07-01", "income", "12,000", "opening")
+    assert refused.value.field == "category"
+    add(world, "2025-12-31", "income", "12,000", "opening")  # the period before: the books' start
+    with pytest.raises(RuleViolation, match="Choose one of the categories"):
+        add(world, "2026-07-01", "income", "5", "")
+
+
+@pytest.mark.parametrize("chunk", [7, 1 << 20])
+def test_the_rows_of_a_workbook_are_counted_before_it_is_read(app: Flask, monkeypatch: pytest.MonkeyPatch, chunk: int) -> None:
+    from app import spreadsheets
+
+    monkeypatch.setattr(spreadsheets, "CHUNK", chunk)
+    spreadsheets.check_xlsx_size(_xlsx_with_rows(99), max_rows=100)  # the header and 99 rows
+    with pytest.raises(ValueError, match="more than 100 rows"):
+        spreadsheets.check_xlsx_size(_xlsx_with_rows(100), max_rows=100)

@@ -82,6 +82,8 @@ MATRIX: dict[str, tuple[str, str, tuple[int, ...]]] = {
     "notices.attachment": ("GET", "/c/lanting/n/{n}/files/999999", (404, 404, 404, 404, 404)),
     # Attaching to the draft: no file sent, so the chair is told to choose one.
     "notices.attach": ("POST", "/committee/n/{d}/attach", (302, 403, 302, 403, 403)),
+    # Taking a file off the draft: the chair is told there is no such file.
+    "notices.detach": ("POST", "/committee/n/{d}/files/999999/remove", (302, 403, 404, 403, 403)),
     "notices.list_notices": ("GET", "/committee/c/{a}/notices", (302, 403, 200, 403, 403)),
     "notices.edit_notice": ("GET", "/committee/n/{d}", (302, 403, 200, 403, 403)),
     "notices.publish": ("POST", "/committee/n/{d}/publish", (302, 403, 302, 403, 403)),

@@ -8,7 +8,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from app.db import utcnow
+from app.db import db, utcnow
 from app.notices import services
 from app.notices.models import NoticeKind
 from app.security.actor import actor_for
@@ -162,3 +162,92 @@ def test_files_are_checked_by_content_kept_with_the_notice_and_fixed_once_publis
     assert "sandbox" in download.headers["Content-Security-Policy"]
     late = client.post(attach, data={"file": (io.BytesIO(PDF), "补充.pdf")}, follow_redirects=True).get_data(as_text=True)
     assert "不能再修改" in late and len(services.attachments_of(notice.id)) == 1
+
+
+HOSTILE_TITLES = [
+    "停水</title></entry><entry><title>伪造的公告",
+    "A & B <script>alert(\"x\")</script> ]]> 'quoted'",
+    "维修资金\x0b使用",  # a control character no XML document may hold
+]
+
+
+def test_the_feed_is_well_formed_xml_whatever_the_titles_and_bodies_say(app: Flask, client: FlaskClient) -> None:
+    world = make_world()
+    for title in HOSTILE_TITLES:
+        publish(world, title, body="第一行  \n第二行 <b>不是标签</b> & 符号\n\n]]></content></entry>")
+    feed = ElementTree.fromstring(client.get("/c/lanting/feed.atom").data)
+    atom = "{http://www.w3.org/2005/Atom}"
+    entries = feed.findall(f"{atom}entry")
+    assert len(entries) == len(HOSTILE_TITLES)
+    titles = [e.findtext(f"{atom}title") for e in entries]
+    assert titles == [HOSTILE_TITLES[2].replace("\x0b", ""), HOSTILE_TITLES[1], HOSTILE_TITLES[0]]
+    content = entries[0].find(f"{atom}content")
+    assert content is not None and content.get("type") == "html"
+    assert "第一行<br>" in (content.text or "") and "&lt;b&gt;" in (content.text or "")
+
+
+def test_a_correction_keeps_its_files_and_says_so_in_the_feed(app: Flask, client: FlaskClient) -> None:
+    world = make_world()
+    chair = world.committee
+    draft = services.draft_notice(
+        actor_for(chair), community_id=world.community.id, kind=NoticeKind.GENERAL, title="维修方案", body="见附件。", now=utcnow()
+    )
+    services.attach(actor_for(chair), draft.id, filename="方案.pdf", data=PDF, now=utcnow())
+    services.publish_notice(actor_for(chair), draft.id, now=utcnow())
+    fix = services.correct_notice(actor_for(chair), draft.id, now=utcnow())
+    assert [f.filename for f in services.attachments_of(fix.id)] == ["方案.pdf"]
+    login(client, "chair")
+    edit = client.get(f"/committee/n/{fix.public_id}").get_data(as_text=True)
+    assert "方案.pdf" in edit and "没有附件" not in edit
+    services.publish_notice(actor_for(chair), fix.id, now=utcnow())
+    page = client.get(f"/c/lanting/n/{fix.public_id}").get_data(as_text=True)
+    assert "方案.pdf" in page and f"{len(PDF)} 字节" in page and "(0 KB)" not in page
+    (link,) = [part.split('"')[0] for part in page.split('href="')[1:] if "/files/" in part]
+    assert app.test_client().get(link).data == PDF
+    feed = ElementTree.fromstring(client.get("/c/lanting/feed.atom").data)
+    atom = "{http://www.w3.org/2005/Atom}"
+    assert [e.findtext(f"{atom}title") for e in feed.findall(f"{atom}entry")] == ["更正：维修方案", "维修方案"]
+    english = ElementTree.fromstring(client.get("/c/lanting/feed.atom?lang=en").data)
+    assert english.findtext(f"{atom}entry/{atom}title") == "Correction: 维修方案"
+
+
+def test_the_editor_can_leave_a_file_out_of_a_correction(app: Flask, client: FlaskClient) -> None:
+    world = make_world()
+    chair = world.committee
+    draft = services.draft_notice(
+        actor_for(chair), community_id=world.community.id, kind=NoticeKind.GENERAL, title="维修方案", body="见附件。", now=utcnow()
+    )
+    services.attach(actor_for(chair), draft.id, filename="旧方案.pdf", data=PDF, now=utcnow())
+    services.publish_notice(actor_for(chair), draft.id, now=utcnow())
+    fix = services.correct_notice(actor_for(chair), draft.id, now=utcnow())
+    (carried,) = services.attachments_of(fix.id)
+    login(client, "chair")
+    removed = client.post(f"/committee/n/{fix.public_id}/files/{carried.id}/remove", follow_redirects=True).get_data(as_text=True)
+    db.session.rollback()  # a new read, after the request's write
+    assert "已移除" in removed and services.attachments_of(fix.id) == []
+    assert [f.filename for f in services.attachments_of(draft.id)] == ["旧方案.pdf"]  # the published version keeps its file
+    services.publish_notice(actor_for(chair), fix.id, now=utcnow())
+    (original,) = services.attachments_of(draft.id)
+    late = client.post(f"/committee/n/{draft.public_id}/files/{original.id}/remove", follow_redirects=True).get_data(as_text=True)
+    db.session.rollback()
+    assert "不能再修改" in late and len(services.attachments_of(draft.id)) == 1
+
+
+def test_file_sizes_read_as_people_say_them(app: Flask) -> None:
+    from flask_babel import refresh
+
+    from app.notices.labels import file_size
+
+    with app.test_request_context("/?lang=en"):
+        refresh()
+        assert [file_size(n) for n in (0, 250, 1024, 1536, 200_000, 10 * 1024 * 1024)] == [
+            "0 B",
+            "250 B",
+            "1 KB",
+            "1.5 KB",
+            "195 KB",
+            "10 MB",
+        ]
+    with app.test_request_context("/"):
+        refresh()
+        assert [file_size(n) for n in (250, 1536, 3 * 1024 * 1024)] == ["250 字节", "1.5 KB", "3 MB"]
