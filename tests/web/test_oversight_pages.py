@@ -93,7 +93,7 @@ def test_an_owner_reports_a_ballot_they_did_not_cast_and_the_office_answers(app:
     login(client, "official")
     assert "我没有投票" in client.get(f"/office/{world.office.id}").get_data(as_text=True)
     review = client.get(f"/office/s/{session.public_id}").get_data(as_text=True)
-    assert "1-103" in review and "paper" in review
+    assert "<strong>1-103</strong> (纸质表决票)" in review
     from app.oversight.services import disputes_of_session
 
     (view,) = disputes_of_session(session.id)
