@@ -13,6 +13,7 @@ from ...communities.models import Person
 from ...db import db, utcnow
 from ...domain.errors import NotFound, RuleViolation
 from ...domain.lifecycle import SessionState
+from ...domain.units import unit_sort_key
 from ...notices import services as notices
 from ...notices.models import NoticeKind
 from ...qr import qr_svg_data_uri
@@ -68,7 +69,7 @@ def show_session(public_id: str) -> str:
     state = services.sync_state(assembly.id, now=utcnow())
     letters = services.letters_with_holders(assembly.id) if assembly.roll_sha256 else []
     pending = services.pending_paper(assembly.id)
-    buildings = sorted({unit.split("-", 1)[0] for letter, entry, person in letters for unit in entry.units})
+    buildings = sorted({unit.split("-", 1)[0] for line in letters for unit in line.entry.units}, key=unit_sort_key)
     return render_template(
         "sessions/show.html",
         buildings=buildings,

@@ -22,6 +22,7 @@ from .drafting import (
 )
 from .letters import (
     IssuedLetter,
+    LetterLine,
     PrintedLetter,
     letter_token,
     letters_of_session,
@@ -39,6 +40,7 @@ __all__ = [
     "BallotTampered",
     "Choices",
     "IssuedLetter",
+    "LetterLine",
     "PrintedLetter",
     "Slate",
     "SlateCandidate",
