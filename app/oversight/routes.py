@@ -9,7 +9,6 @@ from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -29,6 +28,7 @@ from ..sessions.services import bulletin
 from ..voting.models import Dispute
 from . import services
 from .forms import ORDER_KIND_LABELS, CloseOrderForm, OrderForm, ResolveForm, VerdictForm
+from .labels import FLAG_LABELS
 from .services.obligations import obligations
 
 bp = Blueprint("oversight", __name__, url_prefix="/office")
@@ -57,20 +57,6 @@ def _office(office_id: int) -> StreetOffice:
     require(can_oversee(current_actor(), office.id))
     return office
 
-
-FLAG_LABELS = {
-    "no_committee": _l("No committee"),
-    "reelection_due": _l("Re-election due within 3 months"),
-    "expired": _l("Term ended"),
-    "below_half": _l("Fewer than half the seats filled"),
-    "suspended": _l("Member suspended"),
-    "reelection_ordered": _l("Re-election ordered"),
-    "party_target_missed": _l("Party target missed"),
-    "awaiting_certification": _l("Result awaiting certification"),
-    "publication_overdue": _l("Publication overdue"),
-    "order_overdue": _l("Order overdue"),
-    "petition_near": _l("Petition near or at the threshold"),
-}
 
 _SORTS: dict[str, Any] = {
     "name": lambda r: r.community.name,
@@ -115,57 +101,9 @@ def dashboard(office_id: int) -> str:
 @login_required
 def dashboard_csv(office_id: int) -> Response:
     office = _office(office_id)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
-        [
-            "community",
-            "slug",
-            "committee",
-            "term_end",
-            "members_seated",
-            "seats",
-            "suspended",
-            "party_members",
-            "party_target_met",
-            "elections_under_way",
-            "open_sessions",
-            "awaiting_certification",
-            "publications_due",
-            "publications_overdue",
-            "publications_met",
-            "open_orders",
-            "orders_overdue",
-            "petitions_open",
-            "flags",
-        ]
-    )
     _every, rows, _flag, _sort = _rows(office)
-    for r in rows:
-        view = r.committee
-        writer.writerow(
-            [
-                r.community.name,
-                r.community.slug,
-                r.committee_kind,
-                view.term.ends_on.isoformat() if view else "",
-                view.term.seated if view else 0,
-                view.committee.seats if view else 0,
-                view.suspended if view else 0,
-                view.party_members if view else 0,
-                "" if view is None or view.party_target_met is None else int(view.party_target_met),
-                r.elections,
-                r.open_sessions,
-                r.awaiting,
-                r.due,
-                r.overdue,
-                r.met,
-                r.orders,
-                r.orders_overdue,
-                len(r.petitions),
-                " ".join(r.flags),
-            ]
-        )
+    out = io.StringIO()
+    csv.writer(out).writerows(services.dashboard_table(rows))
     response = current_app.response_class("\ufeff" + out.getvalue(), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="{office.code}-dashboard.csv"'
     return response

@@ -40,6 +40,12 @@ class PaperBallotForm(FlaskForm):
     paper_reference = StringField(_l("Number printed on the paper ballot"), validators=[DataRequired(), Length(max=100)])
 
 
+class RejectPaperForm(FlaskForm):
+    """A second member's rejection of a paper ballot entry: why it does not match the paper."""
+
+    reason = StringField(_l("Why it does not match the paper"), validators=[DataRequired(), Length(max=500)])
+
+
 def submitted_choices(form: MultiDict[str, str]) -> dict[str, Any]:
     """A ballot as the pages post it: questions as ``item-<id>`` radio buttons, elections as ``elect-<id>`` checkboxes."""
     chosen: dict[str, Any] = {key.removeprefix("item-"): value for key, value in form.items() if key.startswith("item-")}

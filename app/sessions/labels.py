@@ -17,3 +17,6 @@ MATTER_LABELS = {
     "cn.common_use": _l("Changing the use of common parts or running business on them (special matter)"),
     "cn.other": _l("Other major matters"),
 }
+
+# How a ballot was cast, as a message names it: "these units already have a ballot (cast online)".
+CHANNEL_LABELS = {"online": _l("cast online"), "paper": _l("on paper"), "proxy": _l("cast by a proxy")}

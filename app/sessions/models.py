@@ -214,6 +214,12 @@ class PaperBallot(Base):
     ballot_id: Mapped[int | None] = mapped_column(ForeignKey("ballot.id", ondelete="RESTRICT"))
     # Set when the voter's ballot arrived another way first: the paper does not count.
     conflict_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Set when a second member found the entry wrong (with the reason), or its author withdrew it:
+    # it never counts, and the units can be entered again.
+    rejected_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="RESTRICT"))
+    rejected_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    rejection_reason: Mapped[str | None] = mapped_column(String(500))
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     roll_entry: Mapped[RollEntry] = relationship()
 

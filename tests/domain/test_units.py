@@ -1,9 +1,43 @@
+"""Units sort as people read them: building first, then each number as a number."""
+
 from __future__ import annotations
 
 from hypothesis import given
 from hypothesis import strategies as st
 
 from app.domain.units import unit_sort_key
+
+numbers = st.integers(min_value=0, max_value=99999)
+unit_ids = st.text(alphabet="0123456789-AB栋号²", max_size=12) | st.text(max_size=12)
+
+
+def test_flats_of_one_building_sort_by_their_number() -> None:
+    assert sorted(["1-1001", "1-101", "1-1006", "1-99", "1-102"], key=unit_sort_key) == ["1-99", "1-101", "1-102", "1-1001", "1-1006"]
+
+
+def test_buildings_sort_by_their_number_before_the_flats() -> None:
+    assert sorted(["10-101", "2-1001", "2-201", "1-2"], key=unit_sort_key) == ["1-2", "2-201", "2-1001", "10-101"]
+
+
+def test_names_that_are_not_numbers_still_sort() -> None:
+    assert sorted(["商铺-3", "1-101", "车位-B12", "车位-B2"], key=unit_sort_key) == ["1-101", "商铺-3", "车位-B2", "车位-B12"]
+
+
+@given(numbers, numbers, numbers, numbers)
+def test_building_then_number_decide_the_order(b1: int, n1: int, b2: int, n2: int) -> None:
+    first, second = unit_sort_key(f"{b1}-{n1}"), unit_sort_key(f"{b2}-{n2}")
+    assert (first < second) == ((b1, n1) < (b2, n2))
+
+
+@given(unit_ids, unit_ids)
+def test_two_different_units_never_tie(a: str, b: str) -> None:
+    assert (unit_sort_key(a) == unit_sort_key(b)) == (a == b)
+
+
+@given(st.lists(unit_ids))
+def test_sorting_is_a_total_order(units: list[str]) -> None:
+    once = sorted(units, key=unit_sort_key)
+    assert sorted(once, key=unit_sort_key) == once == sorted(reversed(units), key=unit_sort_key)
 
 
 def test_units_sort_by_building_then_number_numerically() -> None:

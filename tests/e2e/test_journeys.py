@@ -185,6 +185,7 @@ def test_a_committee_at_its_desk_announces_prints_enters_paper_and_publishes(app
     login(member, server, "m2")
     member.goto(f"{server}/committee/s/{open_one.public_id}")
     check_page(member, "12-paper-confirm")
+    member.once("dialog", lambda dialog: dialog.accept())  # "Confirm that this entry matches the paper ballot?"
     member.click("form[action*='/committee/paper/'] button")
     assert member.locator(".flash-success").count() == 1
 

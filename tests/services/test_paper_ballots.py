@@ -112,3 +112,32 @@ def test_unknown_units_and_choices_are_named(app: Flask) -> None:
     with pytest.raises(RuleViolation) as refused:
         services.enter_paper_ballot(actor_for(world.committee), session.id, unit="1-101", choices={q1: "yes"}, paper_reference="A", now=now)
     assert refused.value.field == "choices"
+
+
+def test_a_rejected_or_withdrawn_entry_never_counts_and_frees_the_units(app: Flask) -> None:
+    world = make_world()
+    session, _, now = open_session(world)
+    q1, q2 = items(session)
+    chair, member = world.committee, second_member(world)
+    wrong = {q1: "disagree", q2: "agree"}
+    first = services.enter_paper_ballot(actor_for(chair), session.id, unit="1-103", choices=wrong, paper_reference="P-1", now=now)
+    with pytest.raises(RuleViolation) as unexplained:
+        services.reject_paper_ballot(actor_for(member), first.id, reason="  ", now=now)
+    assert unexplained.value.field == "reason"
+    for user in (world.admin, world.official, world.outsider):
+        with pytest.raises(PermissionDenied):
+            services.reject_paper_ballot(actor_for(user), first.id, reason="不符", now=now)
+        with pytest.raises(PermissionDenied):
+            services.withdraw_paper_ballot(actor_for(user), first.id, now=now)
+    services.reject_paper_ballot(actor_for(member), first.id, reason="第1项不符", now=now)
+    with pytest.raises(RuleViolation, match="already dealt with"):
+        services.confirm_paper_ballot(actor_for(member), first.id, now=now)
+    second = services.enter_paper_ballot(actor_for(chair), session.id, unit="1-103", choices=wrong, paper_reference="P-1", now=now)
+    services.withdraw_paper_ballot(actor_for(chair), second.id, now=now)
+    with pytest.raises(RuleViolation, match="already dealt with"):
+        services.reject_paper_ballot(actor_for(member), second.id, reason="不符", now=now)
+    assert services.pending_paper(session.id) == [] and services.current_ballot(session.id, first.roll_entry_id) is None
+    third = services.enter_paper_ballot(
+        actor_for(chair), session.id, unit="1-103", choices={q1: "agree", q2: "agree"}, paper_reference="P-1", now=now
+    )
+    assert services.confirm_paper_ballot(actor_for(member), third.id, now=now).choices == {q1: "agree", q2: "agree"}

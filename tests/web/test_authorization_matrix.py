@@ -25,8 +25,8 @@ ROLES = ("anonymous", "admin", "chair", "outsider", "official")
 USERNAMES = {"admin": "admin", "chair": "chair", "outsider": "outsider", "official": "official"}
 
 # endpoint: (method, path with {a} community A, {s} a draft session of A, {t} a session of A with letters,
-# {l} a letter of it, {token} that letter's token, {n} its published announcement, {d} a draft notice;
-# expected status per role in ROLES order)
+# {l} a letter of it, {token} that letter's token, {n} its published announcement, {d} a draft notice,
+# {p} a paper ballot the chair entered in an open session of A; expected status per role in ROLES order)
 MATRIX: dict[str, tuple[str, str, tuple[int, ...]]] = {
     "main.home": ("GET", "/", (200, 200, 200, 200, 200)),
     "main.healthz": ("GET", "/healthz", (200, 200, 200, 200, 200)),
@@ -65,6 +65,10 @@ MATRIX: dict[str, tuple[str, str, tuple[int, ...]]] = {
     # Paper ballots need an open session; these sessions are not open, so the chair is told so.
     "sessions.enter_paper_ballot": ("POST", "/committee/s/{t}/paper", (302, 403, 302, 403, 403)),
     "sessions.confirm_paper_ballot": ("POST", "/committee/paper/999999/confirm", (302, 404, 404, 404, 404)),
+    # The committee may set a paper ballot aside: the chair entered this one, so is told to withdraw it
+    # rather than reject it, and then withdraws it. The others may not, whether it still waits or not.
+    "sessions.reject_paper_ballot": ("POST", "/committee/paper/{p}/reject", (302, 403, 302, 403, 403)),
+    "sessions.withdraw_paper_ballot": ("POST", "/committee/paper/{p}/withdraw", (302, 403, 302, 403, 403)),
     "sessions.print_letters": ("POST", "/committee/s/{t}/letters/print", (302, 403, 200, 403, 403)),
     "sessions.list_sessions": ("GET", "/committee/c/{a}/sessions", (302, 200, 200, 403, 200)),
     "sessions.show_session": ("GET", "/committee/s/{t}", (302, 200, 200, 403, 200)),
@@ -155,6 +159,10 @@ MATRIX: dict[str, tuple[str, str, tuple[int, ...]]] = {
 }
 
 
+# What a form must hold for its post to reach the permission check.
+FORM_DATA = {"communities.add_building": {"name": "9"}, "sessions.reject_paper_ballot": {"reason": "与纸质票不符"}}
+
+
 def test_every_route_has_a_row(app: Flask) -> None:
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
     assert endpoints - set(MATRIX) == set(), "routes without a row in the authorization matrix"
@@ -173,6 +181,13 @@ def test_every_role_gets_the_expected_answer_on_every_route(app: Flask, client: 
     chair = world.committee
     sessions.announce_session(actor_for(chair), announced.id, now=now)
     to_open, to_reissue = sessions.letters_of_session(announced.id)
+    then = now - timedelta(days=16)
+    voting = draft_session(
+        world, title="表决中", items=(("cn.other", "议题"),), opens_at=then + timedelta(days=15, hours=1), closes_at=now + timedelta(days=7)
+    )
+    sessions.announce_session(actor_for(chair), voting.id, now=then)
+    (item,) = [str(i.id) for i in voting.items]
+    paper = sessions.enter_paper_ballot(actor_for(chair), voting.id, unit="1-101", choices={item: "agree"}, paper_reference="P-1", now=now)
     announcement = notices.board(world.community.id)[0]
     draft_notice = notices.draft_notice(
         actor_for(chair), community_id=world.community.id, kind=NoticeKind.GENERAL, title="草稿", body="正文", now=now
@@ -197,6 +212,7 @@ def test_every_role_gets_the_expected_answer_on_every_route(app: Flask, client: 
         "n": announcement.public_id,
         "o": world.office.id,
         "d": draft_notice.public_id,
+        "p": paper.id,
     }
     failures = []
     for index, role in enumerate(ROLES):
@@ -205,7 +221,7 @@ def test_every_role_gets_the_expected_answer_on_every_route(app: Flask, client: 
             login(browser, USERNAMES[role])
         for endpoint, (method, path, expected) in MATRIX.items():
             url = path.format(**values)
-            status = browser.open(url, method=method, data={"name": "9"} if endpoint == "communities.add_building" else {}).status_code
+            status = browser.open(url, method=method, data=FORM_DATA.get(endpoint, {})).status_code
             if status != expected[index]:
                 failures.append(f"{role} {method} {url} ({endpoint}): {status}, expected {expected[index]}")
     assert failures == []

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import timedelta
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
 from app.communities import services as register
+from app.csvsafe import safe_cell
 from app.db import utcnow
 from app.elections import services as elections
 from app.oversight import services as oversight
@@ -37,6 +41,52 @@ def test_the_dashboard_shows_each_communitys_committee_and_the_office_figures(ap
     only = client.get(f"/office/{world.office.id}?flag=no_committee&sort=name").get_data(as_text=True)
     assert "竹林苑" in only and "梅园" in only and "兰亭苑" not in only.split("<table>")[1]
     csv = client.get(f"/office/{world.office.id}.csv?sort=name").get_data(as_text=True).lstrip("\ufeff").splitlines()
-    assert csv[0].startswith("community,slug,committee,term_end")
+    assert csv[0].startswith("小区,网址标识,业主委员会,任期届满")
     lanting = next(line for line in csv if line.startswith("兰亭苑"))
-    assert ",owners," in lanting and "party_target_missed" in lanting and (now + timedelta(days=365 * 5)).strftime("%Y") in lanting
+    assert ",业主委员会," in lanting and "未达党员比例目标" in lanting and (now + timedelta(days=365 * 5)).strftime("%Y") in lanting
+    assert next(line for line in csv if line.startswith("竹林苑")).endswith(",无,,0,0,0,0,,0,0,0,0,0,0,0,0,0,未成立业委会")
+
+
+def dashboard_csv(client: FlaskClient, office_id: int, query: str = "") -> list[list[str]]:
+    text = client.get(f"/office/{office_id}.csv?sort=name{query}").get_data(as_text=True).lstrip("\ufeff")
+    return list(csv.reader(io.StringIO(text)))
+
+
+def test_the_dashboard_csv_speaks_english_when_the_pages_do(app: Flask, client: FlaskClient) -> None:
+    world = make_world()
+    login(client, "official")
+    header, *rows = dashboard_csv(client, world.office.id, "&lang=en")
+    assert header[:4] == ["Community", "Address name", "Committee", "Term ends"] and header[-1] == "Flags"
+    meiyuan = next(row for row in rows if row[0] == "梅园")
+    assert meiyuan[2] == "None" and meiyuan[-1] == "No committee"
+    client.post("/lang", data={"lang": "en"})
+    assert dashboard_csv(client, world.office.id)[0][0] == "Community"
+
+
+def test_no_cell_of_the_dashboard_csv_runs_as_a_formula(app: Flask, client: FlaskClient) -> None:
+    world = make_world()
+    for n, name in enumerate(('=HYPERLINK("http://x.example","点我")', "+1", "-1", "@SUM(A1)", "和平苑")):
+        register.create_community(CLI, street_office_id=world.office.id, slug=f"community-{n}", name=name)
+    login(client, "official")
+    names = [row[0] for row in dashboard_csv(client, world.office.id)[1:]]
+    assert sorted(names) == sorted(['\'=HYPERLINK("http://x.example","点我")', "'+1", "-1", "'@SUM(A1)", "和平苑", "兰亭苑", "梅园"])
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+86 138", "'+86 138"),
+        ("-5", "-5"),  # a number, not a formula
+        ("-2+3", "'-2+3"),
+        ("@x", "'@x"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("1-101", "1-101"),
+        (3, "3"),
+        (None, ""),
+        ("", ""),
+    ],
+)
+def test_a_cell_that_would_start_a_formula_is_shown_as_text(value: object, shown: str) -> None:
+    assert safe_cell(value) == shown

@@ -34,7 +34,7 @@ def test_the_official_reviews_and_certifies_from_the_dashboard(app: Flask, clien
     assert "已记录并签名" in page and "&#34;verdict&#34;:&#34;certified&#34;" in page  # the signed statement, shown as text
     assert "表决结果公告" in client.get("/c/lanting").get_data(as_text=True)
     csv = client.get(f"/office/{world.office.id}.csv").get_data(as_text=True)
-    assert csv.splitlines()[0].lstrip("\ufeff").startswith("community,slug") and "lanting" in csv
+    assert csv.splitlines()[0].lstrip("\ufeff").startswith("小区,网址标识") and "lanting" in csv
 
 
 def test_the_official_issues_an_order_that_the_committee_and_the_owners_see(app: Flask, client: FlaskClient) -> None:
@@ -93,7 +93,7 @@ def test_an_owner_reports_a_ballot_they_did_not_cast_and_the_office_answers(app:
     login(client, "official")
     assert "我没有投票" in client.get(f"/office/{world.office.id}").get_data(as_text=True)
     review = client.get(f"/office/s/{session.public_id}").get_data(as_text=True)
-    assert "1-103" in review and "paper" in review
+    assert "<strong>1-103</strong> (纸质表决票)" in review
     from app.oversight.services import disputes_of_session
 
     (view,) = disputes_of_session(session.id)

@@ -7,10 +7,13 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from app.accounts.services import create_user
+from app.audit.models import AuditEvent
+from app.communities import services as register
 from app.db import db
 from app.security.roles import Role
-from app.sessions.models import Ballot, Channel
-from tests.factories import CLI, PASSWORD, enrol, items, login, make_world, open_session
+from app.sessions.models import AssemblySession, Ballot, Channel, PaperBallot
+from app.voting import services as voting
+from tests.factories import CLI, PASSWORD, World, enrol, items, login, make_world, open_session, register_csv
 
 
 def test_one_member_enters_another_confirms(app: Flask, client: FlaskClient) -> None:
@@ -43,3 +46,135 @@ def test_one_member_enters_another_confirms(app: Flask, client: FlaskClient) -> 
     db.session.rollback()
     ballot = db.session.execute(select(Ballot)).scalar_one()
     assert ballot.channel is Channel.PAPER and ballot.choices == {q1: "agree", q2: "disagree"}
+
+
+def second_member(world: World) -> None:
+    enrol(
+        create_user(
+            CLI,
+            username="member2",
+            display_name="陈委员",
+            password=PASSWORD,
+            role=Role.COMMITTEE_MEMBER,
+            community_id=world.community.id,
+        )
+    )
+
+
+def enter(client: FlaskClient, session: AssemblySession, unit: str, choices: dict[str, str], reference: str = "No.0042") -> str:
+    data = {"unit": unit, "paper_reference": reference, **{f"item-{item}": choice for item, choice in choices.items()}}
+    return client.post(f"/committee/s/{session.public_id}/paper", data=data, follow_redirects=True).get_data(as_text=True)
+
+
+def pending_id(client: FlaskClient, session: AssemblySession) -> int:
+    """The paper ballot entered last (what the requests committed)."""
+    db.session.rollback()
+    return (
+        db.session.execute(select(PaperBallot.id).where(PaperBallot.session_id == session.id).order_by(PaperBallot.id.desc()))
+        .scalars()
+        .first()
+    )
+
+
+def test_a_second_member_rejects_a_wrong_entry_with_a_reason_and_it_is_entered_again(app: Flask, client: FlaskClient) -> None:
+    world = make_world()
+    session, _, _ = open_session(world)
+    q1, q2 = items(session)
+    second_member(world)
+    login(client, "chair")
+    enter(client, session, "1-103", {q1: "disagree", q2: "agree"})
+    assert "已有一张纸质表决票在等待确认" in enter(client, session, "1-103", {q1: "agree", q2: "agree"})
+    paper = pending_id(client, session)
+    member = app.test_client()
+    login(member, "member2")
+    page = member.get(f"/committee/s/{session.public_id}").get_data(as_text=True)
+    assert f'action="/committee/paper/{paper}/reject"' in page and 'name="reason"' in page and "data-confirm=" in page
+    unexplained = member.post(f"/committee/paper/{paper}/reject", data={"reason": " "}, follow_redirects=True).get_data(as_text=True)
+    assert "请写明退回的理由" in unexplained and pending_id(client, session) == paper
+    rejected = member.post(f"/committee/paper/{paper}/reject", data={"reason": "第1项录成了不同意"}, follow_redirects=True)
+    assert "纸质表决票已退回" in rejected.get_data(as_text=True)
+    db.session.rollback()
+    event = db.session.execute(select(AuditEvent).where(AuditEvent.action == "paper.reject")).scalar_one()
+    assert event.data["reason"] == "第1项录成了不同意" and event.data["units"] == ["1-103"]
+    assert "已录入" in enter(client, session, "1-103", {q1: "agree", q2: "agree"}, "No.0042")
+    again = pending_id(client, session)
+    assert "纸质表决票现已计入" in member.post(f"/committee/paper/{again}/confirm", follow_redirects=True).get_data(as_text=True)
+    db.session.rollback()
+    assert db.session.execute(select(Ballot)).scalar_one().choices == {q1: "agree", q2: "agree"}
+
+
+def test_the_member_who_entered_a_ballot_withdraws_it_and_enters_it_again(app: Flask, client: FlaskClient) -> None:
+    world = make_world()
+    session, _, _ = open_session(world)
+    q1, q2 = items(session)
+    login(client, "chair")
+    page = enter(client, session, "1-103", {q1: "disagree", q2: "agree"})
+    paper = pending_id(client, session)
+    assert f'action="/committee/paper/{paper}/withdraw"' in page and f'action="/committee/paper/{paper}/reject"' not in page
+    withdrawn = client.post(f"/committee/paper/{paper}/withdraw", follow_redirects=True).get_data(as_text=True)
+    assert "您已撤回录入的纸质表决票" in withdrawn and "等待确认" not in withdrawn
+    db.session.rollback()
+    event = db.session.execute(select(AuditEvent).where(AuditEvent.action == "paper.withdraw")).scalar_one()
+    assert event.target_id == str(paper) and event.data["reference"] == "No.0042"
+    assert "已录入" in enter(client, session, "1-103", {q1: "agree", q2: "agree"})
+
+
+def test_the_author_is_told_a_second_member_must_confirm_and_only_the_author_withdraws(app: Flask, client: FlaskClient) -> None:
+    world = make_world()
+    session, _, _ = open_session(world)
+    q1, q2 = items(session)
+    second_member(world)
+    login(client, "chair")
+    enter(client, session, "1-103", {q1: "disagree", q2: "agree"})
+    paper = pending_id(client, session)
+    own = client.post(f"/committee/paper/{paper}/confirm", follow_redirects=True).get_data(as_text=True)
+    assert "您录入的表决票须由另一位业委会委员确认" in own
+    own_reject = client.post(f"/committee/paper/{paper}/reject", data={"reason": "错了"}, follow_redirects=True).get_data(as_text=True)
+    assert "您录入的纸质表决票请撤回" in own_reject
+    member = app.test_client()
+    login(member, "member2")
+    theirs = member.post(f"/committee/paper/{paper}/withdraw", follow_redirects=True).get_data(as_text=True)
+    assert "只有录入该纸质表决票的委员可以撤回" in theirs and pending_id(client, session) == paper
+    db.session.rollback()
+    assert db.session.execute(select(AuditEvent).where(AuditEvent.action.in_(("paper.reject", "paper.withdraw")))).first() is None
+
+
+def test_the_pages_speak_english_too(app: Flask, client: FlaskClient) -> None:
+    world = make_world()
+    session, _, _ = open_session(world)
+    q1, q2 = items(session)
+    login(client, "chair")
+    client.post("/lang", data={"lang": "en"})
+    page = enter(client, session, "1-103", {q1: "disagree", q2: "agree"})
+    assert "Withdraw" in page and "Withdraw this entry?" in page
+    paper = pending_id(client, session)
+    assert "You withdrew the paper ballot" in client.post(f"/committee/paper/{paper}/withdraw", follow_redirects=True).get_data(
+        as_text=True
+    )
+
+
+def test_a_paper_ballot_for_a_voter_who_voted_online_names_the_channel_in_chinese(app: Flask, client: FlaskClient) -> None:
+    world = make_world()
+    session, tokens, now = open_session(world)
+    q1, q2 = items(session)
+    voting.cast_ballot(tokens["张伟"], {q1: "agree", q2: "agree"}, ip="t", now=now)
+    login(client, "chair")
+    page = enter(client, session, "1-101", {q1: "disagree", q2: "agree"})
+    assert "这些房屋已有表决票（网上投票）" in page and "online" not in page
+
+
+def test_paper_ballots_waiting_are_listed_by_building_and_number(app: Flask, client: FlaskClient) -> None:
+    world = make_world()
+    register.import_register_file(
+        CLI, world.community.id, "r.csv", register_csv("1,1001,80.00,,,,钱一,1111,,", "1,99,70.00,,,,孙二,2222,,")
+    )
+    session, _, _ = open_session(world)
+    q1, q2 = items(session)
+    login(client, "chair")
+    for n, unit in enumerate(("1-1001", "1-103", "1-99", "1-101")):
+        enter(client, session, unit, {q1: "agree", q2: "agree"}, f"No.{n}")
+    page = client.get(f"/committee/s/{session.public_id}").get_data(as_text=True)
+    waiting = page.split('class="pending"')[1].split("</ul>")[0]
+    assert [waiting.index(f"<strong>{u}</strong>") for u in ("1-99", "1-101", "1-103", "1-1001")] == sorted(
+        waiting.index(f"<strong>{u}</strong>") for u in ("1-99", "1-101", "1-103", "1-1001")
+    )

@@ -16,7 +16,7 @@ from app.security.actor import actor_for
 from app.sessions import services
 from app.sessions.models import AssemblySession
 from app.voting import services as voting
-from tests.factories import CLI, World, draft_session, login, make_world, register_csv, tokens_by_holder
+from tests.factories import CLI, World, draft_session, items, login, make_world, open_session, register_csv, tokens_by_holder
 
 
 def announced(world: World) -> tuple[AssemblySession, dict[str, str]]:
@@ -139,3 +139,31 @@ def test_letters_print_as_a4_pages_per_building_and_printing_is_audited(app: Fla
     db.session.rollback()
     events = db.session.execute(select(AuditEvent).where(AuditEvent.action == "letters.print").order_by(AuditEvent.seq)).scalars().all()
     assert [e.data for e in events] == [{"building": "1", "letters": 2}, {"building": "9", "letters": 0}]
+
+
+def letter_rows(page: str) -> list[str]:
+    """The committee's letter list, one text per row: units, holder, state."""
+    table = page.split("<h2>表决通知书</h2>")[1].split("</table>")[0]
+    return [" ".join(cell.split("<")[0].strip() for cell in row.split("<td>")[1:4]) for row in table.split("<tr>")[2:]]
+
+
+def test_the_letter_list_says_who_has_voted(app: Flask, client: FlaskClient) -> None:
+    world = make_world()
+    session, tokens, now = open_session(world)
+    q1, q2 = items(session)
+    voting.cast_ballot(tokens["张伟"], {q1: "agree", q2: "agree"}, ip="t", now=now)
+    assert client.post(f"/v/{tokens['赵敏']}", data={"digits": "0456"}).status_code == 302
+    login(client, "chair")
+    rows = letter_rows(client.get(f"/committee/s/{session.public_id}").get_data(as_text=True))
+    assert "1-101 张伟 已投票" in rows and "1-103 赵敏 已打开" in rows and "1-102 李娜 尚未打开" in rows
+
+
+def test_the_letter_list_sorts_units_by_building_and_number(app: Flask, client: FlaskClient) -> None:
+    world = make_world()
+    register.import_register_file(
+        CLI, world.community.id, "r.csv", register_csv("1,1001,80.00,,,,钱一,1111,,", "1,99,70.00,,,,孙二,2222,,")
+    )
+    session, _, _ = open_session(world)
+    login(client, "chair")
+    rows = letter_rows(client.get(f"/committee/s/{session.public_id}").get_data(as_text=True))
+    assert [row.split()[0] for row in rows] == ["1-99", "1-101", "1-102", "1-102", "1-103", "1-1001"]

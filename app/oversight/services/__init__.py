@@ -1,7 +1,7 @@
 """The street office's work, one module per duty: certification, the review, orders, disputes, the dashboard, obligations."""
 
 from .certification import as_json, certification_of, certification_statement, decide, queue, verify_certification
-from .dashboard import NEAR_THRESHOLD, CommunityRow, dashboard, decision_days, figures
+from .dashboard import NEAR_THRESHOLD, CommunityRow, dashboard, dashboard_table, decision_days, figures
 from .disputes import DisputeView, disputes_of_session, open_disputes, resolve_dispute
 from .obligations import decision_obligations, obligations
 from .orders import close_order, issue_order
@@ -19,6 +19,7 @@ __all__ = [
     "certification_statement",
     "close_order",
     "dashboard",
+    "dashboard_table",
     "decide",
     "decision_days",
     "decision_obligations",

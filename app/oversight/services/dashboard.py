@@ -6,10 +6,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from fractions import Fraction
 
+from babel.lists import format_list
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from ...clock import today_in_china
 from ...communities.models import Community
+from ...csvsafe import safe_cell
 from ...db import db
 from ...domain.figures import CommunityFacts, OfficeFigures, office_figures
 from ...domain.lifecycle import SessionState
@@ -18,6 +22,7 @@ from ...elections import services as elections
 from ...orders.services import open_orders
 from ...sessions.models import AssemblySession
 from ...voting import services as voting
+from ..labels import COMMITTEE_KIND_LABELS, CSV_HEADERS, FLAG_LABELS
 from .obligations import obligations
 
 
@@ -110,6 +115,37 @@ def dashboard(street_office_id: int, *, now: datetime) -> list[CommunityRow]:
             )
         )
     return rows
+
+
+def dashboard_table(rows: list[CommunityRow]) -> list[list[str]]:
+    """The dashboard as a spreadsheet reads it: headers and words in the reader's language, no cell a formula."""
+    yes_no = {True: _l("yes"), False: _l("no"), None: ""}
+    table = [[safe_cell(header) for header in CSV_HEADERS]]
+    for r in rows:
+        view = r.committee
+        cells: list[object] = [
+            r.community.name,
+            r.community.slug,
+            COMMITTEE_KIND_LABELS[r.committee_kind],
+            view.term.ends_on.isoformat() if view else "",
+            view.term.seated if view else 0,
+            view.committee.seats if view else 0,
+            view.suspended if view else 0,
+            view.party_members if view else 0,
+            yes_no[view.party_target_met if view else None],
+            r.elections,
+            r.open_sessions,
+            r.awaiting,
+            r.due,
+            r.overdue,
+            r.met,
+            r.orders,
+            r.orders_overdue,
+            len(r.petitions),
+            format_list([str(FLAG_LABELS[flag]) for flag in r.flags], locale=get_locale()) if r.flags else "",
+        ]
+        table.append([safe_cell(cell) for cell in cells])
+    return table
 
 
 def figures(rows: list[CommunityRow]) -> OfficeFigures:

@@ -20,7 +20,7 @@ from ...security.actor import Actor
 from ...security.permissions import can_view_sessions, require
 from ...security.web import current_actor
 from .. import services
-from ..labels import MATTER_LABELS
+from ..labels import CHANNEL_LABELS, MATTER_LABELS
 from ..models import AssemblySession, Item
 from ..services import Slate
 
@@ -31,7 +31,7 @@ bp = Blueprint("sessions", __name__)
 
 @bp.app_context_processor
 def _labels() -> dict[str, object]:
-    return {"matter_labels": MATTER_LABELS}
+    return {"matter_labels": MATTER_LABELS, "channel_labels": CHANNEL_LABELS}
 
 
 CHOICE_LABELS = {"agree": _l("Agree"), "disagree": _l("Disagree"), "abstain": _l("Abstain"), "invalid": _l("Invalid")}

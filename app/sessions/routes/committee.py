@@ -13,13 +13,14 @@ from ...communities.models import Person
 from ...db import db, utcnow
 from ...domain.errors import NotFound, RuleViolation
 from ...domain.lifecycle import SessionState
+from ...domain.units import unit_sort_key
 from ...notices import services as notices
 from ...notices.models import NoticeKind
 from ...qr import qr_svg_data_uri
 from ...security.permissions import can_publish_notices, can_run_sessions, require
 from ...security.web import current_actor
 from .. import services
-from ..forms import ItemForm, NewSessionForm, PaperBallotForm, ProxyForm, submitted_choices
+from ..forms import ItemForm, NewSessionForm, PaperBallotForm, ProxyForm, RejectPaperForm, submitted_choices
 from ..models import AssemblySession, Item, Letter, PaperBallot, SessionForm
 from . import bp, load_assembly, load_community
 
@@ -68,12 +69,13 @@ def show_session(public_id: str) -> str:
     state = services.sync_state(assembly.id, now=utcnow())
     letters = services.letters_with_holders(assembly.id) if assembly.roll_sha256 else []
     pending = services.pending_paper(assembly.id)
-    buildings = sorted({unit.split("-", 1)[0] for letter, entry, person in letters for unit in entry.units})
+    buildings = sorted({unit.split("-", 1)[0] for line in letters for unit in line.entry.units}, key=unit_sort_key)
     return render_template(
         "sessions/show.html",
         buildings=buildings,
         pending=pending,
         paper_form=PaperBallotForm(),
+        reject_form=RejectPaperForm(),
         assembly=assembly,
         community=community,
         state=state,
@@ -207,13 +209,20 @@ def enter_paper_ballot(public_id: str) -> Response:
     return redirect(url_for(".show_session", public_id=public_id))
 
 
-@bp.post("/committee/paper/<int:paper_id>/confirm")
-@login_required
-def confirm_paper_ballot(paper_id: int) -> Response:
+def _paper_session(paper_id: int) -> AssemblySession:
+    """The session of a paper ballot, for a page of someone who may view it."""
     paper = db.session.get(PaperBallot, paper_id)
     if paper is None:
         raise NotFound(_("No such paper ballot."))
-    assembly = load_assembly(db.session.get(AssemblySession, paper.session_id).public_id)[0]  # type: ignore[union-attr]
+    assembly = db.session.get(AssemblySession, paper.session_id)
+    assert assembly is not None
+    return load_assembly(assembly.public_id)[0]
+
+
+@bp.post("/committee/paper/<int:paper_id>/confirm")
+@login_required
+def confirm_paper_ballot(paper_id: int) -> Response:
+    assembly = _paper_session(paper_id)
     if ConfirmForm().validate_on_submit():
         try:
             services.confirm_paper_ballot(current_actor(), paper_id, now=utcnow())
@@ -221,6 +230,36 @@ def confirm_paper_ballot(paper_id: int) -> Response:
             flash(exc.reason, "error")
         else:
             flash(_("Confirmed: the paper ballot now counts."), "success")
+    return redirect(url_for(".show_session", public_id=assembly.public_id))
+
+
+@bp.post("/committee/paper/<int:paper_id>/reject")
+@login_required
+def reject_paper_ballot(paper_id: int) -> Response:
+    assembly = _paper_session(paper_id)
+    form = RejectPaperForm()
+    if not form.validate_on_submit():
+        return _incomplete_form(assembly, _("Say why the paper ballot is rejected (at most 500 characters)."))
+    try:
+        services.reject_paper_ballot(current_actor(), paper_id, reason=form.reason.data or "", now=utcnow())
+    except RuleViolation as exc:
+        flash(exc.reason, "error")
+    else:
+        flash(_("The paper ballot was rejected and does not count. The units can be entered again."), "success")
+    return redirect(url_for(".show_session", public_id=assembly.public_id))
+
+
+@bp.post("/committee/paper/<int:paper_id>/withdraw")
+@login_required
+def withdraw_paper_ballot(paper_id: int) -> Response:
+    assembly = _paper_session(paper_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            services.withdraw_paper_ballot(current_actor(), paper_id, now=utcnow())
+        except RuleViolation as exc:
+            flash(exc.reason, "error")
+        else:
+            flash(_("You withdrew the paper ballot you entered; it does not count. The units can be entered again."), "success")
     return redirect(url_for(".show_session", public_id=assembly.public_id))
 
 

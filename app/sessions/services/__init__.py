@@ -22,6 +22,7 @@ from .drafting import (
 )
 from .letters import (
     IssuedLetter,
+    LetterLine,
     PrintedLetter,
     letter_token,
     letters_of_session,
@@ -30,7 +31,7 @@ from .letters import (
     record_proxy,
     reissue_letter,
 )
-from .paper import confirm_paper_ballot, enter_paper_ballot, pending_paper
+from .paper import confirm_paper_ballot, enter_paper_ballot, pending_paper, reject_paper_ballot, withdraw_paper_ballot
 from .slates import Slate, SlateCandidate, SlateSource, slate_of_item, slates_of
 from .texts import announcement_text, candidate_names, decision_text, election_lines, result_text
 
@@ -39,6 +40,7 @@ __all__ = [
     "BallotTampered",
     "Choices",
     "IssuedLetter",
+    "LetterLine",
     "PrintedLetter",
     "Slate",
     "SlateCandidate",
@@ -71,6 +73,7 @@ __all__ = [
     "published_roll",
     "record_proxy",
     "reissue_letter",
+    "reject_paper_ballot",
     "remove_item",
     "result_text",
     "revote_allowed",
@@ -81,4 +84,5 @@ __all__ = [
     "slates_of",
     "sync_state",
     "turnout",
+    "withdraw_paper_ballot",
 ]

@@ -6,15 +6,16 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Row, select
+from sqlalchemy import select
 
 from ...audit.services import record, scope
 from ...communities.models import Person
 from ...db import db
 from ...domain.errors import NotFound, RuleViolation
 from ...domain.lifecycle import SessionState
+from ...domain.units import unit_sort_key
 from ...security.actor import Actor
-from ..models import Letter, ProxyAuthorisation, RollEntry
+from ..models import Ballot, Letter, ProxyAuthorisation, RollEntry
 from .drafting import assembly_for_committee
 from .tokens import letter_key, new_nonce, token_for, token_hash
 
@@ -186,14 +187,27 @@ def print_letters(actor: Actor, assembly_id: int, *, building: str, now: datetim
     return printed
 
 
-def letters_with_holders(assembly_id: int) -> list[Row[Letter, RollEntry, Person]]:
-    """The session's valid letters with their roll entry and holder, by entry and name: the committee's list."""
-    return list(
-        db.session.execute(
-            select(Letter, RollEntry, Person)
-            .join(RollEntry, RollEntry.id == Letter.roll_entry_id)
-            .join(Person, Person.id == Letter.person_id)
-            .where(Letter.session_id == assembly_id, Letter.revoked_at.is_(None))
-            .order_by(RollEntry.id, Person.name)
-        ).all()
+@dataclass(frozen=True)
+class LetterLine:
+    """One line of the committee's letter list: the letter, its voter's units, its holder, and whether that voter has voted."""
+
+    letter: Letter
+    entry: RollEntry
+    holder: Person
+    voted: bool
+
+
+def letters_with_holders(assembly_id: int) -> list[LetterLine]:
+    """The session's valid letters with their roll entry and holder, by building, unit number and name: the committee's list."""
+    voted = set(
+        db.session.execute(select(Ballot.roll_entry_id).where(Ballot.session_id == assembly_id, Ballot.superseded_at.is_(None))).scalars()
     )
+    rows = db.session.execute(
+        select(Letter, RollEntry, Person)
+        .join(RollEntry, RollEntry.id == Letter.roll_entry_id)
+        .join(Person, Person.id == Letter.person_id)
+        .where(Letter.session_id == assembly_id, Letter.revoked_at.is_(None))
+        .order_by(RollEntry.id, Person.name)
+    ).all()
+    lines = [LetterLine(letter, entry, person, entry.id in voted) for letter, entry, person in rows]
+    return sorted(lines, key=lambda line: min(unit_sort_key(unit) for unit in line.entry.units))

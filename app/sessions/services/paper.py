@@ -1,4 +1,9 @@
-"""Paper ballots: one committee member types a ballot in, a second confirms it, and only then does it count (RULES §3)."""
+"""Paper ballots: one committee member types a ballot in, a second confirms it, and only then does it count (RULES §3).
+
+An entry found wrong before it counts is rejected by the second member, with the
+reason, or withdrawn by the member who typed it; either way the units can be
+entered again.
+"""
 
 from __future__ import annotations
 
@@ -8,19 +13,29 @@ from typing import NoReturn
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from ...audit.services import record, refuse, scope
 from ...communities.models import Community
 from ...db import db
 from ...domain.errors import NotFound, RuleViolation
 from ...domain.lifecycle import SessionState, state_at
+from ...domain.units import unit_sort_key
 from ...security.actor import Actor
+from ..labels import CHANNEL_LABELS
 from ..models import AssemblySession, Ballot, Channel, PaperBallot, RollEntry
 from . import bulletin
 from .ballots import BallotTampered, Choices, checked_choices, record_ballot
 from .counting import session_items
 from .drafting import assembly_for_committee
+
+# An entry waiting for a second member: not confirmed, not in conflict, not rejected, not withdrawn.
+_WAITING = (
+    PaperBallot.confirmed_at.is_(None),
+    PaperBallot.conflict_at.is_(None),
+    PaperBallot.rejected_at.is_(None),
+    PaperBallot.withdrawn_at.is_(None),
+)
 
 
 def _entry_for_unit(s: Session, assembly_id: int, unit: str) -> RollEntry:
@@ -52,11 +67,7 @@ def enter_paper_ballot(actor: Actor, assembly_id: int, *, unit: str, choices: Ch
         existing = _counted_ballot(s, assembly, entry)
         if existing is not None:
             _refuse_conflict(s, actor, assembly, community, entry, existing, now=now, reference=paper_reference)
-        pending = s.execute(
-            select(PaperBallot.id).where(
-                PaperBallot.roll_entry_id == entry.id, PaperBallot.confirmed_at.is_(None), PaperBallot.conflict_at.is_(None)
-            )
-        ).first()
+        pending = s.execute(select(PaperBallot.id).where(PaperBallot.roll_entry_id == entry.id, *_WAITING)).first()
         if pending is not None:
             raise RuleViolation("unit", str(_l("A paper ballot for these units is already waiting for confirmation.")))
         paper = PaperBallot(
@@ -91,8 +102,7 @@ def confirm_paper_ballot(actor: Actor, paper_id: int, *, now: datetime) -> Ballo
                 raise NotFound(str(_l("No such paper ballot.")))
             assembly, community = _open_for_committee(s, actor, paper.session_id, now)
             head = bulletin.lock_head(s, assembly.id)
-            if paper.confirmed_at is not None or paper.conflict_at is not None:
-                raise RuleViolation("paper", str(_l("This paper ballot was already dealt with.")))
+            _check_waiting(paper)
             if paper.entered_by_user_id is not None and paper.entered_by_user_id == actor.user_id:
                 raise RuleViolation("paper", str(_l("A second committee member must confirm the ballot you entered.")))
             entry = s.get(RollEntry, paper.roll_entry_id)
@@ -141,7 +151,7 @@ def _refuse_conflict(
         str(
             _l(
                 "These units already have a ballot (%(channel)s); the paper ballot does not count and the conflict is logged.",
-                channel=existing.channel.value,
+                channel=str(CHANNEL_LABELS[existing.channel.value]),
             )
         ),
     )
@@ -149,12 +159,70 @@ def _refuse_conflict(
     refuse(s, actor, "ballot.conflict", "session", assembly.public_id, conflict, **scope(community), now=now, data=data)
 
 
+def reject_paper_ballot(actor: Actor, paper_id: int, *, reason: str, now: datetime) -> PaperBallot:
+    """Second committee member: the entry does not match the paper. It never counts; the units can be entered again."""
+    reason = reason.strip()
+    if not reason or len(reason) > 500:
+        raise RuleViolation("reason", str(_l("Say why the paper ballot is rejected (at most 500 characters).")))
+    with db.write() as s:
+        paper, assembly, community = _waiting_paper(s, actor, paper_id, now)
+        if paper.entered_by_user_id is not None and paper.entered_by_user_id == actor.user_id:
+            raise RuleViolation("paper", str(_l("You entered this paper ballot: withdraw it instead; a second member rejects.")))
+        paper.rejected_at, paper.rejected_by_user_id, paper.rejection_reason = now, actor.user_id, reason
+        record(
+            s,
+            actor,
+            "paper.reject",
+            "paper_ballot",
+            paper.id,
+            **scope(community),
+            now=now,
+            data={"session": assembly.public_id, "units": paper.roll_entry.units, "reference": paper.paper_reference, "reason": reason},
+        )
+    return paper
+
+
+def withdraw_paper_ballot(actor: Actor, paper_id: int, *, now: datetime) -> PaperBallot:
+    """The member who entered a paper ballot takes the entry back before it counts; the units can be entered again."""
+    with db.write() as s:
+        paper, assembly, community = _waiting_paper(s, actor, paper_id, now)
+        if paper.entered_by_user_id is None or paper.entered_by_user_id != actor.user_id:
+            raise RuleViolation("paper", str(_l("Only the member who entered a paper ballot can withdraw it; reject it with a reason.")))
+        paper.withdrawn_at = now
+        record(
+            s,
+            actor,
+            "paper.withdraw",
+            "paper_ballot",
+            paper.id,
+            **scope(community),
+            now=now,
+            data={"session": assembly.public_id, "units": paper.roll_entry.units, "reference": paper.paper_reference},
+        )
+    return paper
+
+
+def _waiting_paper(s: Session, actor: Actor, paper_id: int, now: datetime) -> tuple[PaperBallot, AssemblySession, Community]:
+    """A paper ballot still waiting for a second member, locked, for a committee member of its open session."""
+    paper = s.get(PaperBallot, paper_id, with_for_update=True)
+    if paper is None:
+        raise NotFound(str(_l("No such paper ballot.")))
+    assembly, community = _open_for_committee(s, actor, paper.session_id, now)
+    _check_waiting(paper)
+    return paper, assembly, community
+
+
+def _check_waiting(paper: PaperBallot) -> None:
+    if any(at is not None for at in (paper.confirmed_at, paper.conflict_at, paper.rejected_at, paper.withdrawn_at)):
+        raise RuleViolation("paper", str(_l("This paper ballot was already dealt with.")))
+
+
 def pending_paper(assembly_id: int) -> list[PaperBallot]:
-    """Paper ballots entered and waiting for a second member, oldest first; conflicts are the review's."""
-    return list(
-        db.session.execute(
-            select(PaperBallot)
-            .where(PaperBallot.session_id == assembly_id, PaperBallot.confirmed_at.is_(None), PaperBallot.conflict_at.is_(None))
-            .order_by(PaperBallot.entered_at)
-        ).scalars()
+    """Paper ballots entered and waiting for a second member, by building and unit number; conflicts are the review's."""
+    waiting = db.session.execute(
+        select(PaperBallot)
+        .where(PaperBallot.session_id == assembly_id, *_WAITING)
+        .options(selectinload(PaperBallot.roll_entry))
+        .order_by(PaperBallot.entered_at)
     )
+    return sorted(waiting.scalars(), key=lambda paper: min(unit_sort_key(unit) for unit in paper.roll_entry.units))
