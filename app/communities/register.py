@@ -31,6 +31,7 @@ from ..domain.register_text import (
     split_values,
     unit_number,
 )
+from ..spreadsheets import check_xlsx_size
 from .models import AreaSource, HoldingState, UnitKind
 
 # Accepted headers for each column, English and Chinese, compared as ``header_key`` folds them.
@@ -200,6 +201,11 @@ def _read_xlsx(data: bytes) -> Iterator[tuple[int, list[str]]]:
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
+    try:
+        # A few kilobytes of zip can unpack to an endless sheet: bounded before openpyxl reads a byte of it.
+        check_xlsx_size(data, MAX_SHEET_ROWS)
+    except ValueError as exc:
+        raise RegisterFileError(str(exc)) from exc
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, BadZipFile, KeyError, OSError, ValueError) as exc:

@@ -317,3 +317,28 @@ def test_a_sheet_with_endless_blank_rows_is_refused_not_read_to_its_end(app: Fla
     data = register_csv("1,101,89.50,,,,张伟,,,") + b",,,,,,,,,\n" * 60_000 + register_csv("1,102,80,,,,李娜,,,").split(b"\n", 1)[1]
     with pytest.raises(RegisterFileError, match="more than 50000 rows, counting empty ones"):
         services.check_register_file(CLI, world.community.id, "r.csv", data)
+
+
+def test_a_workbook_of_endless_empty_rows_is_refused_before_openpyxl_reads_it(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    import zipfile
+
+    book = Workbook()
+    book.active.append(["楼栋", "房号", "面积"])
+    plain = io.BytesIO()
+    book.save(plain)
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as target:
+        for member in source.infolist():
+            data = source.read(member)
+            if member.filename.startswith("xl/worksheets/"):
+                data = data.replace(b"</sheetData>", b"<row/>" * 60_000 + b"</sheetData>")
+            target.writestr(member, data)
+
+    def never(*args: object, **kwargs: object) -> None:
+        raise AssertionError("openpyxl was asked to read the bomb")
+
+    monkeypatch.setattr("openpyxl.load_workbook", never)
+    world = make_world()
+    assert len(bomb.getvalue()) < 20_000
+    with pytest.raises(RegisterFileError, match="50,000"):
+        services.check_register_file(CLI, world.community.id, "r.xlsx", bomb.getvalue())
