@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import current_app
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -17,3 +18,8 @@ login_manager.login_view = "accounts.login"
 login_manager.session_protection = "strong"
 # In-process (local://, app/ratelimit.py) by default; RATELIMIT_STORAGE_URI=redis://… shares the counts across workers and hosts.
 limiter = Limiter(key_func=get_remote_address)
+
+
+def upload_limit() -> str:
+    """The rate of file uploads (registers, ledgers, attachments) per client: parsing a file costs far more than a page."""
+    return str(current_app.config["UPLOAD_RATE_LIMIT"])

@@ -16,6 +16,7 @@ from werkzeug.wrappers import Response
 from ..clock import today_in_china
 from ..db import db, utcnow
 from ..domain.errors import NotFound, RuleViolation
+from ..extensions import limiter, upload_limit
 from ..security.permissions import (
     can_manage_register,
     can_view_register,
@@ -114,6 +115,7 @@ def _upload_dir() -> Path:
 
 @bp.route("/c/<int:community_id>/register", methods=["GET", "POST"])
 @login_required
+@limiter.limit(upload_limit, methods=["POST"])
 def upload_register(community_id: int) -> Response | str:
     community = _visible_community(community_id)
     require(can_manage_register(current_actor(), community))

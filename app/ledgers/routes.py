@@ -17,7 +17,7 @@ from ..communities.models import Community
 from ..db import db, utcnow
 from ..domain.errors import NotFound, RuleViolation
 from ..domain.ledger import OPENING, LedgerKind
-from ..extensions import limiter
+from ..extensions import limiter, upload_limit
 from ..notices.labels import CATEGORIES
 from ..security.permissions import can_publish_notices, require
 from ..security.web import current_actor
@@ -42,10 +42,6 @@ def _ledger(name: str) -> LedgerKind:
         return LedgerKind(name)
     except ValueError:
         raise NotFound(_("No such ledger.")) from None
-
-
-def _upload_limit() -> str:
-    return current_app.config["UPLOAD_RATE_LIMIT"]
 
 
 def _entry_form() -> EntryForm:
@@ -108,7 +104,7 @@ def show_ledger(community_id: int, ledger: str) -> Response | str:
 
 @bp.post("/committee/c/<int:community_id>/ledgers/<ledger>/import")
 @login_required
-@limiter.limit(_upload_limit)
+@limiter.limit(upload_limit)
 def import_ledger(community_id: int, ledger: str) -> Response | str | tuple[str, int]:
     community = _books_of(community_id)
     kind = _ledger(ledger)

@@ -16,7 +16,7 @@ from ..communities.models import Community
 from ..communities.queries import community_by_slug
 from ..db import db, utcnow
 from ..domain.errors import NotFound, RuleViolation
-from ..extensions import limiter
+from ..extensions import limiter, upload_limit
 from ..qr import qr_svg_data_uri
 from ..security.permissions import can_publish_notices, require
 from ..security.web import current_actor
@@ -262,13 +262,9 @@ def accounts(slug: str) -> str:
     return render_template("notices/accounts.html", community=community, published=published)
 
 
-def _upload_limit() -> str:
-    return current_app.config["UPLOAD_RATE_LIMIT"]
-
-
 @bp.post("/committee/n/<public_id>/attach")
 @login_required
-@limiter.limit(_upload_limit)
+@limiter.limit(upload_limit)
 def attach(public_id: str) -> Response:
     notice, _community = _committee_notice(public_id)
     upload = AttachForm()

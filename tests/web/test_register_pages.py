@@ -175,3 +175,12 @@ def test_units_are_listed_in_natural_order(app: Flask, client: FlaskClient) -> N
     show = client.get(f"/admin/c/{world.community.id}").get_data(as_text=True)
     buildings = [show.index(f">{b}</a></th>") for b in ("1", "2", "10")]
     assert buildings == sorted(buildings)
+
+
+def test_register_uploads_are_rate_limited(app: Flask, client: FlaskClient) -> None:
+    app.config["UPLOAD_RATE_LIMIT"] = "2 per minute"
+    world = make_world()
+    login(client, "admin")
+    statuses = [upload(client, world.community.id, b"not a register\n").status_code for _ in range(3)]
+    assert statuses[2] == 429 and 429 not in statuses[:2]
+    assert client.get(f"/admin/c/{world.community.id}/register").status_code == 200  # reading the page is not limited
