@@ -10,7 +10,7 @@ from ...accounts.forms import ConfirmForm
 from ...communities.models import Community
 from ...domain.errors import RuleViolation
 from ...security.web import current_actor
-from ...sessions.routes import load_assembly
+from ...sessions.routes.common import load_assembly
 from ..models import Election
 from ..services import slates
 from .common import bp

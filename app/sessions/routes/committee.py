@@ -22,7 +22,7 @@ from ...security.web import current_actor
 from .. import services
 from ..forms import ItemForm, NewSessionForm, PaperBallotForm, ProxyForm, RejectPaperForm, submitted_choices
 from ..models import AssemblySession, Item, Letter, PaperBallot, SessionForm
-from . import bp, load_assembly, load_community
+from .common import bp, load_assembly, load_community
 
 
 def _incomplete_form(assembly: AssemblySession, message: str) -> Response:

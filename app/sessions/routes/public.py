@@ -13,7 +13,7 @@ from ...domain.lifecycle import SessionState
 from .. import services
 from ..models import AssemblySession
 from ..services import bulletin
-from . import bp
+from .common import bp
 
 
 def _public_session(public_id: str) -> tuple[AssemblySession, SessionState]:
