@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from werkzeug.local import LocalProxy
 
+from .clock import local_time
 from .domain.ledger import format_fen
 from .domain.numbers import format_area
 from .main.forms import LanguageForm
@@ -39,7 +40,10 @@ def register_template_helpers(app: Flask) -> None:
             "state_labels": STATE_LABELS,
             # Read only if a template asks: most public pages never do.
             "actor": LocalProxy(current_actor),
+            # Where the language switch comes back to: this page, if it can be fetched again.
+            "here": request.full_path.rstrip("?") if request.method == "GET" else "",
         }
 
     app.jinja_env.filters["area"] = format_area
     app.jinja_env.filters["fen"] = format_fen
+    app.jinja_env.filters["local_time"] = local_time

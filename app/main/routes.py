@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Blueprint, current_app, jsonify, make_response, redirect, render_template, request, url_for
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
@@ -18,12 +20,20 @@ def home() -> str:
     return render_template("main/home.html", communities=public_community_summaries())
 
 
+def local_path(target: str | None) -> str | None:
+    """``target`` if it is a path of this site ("/v/…"), else None: never another host ("//host", "/\\host") or a scheme."""
+    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return None
+    if any(c in target for c in "\\\r\n\t\x00") or urlsplit(target).netloc or urlsplit(target).scheme:
+        return None
+    return target
+
+
 @bp.post("/lang")
 def set_language() -> Response:
+    """Switch the language and stay on the page: its path comes with the form (``next``), as no Referer is ever sent."""
     form = LanguageForm()
-    target = request.referrer or url_for("main.home")
-    if not target.startswith(request.host_url):
-        target = url_for("main.home")
+    target = local_path(request.form.get("next")) or url_for("main.home")
     response = make_response(redirect(target))
     if form.validate_on_submit() and form.lang.data in current_app.config["LANGUAGES"]:
         response.set_cookie(LANG_COOKIE, form.lang.data, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)

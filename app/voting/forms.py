@@ -9,10 +9,13 @@ from wtforms.validators import DataRequired, Length
 
 
 class DigitsForm(FlaskForm):
+    """The ID digits; the service folds full-width forms and spaces and refuses (without counting) what is not four."""
+
+    # A keyboard that offers X; the page asks for the numeric one where the digits on record cannot end in X.
     digits = StringField(
         _l("Last four characters of your ID number"),
-        validators=[DataRequired(), Length(min=4, max=8)],
-        render_kw={"autocomplete": "off", "inputmode": "text", "autocapitalize": "characters", "maxlength": "8"},
+        validators=[DataRequired(), Length(max=12)],
+        render_kw={"autocomplete": "off", "inputmode": "text", "autocapitalize": "characters", "maxlength": "12"},
     )
 
 

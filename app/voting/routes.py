@@ -16,6 +16,8 @@ from ..communities.queries import community_by_slug
 from ..db import db, utcnow
 from ..domain.canonical import canonical_json
 from ..domain.errors import NotFound, RuleViolation
+from ..domain.id_digits import may_end_in_x
+from ..domain.lifecycle import SessionState
 from ..domain.receipts import tracker
 from ..extensions import limiter
 from ..orders.services import order_of_petition
@@ -37,10 +39,37 @@ def _letter_limit() -> str:
     return current_app.config["LETTER_RATE_LIMIT"]
 
 
+@bp.context_processor
+def _letter_page() -> dict[str, str]:
+    """A letter's page answered to a form comes back, after the language switch, as the letter itself."""
+    token = (request.view_args or {}).get("token")
+    return {"here": url_for(".open_letter", token=token)} if token and request.method != "GET" else {}
+
+
+@bp.after_request
+def _private(response: Response) -> Response:
+    """A letter's pages hold a ballot: no cache keeps them, and Back fetches them again."""
+    if request.path.startswith("/v/") and not request.path.endswith(".svg"):
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 @bp.app_template_global()
 def open_petitions(community: Community) -> list[voting.Progress]:
     """The community board's panel of petitions collecting signatures."""
     return voting.open_petitions(community.id, utcnow())
+
+
+# How much of an item's text the ballot shows open: its first lines, up to a phone screen's worth.
+LEAD_LINES, LEAD_CHARS = 3, 160
+
+
+@bp.app_template_global()
+def text_lead(text: str) -> tuple[str, bool]:
+    """The first lines of ``text`` to show open, and whether there is more behind "Show the full text"."""
+    whole = text.strip()
+    lead = "\n".join(whole.splitlines()[:LEAD_LINES])[:LEAD_CHARS].rstrip()
+    return lead, lead != whole
 
 
 @bp.route("/v/<token>", methods=["GET", "POST"])
@@ -52,20 +81,30 @@ def open_letter(token: str) -> Response | str | tuple[str, int]:
             voting.confirm_letter(token, "", ip=request.remote_addr or "-", now=utcnow())  # audits the attempt
         return render_template("voting/letter_invalid.html"), 404
     if letter.locked_at is not None:
-        return render_template("voting/letter_locked.html"), 403
+        return _locked_page(letter)
     letter_id = letter.id  # the confirmation's commit expires the letter; its id needs no second read
     if letter_id in browser.get(CONFIRMED, []):
         return _voter_page(letter)
     form = DigitsForm()
+    if not may_end_in_x(voting.expected_digits(letter)):
+        form.digits.render_kw = {**(form.digits.render_kw or {}), "inputmode": "numeric"}
+    session_title = letter.session.title
     if form.validate_on_submit():
         status, refused = voting.confirm_letter(token, form.digits.data or "", ip=request.remote_addr or "-", now=utcnow())
         if status is voting.LetterStatus.OK:
             browser[CONFIRMED] = [*browser.get(CONFIRMED, [])[-9:], letter_id]
             return redirect(url_for(".open_letter", token=token))
-        if status is voting.LetterStatus.LOCKED:
-            return render_template("voting/letter_locked.html"), 403
+        if status is voting.LetterStatus.LOCKED and refused is not None:
+            return _locked_page(refused)
         form.digits.errors.append(voting.refusal_text(status, refused))
-    return render_template("voting/letter_confirm.html", form=form, session_title=letter.session.title)
+    return render_template("voting/letter_confirm.html", form=form, session_title=session_title)
+
+
+def _locked_page(letter: Letter) -> tuple[str, int]:
+    """Where a locked letter leads: who re-issues it, what to bring, and the community's page."""
+    assembly = db.session.get(AssemblySession, letter.session_id)
+    community = db.session.get(Community, assembly.community_id) if assembly else None
+    return render_template("voting/letter_locked.html", community=community, proxy=letter.proxy_id is not None), 403
 
 
 def _voter_page(letter: Letter, *, chosen: dict[str, str] | None = None, error: str | None = None) -> str:
@@ -88,6 +127,8 @@ def _voter_page(letter: Letter, *, chosen: dict[str, str] | None = None, error: 
         holder=holder,
         proxy=proxy,
         ballot=ballot,
+        cast_by=voting.who_cast(ballot, letter) if ballot else None,
+        closed=state in ENDED,
         history=voting.ballot_history(letter),
         dispute=voting.dispute_of_letter(letter.id),
         revote=revote_allowed(assembly),
@@ -101,6 +142,9 @@ def _voter_page(letter: Letter, *, chosen: dict[str, str] | None = None, error: 
         form=BallotForm(),
     )
 
+
+# The states in which voting has ended, counted or not.
+ENDED = frozenset({SessionState.CLOSED, SessionState.TALLIED, SessionState.CERTIFIED, SessionState.REJECTED, SessionState.REVOKED})
 
 L = TypeVar("L", bound=voting.LetterRef)
 
@@ -120,14 +164,33 @@ def _confirmed_letter(token: str, find: Callable[[str], voting.LetterRef | None]
     return letter
 
 
+# The choices being checked, by letter id: the check is a page of its own (post, redirect, get), so that
+# the browser's Back button after the cast reloads it instead of offering to post the form again.
+CHECKING = "checking_choices"
+
+
 @bp.post("/v/<token>/review")
-def review_ballot(token: str) -> str:
+def review_ballot(token: str) -> Response | str:
     letter = _confirmed_letter(token)
     if not BallotForm().validate_on_submit():
         return _voter_page(letter, error=_("The form has expired. Please choose again."))
-    chosen = submitted_choices(request.form)
+    offered = {str(item.id) for item in letter.session.items}
+    chosen = {key: value for key, value in submitted_choices(request.form).items() if key in offered}
+    browser[CHECKING] = {"letter": letter.id, "chosen": chosen}
+    return redirect(url_for(".show_review", token=token), code=303)
+
+
+@bp.get("/v/<token>/review")
+def show_review(token: str) -> Response | str:
+    """The choices to check before casting; once the ballot is cast (and cannot change), the letter with the ballot."""
+    letter = _confirmed_letter(token)
     assembly = db.session.get(AssemblySession, letter.session_id)
-    return render_template("voting/review.html", assembly=assembly, chosen=chosen, token=token, form=BallotForm())
+    checking = browser.get(CHECKING) or {}
+    cast = current_ballot(letter.session_id, letter.roll_entry_id) is not None
+    state = sync_state(letter.session_id, now=utcnow())
+    if checking.get("letter") != letter.id or state is not SessionState.OPEN or (cast and not revote_allowed(assembly)):
+        return redirect(url_for(".open_letter", token=token))
+    return render_template("voting/review.html", assembly=assembly, chosen=checking["chosen"], token=token, form=BallotForm())
 
 
 @bp.post("/v/<token>/cast")
@@ -142,6 +205,7 @@ def cast_ballot(token: str) -> Response | str:
         voting.cast_ballot(token, chosen, ip=request.remote_addr or "-", now=utcnow(), letter=letter)
     except RuleViolation as exc:
         return _voter_page(_confirmed_letter(token), chosen=chosen, error=exc.reason)
+    browser.pop(CHECKING, None)
     flash(_("Your ballot is cast. Thank you for voting."), "success")
     return redirect(url_for(".show_receipt", token=token))
 

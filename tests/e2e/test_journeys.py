@@ -210,3 +210,53 @@ def test_a_committee_at_its_desk_announces_prints_enters_paper_and_publishes(app
     assert board.locator("text=绿化修剪通知").is_visible()
     check_page(board, "14-board-after")
     assert board.locator(f"text=公共收益账目公示（{local.year - 1}）").is_visible()
+
+
+def too_small(page: Page) -> list[str]:
+    """The visible controls shorter than 44 px: a finger's width on a phone."""
+    controls = page.locator("input:not([type=radio]):not([type=checkbox]):not([type=hidden]), button, select, textarea, a.button, summary")
+    small = []
+    for i in range(controls.count()):
+        control = controls.nth(i)
+        box = control.bounding_box()
+        if control.is_visible() and box is not None and box["height"] < 44:
+            small.append(f"{control.evaluate('e => e.outerHTML.slice(0, 80)')}: {box['height']:.0f} px")
+    return small
+
+
+def test_on_a_phone_the_letter_survives_the_language_switch_and_back_after_casting(app: Flask, server: str, browser: Browser) -> None:
+    world = make_world()
+    session, tokens, _ = open_session(world)
+    items(session)
+    context = browser.new_context(viewport=PHONE, locale="zh-CN")
+    page = context.new_page()
+    token = tokens["张伟"]
+    page.goto(f"{server}/v/{token}")
+    assert page.locator("input[name=digits]").get_attribute("inputmode") == "numeric"
+    assert too_small(page) == []
+    page.fill("input[name=digits]", "１２３４")  # a Chinese keyboard's full-width digits
+    page.click("button[type=submit].primary")
+    page.wait_for_url(f"**/v/{token}")
+    # The language switch keeps the letter open, both ways.
+    page.click("button[lang=en]")
+    page.wait_for_url(f"**/v/{token}")
+    assert page.locator("#you-heading").inner_text() == "Your vote in this session"
+    page.click("button[lang=zh-CN]")
+    page.wait_for_url(f"**/v/{token}")
+    assert page.locator("#you-heading").inner_text() == "您在本次会议中的表决权"
+    assert too_small(page) == []
+    page.check("input[type=radio][value=agree] >> nth=0")
+    page.click("text=检查我的选择")
+    page.wait_for_url(f"**/v/{token}/review")
+    page.click("text=提交我的表决票")
+    page.wait_for_url(f"**/v/{token}/receipt")
+    assert page.locator("h1").inner_text() == "您的表决票已记录"
+    assert too_small(page) == []
+    # Back after casting: no offer to post the form again, and no live cast button; the ballot.
+    page.go_back()
+    page.wait_for_url(f"**/v/{token}")
+    assert page.locator("text=不能再次提交").is_visible()
+    assert page.locator("text=提交我的表决票").count() == 0 and page.locator("input[type=radio]").count() == 0
+    page.goto(f"{server}/s/{session.public_id}/bulletin")
+    assert too_small(page) == [], "the bulletin's tracker search"
+    context.close()

@@ -15,7 +15,7 @@ from app.accounts.models import ApiToken
 from app.audit.models import AuditEvent
 from app.db import db, utcnow
 from app.notices.models import Notice
-from app.sessions.models import AssemblySession, Ballot
+from app.sessions.models import AssemblySession, Ballot, Letter
 from tests.factories import World, items, login, make_world, next_code, open_session
 
 PROBLEM = "application/problem+json"
@@ -311,10 +311,14 @@ def test_digits_in_other_scripts_are_wrong_digits_not_a_crash(app: Flask, client
     world = make_world()
     _session, tokens, _ = open_session(world)
     token = tokens["张伟"]
-    body = problem(client.post(f"/api/v1/letters/{token}", json={"digits": "１２３４"}), 403)  # full-width, from a phone keyboard
-    assert body["errors"][0]["field"] == "digits"
+    opened = client.post(f"/api/v1/letters/{token}", json={"digits": "１２３４"})  # full-width, from a phone keyboard
+    assert opened.status_code == 200 and opened.get_json()["holder"] == "张伟"
+    body = problem(client.post(f"/api/v1/letters/{token}", json={"digits": "一二三四"}), 403)  # not digits: refused, not a try
+    assert body["errors"][0]["field"] == "digits" and "不计入尝试次数" in body["detail"]
     page = client.post(f"/v/{token}", data={"digits": "一二三四"})
-    assert page.status_code == 200 and "次" in page.get_data(as_text=True)
+    assert page.status_code == 200 and "不计入尝试次数" in page.get_data(as_text=True)
+    db.session.rollback()
+    assert set(db.session.execute(select(Letter.failed_attempts)).scalars()) == {0}
 
 
 def test_a_nul_character_is_refused_everywhere_not_a_server_error(app: Flask, client: FlaskClient) -> None:

@@ -48,6 +48,7 @@ MATRIX: dict[str, tuple[str, str, tuple[int, ...]]] = {
     "voting.open_letter": ("GET", "/v/{token}", (200, 200, 200, 200, 200)),
     # Ballot steps need the letter opened in this browser first: nobody here has.
     "voting.review_ballot": ("POST", "/v/{token}/review", (404, 404, 404, 404, 404)),
+    "voting.show_review": ("GET", "/v/{token}/review", (404, 404, 404, 404, 404)),
     "voting.cast_ballot": ("POST", "/v/{token}/cast", (404, 404, 404, 404, 404)),
     # The receipt needs the letter opened in this browser too.
     "voting.show_receipt": ("GET", "/v/{token}/receipt", (404, 404, 404, 404, 404)),

@@ -59,7 +59,7 @@ def test_the_ballot_offers_the_slate_refuses_too_many_and_the_result_shows_who_i
     too_many = client.post(f"/v/{token}/cast", data={f"elect-{item}": [cand[n] for n in range(1, 7)]}).get_data(as_text=True)
     assert "您选了 6 名候选人，最多只能选 5 名" in too_many
     assert db.session.execute(select(func.count()).select_from(Ballot)).scalar_one() == 0
-    review = client.post(f"/v/{token}/review", data={f"elect-{item}": [cand[1], cand[2]]}).get_data(as_text=True)
+    review = client.post(f"/v/{token}/review", data={f"elect-{item}": [cand[1], cand[2]]}, follow_redirects=True).get_data(as_text=True)
     assert "业主1、业主2" in review and f'name="elect-{item}" value="{cand[1]}"' in review
     assert client.post(f"/v/{token}/cast", data={f"elect-{item}": [cand[1], cand[2]]}).status_code == 302
     receipt = client.get(f"/v/{token}/receipt").get_data(as_text=True)

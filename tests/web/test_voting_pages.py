@@ -25,7 +25,9 @@ def test_an_owner_votes_from_the_phone(app: Flask, client: FlaskClient) -> None:
     opened(client, token, "1234")
     form = client.get(f"/v/{token}").get_data(as_text=True)
     assert "表决进行中" in form and f'name="item-{q1}" value="agree"' in form and "检查我的选择" in form
-    review = client.post(f"/v/{token}/review", data={f"item-{q1}": "agree", f"item-{q2}": "disagree"}).get_data(as_text=True)
+    review = client.post(f"/v/{token}/review", data={f"item-{q1}": "agree", f"item-{q2}": "disagree"}, follow_redirects=True).get_data(
+        as_text=True
+    )
     assert "检查您的选择" in review and "同意" in review and "不同意" in review
     done = client.post(f"/v/{token}/cast", data={f"item-{q1}": "agree", f"item-{q2}": "disagree"}, follow_redirects=True)
     page = done.get_data(as_text=True)

@@ -1,8 +1,17 @@
 """What an owner does with a voting letter, one module per step; the public names are re-exported here."""
 
-from .casting import PastBallot, ballot_history, cast_ballot, receipt_of_letter
+from .casting import CastBy, PastBallot, ballot_history, cast_ballot, receipt_of_letter, who_cast
 from .disputes import dispute_of_letter, file_dispute
-from .letters import MAX_LETTER_ATTEMPTS, LetterRef, LetterStatus, confirm_letter, find_letter, find_letter_ref, refusal_text
+from .letters import (
+    MAX_LETTER_ATTEMPTS,
+    LetterRef,
+    LetterStatus,
+    confirm_letter,
+    expected_digits,
+    find_letter,
+    find_letter_ref,
+    refusal_text,
+)
 from .petitions import (
     Progress,
     open_petitions,
@@ -16,6 +25,7 @@ from .petitions import (
 
 __all__ = [
     "MAX_LETTER_ATTEMPTS",
+    "CastBy",
     "LetterRef",
     "LetterStatus",
     "PastBallot",
@@ -24,6 +34,7 @@ __all__ = [
     "cast_ballot",
     "confirm_letter",
     "dispute_of_letter",
+    "expected_digits",
     "file_dispute",
     "find_letter",
     "find_letter_ref",
@@ -36,4 +47,5 @@ __all__ = [
     "refusal_text",
     "sign_petition",
     "start_petition",
+    "who_cast",
 ]

@@ -12,13 +12,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ...audit.services import record, refuse
-from ...communities.models import Community
+from ...communities.models import Community, Person
 from ...db import db, table_of
 from ...domain.errors import RuleViolation
 from ...domain.lifecycle import SessionState, state_at
 from ...domain.rules import get_profile
 from ...security.actor import OWNER, PROXY, Actor
-from ...sessions.models import AssemblySession, Ballot, Channel, Letter, RollEntry
+from ...sessions.models import AssemblySession, Ballot, Channel, Letter, ProxyAuthorisation, RollEntry
 from ...sessions.services import bulletin
 from ...sessions.services.ballots import (
     CURRENT_BALLOT_ID,
@@ -149,6 +149,28 @@ def receipt_of_letter(letter: Letter) -> dict[str, Any] | None:
     """The signed receipt of the ballot that counts for the letter's voter, if one was cast."""
     ballot = current_ballot(letter.session_id, letter.roll_entry_id)
     return None if ballot is None else bulletin.receipt_of(db.session(), ballot.id)
+
+
+@dataclass(frozen=True)
+class CastBy:
+    """Who cast a ballot with a letter other than the one being read: a proxy, or another holder of the units."""
+
+    name: str
+    proxy: bool
+
+
+def who_cast(ballot: Ballot, letter: LetterRef) -> CastBy | None:
+    """Whose letter cast ``ballot``, when it was not ``letter`` itself (None for a paper ballot or this letter)."""
+    if ballot.letter_id is None or ballot.letter_id == letter.id:
+        return None
+    by = db.session.get(Letter, ballot.letter_id)
+    if by is None:
+        return None
+    if by.proxy_id is not None:
+        proxy = db.session.get(ProxyAuthorisation, by.proxy_id)
+        return CastBy(proxy.proxy_name, proxy=True) if proxy else None
+    holder = db.session.get(Person, by.person_id)
+    return CastBy(holder.name, proxy=False) if holder else None
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from ...audit.services import record, scope
 from ...communities.models import Community, Person
 from ...db import db, table_of
+from ...domain.id_digits import is_id_digits, normalise_id_digits
 from ...security.actor import ANONYMOUS
 from ...sessions.models import AssemblySession, Letter, ProxyAuthorisation
 from ...sessions.services.tokens import token_hash
@@ -27,6 +28,7 @@ class LetterStatus(Enum):
     LOCKED = "locked"
     WRONG_DIGITS = "wrong_digits"
     NO_DIGITS = "no_digits"  # nothing on record to confirm with
+    MALFORMED = "malformed"  # not four characters of 0-9 (or a final X): a slip of the keyboard, not counted as a try
 
 
 _LETTER_BY_TOKEN = select(Letter).where(Letter.token_hash == bindparam("token_hash"))
@@ -63,6 +65,11 @@ def find_letter(token: str) -> Letter | None:
     return letter
 
 
+def expected_digits(letter: Letter) -> str | None:
+    """The ID characters on record that open ``letter``: the proxy's for a proxy's letter, else the holder's."""
+    return _expected_digits(db.session(), letter)
+
+
 def _expected_digits(s: Session, letter: Letter) -> str | None:
     if letter.proxy_id is not None:
         proxy = s.get(ProxyAuthorisation, letter.proxy_id)
@@ -74,8 +81,11 @@ def _expected_digits(s: Session, letter: Letter) -> str | None:
 def confirm_letter(token: str, digits: str, *, ip: str, now: datetime) -> tuple[LetterStatus, Letter | None]:
     """The owner confirms who they are with the last four characters of their ID number.
 
+    Full-width digits and spaces mean the same characters. An entry that is not four
+    characters of 0-9 (the last may be X) is refused without counting as a try.
     Five wrong tries lock the letter; every failure and the lock are audited.
     """
+    typed = normalise_id_digits(digits)
     with db.write() as s:
         letter = s.execute(select(Letter).where(Letter.token_hash == token_hash(token)).with_for_update()).scalar_one_or_none()
         if letter is None or letter.revoked_at is not None:
@@ -90,8 +100,9 @@ def confirm_letter(token: str, digits: str, *, ip: str, now: datetime) -> tuple[
         expected = _expected_digits(s, letter)
         if expected is None:
             return LetterStatus.NO_DIGITS, letter
-        # Bytes: compare_digest refuses non-ASCII str, and a phone keyboard can send anything.
-        if hmac.compare_digest(expected.upper().encode(), "".join(digits.split()).upper().encode()):
+        if not is_id_digits(typed):
+            return LetterStatus.MALFORMED, letter
+        if hmac.compare_digest(expected.upper().encode(), typed.encode()):
             letter.confirmed_at = letter.confirmed_at or now
             letter.failed_attempts = 0
             record(s, ANONYMOUS, "letter.confirmed", "letter", letter.id, **where, data={"ip": ip}, now=now)
@@ -112,6 +123,8 @@ def refusal_text(status: LetterStatus, letter: Letter | None) -> str:
         return str(_l("This voting letter is not valid."))
     if status is LetterStatus.LOCKED:
         return str(_l("This letter is locked after too many wrong tries. Please ask your committee."))
+    if status is LetterStatus.MALFORMED:
+        return str(_l("Type the last four characters of the ID number: digits 0–9, the last may be X. This was not counted as a try."))
     if status is LetterStatus.NO_DIGITS:
         return str(_l("No ID digits are on record for this letter. Please ask your committee."))
     left = MAX_LETTER_ATTEMPTS - (letter.failed_attempts if letter else 0)
