@@ -49,6 +49,25 @@ def test_login_and_logout_are_audited(app: Flask, client: FlaskClient) -> None:
     assert actions()[-2:] == ["auth.login", "auth.logout"]
 
 
+def test_a_session_cookie_copied_before_logout_no_longer_works(app: Flask, client: FlaskClient) -> None:
+    make_world()
+    login(client, "admin")
+    copied = client.get_cookie("session")
+    assert copied is not None
+    thief = app.test_client()
+    thief.set_cookie("session", copied.value)
+    assert thief.get("/admin/").status_code == 200
+    client.post("/logout")
+    assert thief.get("/admin/").status_code == 302
+    # Logging out here leaves the official's other devices signed in.
+    phone = app.test_client()
+    login(phone, "admin")
+    other = app.test_client()
+    login(other, "admin")
+    phone.post("/logout")
+    assert other.get("/admin/").status_code == 200
+
+
 def test_a_totp_code_is_accepted_once_only(app: Flask, client: FlaskClient) -> None:
     make_world()
     code = next_code("chair")
