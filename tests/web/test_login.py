@@ -207,3 +207,12 @@ def test_a_code_in_other_digits_is_refused_not_a_crash(app: Flask, client: Flask
     assert response.status_code == 302
     answer = client.post("/login/code", data={"code": "١٢٣٤٥٦"})  # Arabic-Indic digits pass str.isdigit()
     assert answer.status_code == 200 and "/login/code" in answer.request.path
+
+
+def test_a_page_that_needs_a_login_says_so_in_the_reader_s_language(app: Flask, client: FlaskClient) -> None:
+    make_world()
+    page = client.get("/admin/", follow_redirects=True).get_data(as_text=True)
+    assert "请先登录，再访问此页面。" in page and "Please log in" not in page
+    english = app.test_client()
+    english.set_cookie("lang", "en")
+    assert "Please sign in to see this page." in english.get("/admin/", follow_redirects=True).get_data(as_text=True)
