@@ -14,7 +14,7 @@ from ..db import db
 from ..security.roles import Role
 from .actors import DEMO, DEMO_PASSWORD
 from .books import seed_books, seed_orders
-from .committees import seed_committees
+from .committees import lanting_login_names, seed_committees
 from .registers import lanting_register, meiyuan_register
 from .sessions import seed_draft_session, seed_voting_sessions
 
@@ -42,10 +42,11 @@ def seed_demo() -> Iterator[str]:
             yield f"{name}: already seeded"
         communities[slug] = community
 
+    names = lanting_login_names(communities["lanting"])
     accounts = (
         ("admin", "系统管理员", Role.ADMINISTRATOR, None, None),
-        ("lanting-chair", "王建国（兰亭苑业委会主任）", Role.COMMITTEE_CHAIR, communities["lanting"].id, None),
-        ("lanting-member", "陈丽华（兰亭苑业委会委员）", Role.COMMITTEE_MEMBER, communities["lanting"].id, None),
+        ("lanting-chair", f"{names['lanting-chair']}（兰亭苑业委会主任）", Role.COMMITTEE_CHAIR, communities["lanting"].id, None),
+        ("lanting-member", f"{names['lanting-member']}（兰亭苑业委会委员）", Role.COMMITTEE_MEMBER, communities["lanting"].id, None),
         ("xinhua-official", "刘志强（新华街道）", Role.STREET_OFFICIAL, None, office.id),
     )
     yield ""

@@ -10,10 +10,11 @@ from sqlalchemy import select
 
 from ..accounts.models import User
 from ..accounts.services import create_user
-from ..clock import today_in_china
+from ..clock import start_of_day, today_in_china
 from ..communities import services
 from ..communities.models import Community, HoldingState, Person, StreetOffice
 from ..db import db, utcnow
+from ..elections.models import Committee, Membership
 from ..notices import services as notices
 from ..security.actor import actor_for
 from ..security.roles import Role
@@ -53,6 +54,23 @@ def _owners(community: Community, n: int) -> list[tuple[str, Person]]:
     return out[:n]
 
 
+# The demo's committee logins of 兰亭苑 and the place in its sitting committee of the owner each one is.
+LANTING_LOGINS = {"lanting-chair": 0, "lanting-member": 2}
+
+
+def lanting_login_names(lanting: Community) -> dict[str, str]:
+    """The register names of the owners behind the demo's 兰亭苑 committee logins."""
+    members = _owners(lanting, max(LANTING_LOGINS.values()) + 1)
+    return {username: members[index][1].name for username, index in LANTING_LOGINS.items()}
+
+
+def _took_office_when_the_term_began(committee: Committee) -> None:
+    """A committee that sat before Gongzhi: its members took office when its term began, not on the day it was entered."""
+    with db.write() as s:
+        for membership in s.execute(select(Membership).where(Membership.committee_id == committee.id)).scalars():
+            membership.started_at = start_of_day(committee.term_start)
+
+
 def seed_committees(office: StreetOffice, lanting: Community, meiyuan: Community) -> Iterator[str]:
     from ..elections import services as elections
     from ..orders.models import OrderKind
@@ -74,7 +92,7 @@ def seed_committees(office: StreetOffice, lanting: Community, meiyuan: Community
     if elections.current_committee(lanting.id) is None:
         members = _owners(lanting, 7)
         roles = ("chair", "vice_chair", "member", "member", "member", "member", "member")
-        elections.register_sitting_committee(
+        committee = elections.register_sitting_committee(
             as_office(lanting),
             community_id=lanting.id,
             term_start=date(2024, 6, 1),
@@ -84,10 +102,17 @@ def seed_committees(office: StreetOffice, lanting: Community, meiyuan: Community
                 {"unit": u, "name": p.name, "role": r, "party": i < 4} for i, ((u, p), r) in enumerate(zip(members, roles, strict=True))
             ],
         )
+        _took_office_when_the_term_began(committee)
+        # The demo's logins are the chair and a member the committee page names.
+        for username, index in LANTING_LOGINS.items():
+            with db.write() as s:
+                user = s.execute(select(User).where(User.username == username)).scalar_one_or_none()
+                if user is not None and user.person_id is None:
+                    user.person_id = members[index][1].id
     if elections.current_committee(meiyuan.id) is None:
         ends = today + timedelta(days=60)
         members = _owners(meiyuan, 5)
-        elections.register_sitting_committee(
+        committee = elections.register_sitting_committee(
             as_office(meiyuan),
             community_id=meiyuan.id,
             term_start=ends.replace(year=ends.year - 5) + timedelta(days=1),
@@ -97,6 +122,7 @@ def seed_committees(office: StreetOffice, lanting: Community, meiyuan: Community
                 {"unit": u, "name": p.name, "role": "chair" if i == 0 else "member", "party": i < 3} for i, (u, p) in enumerate(members)
             ],
         )
+        _took_office_when_the_term_began(committee)
         oversight.issue_order(
             actor_for(official),
             community_id=meiyuan.id,
@@ -120,6 +146,7 @@ def seed_committees(office: StreetOffice, lanting: Community, meiyuan: Community
             now=now,
             members=[{"unit": u, "name": p.name, "role": "chair" if i == 0 else "member"} for i, (u, p) in enumerate(members)],
         )
+        _took_office_when_the_term_began(committee)
         view = elections.committee_view(taoyuan, now=now)
         assert view is not None
         for membership, _person in view.members[2:]:

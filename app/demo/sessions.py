@@ -104,7 +104,9 @@ def _letters_to_try(assembly: AssemblySession) -> Iterator[str]:
     yield "  voting letters to try on a phone (URL, holder, units, ID digits), voting is open:"
     shown = 0
     for letter in sessions.letters_of_session(assembly.id):
-        if shown == 3 or sessions.current_ballot(assembly.id, letter.roll_entry_id) is not None:
+        if shown == 3 or letter.locked_at is not None or letter.revoked_at is not None:
+            continue  # only letters that open
+        if sessions.current_ballot(assembly.id, letter.roll_entry_id) is not None:
             continue
         person = db.session.get(Person, letter.person_id)
         assert person is not None
