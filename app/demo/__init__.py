@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..accounts.models import User
@@ -37,9 +38,9 @@ def seed_demo() -> Iterator[str]:
             for building in buildings:
                 services.add_building(DEMO, community.id, building)
             report = services.import_register(DEMO, community.id, register(), source_name="demo")
-            yield f"{name}: {report.created} units imported"
+            yield _("%(name)s: %(n)d units imported", name=name, n=report.created)
         else:
-            yield f"{name}: already seeded"
+            yield _("%(name)s: already seeded", name=name)
         communities[slug] = community
 
     names = lanting_login_names(communities["lanting"])
@@ -50,7 +51,7 @@ def seed_demo() -> Iterator[str]:
         ("xinhua-official", "刘志强（新华街道）", Role.STREET_OFFICIAL, None, office.id),
     )
     yield ""
-    yield f"Demo logins (password for all: {DEMO_PASSWORD}; the first sign-in sets up an authenticator app):"
+    yield _("Demo logins (password for all: %(password)s; the first sign-in sets up an authenticator app):", password=DEMO_PASSWORD)
     for username, display, role, community_id, office_id in accounts:
         if db.session.execute(select(User.id).where(User.username == username)).first() is None:
             create_user(

@@ -6,6 +6,7 @@ import random
 from collections.abc import Iterator
 from datetime import date, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..accounts.models import User
@@ -186,8 +187,16 @@ def seed_committees(office: StreetOffice, lanting: Community, meiyuan: Community
     yield from seed_petition(lanting)
     for community in (lanting, meiyuan, *more.values()):
         view = elections.committee_view(community, now=now)
-        state = "no committee" if view is None else f"{view.committee.kind.value} committee, term ends {view.term.ends_on}"
-        yield f"{community.name}: {state}, /c/{community.slug}/committee"
+        path = f"/c/{community.slug}/committee"
+        if view is None:
+            yield _("%(name)s: no committee, %(path)s", name=community.name, path=path)
+        else:
+            words = (
+                _("%(name)s: owners committee, term ends %(day)s, %(path)s")
+                if view.committee.kind.value == "owners"
+                else _("%(name)s: temporary committee, term ends %(day)s, %(path)s")
+            )
+            yield words % {"name": community.name, "day": view.term.ends_on.isoformat(), "path": path}
 
 
 ELECTION_TITLE = "松风苑第一届业主委员会选举"
@@ -301,5 +310,11 @@ def _seated_by_election(community: Community, official: User) -> Iterator[str]:
     )
     notices.publish_notice(first, draft.id, now=published)
     notices.confirm_notice(second, draft.id, now=published)
-    yield "  songfeng-1       committee_member     a seated member of 松风苑 (chair ballots cast)"
-    yield f"{ELECTION_TITLE}: {len(view.members)} members and {len(view.alternates)} alternates seated, term to {committee.term_end}"
+    yield "  songfeng-1       committee_member     " + _("a seated member of 松风苑 (chair ballots cast)")
+    yield _(
+        "%(title)s: %(members)d members and %(alternates)d alternates seated, term to %(day)s",
+        title=ELECTION_TITLE,
+        members=len(view.members),
+        alternates=len(view.alternates),
+        day=committee.term_end.isoformat(),
+    )
