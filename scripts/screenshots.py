@@ -20,12 +20,12 @@ import urllib.request
 from pathlib import Path
 
 import pyotp
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page, ViewportSize, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
-PHONE = {"width": 390, "height": 844}
-DESK = {"width": 1366, "height": 768}
+PHONE = ViewportSize(width=390, height=844)
+DESK = ViewportSize(width=1366, height=768)
 PASSWORD = "gongzhi-demo-2026"
 
 
