@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
 
 from .db import database_errors_as_one_line, display_url, utcnow
 from .demo import seed_demo
@@ -28,7 +29,7 @@ def db_group() -> None:
 def db_upgrade(revision: str) -> None:
     """Migrate the database to REVISION (default: the newest)."""
     migrate_upgrade(revision)
-    click.echo(f"database {display_url(current_app.config['DATABASE_URL'])} is at {revision}")
+    click.echo(_("database %(url)s is at %(revision)s", url=display_url(current_app.config["DATABASE_URL"]), revision=revision))
 
 
 @db_group.command("downgrade")
@@ -59,7 +60,7 @@ def keys_group() -> None:
 def keys_init() -> None:
     """Create the signing key unless one exists."""
     kid, created = init_keys(current_app.instance_path, now=utcnow())
-    click.echo(f"{'created' if created else 'kept'} signing key {kid}")
+    click.echo(_("created signing key %(kid)s", kid=kid) if created else _("kept signing key %(kid)s", kid=kid))
 
 
 @keys_group.command("rotate")
@@ -70,7 +71,7 @@ def keys_rotate() -> None:
         kid = rotate_keys(current_app.instance_path, now=utcnow())
     except FileNotFoundError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"now signing with {kid}")
+    click.echo(_("now signing with %(kid)s", kid=kid))
 
 
 @click.command("backup")
@@ -83,7 +84,7 @@ def backup_command(destination: Path) -> None:
         written = backup(current_app.config["DATABASE_URL"], Path(current_app.instance_path), destination)
     except OpsError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"backed up to {destination}: {', '.join(written)}")
+    click.echo(_("backed up to %(folder)s: %(files)s", folder=destination, files=", ".join(written)))
 
 
 @click.command("restore")
@@ -96,7 +97,7 @@ def restore_command(source: Path) -> None:
         restored = restore(current_app.config["DATABASE_URL"], Path(current_app.instance_path), source)
     except OpsError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"restored from {source}: {', '.join(restored)}")
+    click.echo(_("restored from %(folder)s: %(files)s", folder=source, files=", ".join(restored)))
 
 
 @click.group("audit")
@@ -111,10 +112,13 @@ def audit_verify() -> None:
     """Check the audit log's hash chain and every session's bulletin chain; exit 1 at the first break."""
     findings = verify_chains(Path(current_app.instance_path))
     for finding in findings:
-        click.echo(f"{finding.chain}: {'OK' if finding.ok else 'BROKEN'} ({finding.detail})")
+        click.echo(
+            (_("%(chain)s: OK (%(detail)s)") if finding.ok else _("%(chain)s: BROKEN (%(detail)s)"))
+            % {"chain": finding.chain, "detail": finding.detail}
+        )
     if not all(f.ok for f in findings):
         first = next(f for f in findings if not f.ok)
-        raise click.ClickException(f"{first.chain} is broken at {first.detail}")
+        raise click.ClickException(_("%(chain)s is broken at %(detail)s", chain=first.chain, detail=first.detail))
 
 
 def register_cli(app: Flask) -> None:

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+from flask import Flask, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
-from .api.problems import problem_for_http, problem_response
+from .api.problems import copy_allow, problem_for_http, problem_response
 from .domain.errors import DomainError, NotFound
 from .security.permissions import PermissionDenied
+from .web_params import InvalidQuery
 
 
 def _wants_json() -> bool:
-    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+    # A .json address (a board's export, a receipt) is read by programs: its errors are problem details too.
+    return request.path.startswith("/api/") or request.path.endswith(".json") or request.accept_mimetypes.best == "application/json"
 
 
 def _answer(status: int, title: str, detail: str) -> tuple[Response | str, int]:
@@ -55,9 +57,16 @@ def register(app: Flask) -> None:
         status = err.code or 500
         if request.path.startswith("/api/"):
             return problem_for_http(err), status
+        if isinstance(err, InvalidQuery):
+            return _answer(400, _("Bad request"), err.description or "")
         if isinstance(err, CSRFError):
             return _answer(400, _("The form has expired"), _("Go back, reload the page and try again."))
-        return _answer(status, titles.get(status, err.name), details.get(status, ""))
+        body, code = _answer(status, titles.get(status, err.name), details.get(status, ""))
+        if status == 405:
+            response = make_response(body, code)
+            copy_allow(err, response)
+            return response, code
+        return body, code
 
     @app.errorhandler(500)
     def _server_error(err: Exception) -> tuple[Response | str, int]:

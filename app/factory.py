@@ -68,9 +68,9 @@ def build_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
 
     register_request_log(app)
 
-    from .accounts.services import load_user_from_cookie_id
+    from .accounts.routes import load_user
 
-    login_manager.user_loader(load_user_from_cookie_id)
+    login_manager.user_loader(load_user)
 
     from .cli import register_cli
 

@@ -1,6 +1,6 @@
 """Every model, imported so the metadata is complete (migrations, tests)."""
 
-from .accounts.models import RecoveryCode, RoleAssignment, User
+from .accounts.models import LoginSession, RecoveryCode, RoleAssignment, User
 from .audit.models import AuditEvent
 from .communities.models import Building, Community, Holding, Person, StreetOffice, Unit
 from .db import Base
@@ -46,6 +46,7 @@ __all__ = [
     "Item",
     "LedgerEntry",
     "Letter",
+    "LoginSession",
     "Membership",
     "Notice",
     "Order",

@@ -5,12 +5,19 @@ from __future__ import annotations
 import stat
 from pathlib import Path
 
+import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from flask import Flask
 from flask.testing import FlaskCliRunner
 
 from app.domain.receipts import PublishedKey, key_id, make_entry, sign_entry, verify_receipt
 from app.security.keys import load_keyring
+
+
+@pytest.fixture(autouse=True)
+def english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests read the commands' English wording (the command line speaks Chinese unless GONGZHI_LANG=en)."""
+    monkeypatch.setenv("GONGZHI_LANG", "en")
 
 
 def test_keys_init_creates_a_private_key_only_the_owner_can_read(app: Flask, runner: FlaskCliRunner) -> None:

@@ -20,6 +20,13 @@ from app.db import db
 from app.voting import services as voting
 from tests.factories import items, make_world, open_session
 
+
+@pytest.fixture(autouse=True)
+def english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests read the commands' English wording (the command line speaks Chinese unless GONGZHI_LANG=en)."""
+    monkeypatch.setenv("GONGZHI_LANG", "en")
+
+
 TABLES = ("community", "unit", "person", "roll_entry", "ballot", "ballot_choice", "bulletin_entry", "notice", "audit_event")
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
 
 from ..db import database_errors_as_one_line
 from ..domain.errors import RuleViolation
@@ -41,4 +42,4 @@ def create_user_command(
         )
     except RuleViolation as exc:
         raise click.ClickException(exc.message) from None
-    click.echo(f"created {username} ({role})")
+    click.echo(_("created %(username)s (%(role)s)", username=username, role=role))

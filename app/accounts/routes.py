@@ -25,6 +25,13 @@ bp = Blueprint("accounts", __name__)
 PENDING = "pending_login"
 PENDING_SECRET = "pending_totp"
 PENDING_SECONDS = 300
+# The key of this browser's login session (app.accounts.models.LoginSession).
+SESSION_KEY = "login_key"
+
+
+def load_user(cookie_id: str) -> User | None:
+    """Flask-Login's loader: the user, while this browser's login session lasts."""
+    return services.load_user_from_cookie_id(cookie_id, session.get(SESSION_KEY))
 
 
 def _login_limit() -> str:
@@ -57,6 +64,7 @@ def _finish_login(user: User) -> Response:
     target = session.pop(PENDING, {}).get("next")
     session.pop(PENDING_SECRET, None)
     login_user(user)
+    session[SESSION_KEY] = services.start_login_session(user, now=utcnow())
     session["seen"] = time.time()
     return redirect(_safe_next(target))
 
@@ -126,7 +134,7 @@ def enrol() -> Response | str:
 @bp.post("/logout")
 @login_required
 def logout() -> Response:
-    services.record_logout(current_user)
+    services.logout(current_user, session.get(SESSION_KEY), now=utcnow())
     logout_user()
     session.clear()
     flash(_("You are logged out."), "info")

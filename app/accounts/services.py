@@ -12,7 +12,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from ..audit.services import record
@@ -23,7 +23,7 @@ from ..security.actor import ANONYMOUS, Actor, ActorKind, actor_for
 from ..security.permissions import can_manage_deployment, require
 from ..security.roles import COMMITTEE_ROLES, Role
 from ..security.secretbox import seal, unseal
-from .models import RecoveryCode, RoleAssignment, User
+from .models import LoginSession, RecoveryCode, RoleAssignment, User
 
 
 @cache
@@ -44,15 +44,32 @@ def hash_password(password: str) -> str:
     return _hasher()[0].hash(password)
 
 
-def load_user_from_cookie_id(cookie_id: str) -> User | None:
-    """Flask-Login loader: the cookie names the user and the session version."""
+def _session_hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def load_user_from_cookie_id(cookie_id: str, session_key: str | None) -> User | None:
+    """The signed-in user: the cookie names the user, the session version and a login session not yet ended."""
     user_id, _sep, version = cookie_id.partition(":")
-    if not (user_id.isdigit() and version.isdigit()):
+    if not (user_id.isascii() and user_id.isdigit() and version.isascii() and version.isdigit()) or not session_key:
         return None
     user = db.session.get(User, int(user_id))
     if user is None or not user.active or user.session_version != int(version):
         return None
-    return user
+    live = db.session.execute(
+        select(LoginSession.id).where(
+            LoginSession.key_hash == _session_hash(session_key), LoginSession.user_id == user.id, LoginSession.ended_at.is_(None)
+        )
+    ).first()
+    return user if live is not None else None
+
+
+def start_login_session(user: User, *, now: datetime) -> str:
+    """A new signed-in browser; returns the key its cookie carries (only the key's hash is kept)."""
+    key = secrets.token_urlsafe(32)
+    with db.write() as s:
+        s.add(LoginSession(user_id=user.id, key_hash=_session_hash(key), started_at=now))
+    return key
 
 
 def check_password(username: str, password: str, *, ip: str, now: datetime | None = None) -> User | None:
@@ -214,9 +231,16 @@ def logout_everywhere(user: User) -> None:
         record(s, actor_for(locked), "auth.logout_everywhere", "user", locked.id)
 
 
-def record_logout(user: User) -> None:
+def logout(user: User, session_key: str | None, *, now: datetime) -> None:
+    """End this browser's session on the server too: a copy of its cookie no longer signs anyone in."""
     with db.write() as s:
-        record(s, actor_for(user), "auth.logout", "user", user.id)
+        if session_key:
+            s.execute(
+                update(LoginSession)
+                .where(LoginSession.key_hash == _session_hash(session_key), LoginSession.ended_at.is_(None))
+                .values(ended_at=now)
+            )
+        record(s, actor_for(user), "auth.logout", "user", user.id, now=now)
 
 
 def create_user(

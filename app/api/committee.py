@@ -4,17 +4,37 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import url_for
 from flask_babel import gettext as _
 
+from ..communities.models import Community
 from ..communities.queries import community_by_slug
-from ..db import utcnow
+from ..db import db, utcnow
 from ..notices import services as notices
 from ..notices.models import NoticeKind
+from ..security.permissions import can_publish_notices, can_run_sessions, require
 from ..sessions import services as sessions
 from ..sessions.models import SessionForm
 from . import schemas as S
-from .operations import COMMITTEE_ERRORS, api_actor, not_found, operation, parse_stamp
+from .operations import COMMITTEE_ERRORS, Created, api_actor, not_found, operation, parse_stamp
 from .serializers import item_json, notice_json, session_json
+
+
+# Checked before the body is read: a token without rights on the community learns nothing about its body.
+def _runs_sessions_of(slug: str) -> None:
+    require(can_run_sessions(api_actor(), community_by_slug(slug)))
+
+
+def _runs_sessions_of_session(session_id: str) -> None:
+    assembly = sessions.session_by_public_id(session_id)
+    if assembly is None:
+        raise not_found(_("No such session."))
+    community = db.session.get(Community, assembly.community_id)
+    require(community is not None and can_run_sessions(api_actor(), community))
+
+
+def _publishes_notices_of(slug: str) -> None:
+    require(can_publish_notices(api_actor(), community_by_slug(slug)))
 
 
 @operation(
@@ -28,6 +48,7 @@ from .serializers import item_json, notice_json, session_json
     auth="committee",
     errors=COMMITTEE_ERRORS,
     description="A draft the committee completes and announces on its pages.",
+    authorize=_runs_sessions_of,
 )
 def create_session(slug: str, body: dict[str, Any]) -> dict[str, Any]:
     actor = api_actor()
@@ -52,6 +73,7 @@ def create_session(slug: str, body: dict[str, Any]) -> dict[str, Any]:
     status=201,
     auth="committee",
     errors=COMMITTEE_ERRORS,
+    authorize=_runs_sessions_of_session,
 )
 def add_item(session_id: str, body: dict[str, Any]) -> dict[str, Any]:
     actor = api_actor()
@@ -73,11 +95,14 @@ def add_item(session_id: str, body: dict[str, Any]) -> dict[str, Any]:
     auth="committee",
     errors=COMMITTEE_ERRORS,
     description="A draft; publishing (and a decision's second confirmation) stays on the committee's pages.",
+    authorize=_publishes_notices_of,
+    location="The notice, which a token of the committee reads back while it is a draft.",
 )
-def create_notice(slug: str, body: dict[str, Any]) -> dict[str, Any]:
+def create_notice(slug: str, body: dict[str, Any]) -> Created:
     actor = api_actor()
     community = community_by_slug(slug)
     notice = notices.draft_notice(
         actor, community_id=community.id, kind=NoticeKind(body["kind"]), title=body["title"], body=body["body"], now=utcnow()
     )
-    return notice_json(notice, community)
+    location = url_for("api.get_notice", slug=community.slug, notice_id=notice.public_id, _external=True)
+    return Created(notice_json(notice, community), location)

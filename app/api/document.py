@@ -42,6 +42,8 @@ def _statuses(op: Operation) -> set[int]:
         out.add(400)
     if op.auth not in (None, "letter"):
         out |= {401, 403}
+    if op.optional_auth:
+        out.add(401)
     return out
 
 
@@ -73,6 +75,12 @@ def _operation(op: Operation) -> dict[str, Any]:
     if op.auth not in (None, "letter"):
         doc["security"] = [{"bearer": []}]
         doc["description"] = (doc.get("description", "") + f"\n\nNeeds a token with the `{op.auth}` scope.").strip()
+    if op.optional_auth:
+        doc["security"] = [{}, {"bearer": []}]
+        doc["description"] = (doc.get("description", "") + f"\n\nA token with the `{op.optional_auth}` scope is optional.").strip()
+    if op.location:
+        success = doc["responses"][str(op.status)]
+        success["headers"] = {"Location": {"description": op.location, "required": True, "schema": {"type": "string"}}}
     return doc
 
 

@@ -13,9 +13,14 @@ from ..db import utcnow
 from ..notices import services as notices
 from ..orders.models import OrderKind
 from ..oversight import services as oversight
-from ..security.permissions import can_oversee, require
+from ..security.permissions import can_certify, can_oversee, require
 from . import schemas as S
 from .operations import COMMITTEE_ERRORS, api_actor, not_found, operation
+
+
+def _orders_community(slug: str) -> None:
+    # Before the body is read: an office orders only the communities it supervises.
+    require(can_certify(api_actor(), community_by_slug(slug)))
 
 
 def _office(office_code: str) -> StreetOffice:
@@ -64,6 +69,7 @@ def office_dashboard(office_code: str) -> list[dict[str, Any]]:
     errors=COMMITTEE_ERRORS,
     description="Published on the community's board at once, with its deadline. Revocations, suspensions and "
     "re-election orders name items or members and stay on the office's pages.",
+    authorize=_orders_community,
 )
 def create_order(slug: str, body: dict[str, Any]) -> dict[str, Any]:
     actor = api_actor()

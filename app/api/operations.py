@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -48,7 +49,19 @@ def _limit_body() -> None:
     request.max_content_length = MAX_BODY_BYTES
 
 
+@dataclass(frozen=True)
+class Created:
+    """What a creating operation returns: the new thing's JSON and the address where it is read back."""
+
+    body: dict[str, Any]
+    location: str
+
+
 def json_response(body: Any, status: int = 200) -> Response:
+    if isinstance(body, Created):
+        response = json_response(body.body, status)
+        response.headers["Location"] = body.location
+        return response
     return current_app.response_class(
         json.dumps(body, ensure_ascii=False, separators=(",", ":")), status=status, mimetype="application/json"
     )
@@ -105,6 +118,19 @@ def bearer(scope: str) -> Actor:
     return tokens.actor_of_token(user, scopes)
 
 
+def optional_bearer(scope: str) -> Actor | None:
+    """The token's actor on a public read that a token may also make; None without a token or without the scope."""
+    if not request.headers.get("Authorization"):
+        return None
+    header = request.headers["Authorization"]
+    kind, _sep, secret = header.partition(" ")
+    found = tokens.authenticate(secret.strip(), now=utcnow()) if kind.lower() == "bearer" and secret.strip() else None
+    if found is None:
+        raise Problem(401, _("Sign in"), _("The token is unknown or revoked."), kind="urn:gongzhi:problem:token")
+    user, scopes = found
+    return tokens.actor_of_token(user, scopes) if scope in scopes else None
+
+
 def operation(
     method: str,
     path: str,
@@ -119,8 +145,15 @@ def operation(
     errors: tuple[int, ...] = (),
     description: str = "",
     limit: Callable[[], str] | None = None,
+    authorize: Callable[..., None] | None = None,
+    optional_auth: str | None = None,
+    location: str = "",
 ) -> Callable[[Callable[..., Any]], Callable[..., Response]]:
-    """Register a view and its OpenAPI operation together; the view gets checked input and returns JSON."""
+    """Register a view and its OpenAPI operation together; the view gets checked input and returns JSON.
+
+    ``authorize`` is called with the path parameters once the token is known and before the body is
+    read: a token without rights on the thing is refused whatever it sent.
+    """
 
     def wrap(view: Callable[..., Any]) -> Callable[..., Response]:
         params = {name: {"type": "string", "minLength": 1, "maxLength": 100} for name in path_names(path)}
@@ -139,6 +172,8 @@ def operation(
                 auth=auth,
                 errors=errors,
                 description=description or (view.__doc__ or "").strip(),
+                optional_auth=optional_auth,
+                location=location,
             )
         )
 
@@ -146,6 +181,8 @@ def operation(
         def run(**kwargs: Any) -> Response:
             if auth not in (None, "letter"):
                 g.api_actor = bearer(auth)
+            if authorize is not None:
+                authorize(**kwargs)
             if query:
                 kwargs.update(read_query(query))
             if body is not None:

@@ -51,4 +51,13 @@ def problem_for_http(err: HTTPException) -> Response:
         429: _("Too many requests. Please wait a minute and try again."),
     }
     status = err.code or 500
-    return problem_response(status, titles.get(status, err.name), details.get(status, err.description or ""))
+    response = problem_response(status, titles.get(status, err.name), details.get(status, err.description or ""))
+    copy_allow(err, response)
+    return response
+
+
+def copy_allow(err: HTTPException, response: Response) -> None:
+    """A 405 names the methods the address takes (RFC 9110 §15.5.6), whatever body it is given."""
+    allow = dict(err.get_headers()).get("Allow")
+    if allow:
+        response.headers["Allow"] = allow

@@ -76,6 +76,10 @@ class Operation:
     auth: str | None = None  # None, "letter", or a token scope
     errors: tuple[int, ...] = ()
     description: str = ""
+    # A public read that a token of this scope may also make, seeing more (a committee's own drafts).
+    optional_auth: str | None = None
+    # What the Location header of the success answer points at, when it sends one.
+    location: str = ""
 
 
 class Registry:

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..db import database_errors_as_one_line, db
@@ -27,7 +28,7 @@ def import_register_command(file: Path, community_ref: str, dry_run: bool) -> No
     stmt = select(Community).where(Community.id == int(community_ref) if community_ref.isdigit() else Community.slug == community_ref)
     community = db.session.execute(stmt).scalar_one_or_none()
     if community is None:
-        raise click.ClickException(f"no community {community_ref!r}")
+        raise click.ClickException(_("no community %(ref)r", ref=community_ref))
     data = file.read_bytes()
     max_rows = current_app.config["REGISTER_MAX_ROWS"]
     try:
@@ -36,9 +37,12 @@ def import_register_command(file: Path, community_ref: str, dry_run: bool) -> No
         if check.report.errors:
             for error in check.report.errors:
                 click.echo(str(error), err=True)
-            raise click.ClickException(f"{len(check.report.errors)} row(s) have errors; nothing was imported")
+            raise click.ClickException(_("%(n)d row(s) have errors; nothing was imported", n=len(check.report.errors)))
         report = check.report if dry_run else services.import_register_file(admin, community.id, file.name, data, max_rows=max_rows)
     except RegisterFileError as exc:
         raise click.ClickException(str(exc)) from None
-    verb = "would import" if dry_run else "imported"
-    click.echo(f"{verb} {len(check.rows)} rows: {report.created} new, {report.updated} updated, {report.unchanged} unchanged units")
+    counts = {"rows": len(check.rows), "new": report.created, "updated": report.updated, "unchanged": report.unchanged}
+    if dry_run:
+        click.echo(_("would import %(rows)d rows: %(new)d new, %(updated)d updated, %(unchanged)d unchanged units", **counts))
+    else:
+        click.echo(_("imported %(rows)d rows: %(new)d new, %(updated)d updated, %(unchanged)d unchanged units", **counts))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..accounts.models import User
@@ -14,7 +15,7 @@ from ..db import db
 from ..security.roles import Role
 from .actors import DEMO, DEMO_PASSWORD
 from .books import seed_books, seed_orders
-from .committees import seed_committees
+from .committees import lanting_login_names, seed_committees
 from .registers import lanting_register, meiyuan_register
 from .sessions import seed_draft_session, seed_voting_sessions
 
@@ -37,19 +38,20 @@ def seed_demo() -> Iterator[str]:
             for building in buildings:
                 services.add_building(DEMO, community.id, building)
             report = services.import_register(DEMO, community.id, register(), source_name="demo")
-            yield f"{name}: {report.created} units imported"
+            yield _("%(name)s: %(n)d units imported", name=name, n=report.created)
         else:
-            yield f"{name}: already seeded"
+            yield _("%(name)s: already seeded", name=name)
         communities[slug] = community
 
+    names = lanting_login_names(communities["lanting"])
     accounts = (
         ("admin", "系统管理员", Role.ADMINISTRATOR, None, None),
-        ("lanting-chair", "王建国（兰亭苑业委会主任）", Role.COMMITTEE_CHAIR, communities["lanting"].id, None),
-        ("lanting-member", "陈丽华（兰亭苑业委会委员）", Role.COMMITTEE_MEMBER, communities["lanting"].id, None),
+        ("lanting-chair", f"{names['lanting-chair']}（兰亭苑业委会主任）", Role.COMMITTEE_CHAIR, communities["lanting"].id, None),
+        ("lanting-member", f"{names['lanting-member']}（兰亭苑业委会委员）", Role.COMMITTEE_MEMBER, communities["lanting"].id, None),
         ("xinhua-official", "刘志强（新华街道）", Role.STREET_OFFICIAL, None, office.id),
     )
     yield ""
-    yield f"Demo logins (password for all: {DEMO_PASSWORD}; the first sign-in sets up an authenticator app):"
+    yield _("Demo logins (password for all: %(password)s; the first sign-in sets up an authenticator app):", password=DEMO_PASSWORD)
     for username, display, role, community_id, office_id in accounts:
         if db.session.execute(select(User.id).where(User.username == username)).first() is None:
             create_user(

@@ -6,6 +6,7 @@ import random
 from collections.abc import Iterator
 from datetime import date, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..accounts.models import User
@@ -115,7 +116,13 @@ def seed_books(lanting: Community, meiyuan: Community) -> Iterator[str]:
         due = [o for o in ledgers.statement_obligations(community, now=utcnow()) if not o.met]
         overdue = [o for o in due if o.overdue(today_in_china(utcnow()))]
         published = len(notices.published_statements(community.id))
-        yield f"{community.name}: {published} statements published, {len(overdue)} overdue, /c/{community.slug}"
+        yield _(
+            "%(name)s: %(published)d statements published, %(overdue)d overdue, %(path)s",
+            name=community.name,
+            published=published,
+            overdue=len(overdue),
+            path=f"/c/{community.slug}",
+        )
 
 
 def seed_orders(meiyuan: Community) -> Iterator[str]:
@@ -135,4 +142,4 @@ def seed_orders(meiyuan: Community) -> Iterator[str]:
             due_on=today_in_china(now) + timedelta(days=10),
             now=now,
         )
-    yield f"{meiyuan.name}: {len(orders.open_orders(meiyuan.id))} open order(s) of the street office"
+    yield _("%(name)s: %(n)d open order(s) of the street office", name=meiyuan.name, n=len(orders.open_orders(meiyuan.id)))

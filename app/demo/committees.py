@@ -6,14 +6,16 @@ import random
 from collections.abc import Iterator
 from datetime import date, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..accounts.models import User
 from ..accounts.services import create_user
-from ..clock import today_in_china
+from ..clock import start_of_day, today_in_china
 from ..communities import services
 from ..communities.models import Community, HoldingState, Person, StreetOffice
 from ..db import db, utcnow
+from ..elections.models import Committee, Membership
 from ..notices import services as notices
 from ..security.actor import actor_for
 from ..security.roles import Role
@@ -53,6 +55,23 @@ def _owners(community: Community, n: int) -> list[tuple[str, Person]]:
     return out[:n]
 
 
+# The demo's committee logins of 兰亭苑 and the place in its sitting committee of the owner each one is.
+LANTING_LOGINS = {"lanting-chair": 0, "lanting-member": 2}
+
+
+def lanting_login_names(lanting: Community) -> dict[str, str]:
+    """The register names of the owners behind the demo's 兰亭苑 committee logins."""
+    members = _owners(lanting, max(LANTING_LOGINS.values()) + 1)
+    return {username: members[index][1].name for username, index in LANTING_LOGINS.items()}
+
+
+def _took_office_when_the_term_began(committee: Committee) -> None:
+    """A committee that sat before Gongzhi: its members took office when its term began, not on the day it was entered."""
+    with db.write() as s:
+        for membership in s.execute(select(Membership).where(Membership.committee_id == committee.id)).scalars():
+            membership.started_at = start_of_day(committee.term_start)
+
+
 def seed_committees(office: StreetOffice, lanting: Community, meiyuan: Community) -> Iterator[str]:
     from ..elections import services as elections
     from ..orders.models import OrderKind
@@ -74,7 +93,7 @@ def seed_committees(office: StreetOffice, lanting: Community, meiyuan: Community
     if elections.current_committee(lanting.id) is None:
         members = _owners(lanting, 7)
         roles = ("chair", "vice_chair", "member", "member", "member", "member", "member")
-        elections.register_sitting_committee(
+        committee = elections.register_sitting_committee(
             as_office(lanting),
             community_id=lanting.id,
             term_start=date(2024, 6, 1),
@@ -84,10 +103,17 @@ def seed_committees(office: StreetOffice, lanting: Community, meiyuan: Community
                 {"unit": u, "name": p.name, "role": r, "party": i < 4} for i, ((u, p), r) in enumerate(zip(members, roles, strict=True))
             ],
         )
+        _took_office_when_the_term_began(committee)
+        # The demo's logins are the chair and a member the committee page names.
+        for username, index in LANTING_LOGINS.items():
+            with db.write() as s:
+                user = s.execute(select(User).where(User.username == username)).scalar_one_or_none()
+                if user is not None and user.person_id is None:
+                    user.person_id = members[index][1].id
     if elections.current_committee(meiyuan.id) is None:
         ends = today + timedelta(days=60)
         members = _owners(meiyuan, 5)
-        elections.register_sitting_committee(
+        committee = elections.register_sitting_committee(
             as_office(meiyuan),
             community_id=meiyuan.id,
             term_start=ends.replace(year=ends.year - 5) + timedelta(days=1),
@@ -97,6 +123,7 @@ def seed_committees(office: StreetOffice, lanting: Community, meiyuan: Community
                 {"unit": u, "name": p.name, "role": "chair" if i == 0 else "member", "party": i < 3} for i, (u, p) in enumerate(members)
             ],
         )
+        _took_office_when_the_term_began(committee)
         oversight.issue_order(
             actor_for(official),
             community_id=meiyuan.id,
@@ -120,6 +147,7 @@ def seed_committees(office: StreetOffice, lanting: Community, meiyuan: Community
             now=now,
             members=[{"unit": u, "name": p.name, "role": "chair" if i == 0 else "member"} for i, (u, p) in enumerate(members)],
         )
+        _took_office_when_the_term_began(committee)
         view = elections.committee_view(taoyuan, now=now)
         assert view is not None
         for membership, _person in view.members[2:]:
@@ -159,8 +187,16 @@ def seed_committees(office: StreetOffice, lanting: Community, meiyuan: Community
     yield from seed_petition(lanting)
     for community in (lanting, meiyuan, *more.values()):
         view = elections.committee_view(community, now=now)
-        state = "no committee" if view is None else f"{view.committee.kind.value} committee, term ends {view.term.ends_on}"
-        yield f"{community.name}: {state}, /c/{community.slug}/committee"
+        path = f"/c/{community.slug}/committee"
+        if view is None:
+            yield _("%(name)s: no committee, %(path)s", name=community.name, path=path)
+        else:
+            words = (
+                _("%(name)s: owners committee, term ends %(day)s, %(path)s")
+                if view.committee.kind.value == "owners"
+                else _("%(name)s: temporary committee, term ends %(day)s, %(path)s")
+            )
+            yield words % {"name": community.name, "day": view.term.ends_on.isoformat(), "path": path}
 
 
 ELECTION_TITLE = "松风苑第一届业主委员会选举"
@@ -274,5 +310,11 @@ def _seated_by_election(community: Community, official: User) -> Iterator[str]:
     )
     notices.publish_notice(first, draft.id, now=published)
     notices.confirm_notice(second, draft.id, now=published)
-    yield "  songfeng-1       committee_member     a seated member of 松风苑 (chair ballots cast)"
-    yield f"{ELECTION_TITLE}: {len(view.members)} members and {len(view.alternates)} alternates seated, term to {committee.term_end}"
+    yield "  songfeng-1       committee_member     " + _("a seated member of 松风苑 (chair ballots cast)")
+    yield _(
+        "%(title)s: %(members)d members and %(alternates)d alternates seated, term to %(day)s",
+        title=ELECTION_TITLE,
+        members=len(view.members),
+        alternates=len(view.alternates),
+        day=committee.term_end.isoformat(),
+    )

@@ -9,6 +9,7 @@ from datetime import timedelta
 from fractions import Fraction
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..communities.models import Community, Person
@@ -44,7 +45,7 @@ def seed_draft_session(community: Community) -> Iterator[str]:
         ):
             sessions.add_item(as_committee(community), assembly.id, matter=matter, title=title, body=body)
         sessions.announce_session(as_committee(community), assembly.id, now=now)
-    yield f"{DEMO_SESSION_TITLE}: {assembly.state.value}, /s/{assembly.public_id}"
+    yield _("%(title)s: %(state)s, %(path)s", title=DEMO_SESSION_TITLE, state=assembly.state.value, path=f"/s/{assembly.public_id}")
 
 
 OPEN_TITLE = "兰亭苑 2026 年临时业主大会"
@@ -61,7 +62,11 @@ def seed_voting_sessions(lanting: Community, meiyuan: Community) -> Iterator[str
     kid, _created = init_keys(current_app.instance_path, now=now - timedelta(days=HISTORY_DAYS + 1))
     valid_from = next(k.not_before for k in load_keyring(current_app.instance_path).published if k.key_id == kid)
     if valid_from > utc_stamp(now - timedelta(days=HISTORY_DAYS)):
-        yield f"  note: signing key {kid} is valid only from {valid_from}; receipts of the demo's past ballots will not verify"
+        yield "  " + _(
+            "note: signing key %(kid)s is valid only from %(day)s; receipts of the demo's past ballots will not verify",
+            kid=kid,
+            day=valid_from,
+        )
     specs = (
         (lanting, OPEN_TITLE, now - timedelta(days=16), timedelta(days=14), 0.08),
         (meiyuan, TALLIED_TITLE, now - timedelta(days=HISTORY_DAYS), timedelta(days=10), 0.85),
@@ -94,17 +99,19 @@ def seed_voting_sessions(lanting: Community, meiyuan: Community) -> Iterator[str
             sessions.sync_state(assembly.id, now=now)
             existing = assembly
         db.session.refresh(existing)
-        yield f"{title}: {existing.state.value}, /s/{existing.public_id}"
+        yield _("%(title)s: %(state)s, %(path)s", title=title, state=existing.state.value, path=f"/s/{existing.public_id}")
         if existing.state is SessionState.OPEN:
             yield from _letters_to_try(existing)
 
 
 def _letters_to_try(assembly: AssemblySession) -> Iterator[str]:
     base = os.environ.get("GONGZHI_BASE_URL", "http://127.0.0.1:5000")
-    yield "  voting letters to try on a phone (URL, holder, units, ID digits), voting is open:"
+    yield "  " + _("voting letters to try on a phone (URL, holder, units, ID digits), voting is open:")
     shown = 0
     for letter in sessions.letters_of_session(assembly.id):
-        if shown == 3 or sessions.current_ballot(assembly.id, letter.roll_entry_id) is not None:
+        if shown == 3 or letter.locked_at is not None or letter.revoked_at is not None:
+            continue  # only letters that open
+        if sessions.current_ballot(assembly.id, letter.roll_entry_id) is not None:
             continue
         person = db.session.get(Person, letter.person_id)
         assert person is not None
@@ -136,4 +143,9 @@ def seed_petition(lanting: Community) -> Iterator[str]:
         progress = petitions.sign_petition(sessions.letter_token(letter), started.public_id, ip="demo", now=now - timedelta(days=2))
         if progress.measure.nearness >= Fraction(4, 5):
             break
-    yield f"兰亭苑: petition at {progress.measure.area_percent}% of the area and {progress.measure.heads_percent}% of the owners"
+    yield _(
+        "%(name)s: petition at %(area)s%% of the area and %(heads)s%% of the owners",
+        name=lanting.name,
+        area=progress.measure.area_percent,
+        heads=progress.measure.heads_percent,
+    )

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, jsonify, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, jsonify, make_response, redirect, render_template, request, send_from_directory, url_for
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
@@ -18,6 +18,12 @@ bp = Blueprint("main", __name__)
 @bp.get("/")
 def home() -> str:
     return render_template("main/home.html", communities=public_community_summaries())
+
+
+@bp.get("/favicon.ico")
+def favicon() -> Response:
+    """Asked for by every browser on its first visit, whatever the page links."""
+    return send_from_directory(current_app.static_folder or "static", "favicon.ico", mimetype="image/vnd.microsoft.icon", max_age=86400)
 
 
 def local_path(target: str | None) -> str | None:

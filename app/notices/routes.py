@@ -20,6 +20,7 @@ from ..extensions import limiter, upload_limit
 from ..qr import qr_svg_data_uri
 from ..security.permissions import can_publish_notices, require
 from ..security.web import current_actor
+from ..web_params import choice_arg, year_arg
 from . import services
 from .forms import AttachForm, EditForm, NoticeForm
 from .labels import CATEGORIES, DIRECTION_LABELS, KIND_LABELS, LEDGER_LABELS, file_size
@@ -60,9 +61,8 @@ def _published(community: Community, public_id: str) -> Notice:
 
 
 def _filters() -> tuple[NoticeKind | None, int | None]:
-    kind = request.args.get("kind") or None
-    year = request.args.get("year", type=int)
-    return (NoticeKind(kind) if kind in {k.value for k in NoticeKind} else None), year
+    kind = choice_arg("kind", (k.value for k in NoticeKind))
+    return (NoticeKind(kind) if kind else None), year_arg()
 
 
 # Public ------------------------------------------------------------------------------------------

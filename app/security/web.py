@@ -1,4 +1,4 @@
-"""Request-level protections: security headers, the officials' idle timeout, no caching of private pages."""
+"""Request-level protections: security headers, the officials' idle timeout, no caching of private pages and letters."""
 
 from __future__ import annotations
 
@@ -16,6 +16,9 @@ CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
+
+# Everything under these paths carries a voting letter (its token, its holder, its ballot): no cache keeps it.
+LETTER_PATHS = ("/v/", "/api/v1/letters/")
 
 
 def _carries_nul() -> bool:
@@ -61,7 +64,9 @@ def register(app: Flask) -> None:
         headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         if request.is_secure or current_app.config["HSTS"]:
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        if request.endpoint != "static" and (current_user.is_authenticated or "pending_login" in session):
+        if request.path.startswith(LETTER_PATHS) or (
+            request.endpoint != "static" and (current_user.is_authenticated or "pending_login" in session)
+        ):
             headers["Cache-Control"] = "no-store"
         return response
 

@@ -291,9 +291,7 @@ def show_receipt(token: str) -> str:
 def receipt_qr(token: str) -> Response:
     """The QR code holding the whole canonical receipt, apart so the receipt page itself stays light."""
     _letter, receipt = _receipt(token)
-    response = current_app.response_class(qr_svg(canonical_json(receipt).decode()), mimetype="image/svg+xml")
-    response.headers["Cache-Control"] = "private, max-age=86400"
-    return response
+    return current_app.response_class(qr_svg(canonical_json(receipt).decode()), mimetype="image/svg+xml")
 
 
 @bp.get("/v/<token>/receipt.json")

@@ -335,3 +335,43 @@ def test_a_nul_character_is_refused_everywhere_not_a_server_error(app: Flask, cl
     assert client.get("/c/lan%00ting").status_code == 400
     db.session.rollback()
     assert db.session.execute(select(func.count()).select_from(AssemblySession)).scalar_one() == 0
+
+
+# The protocol ------------------------------------------------------------------------------------
+
+
+def test_an_undeclared_method_is_a_405_that_names_the_allowed_ones(app: Flask, client: FlaskClient) -> None:
+    make_world()
+    refused = client.delete("/api/v1/communities/lanting")
+    problem(refused, 405)
+    assert {m.strip() for m in refused.headers["Allow"].split(",")} >= {"GET"}
+    assert "POST" in client.put("/api/v1/communities/lanting/notices").headers["Allow"]
+    page = client.delete("/c/lanting")
+    assert page.status_code == 405 and "GET" in page.headers["Allow"]
+
+
+def test_the_token_that_drafted_a_notice_reads_it_back_at_its_location(app: Flask, client: FlaskClient) -> None:
+    make_world()
+    secret = make_token(client, "chair", ["committee"])
+    api = app.test_client()
+    made = api.post(
+        "/api/v1/communities/lanting/notices", json={"kind": "general", "title": "停水通知", "body": "周六停水。"}, headers=bearer(secret)
+    )
+    assert made.status_code == 201
+    location = made.headers["Location"]
+    assert location.endswith(f"/api/v1/communities/lanting/notices/{made.get_json()['id']}")
+    read = api.get(location, headers=bearer(secret))
+    assert read.status_code == 200 and read.get_json() == made.get_json()
+    problem(api.get(location), 404)  # a draft is not public
+    other = make_token(app.test_client(), "official", ["office"])
+    problem(api.get(location, headers=bearer(other)), 404)  # nor a token without the committee's rights
+
+
+def test_a_token_without_rights_on_the_community_is_refused_before_its_body_is_read(app: Flask, client: FlaskClient) -> None:
+    make_world()
+    secret = make_token(client, "chair", ["committee"])
+    api = app.test_client()
+    for path in ("/api/v1/communities/meiyuan/notices", "/api/v1/communities/meiyuan/sessions"):
+        problem(api.post(path, json={"nonsense": True}, headers=bearer(secret)), 403)
+    office = make_token(app.test_client(), "official", ["office"])
+    problem(api.post("/api/v1/communities/lanting/notices", json={}, headers=bearer(office)), 403)  # scope first, as before

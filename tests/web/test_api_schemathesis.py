@@ -12,12 +12,14 @@ from typing import Any
 
 import pytest
 import schemathesis
+import schemathesis.engine
 from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
+from schemathesis.engine import events
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     negative_data_rejection,
@@ -98,3 +100,30 @@ def test_no_operation_answers_with_a_server_error_or_off_its_schema(app: Flask, 
             causes = getattr(exc, "exceptions", [exc])
             failures.append(f"{operation.method.upper()} {operation.path}: " + "\n".join(str(c) for c in causes))
     assert failures == [], "\n\n".join(failures)
+
+
+def test_undeclared_methods_and_created_resources_follow_the_protocol(app: Flask, world: dict[str, Any]) -> None:
+    """Schemathesis' own coverage and stateful phases: every undeclared method is a 405 with Allow (ST204), and what a
+    POST creates is found at once where its Location and the document's paths lead (ST302), deleted or not (ST301)."""
+    protocol = ["unsupported_method", "allow_header_conformance", "ensure_resource_availability", "use_after_free"]
+    config = schemathesis.config.SchemathesisConfig.from_dict(
+        {
+            "generation": {"max-examples": 10},
+            "checks": {"enabled": False, **{name: {"enabled": True} for name in protocol}},
+            "phases": {"examples": {"enabled": False}, "fuzzing": {"enabled": False}},
+            "headers": {"Authorization": f"Bearer {world['committee']}"},
+            "operations": [{"include-path-regex": "^/offices|/orders$", "headers": {"Authorization": f"Bearer {world['office']}"}}],
+        }
+    )
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app, config=config)
+    failures: set[str] = set()
+    scenarios: dict[str, int] = {}
+    for event in schemathesis.engine.from_schema(schema).execute():
+        if isinstance(event, events.ScenarioFinished):
+            scenarios[event.phase.value] = scenarios.get(event.phase.value, 0) + 1
+            for checks in event.recorder.checks.values():
+                failures |= {f"{c.failure_info.failure.operation}: {c.failure_info.failure.title}" for c in checks if c.failure_info}
+        elif isinstance(event, events.NonFatalError | events.FatalError):
+            failures.add(f"{event.__class__.__name__}: {getattr(event, 'value', event)}")
+    assert scenarios.get("coverage", 0) >= 15 and scenarios.get("stateful", 0) >= 1, scenarios
+    assert sorted(failures) == []

@@ -30,6 +30,7 @@ USERNAMES = {"admin": "admin", "chair": "chair", "outsider": "outsider", "offici
 MATRIX: dict[str, tuple[str, str, tuple[int, ...]]] = {
     "main.home": ("GET", "/", (200, 200, 200, 200, 200)),
     "main.healthz": ("GET", "/healthz", (200, 200, 200, 200, 200)),
+    "main.favicon": ("GET", "/favicon.ico", (200, 200, 200, 200, 200)),
     "main.readyz": ("GET", "/readyz", (200, 200, 200, 200, 200)),
     "main.published_keys": ("GET", "/.well-known/gongzhi-keys.json", (200, 200, 200, 200, 200)),
     "main.set_language": ("POST", "/lang", (302, 302, 302, 302, 302)),

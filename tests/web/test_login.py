@@ -49,6 +49,25 @@ def test_login_and_logout_are_audited(app: Flask, client: FlaskClient) -> None:
     assert actions()[-2:] == ["auth.login", "auth.logout"]
 
 
+def test_a_session_cookie_copied_before_logout_no_longer_works(app: Flask, client: FlaskClient) -> None:
+    make_world()
+    login(client, "admin")
+    copied = client.get_cookie("session")
+    assert copied is not None
+    thief = app.test_client()
+    thief.set_cookie("session", copied.value)
+    assert thief.get("/admin/").status_code == 200
+    client.post("/logout")
+    assert thief.get("/admin/").status_code == 302
+    # Logging out here leaves the official's other devices signed in.
+    phone = app.test_client()
+    login(phone, "admin")
+    other = app.test_client()
+    login(other, "admin")
+    phone.post("/logout")
+    assert other.get("/admin/").status_code == 200
+
+
 def test_a_totp_code_is_accepted_once_only(app: Flask, client: FlaskClient) -> None:
     make_world()
     code = next_code("chair")
@@ -188,3 +207,12 @@ def test_a_code_in_other_digits_is_refused_not_a_crash(app: Flask, client: Flask
     assert response.status_code == 302
     answer = client.post("/login/code", data={"code": "١٢٣٤٥٦"})  # Arabic-Indic digits pass str.isdigit()
     assert answer.status_code == 200 and "/login/code" in answer.request.path
+
+
+def test_a_page_that_needs_a_login_says_so_in_the_reader_s_language(app: Flask, client: FlaskClient) -> None:
+    make_world()
+    page = client.get("/admin/", follow_redirects=True).get_data(as_text=True)
+    assert "请先登录，再访问此页面。" in page and "Please log in" not in page
+    english = app.test_client()
+    english.set_cookie("lang", "en")
+    assert "Please sign in to see this page." in english.get("/admin/", follow_redirects=True).get_data(as_text=True)

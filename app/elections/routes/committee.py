@@ -33,13 +33,20 @@ def committee_page(slug: str) -> str:
     me = None
     if view is not None and current_user.is_authenticated and current_user.person_id is not None:
         me = next((m for m, _p in view.members if m.person_id == current_user.person_id and m.active), None)
+    chair = services.chair_tally(view.committee, "chair") if view else None
+    vice = services.chair_tally(view.committee, "vice_chair") if view else None
+    # An office is to be elected while no seated member holds it (a committee entered from the records has its chair).
+    filled = {m.role.value for m, _p in view.members} if view else set()
+    tallies = (("chair", chair), ("vice_chair", vice))
+    vacant = {office: tally is not None and not tally.elected and office not in filled for office, tally in tallies}
     return render_template(
         "elections/committee.html",
         community=community,
         view=view,
         me=me,
-        chair=view and services.chair_tally(view.committee, "chair"),
-        vice=view and services.chair_tally(view.committee, "vice_chair"),
+        chair=chair,
+        vice=vice,
+        vacant=vacant,
         elections=[e for e in services.elections_of(community.id) if e.state is not ElectionState.SEATED][:3],
         may_run=current_user.is_authenticated and may_manage(community),
         may_audit=current_user.is_authenticated and can_certify(current_actor(), community),

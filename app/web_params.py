@@ -1,0 +1,41 @@
+"""Query parameters of the pages, read as the API reads them: empty means "any", a value nobody could mean is a 400 saying why."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from flask import request
+from flask_babel import gettext as _
+from werkzeug.exceptions import BadRequest
+
+# The API's bounds for a year (app/api/public.py).
+FIRST_YEAR, LAST_YEAR = 1900, 9999
+
+
+class InvalidQuery(BadRequest):
+    """A query parameter out of its range or its choices; the description is shown to the person who sent it."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(description=message)
+        self.field = field
+
+
+def year_arg(name: str = "year") -> int | None:
+    """A year in ASCII digits between FIRST_YEAR and LAST_YEAR, or None when the parameter is absent or empty."""
+    raw = request.args.get(name, "").strip()
+    if not raw:
+        return None
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 4 and FIRST_YEAR <= int(raw) <= LAST_YEAR):
+        raise InvalidQuery(name, _("The year must be a whole number from %(first)d to %(last)d.", first=FIRST_YEAR, last=LAST_YEAR))
+    return int(raw)
+
+
+def choice_arg(name: str, choices: Iterable[str]) -> str | None:
+    """One of the choices, or None when the parameter is absent or empty."""
+    raw = request.args.get(name, "").strip()
+    if not raw:
+        return None
+    allowed = list(choices)
+    if raw not in allowed:
+        raise InvalidQuery(name, _("The %(field)s must be one of: %(choices)s.", field=name, choices=", ".join(allowed)))
+    return raw

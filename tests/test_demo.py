@@ -1,0 +1,70 @@
+"""The demo tells one consistent story: the logins it prints are the people its pages show, and its letters open."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskCliRunner
+from sqlalchemy import select
+
+from app.accounts.models import User
+from app.clock import today_in_china
+from app.communities.models import Community, Person
+from app.db import db
+from app.elections.models import Membership
+from app.elections.services import current_committee
+
+
+@pytest.fixture
+def demo(app: Flask, runner: FlaskCliRunner) -> str:
+    result = runner.invoke(args=["demo"], env={"GONGZHI_LANG": "en"})
+    assert result.exit_code == 0, result.output
+    db.session.rollback()
+    return result.output
+
+
+def test_the_lanting_chair_login_is_the_chair_the_committee_page_names(app: Flask, demo: str) -> None:
+    lanting = db.session.execute(select(Community).where(Community.slug == "lanting")).scalar_one()
+    login = db.session.execute(select(User).where(User.username == "lanting-chair")).scalar_one()
+    committee = current_committee(lanting.id)
+    assert committee is not None and login.person_id is not None
+    chair = db.session.execute(
+        select(Person)
+        .join(Membership, Membership.person_id == Person.id)
+        .where(Membership.committee_id == committee.id, Membership.role == "chair")
+    ).scalar_one()
+    assert chair.id == login.person_id and login.display_name.startswith(chair.name)
+    page = app.test_client().get("/c/lanting/committee?lang=en").get_data(as_text=True)
+    assert chair.name in page
+    assert "Electing the chair and vice chair" not in page  # the seated committee has its chair already
+
+
+def test_the_sitting_committee_members_took_office_when_its_term_began(app: Flask, demo: str) -> None:
+    lanting = db.session.execute(select(Community).where(Community.slug == "lanting")).scalar_one()
+    committee = current_committee(lanting.id)
+    assert committee is not None
+    starts = db.session.execute(select(Membership.started_at).where(Membership.committee_id == committee.id)).scalars().all()
+    assert starts and {today_in_china(s) for s in starts} == {committee.term_start}
+
+
+def test_every_letter_the_demo_offers_to_try_opens(app: Flask, demo: str) -> None:
+    offered = [line.split() for line in demo.splitlines() if "/v/" in line]
+    assert len(offered) == 3
+    for url, _holder, _units, digits in offered:
+        phone = app.test_client()
+        path = url[url.index("/v/") :]
+        answer = phone.post(path, data={"digits": digits})
+        assert answer.status_code == 302 and answer.headers["Location"].endswith(path), (path, answer.status_code)
+
+
+def test_a_letter_locked_after_the_first_run_is_not_offered_again(app: Flask, runner: FlaskCliRunner, demo: str) -> None:
+    url, _holder, _units, digits = next(line.split() for line in demo.splitlines() if "/v/" in line)
+    path = url[url.index("/v/") :]
+    phone = app.test_client()
+    wrong = "1111" if digits != "1111" else "2222"
+    for _ in range(5):
+        phone.post(path, data={"digits": wrong})
+    assert phone.post(path, data={"digits": digits}).status_code != 302  # locked now
+    again = runner.invoke(args=["demo"], env={"GONGZHI_LANG": "en"})
+    offered = [line.split()[0] for line in again.output.splitlines() if "/v/" in line]
+    assert len(offered) == 3 and url not in offered
