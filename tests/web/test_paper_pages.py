@@ -174,7 +174,35 @@ def test_paper_ballots_waiting_are_listed_by_building_and_number(app: Flask, cli
     for n, unit in enumerate(("1-1001", "1-103", "1-99", "1-101")):
         enter(client, session, unit, {q1: "agree", q2: "agree"}, f"No.{n}")
     page = client.get(f"/committee/s/{session.public_id}").get_data(as_text=True)
-    waiting = page.split('class="pending"')[1].split("</ul>")[0]
+    waiting = page.split('class="pending"')[1].split("</ul>")[0].replace('<span class="unit">', "").replace("</span>", "")
     assert [waiting.index(f"<strong>{u}</strong>") for u in ("1-99", "1-101", "1-103", "1-1001")] == sorted(
         waiting.index(f"<strong>{u}</strong>") for u in ("1-99", "1-101", "1-103", "1-1001")
+    )
+
+
+def test_the_member_whose_entry_was_sent_back_reads_why_and_the_paper_form_comes_before_the_letters(
+    app: Flask, client: FlaskClient
+) -> None:
+    world = make_world()
+    session, _, _ = open_session(world)
+    q1, q2 = items(session)
+    second_member(world)
+    login(client, "chair")
+    enter(client, session, "1-103", {q1: "disagree", q2: "agree"})
+    paper = pending_id(client, session)
+    member = app.test_client()
+    login(member, "member2")
+    member.post(f"/committee/paper/{paper}/reject", data={"reason": "第1项录成了不同意"})
+    page = client.get(f"/committee/s/{session.public_id}").get_data(as_text=True)
+    sent_back = page.index("已退回")
+    assert "第1项录成了不同意" in page[sent_back:] and "1-103" in page[sent_back:]
+    assert page.index('id="paper-heading"') < page.index("表决通知书</h2>")
+
+
+def test_a_roll_entrys_units_are_listed_in_number_order_and_never_broken_at_a_hyphen() -> None:
+    from app.web import units_text
+
+    assert str(units_text(["1-1108", "1-108", "1-202", "<b>"])) == (
+        '<span class="unit">1-108</span>、<span class="unit">1-202</span>、<span class="unit">1-1108</span>、'
+        '<span class="unit">&lt;b&gt;</span>'
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -144,7 +145,8 @@ def test_letters_print_as_a4_pages_per_building_and_printing_is_audited(app: Fla
 def letter_rows(page: str) -> list[str]:
     """The committee's letter list, one text per row: units, holder, state."""
     table = page.split("<h2>表决通知书</h2>")[1].split("</table>")[0]
-    return [" ".join(cell.split("<")[0].strip() for cell in row.split("<td>")[1:4]) for row in table.split("<tr>")[2:]]
+    rows = [re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)[:3] for row in table.split("<tr>")[2:]]
+    return [" ".join(re.sub(r"<[^>]+>", "", cell).strip() for cell in cells) for cells in rows]
 
 
 def test_the_letter_list_says_who_has_voted(app: Flask, client: FlaskClient) -> None:

@@ -74,6 +74,7 @@ def show_session(public_id: str) -> str:
         "sessions/show.html",
         buildings=buildings,
         pending=pending,
+        rejected=services.rejected_paper(assembly.id),
         paper_form=PaperBallotForm(),
         reject_form=RejectPaperForm(),
         assembly=assembly,

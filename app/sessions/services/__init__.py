@@ -31,7 +31,7 @@ from .letters import (
     record_proxy,
     reissue_letter,
 )
-from .paper import confirm_paper_ballot, enter_paper_ballot, pending_paper, reject_paper_ballot, withdraw_paper_ballot
+from .paper import confirm_paper_ballot, enter_paper_ballot, pending_paper, reject_paper_ballot, rejected_paper, withdraw_paper_ballot
 from .slates import Slate, SlateCandidate, SlateSource, slate_of_item, slates_of
 from .texts import announcement_text, candidate_names, decision_text, election_lines, result_text
 
@@ -74,6 +74,7 @@ __all__ = [
     "record_proxy",
     "reissue_letter",
     "reject_paper_ballot",
+    "rejected_paper",
     "remove_item",
     "result_text",
     "revote_allowed",

@@ -226,3 +226,14 @@ def pending_paper(assembly_id: int) -> list[PaperBallot]:
         .order_by(PaperBallot.entered_at)
     )
     return sorted(waiting.scalars(), key=lambda paper: min(unit_sort_key(unit) for unit in paper.roll_entry.units))
+
+
+def rejected_paper(assembly_id: int) -> list[PaperBallot]:
+    """Paper ballots another member sent back, newest first, with the reason: the member who entered one sees why."""
+    rejected = db.session.execute(
+        select(PaperBallot)
+        .where(PaperBallot.session_id == assembly_id, PaperBallot.rejected_at.is_not(None))
+        .options(selectinload(PaperBallot.roll_entry))
+        .order_by(PaperBallot.rejected_at.desc())
+    )
+    return list(rejected.scalars())
