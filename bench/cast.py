@@ -247,38 +247,39 @@ def prepare(url: str, instance: Path, voters: int) -> tuple[list[Voter], dict[st
     """The community, its register, the election and the open session; each voter's token and digits."""
     os.environ.update(DATABASE_URL=url, GONGZHI_INSTANCE_PATH=str(instance))
     from app import create_app
-    from app.audit.services import Actor
     from app.communities import services
     from app.communities.models import AreaSource, HoldingState, Person, UnitKind
     from app.communities.register import Holder, RegisterRow
     from app.db import db, utcnow
     from app.elections import services as elections
-    from app.elections import slates as election_slates
+    from app.elections.services.slates import add_election_item
     from app.migrate import upgrade
+    from app.security.actor import Grant, operator
+    from app.security.roles import Role
     from app.sessions import services as sessions
     from app.sessions.models import SessionForm
 
     app = create_app({"DATABASE_URL": url})  # not the environment: an earlier benchmark in this process may have read it
-    bench = Actor(None, "bench")
+    bench = operator("bench", Grant.administrator())
     with app.app_context():
         upgrade()
-        office = services.create_street_office(bench, None, code=f"bench-{secrets.token_hex(3)}", name="基准街道")
-        community = services.create_community(
-            bench, None, street_office_id=office.id, slug=f"bench-{secrets.token_hex(3)}", name="基准小区"
-        )
+        office = services.create_street_office(bench, code=f"bench-{secrets.token_hex(3)}", name="基准街道")
+        community = services.create_community(bench, street_office_id=office.id, slug=f"bench-{secrets.token_hex(3)}", name="基准小区")
+        # The committee drafts and announces, the street office vets: one actor with all three grants.
+        bench = operator("bench", Grant.administrator(), Grant.committee(community.id, Role.COMMITTEE_CHAIR), Grant.office(office.id))
         per_building = 1000
         for b in range(1, voters // per_building + 2):
-            services.add_building(bench, None, community.id, str(b))
+            services.add_building(bench, community.id, str(b))
         rows = [
             RegisterRow(n + 2, str(n // per_building + 1), str(n % per_building + 1), 8000 + (n * 37) % 6000, AreaSource.REGISTRY,
                         UnitKind.RESIDENTIAL, True, (Holder(f"业主{n}", f"{n % 10000:04d}", None),), HoldingState.DELIVERED)
             for n in range(voters)
         ]  # fmt: skip
-        services.import_register(bench, None, community.id, rows, source_name="bench")
+        services.import_register(bench, community.id, rows, source_name="bench")
         now = utcnow()
         start = now - timedelta(days=40)
         election = elections.create_election(
-            bench, None, community_id=community.id, title="业主委员会选举", seats=5, alternates=2,
+            bench, community_id=community.id, title="业主委员会选举", seats=5, alternates=2,
             nominations_open_at=start, nominations_close_at=start + timedelta(days=10), now=start,
         )  # fmt: skip
         for n in range(7):
@@ -288,17 +289,17 @@ def prepare(url: str, instance: Path, voters: int) -> tuple[list[Voter], dict[st
             )  # fmt: skip
         db.session.refresh(election)
         for candidate in election.candidates:
-            elections.vet_candidate(bench, None, candidate.id, approve=True, reason="", party_verified=None, now=start + timedelta(days=11))
-        elections.publish_slate(bench, None, election.id, now=start + timedelta(days=11))
+            elections.vet_candidate(bench, candidate.id, approve=True, reason="", party_verified=None, now=start + timedelta(days=11))
+        elections.publish_slate(bench, election.id, now=start + timedelta(days=11))
         announced = now - timedelta(days=16)
         session = sessions.create_session(
-            bench, None, community_id=community.id, title="基准会议", form=SessionForm.WRITTEN,
+            bench, community_id=community.id, title="基准会议", form=SessionForm.WRITTEN,
             opens_at=announced + timedelta(days=15, hours=1), closes_at=announced + timedelta(days=30),
         )  # fmt: skip
         for title in ("议事规则", "续聘物业", "维修资金"):
-            sessions.add_item(bench, None, session.id, matter="cn.other", title=title)
-        item = election_slates.add_election_item(bench, None, session.id, election_id=election.id)
-        sessions.announce_session(bench, None, session.id, now=announced)
+            sessions.add_item(bench, session.id, matter="cn.other", title=title)
+        item = add_election_item(bench, session.id, election_id=election.id)
+        sessions.announce_session(bench, session.id, now=announced)
         sessions.sync_state(session.id, now=now)
         digits = dict(db.session.query(Person.id, Person.id_last4).all())
         work = [Voter(sessions.letter_token(letter), digits[letter.person_id]) for letter in sessions.letters_of_session(session.id)]

@@ -71,30 +71,30 @@ def main(argv: list[str] | None = None) -> list[dict[str, object]]:
     folder = Path(tempfile.mkdtemp(prefix="gongzhi-bench-"))
     os.environ["GONGZHI_INSTANCE_PATH"] = str(folder)
     from app import create_app
-    from app.audit.services import Actor
     from app.communities import services
     from app.config import Config, as_mapping
     from app.db import db
     from app.migrate import upgrade
+    from app.security.actor import Grant, operator
 
     url = args.database_url or f"sqlite:///{folder / 'bench.db'}"
     app = create_app({**as_mapping(Config), "DATABASE_URL": url})
-    actor = Actor(None, "bench")
+    actor = operator("bench", Grant.administrator())
     data = make_register(args.units)
     with app.app_context():
         upgrade()
-        office = services.create_street_office(actor, None, code=f"bench-{os.getpid()}", name="bench")
-        community = services.create_community(actor, None, street_office_id=office.id, slug=f"bench-{os.getpid()}", name="bench")
+        office = services.create_street_office(actor, code=f"bench-{os.getpid()}", name="bench")
+        community = services.create_community(actor, street_office_id=office.id, slug=f"bench-{os.getpid()}", name="bench")
         for b in range(1, args.units // 500 + 2):
-            services.add_building(actor, None, community.id, str(b))
+            services.add_building(actor, community.id, str(b))
 
         floor_s = floor(data, folder)
         started = time.perf_counter()
-        report = services.import_register_file(actor, None, community.id, "bench.csv", data)
+        report = services.import_register_file(actor, community.id, "bench.csv", data)
         first_s = time.perf_counter() - started
         assert report.created == args.units, report
         started = time.perf_counter()
-        again = services.import_register_file(actor, None, community.id, "bench.csv", data)
+        again = services.import_register_file(actor, community.id, "bench.csv", data)
         again_s = time.perf_counter() - started
         assert again.unchanged == args.units, again
         db.engine.dispose()
