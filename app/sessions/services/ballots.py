@@ -69,6 +69,14 @@ _INSERT_CHOICES = insert(_ballot_choices)
 _INSERT_APPROVALS = insert(_ballot_approvals)
 
 
+@dataclass(frozen=True)
+class RecordedBallot:
+    """A ballot as its transaction wrote it: the row, and its signed bulletin entry, which is the voter's receipt."""
+
+    ballot: Ballot
+    receipt: dict[str, Any]
+
+
 def record_ballot(
     s: Session,
     head: bulletin.ChainHead,
@@ -83,7 +91,30 @@ def record_ballot(
     supersedes: int | None = None,
     pseudonym: str | None = None,
 ) -> Ballot:
-    """Inside the caller's write (holding ``head``): the ballot, its weighted choice rows and its signed bulletin entry."""
+    """``record_signed_ballot``, for a caller that needs only the ballot."""
+    return record_signed_ballot(
+        s, head, assembly_id, assembly_public_id, voter, choices, channel, letter_id, now, supersedes=supersedes, pseudonym=pseudonym
+    ).ballot
+
+
+def record_signed_ballot(
+    s: Session,
+    head: bulletin.ChainHead,
+    assembly_id: int,
+    assembly_public_id: str,
+    voter: Voter | RollEntry,
+    choices: Choices,
+    channel: Channel,
+    letter_id: int | None,
+    now: datetime,
+    *,
+    supersedes: int | None = None,
+    pseudonym: str | None = None,
+) -> RecordedBallot:
+    """Inside the caller's write (holding ``head``): the ballot, its weighted choice rows and its signed bulletin entry.
+
+    The entry is returned as signed, so the caller answers with it without reading it back after the commit.
+    """
     row = {
         "session_id": assembly_id,
         "roll_entry_id": voter.id,
@@ -96,7 +127,7 @@ def record_ballot(
     conn = s.connection()
     ballot_id = conn.execute(_INSERT_BALLOT, row).scalar_one()
     ballot = Ballot(id=ballot_id, **row)  # what the caller reads; not added to the session
-    bulletin.append_ballot(s, head, assembly_public_id, voter, ballot, supersedes, pseudonym_of_voter=pseudonym)
+    receipt = bulletin.append_ballot(s, head, assembly_public_id, voter, ballot, supersedes, pseudonym_of_voter=pseudonym)
     conn.execute(
         _INSERT_CHOICES,
         [
@@ -126,7 +157,7 @@ def record_ballot(
     ]
     if approvals:
         conn.execute(_INSERT_APPROVALS, approvals)
-    return ballot
+    return RecordedBallot(ballot, receipt)
 
 
 def supersede(s: Session, ballot_id: int, *, now: datetime) -> None:

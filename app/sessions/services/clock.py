@@ -6,6 +6,21 @@ the clock first (``sync_state``), so voting never depends on the cron job: the
 transition is the clock's own (audited as such), the same one ``close-due``
 would make at that instant, and made once. Closing seals the bulletin and
 counts in the same transaction, so nothing is accepted after the end.
+
+The order of locks, for every write transaction that takes more than one of
+them (PostgreSQL; on SQLite one writer at a time holds the whole database):
+
+1. the session's chain head (``bulletin.lock_head``, FOR UPDATE), which a
+   cast, a paper ballot's confirmation and the seal take before anything else;
+2. the session row: a ballot's insert takes it FOR KEY SHARE (its foreign
+   key), the close FOR NO KEY UPDATE (it changes no key, so a ballot's insert
+   need not wait for it either);
+3. last, the audit chain's lock, which ``audit.record`` takes.
+
+A close that held the session row or the audit chain while it waited for the
+head would deadlock with a cast holding the head and inserting its ballot. So
+the close takes the head first, and a cast in flight lands, and is counted,
+before it.
 """
 
 from __future__ import annotations
@@ -22,6 +37,7 @@ from ...domain.errors import NotFound
 from ...domain.lifecycle import SessionState, require_transition, state_at
 from ...security.actor import CLOCK
 from ..models import AssemblySession
+from . import bulletin
 from .counting import tally
 
 
@@ -44,10 +60,13 @@ def sync_state(assembly_id: int, *, now: datetime) -> SessionState:
     assembly = db.session.get(AssemblySession, assembly_id)
     if assembly is None:
         raise NotFound(str(_l("No such session.")))
-    if state_at(assembly.state, assembly.opens_at, assembly.closes_at, now) is assembly.state:
+    target = state_at(assembly.state, assembly.opens_at, assembly.closes_at, now)
+    if target is assembly.state:
         return assembly.state
     with db.write() as s:
-        assembly = s.get(AssemblySession, assembly_id, with_for_update=True)
+        if target is SessionState.CLOSED:
+            bulletin.lock_head(s, assembly_id)  # first: the order of locks above
+        assembly = s.get(AssemblySession, assembly_id, with_for_update={"key_share": True})
         assert assembly is not None
         community = s.get(Community, assembly.community_id)
         assert community is not None

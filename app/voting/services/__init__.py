@@ -1,6 +1,6 @@
 """What an owner does with a voting letter, one module per step; the public names are re-exported here."""
 
-from .casting import CastBy, PastBallot, ballot_history, cast_ballot, receipt_of_letter, who_cast
+from .casting import CastBy, PastBallot, ballot_history, cast_ballot, cast_with_receipt, receipt_of_letter, who_cast
 from .disputes import dispute_of_letter, file_dispute
 from .letters import (
     MAX_LETTER_ATTEMPTS,
@@ -32,6 +32,7 @@ __all__ = [
     "Progress",
     "ballot_history",
     "cast_ballot",
+    "cast_with_receipt",
     "confirm_letter",
     "dispute_of_letter",
     "expected_digits",

@@ -24,10 +24,11 @@ from ...sessions.services.ballots import (
     CURRENT_BALLOT_ID,
     BallotTampered,
     Choices,
+    RecordedBallot,
     Voter,
     checked_choices,
     current_ballot,
-    record_ballot,
+    record_signed_ballot,
     supersede,
 )
 from ...sessions.services.clock import sync_state
@@ -36,12 +37,19 @@ from .letters import LetterRef, find_letter
 
 
 def cast_ballot(token: str, choices: Choices, *, ip: str, now: datetime, letter: LetterRef | None = None) -> Ballot:
+    """Cast the voter's ballot with a letter (``cast_with_receipt``, for a caller that needs only the ballot)."""
+    return cast_with_receipt(token, choices, ip=ip, now=now, letter=letter).ballot
+
+
+def cast_with_receipt(token: str, choices: Choices, *, ip: str, now: datetime, letter: LetterRef | None = None) -> RecordedBallot:
     """Cast the voter's ballot with a letter; every item left blank is an abstention.
 
     One current ballot per voter is the database's unique index: of two racing
     casts exactly one lands, and the other is told the voter has voted. A form
     naming an unknown item or choice is refused and audited as tampering.
     ``letter``, when the caller has just looked it up by ``token``, saves a query.
+    Returns the ballot with its receipt as the transaction signed it: once the
+    commit has made the ballot count, nothing is read back to answer the voter.
     """
     letter = letter or find_letter(token)
     if letter is None or letter.locked_at is not None:
@@ -124,11 +132,13 @@ def _prepare_cast(letter: LetterRef, choices: Choices, *, now: datetime) -> _Pre
     )
 
 
-def _cast(s: Session, p: _PreparedCast, *, ip: str, now: datetime) -> Ballot:
+def _cast(s: Session, p: _PreparedCast, *, ip: str, now: datetime) -> RecordedBallot:
     if p.choices is None:
         tampered = RuleViolation("choices", str(_l("The ballot form was changed; please open your letter again.")))
         refuse(s, p.actor, "ballot.tampered", "letter", p.letter_id, tampered, **p.scope, data={"ip": ip}, now=now)
-    head = bulletin.lock_head(s, p.assembly_id)  # first, so every cast of the session queues here; refuses a sealed chain
+    # The chain head first, so every cast of the session queues here (and a sealed chain is refused); then the
+    # session row, by the ballot's foreign key; the audit chain last: the order of locks in sessions.services.clock.
+    head = bulletin.lock_head(s, p.assembly_id)
     params = {"session_id": p.assembly_id, "roll_entry_id": p.voter.id}
     existing = s.connection().execute(CURRENT_BALLOT_ID, params).scalar_one_or_none()
     if existing is not None:
@@ -136,13 +146,13 @@ def _cast(s: Session, p: _PreparedCast, *, ip: str, now: datetime) -> Ballot:
             voted = RuleViolation("ballot", str(_l("A ballot has already been cast for these units; it cannot be changed.")))
             refuse(s, p.actor, "ballot.duplicate", "letter", p.letter_id, voted, **p.scope, data={"ip": ip, "ballot": existing}, now=now)
         supersede(s, existing, now=now)
-    ballot = record_ballot(
+    recorded = record_signed_ballot(
         s, head, p.assembly_id, p.assembly_public_id, p.voter, p.choices, p.channel, p.letter_id, now,
         supersedes=existing, pseudonym=p.pseudonym,
     )  # fmt: skip
     data = {"session": p.assembly_public_id, "letter": p.letter_id, "supersedes": existing}
-    record(s, p.actor, "ballot.cast", "ballot", ballot.id, **p.scope, now=now, data=data)
-    return ballot
+    record(s, p.actor, "ballot.cast", "ballot", recorded.ballot.id, **p.scope, now=now, data=data)  # the audit chain's lock: last
+    return recorded
 
 
 def receipt_of_letter(letter: Letter) -> dict[str, Any] | None:
