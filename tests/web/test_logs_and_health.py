@@ -1,0 +1,60 @@
+"""What the logs hold of a letter's token (nothing), what /healthz says of a database that cannot write, and the
+answer people and programs get while the database is gone: 503, try again in a minute."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from app.voting import services as voting
+
+TOKEN = "Zq3vK8pLwX2mN7rT4yB9cD1eF6gH0jA5"
+
+
+@pytest.fixture
+def crashing(app: Flask, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Opening a letter fails with an error of no rule: a bug, whose message happens to carry the token."""
+
+    def crash(token: str, *_args: Any, **_kwargs: Any) -> None:
+        raise RuntimeError(f"no letter row for {token!r}")
+
+    monkeypatch.setattr(voting, "confirm_letter", crash)
+    app.config["PROPAGATE_EXCEPTIONS"] = False  # as in production: the error is logged and answered with a 500
+    yield
+
+
+def test_an_error_on_a_letter_page_is_logged_without_the_token(
+    client: FlaskClient, crashing: None, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.INFO):
+        response = client.post(f"/v/{TOKEN}", data={"digits": "1234"})
+    assert response.status_code == 500
+    assert "Exception on /v/<token> [POST]" in caplog.text  # the error is logged, with its traceback
+    assert "RuntimeError" in caplog.text
+    assert TOKEN not in caplog.text
+
+
+def test_an_error_on_a_letter_api_call_is_logged_without_the_token(
+    client: FlaskClient, crashing: None, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.INFO):
+        response = client.post(f"/api/v1/letters/{TOKEN}/ballot", json={"digits": "1234", "choices": {}})
+    assert response.status_code == 500
+    assert "Exception on /api/v1/letters/<token>/ballot [POST]" in caplog.text
+    assert TOKEN not in caplog.text
+
+
+def test_the_scrubbing_keeps_other_paths_and_finds_the_token_wherever_it_is_written() -> None:
+    from app.requestlog import scrub
+
+    assert scrub(f"GET /v/{TOKEN}/receipt.json HTTP/1.1") == "GET /v/<token>/receipt.json HTTP/1.1"
+    assert scrub(f"/api/v1/letters/{TOKEN}?x=1") == "/api/v1/letters/<token>?x=1"
+    assert scrub(f'"/lang?next=%2Fv%2F{TOKEN}%2Freceipt"') == '"/lang?next=%2Fv%2F<token>%2Freceipt"'
+    # Once seen in an address, the token is taken out of the rest of the text too (a traceback's message).
+    assert scrub(f"Error handling request /v/{TOKEN}\nKeyError: '{TOKEN}'") == "Error handling request /v/<token>\nKeyError: '<token>'"
+    assert scrub("GET /c/lanting/sessions/abc HTTP/1.1") == "GET /c/lanting/sessions/abc HTTP/1.1"
