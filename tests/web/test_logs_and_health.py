@@ -4,13 +4,17 @@ answer people and programs get while the database is gone: 503, try again in a m
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import event
+from sqlalchemy.orm import sessionmaker
 
+from app.db import make_engine
 from app.voting import services as voting
 
 TOKEN = "Zq3vK8pLwX2mN7rT4yB9cD1eF6gH0jA5"
@@ -58,3 +62,26 @@ def test_the_scrubbing_keeps_other_paths_and_finds_the_token_wherever_it_is_writ
     # Once seen in an address, the token is taken out of the rest of the text too (a traceback's message).
     assert scrub(f"Error handling request /v/{TOKEN}\nKeyError: '{TOKEN}'") == "Error handling request /v/<token>\nKeyError: '<token>'"
     assert scrub("GET /c/lanting/sessions/abc HTTP/1.1") == "GET /c/lanting/sessions/abc HTTP/1.1"
+
+
+def test_healthz_is_503_when_the_database_cannot_write(app: Flask, client: FlaskClient) -> None:
+    # A file SQLite may only read still answers SELECT 1 (and even BEGIN IMMEDIATE); only a write shows it.
+    if not app.config["DATABASE_URL"].startswith("sqlite:///"):
+        pytest.skip("a read-only file is SQLite's case")
+    path = app.config["DATABASE_URL"].removeprefix("sqlite:///")
+    read_only = make_engine(app.config["DATABASE_URL"])
+
+    @event.listens_for(read_only, "do_connect")
+    def _open_read_only(_dialect: Any, _record: Any, _args: Any, params: dict[str, Any]) -> sqlite3.Connection:
+        return sqlite3.connect(f"file:{path}?mode=ro", uri=True, **params)
+
+    writable = app.extensions["gongzhi.db"]
+    app.extensions["gongzhi.db"] = (read_only, sessionmaker(bind=read_only))
+    try:
+        response = client.get("/healthz")
+    finally:
+        app.extensions["gongzhi.db"] = writable
+        read_only.dispose()
+    assert response.status_code == 503
+    assert response.json == {"status": "error", "database": "cannot write", "reason": "read-only"}
+    assert client.get("/healthz").json == {"status": "ok", "database": "ok"}
