@@ -12,10 +12,12 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import event
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
 
 from app.db import make_engine
 from app.voting import services as voting
+from tests.factories import login, make_world, open_session
 
 TOKEN = "Zq3vK8pLwX2mN7rT4yB9cD1eF6gH0jA5"
 
@@ -85,3 +87,49 @@ def test_healthz_is_503_when_the_database_cannot_write(app: Flask, client: Flask
     assert response.status_code == 503
     assert response.json == {"status": "error", "database": "cannot write", "reason": "read-only"}
     assert client.get("/healthz").json == {"status": "ok", "database": "ok"}
+
+
+def lost_connection(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The database server goes away: every statement fails as psycopg reports a dropped connection."""
+
+    def gone(*_args: Any, **_kwargs: Any) -> None:
+        raise OperationalError("SELECT 1", {}, Exception("server closed the connection unexpectedly"), connection_invalidated=True)
+
+    monkeypatch.setattr(Session, "execute", gone)
+
+
+def test_a_page_while_the_database_is_gone_is_a_503_saying_try_again_in_both_languages(
+    client: FlaskClient, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    world = make_world()
+    _session, tokens, _ = open_session(world)
+    lost_connection(monkeypatch)
+    with caplog.at_level(logging.INFO):
+        response = client.post(f"/v/{tokens['张伟']}", data={"digits": "1234"})
+    assert response.status_code == 503
+    assert int(response.headers["Retry-After"]) > 0
+    page = response.get_data(as_text=True)
+    assert "请一分钟后再试" in page and "try again in a minute" in page
+    assert "database unavailable" in caplog.text.lower()  # the operator learns why
+    assert tokens["张伟"] not in caplog.text
+
+
+def test_an_api_call_while_the_database_is_gone_is_a_503_problem(client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    lost_connection(monkeypatch)
+    response = client.post(f"/api/v1/letters/{TOKEN}", json={"digits": "1234"})
+    assert response.status_code == 503
+    assert response.mimetype == "application/problem+json"
+    assert response.json["status"] == 503 and "一分钟后再试" in response.json["detail"]
+    assert int(response.headers["Retry-After"]) > 0
+
+
+def test_a_logged_in_officials_page_while_the_database_is_gone_is_the_same_503(
+    client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_world()
+    login(client, "chair")
+    lost_connection(monkeypatch)
+    response = client.get("/account?lang=en")  # loading who is logged in fails first, and again in every header that asks
+    assert response.status_code == 503 and int(response.headers["Retry-After"]) > 0
+    page = response.get_data(as_text=True)
+    assert page.index("try again in a minute") < page.index("请一分钟后再试")  # the chosen language first
