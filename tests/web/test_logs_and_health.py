@@ -68,14 +68,16 @@ def test_the_scrubbing_keeps_other_paths_and_finds_the_token_wherever_it_is_writ
 
 def test_healthz_is_503_when_the_database_cannot_write(app: Flask, client: FlaskClient) -> None:
     # A file SQLite may only read still answers SELECT 1 (and even BEGIN IMMEDIATE); only a write shows it.
-    if not app.config["DATABASE_URL"].startswith("sqlite:///"):
-        pytest.skip("a read-only file is SQLite's case")
-    path = app.config["DATABASE_URL"].removeprefix("sqlite:///")
-    read_only = make_engine(app.config["DATABASE_URL"])
+    # PostgreSQL's case is a server that takes no writes (a standby, or default_transaction_read_only).
+    url = app.config["DATABASE_URL"]
+    read_only = make_engine(url)
 
     @event.listens_for(read_only, "do_connect")
-    def _open_read_only(_dialect: Any, _record: Any, _args: Any, params: dict[str, Any]) -> sqlite3.Connection:
-        return sqlite3.connect(f"file:{path}?mode=ro", uri=True, **params)
+    def _open_read_only(_dialect: Any, _record: Any, _args: Any, params: dict[str, Any]) -> sqlite3.Connection | None:
+        if url.startswith("sqlite:///"):
+            return sqlite3.connect(f"file:{url.removeprefix('sqlite:///')}?mode=ro", uri=True, **params)
+        params["options"] = "-c default_transaction_read_only=on"
+        return None
 
     writable = app.extensions["gongzhi.db"]
     app.extensions["gongzhi.db"] = (read_only, sessionmaker(bind=read_only))
