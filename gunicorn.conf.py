@@ -3,10 +3,29 @@
 Sync workers, two per core: a cast is a short write transaction, and sync
 workers keep its tail latency lower than threads competing for one
 interpreter. GUNICORN_THREADS > 1 switches to threaded workers.
+
+gunicorn's own error and access logs (``--access-logfile``) write a letter's
+address as the application's log does, ``/v/<token>``: never with its token.
 """
 
 import multiprocessing
 import os
+
+from gunicorn.glogging import Logger
+
+from app.requestlog import scrub_logger
+
+
+class TokenlessLogger(Logger):
+    """gunicorn's logger, its error and access lines passed through the application's token scrubbing."""
+
+    def setup(self, cfg: object) -> None:
+        super().setup(cfg)
+        scrub_logger(self.error_log)
+        scrub_logger(self.access_log)
+
+
+logger_class = TokenlessLogger
 
 workers = int(os.environ.get("WEB_CONCURRENCY", 2 * multiprocessing.cpu_count()))
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))

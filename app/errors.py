@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Flask, make_response, render_template, request
+from flask import Flask, current_app, g, make_response, render_template, request
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
@@ -25,7 +28,47 @@ def _answer(status: int, title: str, detail: str) -> tuple[Response | str, int]:
     return render_template("errors/error.html", status=status, title=title, detail=detail), status
 
 
+# How long a client is told to wait while the database is away (Retry-After).
+RETRY_SECONDS = 60
+
+
+def _unavailable() -> Response:
+    """503 while the database is away: problem details for programs, a page in both languages for people.
+
+    The page is built from nothing the database holds (not even who is logged in): it must render while it is gone.
+    """
+    if _wants_json():
+        response = problem_response(
+            503, _("Temporarily unavailable"), _("The service cannot reach its database just now. Please try again in a minute.")
+        )
+    else:
+        locale = get_locale()
+        current = "en" if locale is not None and locale.language == "en" else "zh_CN"
+        messages = []
+        for code in sorted(("zh_CN", "en"), key=lambda c: c != current):
+            with force_locale(code):
+                messages.append(("zh-CN" if code == "zh_CN" else code, _("Temporarily unavailable"), _("Please try again in a minute.")))
+        # Rendered without the context processors: one of them loads the logged-in user from the database.
+        page = current_app.jinja_env.get_template("errors/unavailable.html").render(messages=messages)
+        response = make_response(page, 503)
+    response.headers["Retry-After"] = str(RETRY_SECONDS)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def register(app: Flask) -> None:
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    @app.errorhandler(PoolTimeout)
+    def _database_gone(err: Exception) -> Response:
+        # The connection was lost or refused, the pool is exhausted, or the file cannot be written: not this request's fault.
+        orig = getattr(err, "orig", None)
+        reason = next(iter(str(orig if orig is not None else err).strip().splitlines()), type(err).__name__)
+        current_app.logger.error("Database unavailable on %s %s: %s", request.method, request.path, reason)
+        # The rest of this answer sees no one logged in (not logged out): the headers asking who it is cannot load them.
+        g._login_user = current_app.login_manager.anonymous_user()  # type: ignore[attr-defined]
+        return _unavailable()
+
     @app.errorhandler(PermissionDenied)
     def _forbidden(err: PermissionDenied) -> tuple[Response | str, int]:
         return _answer(403, _("Not allowed"), err.message)

@@ -63,13 +63,38 @@ def published_keys() -> tuple[Response, int]:
 
 @bp.get("/healthz")
 def healthz() -> tuple[Response, int]:
+    """Alive: the database answers and can commit a write, which a read-only or full disk cannot.
+
+    SQLite answers ``SELECT 1``, and even ``BEGIN IMMEDIATE``, on a file it may not write; only a write that
+    commits shows it. The probe rewrites the migration row with itself: one row, nothing changed.
+    """
     try:
         db.session.execute(text("SELECT 1"))
     except SQLAlchemyError:
-        return jsonify(status="error", database="unreachable"), 503
-    finally:
         db.session.rollback()
-    return jsonify(status="ok", database="ok"), 200
+        return _no_store(jsonify(status="error", database="unreachable")), 503
+    try:
+        with db.write() as s:
+            s.execute(text("UPDATE alembic_version SET version_num = version_num"))
+    except SQLAlchemyError as err:
+        return _no_store(jsonify(status="error", database="cannot write", reason=_write_failure(err))), 503
+    return _no_store(jsonify(status="ok", database="ok")), 200
+
+
+def _write_failure(err: SQLAlchemyError) -> str:
+    """Why a write failed, in a word an operator can act on (the driver's message may name hosts: it is not shown)."""
+    message = str(getattr(err, "orig", None) or err).lower()
+    for words, reason in ((("readonly", "read-only", "read only"), "read-only"), (("full", "no space"), "disk full")):
+        if any(w in message for w in words):
+            return reason
+    if "locked" in message or "timeout" in message:
+        return "busy"
+    return "failed"
+
+
+def _no_store(response: Response) -> Response:
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.get("/readyz")
