@@ -57,8 +57,8 @@ def create_session(slug: str, body: dict[str, Any]) -> dict[str, Any]:
         community_id=community_by_slug(slug).id,
         title=body["title"],
         form=SessionForm(body["form"]),
-        opens_at=parse_stamp(body["opens_at"]),
-        closes_at=parse_stamp(body["closes_at"]),
+        opens_at=parse_stamp(body["opens_at"], "opens_at"),
+        closes_at=parse_stamp(body["closes_at"], "closes_at"),
     )
     return session_json(assembly)
 

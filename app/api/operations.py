@@ -208,8 +208,13 @@ def stamp(when: datetime | None) -> str | None:
     return when.astimezone(UTC).isoformat().replace("+00:00", "Z") if when else None
 
 
-def parse_stamp(value: str) -> datetime:
-    return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(UTC)
+def parse_stamp(value: str, field: str) -> datetime:
+    """A body's date-time (the schema has checked its form) in UTC; one that UTC cannot hold is the field's error."""
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(UTC)
+    except (OverflowError, ValueError):  # 0001-01-01T00:00:00+01:00 is a valid stamp before the first UTC instant
+        detail = _("%(field)s is outside the dates this service keeps.", field=field)
+        raise Problem(422, _("Invalid request"), detail, kind="urn:gongzhi:problem:invalid", errors=[FieldError(field, detail)]) from None
 
 
 def not_found(what: str) -> Problem:

@@ -321,6 +321,15 @@ def test_digits_in_other_scripts_are_wrong_digits_not_a_crash(app: Flask, client
     assert set(db.session.execute(select(Letter.failed_attempts)).scalars()) == {0}
 
 
+def test_a_stamp_before_the_first_utc_instant_is_the_fields_error_not_a_server_error(app: Flask, client: FlaskClient) -> None:
+    _world, secret = _world_with_token(app, client)
+    api = app.test_client()
+    closes = (utcnow() + timedelta(days=30)).isoformat()
+    body = {"title": "会议", "form": "written", "opens_at": "0001-01-01T00:00:00+01:00", "closes_at": closes}
+    answer = problem(api.post("/api/v1/communities/lanting/sessions", json=body, headers=bearer(secret)), 422)
+    assert answer["errors"][0]["field"] == "opens_at"
+
+
 def test_a_nul_character_is_refused_everywhere_not_a_server_error(app: Flask, client: FlaskClient) -> None:
     """PostgreSQL refuses NUL in text: the API names the field, pages and addresses answer 400, nothing is written."""
     _world, secret = _world_with_token(app, client)
