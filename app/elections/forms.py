@@ -17,6 +17,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from ..formfields import kept_date
+
 NOMINATION_LABELS = {
     "self": _l("Self-nomination"),
     "joint": _l("Joint nomination by owners"),
@@ -48,8 +50,12 @@ class ElectionForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     seats = IntegerField(_l("Members to elect"), validators=[InputRequired()])
     alternates = IntegerField(_l("Alternates"), validators=[InputRequired()], default=0)
-    nominations_open_at = DateTimeLocalField(_l("Nominations open (Beijing time)"), validators=[DataRequired()], format="%Y-%m-%dT%H:%M")
-    nominations_close_at = DateTimeLocalField(_l("Nominations close (Beijing time)"), validators=[DataRequired()], format="%Y-%m-%dT%H:%M")
+    nominations_open_at = DateTimeLocalField(
+        _l("Nominations open (Beijing time)"), validators=[DataRequired(), kept_date], format="%Y-%m-%dT%H:%M"
+    )
+    nominations_close_at = DateTimeLocalField(
+        _l("Nominations close (Beijing time)"), validators=[DataRequired(), kept_date], format="%Y-%m-%dT%H:%M"
+    )
 
 
 class SelfNominationForm(FlaskForm):

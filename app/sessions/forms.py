@@ -9,14 +9,15 @@ from wtforms import DateTimeLocalField, SelectChoice, SelectField, StringField, 
 from wtforms.validators import DataRequired, Length
 
 from ..domain.rules import MATTERS
+from ..formfields import kept_date
 from .labels import FORM_LABELS, MATTER_LABELS
 
 
 class NewSessionForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     form = SelectField(_l("Form"), choices=[SelectChoice(value, label) for value, label in FORM_LABELS.items()])
-    opens_at = DateTimeLocalField(_l("Voting opens (Beijing time)"), validators=[DataRequired()], format="%Y-%m-%dT%H:%M")
-    closes_at = DateTimeLocalField(_l("Voting closes (Beijing time)"), validators=[DataRequired()], format="%Y-%m-%dT%H:%M")
+    opens_at = DateTimeLocalField(_l("Voting opens (Beijing time)"), validators=[DataRequired(), kept_date], format="%Y-%m-%dT%H:%M")
+    closes_at = DateTimeLocalField(_l("Voting closes (Beijing time)"), validators=[DataRequired(), kept_date], format="%Y-%m-%dT%H:%M")
 
 
 class ItemForm(FlaskForm):

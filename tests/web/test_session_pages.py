@@ -169,3 +169,13 @@ def test_the_letter_list_sorts_units_by_building_and_number(app: Flask, client: 
     login(client, "chair")
     rows = letter_rows(client.get(f"/committee/s/{session.public_id}").get_data(as_text=True))
     assert [row.split()[0] for row in rows] == ["1-99", "1-101", "1-102", "1-102", "1-103", "1-1001"]
+
+
+def test_a_date_before_the_first_utc_instant_is_the_fields_error_not_a_server_error(app: Flask, client: FlaskClient) -> None:
+    world = make_world()
+    login(client, "chair")
+    answer = client.post(
+        f"/committee/c/{world.community.id}/sessions",
+        data={"title": "临时会议", "form": "meeting", "opens_at": "0001-01-01T00:00", "closes_at": "0001-01-02T00:00"},
+    )
+    assert answer.status_code == 200 and "请填写 1900 年至 9999 年之间的日期" in answer.get_data(as_text=True)
