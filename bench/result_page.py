@@ -38,12 +38,13 @@ def main(argv: list[str] | None = None) -> list[dict[str, object]]:
     from sqlalchemy import func, insert, select, text
 
     from app import create_app
-    from app.audit.services import Actor
     from app.communities import services
     from app.config import Config, as_mapping
     from app.db import db, utcnow
     from app.domain.lifecycle import SessionState
     from app.migrate import upgrade
+    from app.security.actor import Grant, operator
+    from app.security.roles import Role
     from app.sessions import services as sessions
     from app.sessions.models import AssemblySession, Ballot, BallotChoice, Channel, RollEntry, SessionForm
     from app.sessions.services import bulletin
@@ -54,20 +55,21 @@ def main(argv: list[str] | None = None) -> list[dict[str, object]]:
     request_log.setLevel(logging.INFO)
     request_log.propagate = False
     app = create_app({**as_mapping(Config), "DATABASE_URL": url})
-    actor = Actor(None, "bench")
+    actor = operator("bench", Grant.administrator())
     rng = random.Random(100_000)
     try:
         with app.app_context():
             upgrade()
-            office = services.create_street_office(actor, None, code=f"bench-{secrets.token_hex(3)}", name="bench")
-            community = services.create_community(actor, None, street_office_id=office.id, slug=f"b-{secrets.token_hex(3)}", name="基准")
+            office = services.create_street_office(actor, code=f"bench-{secrets.token_hex(3)}", name="bench")
+            community = services.create_community(actor, street_office_id=office.id, slug=f"b-{secrets.token_hex(3)}", name="基准")
             now = utcnow()
+            actor = operator("bench", Grant.committee(community.id, Role.COMMITTEE_CHAIR))
             session = sessions.create_session(
-                actor, None, community_id=community.id, title="基准会议", form=SessionForm.WRITTEN,
+                actor, community_id=community.id, title="基准会议", form=SessionForm.WRITTEN,
                 opens_at=now - timedelta(days=10), closes_at=now - timedelta(minutes=1),
             )  # fmt: skip
             for title in ("议事规则", "续聘物业", "维修资金"):
-                sessions.add_item(actor, None, session.id, matter="cn.hire_manager", title=title)
+                sessions.add_item(actor, session.id, matter="cn.hire_manager", title=title)
             started = time.perf_counter()
             areas = [rng.randrange(6000, 15000) for _ in range(args.voters)]
             with db.write() as s:
