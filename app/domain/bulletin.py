@@ -43,6 +43,7 @@ class Recount:
     sealed: bool
     participating: Weight
     sums: dict[str, dict[str, Weight]]
+    counted: tuple[int, ...] = ()  # the sequence numbers of the counted ballots, in chain order
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -76,22 +77,61 @@ def _read_choices(seq: int, choices: Mapping[str, Any], elections: dict[str, set
     return counted
 
 
-def recount(entries: Sequence[Mapping[str, Any]], keys: Iterable[PublishedKey], *, items: Sequence[SessionItem] | None = None) -> Recount:
+def recount(
+    entries: Sequence[Mapping[str, Any]],
+    keys: Iterable[PublishedKey],
+    *,
+    items: Sequence[SessionItem] | None = None,
+    whole: bool = False,
+) -> Recount:
     """Check the chain and sum the counted ballots; raise BulletinBroken naming the first bad entry.
 
     ``items``, when known (from the roll), are the only items a ballot may name,
     and each election choice is checked against its slate and seats. Without
     them, an item is taken for an election when some ballot approves a list.
+    ``whole``: the bulletin of a closed session, which must end with its seal;
+    a chain whose tail was cut away is otherwise still a valid chain.
     """
     broken = verify_chain(entries, keys)
     if broken:
         raise BulletinBroken(*broken)
+    if whole:
+        require_seal(entries)
+    return count_entries(entries, items=items)
+
+
+def require_seal(entries: Sequence[Mapping[str, Any]]) -> None:
+    """A closed session's bulletin ends with its seal: without one, entries may be missing from the end."""
+    if not entries:
+        raise BulletinBroken(0, "the bulletin has no entries")
+    if entries[-1].get("type") != "seal":
+        raise BulletinBroken(len(entries) + 1, "the bulletin is not sealed: its seal and any entries before it may have been cut")
+
+
+def check_published(published: Mapping[str, Any], entries: Sequence[Mapping[str, Any]]) -> None:
+    """The bulletin file's own count and head (``bulletin.json``) must be those of its last entry, the seal."""
+    if "count" in published and published["count"] != len(entries):
+        raise BulletinBroken(len(entries), f"the bulletin says it has {published['count']} entries, it holds {len(entries)}")
+    if "head" in published and entries and published["head"] != entries[-1].get("hash"):
+        raise BulletinBroken(len(entries), "the bulletin's head is not the hash of its last entry")
+    if published.get("sealed") is False:
+        raise BulletinBroken(len(entries), "the bulletin says it is not sealed")
+
+
+def count_entries(entries: Sequence[Mapping[str, Any]], *, items: Sequence[SessionItem] | None = None) -> Recount:
+    """Apply superseding and sum the counted ballots of entries already known to be genuine (``recount`` checks them).
+
+    The server counts its own stored entries with this at the close: the
+    signed entries decide the result, whatever the ballot tables hold.
+    """
     if not entries:
         raise BulletinBroken(0, "the bulletin has no entries")
     elections: dict[str, set[str]] = {}  # item id -> candidates seen, when the roll is not given
     current: dict[str, tuple[Mapping[str, Any], CastBallot]] = {}
     seen_items: set[str] = set()
     superseded = 0
+    counted_seqs: set[int] = set()
+    checked: dict[tuple[tuple[str, Any], ...], dict[str, str | tuple[str, ...]]] = {}
     for entry in entries:
         if entry["type"] != "ballot":
             continue
@@ -115,15 +155,26 @@ def recount(entries: Sequence[Mapping[str, Any]], keys: Iterable[PublishedKey], 
             raise BulletinBroken(seq, "weights.headcount must be at least 1")
         choices = entry["choices"]
         if items is not None:
+            # Few ballots differ: each distinct set of choices is checked against the items once.
             try:
-                complete = complete_ballot(items, choices, invalid=True)
-            except BallotRefused as exc:
-                raise BulletinBroken(seq, str(exc)) from None
-            counted = {i: tuple(c) if isinstance(c, list) else c for i, c in complete.items()}
+                key: tuple[tuple[str, Any], ...] = tuple(choices.items())
+                counted = checked.get(key)
+            except TypeError:  # an election's list of approvals
+                key = tuple((i, c if type(c) is str else tuple(c)) for i, c in choices.items())
+                counted = checked.get(key)
+            if counted is None:
+                try:
+                    complete = complete_ballot(items, choices, invalid=True)
+                except BallotRefused as exc:
+                    raise BulletinBroken(seq, str(exc)) from None
+                counted = checked[key] = {i: tuple(c) if isinstance(c, list) else c for i, c in complete.items()}
         else:
             counted = _read_choices(seq, choices, elections)
         seen_items.update(choices)
         current[voter] = (entry, CastBallot(area, counted, weights["headcount"]))
+        if before is not None:
+            counted_seqs.discard(before[0]["seq"])
+        counted_seqs.add(seq)
     if items is None:
         items = [
             SessionItem(i, "", "", 0, "election", 0, 0, tuple(Candidate(c) for c in sorted(elections[i], key=id_order)))
@@ -142,6 +193,7 @@ def recount(entries: Sequence[Mapping[str, Any]], keys: Iterable[PublishedKey], 
         sealed=last["type"] == "seal",
         participating=participating,
         sums=sums,
+        counted=tuple(sorted(counted_seqs)),
     )
 
 
@@ -154,6 +206,7 @@ class PublishedRoll:
     roll_sha256: str
     total: Weight
     items: tuple[SessionItem, ...]
+    participation: int | None = None  # the ballots the participation list counts, once the session is closed
 
     @classmethod
     def from_json(cls, raw: Any) -> PublishedRoll:
@@ -195,12 +248,16 @@ class PublishedRoll:
                     **extra,
                 )
             )
+        participation = None
+        if "participation" in raw:
+            participation = need(need(raw, "participation", Mapping, ""), "ballots", int, "participation.")
         return cls(
             session=need(raw, "session", str, ""),
             profile=profile,
             roll_sha256=need(raw, "roll_sha256", str, ""),
             total=Weight(area, need(totals, "heads", int, "totals.")),
             items=tuple(items),
+            participation=participation,
         )
 
 
@@ -218,6 +275,10 @@ def decide(count: Recount, roll: PublishedRoll) -> dict[str, Any]:
         raise RuleViolation("session", f"the roll is of session {roll.session}, the bulletin of {count.session}")
     if count.participating.area > roll.total.area or count.participating.heads > roll.total.heads:
         raise RuleViolation("totals", "the counted ballots weigh more than the whole roll")
+    if roll.participation is not None and roll.participation != count.ballots:
+        raise RuleViolation(
+            "participation.ballots", f"the participation list has {roll.participation} ballots, the bulletin counts {count.ballots}"
+        )
     return session_result(
         get_profile(roll.profile),
         session=roll.session,
