@@ -47,7 +47,7 @@ def main(argv: list[str] | None = None) -> list[dict[str, object]]:
     from app.security.roles import Role
     from app.sessions import services as sessions
     from app.sessions.models import AssemblySession, Ballot, BallotChoice, Channel, RollEntry, SessionForm
-    from app.sessions.services import bulletin
+    from app.sessions.services import Voter, bulletin
 
     # The request log stays on, as in production, but writes to the bench's folder rather than into the table.
     request_log = logging.getLogger("gongzhi.request")
@@ -84,34 +84,40 @@ def main(argv: list[str] | None = None) -> list[dict[str, object]]:
                     ],
                 )
                 entries = s.execute(select(RollEntry.id, RollEntry.area_centi).where(RollEntry.session_id == session.id)).all()
+                options = ("agree", "agree", "disagree", "abstain")
+                chosen = {e: {str(i): rng.choice(options) for i in item_ids} for e, _a in entries}
                 s.execute(
                     insert(Ballot),
                     [
-                        {"session_id": session.id, "roll_entry_id": e, "channel": Channel.ONLINE, "choices": {}, "cast_at": now}
+                        {"session_id": session.id, "roll_entry_id": e, "channel": Channel.ONLINE, "choices": chosen[e], "cast_at": now}
                         for e, _a in entries
                     ],
                 )
                 ballots = s.execute(select(Ballot.id, Ballot.roll_entry_id).where(Ballot.session_id == session.id)).all()
                 area_of = dict(entries)
-                choices = ("agree", "agree", "disagree", "abstain")
                 s.execute(
                     insert(BallotChoice),
                     [
                         {
                             "ballot_id": b,
                             "session_id": session.id,
-                            "item_id": i,
-                            "choice": rng.choice(choices),
+                            "item_id": int(i),
+                            "choice": choice,
                             "area_centi": area_of[r],
                             "heads": 1,
                         }
                         for b, r in ballots
-                        for i in item_ids
+                        for i, choice in chosen[r].items()
                     ],
                 )
+                # Each ballot's signed bulletin entry, as casting appends it (the close checks the tables against them).
+                bulletin.start_chain(s, session.id)
+                head = bulletin.lock_head(s, session.id)
+                for b, r in ballots:
+                    ballot = Ballot(id=b, cast_at=now, choices=chosen[r])
+                    bulletin.append_ballot(s, head, session.public_id, Voter(r, area_of[r], 1), ballot, None)
                 assembly.state = SessionState.OPEN
                 assembly.roll_area_centi, assembly.roll_heads = sum(areas) + 1_000_000, args.voters + 100
-                bulletin.start_chain(s, session.id)
             print(f"wrote {args.voters} ballots in {time.perf_counter() - started:.1f} s", file=sys.stderr)
 
             def floor() -> None:
