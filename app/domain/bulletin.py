@@ -9,9 +9,9 @@ published roll (totals and items), it decides every item as the server does.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from .ballot import BallotRefused, complete_ballot, id_order
@@ -58,8 +58,16 @@ class Recount:
         }
 
 
-@lru_cache(maxsize=4096)
+_CANONICAL_AREA = re.compile(r"(0|[1-9][0-9]*)\.([0-9]{2})")
+
+
 def _area(text: str) -> int:
+    """An entry's area in hundredths: the two-place text every entry carries read directly, anything else by parse_area."""
+    found = _CANONICAL_AREA.fullmatch(text) if type(text) is str else None
+    if found is not None:
+        centi = int(found[1]) * 100 + int(found[2])
+        if centi > 0:
+            return centi
     return parse_area(text)
 
 
@@ -127,15 +135,16 @@ def count_entries(entries: Sequence[Mapping[str, Any]], *, items: Sequence[Sessi
     if not entries:
         raise BulletinBroken(0, "the bulletin has no entries")
     elections: dict[str, set[str]] = {}  # item id -> candidates seen, when the roll is not given
-    current: dict[str, tuple[Mapping[str, Any], CastBallot]] = {}
+    # voter -> (their current entry, its counted choices, area, heads); superseding replaces it
+    current: dict[str, tuple[Mapping[str, Any], dict[str, str | tuple[str, ...]], int, int]] = {}
     seen_items: set[str] = set()
     superseded = 0
-    counted_seqs: set[int] = set()
     checked: dict[tuple[tuple[str, Any], ...], dict[str, str | tuple[str, ...]]] = {}
+    areas: dict[str, int] = {}
     for entry in entries:
         if entry["type"] != "ballot":
             continue
-        seq, voter = entry["seq"], entry["voter"]
+        seq, voter, weights = entry["seq"], entry["voter"], entry["weights"]
         before = current.get(voter)
         if entry["supersedes"] is None:
             if before is not None:
@@ -143,15 +152,20 @@ def count_entries(entries: Sequence[Mapping[str, Any]], *, items: Sequence[Sessi
         else:
             if before is None or before[0]["hash"] != entry["supersedes"]:
                 raise BulletinBroken(seq, "supersedes an entry that is not this voter's current ballot")
-            if before[0]["weights"] != entry["weights"]:
+            if before[0]["weights"] != weights:
                 raise BulletinBroken(seq, "the voter's weights differ from the ballot it supersedes")
             superseded += 1
-        weights = entry["weights"]
-        try:
-            area = _area(weights["area"])
-        except AreaError as exc:
-            raise BulletinBroken(seq, f"weights.area {exc}") from None
-        if weights["headcount"] < 1:
+        text = weights["area"]
+        area = areas.get(text) if type(text) is str else None
+        if area is None:
+            try:
+                area = _area(text)
+            except AreaError as exc:
+                raise BulletinBroken(seq, f"weights.area {exc}") from None
+            if type(text) is str:
+                areas[text] = area
+        heads = weights["headcount"]
+        if heads < 1:
             raise BulletinBroken(seq, "weights.headcount must be at least 1")
         choices = entry["choices"]
         if items is not None:
@@ -170,11 +184,8 @@ def count_entries(entries: Sequence[Mapping[str, Any]], *, items: Sequence[Sessi
                 counted = checked[key] = {i: tuple(c) if isinstance(c, list) else c for i, c in complete.items()}
         else:
             counted = _read_choices(seq, choices, elections)
-        seen_items.update(choices)
-        current[voter] = (entry, CastBallot(area, counted, weights["headcount"]))
-        if before is not None:
-            counted_seqs.discard(before[0]["seq"])
-        counted_seqs.add(seq)
+            seen_items.update(choices)
+        current[voter] = (entry, counted, area, heads)
     if items is None:
         items = [
             SessionItem(i, "", "", 0, "election", 0, 0, tuple(Candidate(c) for c in sorted(elections[i], key=id_order)))
@@ -182,7 +193,17 @@ def count_entries(entries: Sequence[Mapping[str, Any]], *, items: Sequence[Sessi
             else SessionItem(i, "", "", 0)
             for i in sorted(seen_items, key=id_order)
         ]
-    participating, sums = sum_session((ballot for _entry, ballot in current.values()), items)
+    # The ballots that chose alike are summed together: the sums are the same, the rule engine sees few ballots.
+    # With the roll's items, alike choices share one dict (``checked``); without, each ballot keeps its own.
+    alike: dict[int, list[Any]] = {}
+    for _entry, counted, area, heads in current.values():
+        same = alike.get(id(counted))
+        if same is None:
+            alike[id(counted)] = [counted, area, heads]
+        else:
+            same[1] += area
+            same[2] += heads
+    participating, sums = sum_session((CastBallot(area, counted, heads) for counted, area, heads in alike.values()), items)
     last = entries[-1]
     return Recount(
         session=entries[0]["session"],
@@ -193,7 +214,7 @@ def count_entries(entries: Sequence[Mapping[str, Any]], *, items: Sequence[Sessi
         sealed=last["type"] == "seal",
         participating=participating,
         sums=sums,
-        counted=tuple(sorted(counted_seqs)),
+        counted=tuple(sorted(entry["seq"] for entry, _counted, _area, _heads in current.values())),
     )
 
 

@@ -8,17 +8,19 @@ the first ballot where they do not.
 
 from __future__ import annotations
 
+import gc
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import String, Text, cast, func, select
 from sqlalchemy.orm import Session
 
 from ...domain.numbers import format_area
 from ..models import Ballot, BallotApproval, BallotChoice, BulletinEntry, RollEntry
-from .bulletin import voter_pseudonym
+from .bulletin import voter_pseudonym, voter_pseudonyms
 
 
 @dataclass(frozen=True)
@@ -42,12 +44,36 @@ class StoredEntry:
 
 def ballot_entries(s: Session, session_id: int) -> list[StoredEntry]:
     """The session's ballot entries in chain order, decoded from the stored canonical JSON, with the ballot each records."""
-    rows = s.execute(
+    rows = s.connection().execute(
         select(BulletinEntry.seq, BulletinEntry.ballot_id, BulletinEntry.body)
         .where(BulletinEntry.session_id == session_id, BulletinEntry.kind == "ballot")
         .order_by(BulletinEntry.seq)
     )
-    return [StoredEntry(seq, ballot_id, json.loads(body)) for seq, ballot_id, body in rows]
+    return [StoredEntry(seq, ballot_id, _loads(body)) for seq, ballot_id, body in rows]
+
+
+@contextmanager
+def uncollected() -> Iterator[None]:
+    """The cycle collector paused while a session's entries are decoded and counted, and resumed after.
+
+    Decoded JSON holds no reference cycles: run again and again as the entries
+    pile up, the collector would walk them all each time and find nothing.
+    """
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
+
+
+_decode = json.JSONDecoder().raw_decode  # the C scanner, without json.loads's layers
+
+
+def _loads(body: str) -> Any:
+    value, end = _decode(body)
+    return value if end == len(body) else json.loads(body)  # anything after the value: json.loads refuses it
 
 
 def _shown(choices: Mapping[str, Any]) -> str:
@@ -58,6 +84,15 @@ def first_difference(
     s: Session, session_id: int, public_id: str, entries: Sequence[StoredEntry], counted: frozenset[int]
 ) -> Disagreement | None:
     """Compare every ballot of the session's tables with its entry (``counted``: the seqs the bulletin counts)."""
+    if _all_agree(s, session_id, public_id, entries, counted):
+        return None
+    return _first_difference(s, session_id, public_id, entries, counted)
+
+
+def _first_difference(
+    s: Session, session_id: int, public_id: str, entries: Sequence[StoredEntry], counted: frozenset[int]
+) -> Disagreement | None:
+    """The ballot-by-ballot comparison that names the first difference (run when the quick check finds one)."""
     ballots = {
         row.id: row
         for row in s.execute(
@@ -92,6 +127,132 @@ def first_difference(
     for ballot_id in sorted((set(rows) | set(approvals)) - seen):
         return Disagreement(after, ballot_id, f"choice rows of ballot {ballot_id}, which has no bulletin entry")
     return None
+
+
+def _all_agree(s: Session, session_id: int, public_id: str, entries: Sequence[StoredEntry], counted: frozenset[int]) -> bool:
+    """True only when every table says exactly what the entries say; False on any doubt (``_first_difference`` then decides).
+
+    The same comparison as ``_differs``, made fast: the columns needed read on
+    the connection, each ballot's choice rows and approvals folded into one
+    text (with their count and weight range) by the database, and what a given
+    set of choices should look like worked out once per distinct set.
+    """
+    conn = s.connection()
+    concat = func.string_agg if conn.dialect.name == "postgresql" else func.group_concat
+    ballots: dict[int, list[Any]] = {
+        ballot_id: rest
+        for ballot_id, *rest in conn.execute(
+            select(
+                Ballot.id,
+                Ballot.roll_entry_id,
+                cast(Ballot.choices, Text),
+                Ballot.superseded_at.is_(None),
+                RollEntry.area_centi,
+                RollEntry.heads,
+            )
+            .join(RollEntry, RollEntry.id == Ballot.roll_entry_id)
+            .where(Ballot.session_id == session_id)
+        )
+    }
+    folded: list[dict[int, list[Any]]] = []
+    for table, value in ((BallotChoice, BallotChoice.choice), (BallotApproval, cast(BallotApproval.candidate_id, String))):
+        folded.append(
+            {
+                ballot_id: rest
+                for ballot_id, *rest in conn.execute(
+                    select(
+                        table.ballot_id,
+                        concat(cast(table.item_id, String) + "=" + value, ","),
+                        func.count(),
+                        func.min(table.area_centi),
+                        func.max(table.area_centi),
+                        func.min(table.heads),
+                        func.max(table.heads),
+                    )
+                    .where(table.session_id == session_id)
+                    .group_by(table.ballot_id)
+                )
+            }
+        )
+    rows, approvals = folded
+    name = voter_pseudonyms(public_id)
+    wanted: dict[str, tuple[Any, dict[str, str], dict[str, frozenset[str]]]] = {}  # choices text -> choices, rows, approvals
+    read_rows: dict[str, dict[str, str]] = {}
+    read_approvals: dict[str, dict[str, frozenset[str]]] = {}
+    seen: set[int] = set()
+    for stored in entries:
+        entry, ballot_id = stored.entry, stored.ballot_id
+        found = ballots.get(ballot_id)  # type: ignore[arg-type]
+        if found is None:
+            return False
+        roll_entry_id, choices_text, is_current, area, heads = found
+        weights = entry["weights"]
+        if len(weights) != 2 or weights.get("headcount") != heads or weights.get("area") != f"{area // 100}.{area % 100:02d}":
+            return False
+        if entry["voter"] != name(roll_entry_id):
+            return False
+        want = wanted.get(choices_text)
+        if want is None:
+            choices = json.loads(choices_text)
+            if not isinstance(choices, dict):
+                return False
+            want = wanted[choices_text] = (
+                choices,
+                {item: "approve" if isinstance(c, list) else c for item, c in choices.items()},
+                {item: frozenset(c) for item, c in choices.items() if isinstance(c, list) and c},
+            )
+        choices, want_rows, want_approvals = want
+        if choices != entry["choices"]:
+            return False
+        current = stored.seq in counted
+        if current != bool(is_current):
+            return False
+        have_rows = rows.get(ballot_id)  # type: ignore[arg-type]
+        have_approvals = approvals.get(ballot_id)  # type: ignore[arg-type]
+        if not current:
+            if have_rows is not None or have_approvals is not None:
+                return False
+        else:
+            if want_rows:
+                if have_rows is None or not _folded_agree(have_rows, want_rows, area, heads, read_rows, sets=False):
+                    return False
+            elif have_rows is not None:
+                return False
+            if want_approvals:
+                if have_approvals is None or not _folded_agree(have_approvals, want_approvals, area, heads, read_approvals, sets=True):
+                    return False
+            elif have_approvals is not None:
+                return False
+        seen.add(ballot_id)  # type: ignore[arg-type]
+    return len(seen) == len(entries) and seen == set(ballots) and seen.issuperset(rows) and seen.issuperset(approvals)
+
+
+def _folded_agree(folded: Sequence[Any], want: Mapping[str, Any], area: int, heads: int, cache: dict[str, Any], *, sets: bool) -> bool:
+    """One ballot's rows, folded by the database into ``item=value,...``, their count and weight range, against ``want``.
+
+    ``sets``: approvals, a set of candidates per item; otherwise one choice per item.
+    """
+    text, count, low_area, high_area, low_heads, high_heads = folded
+    if (low_area, high_area, low_heads, high_heads) != (area, area, heads, heads):
+        return False
+    read = cache.get(text)
+    if read is None:
+        parts = text.split(",")
+        pairs = [part.partition("=") for part in parts]
+        if not sets:
+            read = {item: value for item, _eq, value in pairs}
+            total = len(read)
+        else:
+            grouped: dict[str, set[str]] = {}
+            for item, _eq, value in pairs:
+                grouped.setdefault(item, set()).add(value)
+            read = {item: frozenset(values) for item, values in grouped.items()}
+            total = sum(len(values) for values in grouped.values())
+        if total != len(parts) or any(not eq for _item, eq, _value in pairs):
+            read = {}
+        cache[text] = read
+    expected = len(want) if not sets else sum(len(values) for values in want.values())
+    return count == expected and read == want
 
 
 def _differs(

@@ -29,7 +29,7 @@ from ...domain.tally import Weight
 from ...security.actor import CLOCK
 from ..models import AssemblySession, Ballot, BallotApproval, BallotChoice, RollEntry
 from . import bulletin, slates
-from .agreement import Disagreement, StoredEntry, ballot_entries, first_difference
+from .agreement import Disagreement, StoredEntry, ballot_entries, first_difference, uncollected
 from .slates import slates_of
 
 
@@ -84,18 +84,20 @@ def compute_result(assembly: AssemblySession, community: Community, s: Session |
     """The rule engine's decision of every item from the bulletin's ballots so far."""
     s = s or db.session()
     items = session_items(assembly, s)
-    return result_of(assembly, community, bulletin_count(ballot_entries(s, assembly.id), items), items)
+    with uncollected():
+        return result_of(assembly, community, bulletin_count(ballot_entries(s, assembly.id), items), items)
 
 
 def disagreement(s: Session, assembly: AssemblySession, items: list[SessionItem]) -> tuple[Recount | None, Disagreement | None]:
     """The bulletin's count of the session, and the first place its ballot tables say otherwise (None when they agree)."""
-    entries = ballot_entries(s, assembly.id)
-    try:
-        count = bulletin_count(entries, items)
-    except BulletinBroken as exc:
-        return None, Disagreement(exc.seq, None, exc.reason)
-    counted = frozenset(count.counted)
-    return count, first_difference(s, assembly.id, assembly.public_id, entries, counted)
+    with uncollected():
+        entries = ballot_entries(s, assembly.id)
+        try:
+            count = bulletin_count(entries, items)
+        except BulletinBroken as exc:
+            return None, Disagreement(exc.seq, None, exc.reason)
+        counted = frozenset(count.counted)
+        return count, first_difference(s, assembly.id, assembly.public_id, entries, counted)
 
 
 # Announced sessions' items, which the frozen roll fixes (slates cannot change once published): every cast checks against them.
