@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from flask import Flask
 from sqlalchemy import select, text
 
@@ -54,3 +55,25 @@ def test_the_result_is_the_bulletins_when_the_tables_agree(app: Flask) -> None:
     assert first["agree"] == {"area": "89.50", "heads": 1} and first["disagree"] == {"area": "60.00", "heads": 1}
     assert second["abstain"] == {"area": "60.00", "heads": 1}
     assert db.session.execute(select(Ballot)).scalars().all()  # the tables are kept as they were
+
+
+@pytest.mark.parametrize(
+    ("tamper", "said"),
+    [
+        ("UPDATE ballot_choice SET area_centi = area_centi + 1 WHERE ballot_id = {b} AND item_id = {q}", "other weights"),
+        ("DELETE FROM ballot_choice WHERE ballot_id = {b} AND item_id = {q}", "says none"),
+    ],
+)
+def test_a_choice_row_that_weighs_otherwise_or_is_missing_holds_the_close(app: Flask, tamper: str, said: str) -> None:
+    world = make_world()
+    session, tokens, now = open_session(world)
+    q1, q2 = items(session)
+    voting.cast_ballot(tokens["张伟"], {q1: "agree", q2: "disagree"}, ip="t", now=now)
+    changed = voting.cast_ballot(tokens["李娜"], {q1: "disagree", q2: "agree"}, ip="t", now=now)
+    db.session.rollback()
+    with db.engine.begin() as connection:
+        connection.execute(text(tamper.format(b=changed.id, q=q2)))
+    assert services.sync_state(session.id, now=now + timedelta(days=30)) is SessionState.CLOSED
+    db.session.rollback()
+    refused = db.session.execute(select(AuditEvent).where(AuditEvent.action == "session.tally_refused")).scalar_one()
+    assert refused.data["ballot"] == changed.id and said in refused.data["reason"]
