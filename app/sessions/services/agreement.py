@@ -139,42 +139,30 @@ def _all_agree(s: Session, session_id: int, public_id: str, entries: Sequence[St
     """
     conn = s.connection()
     concat = func.string_agg if conn.dialect.name == "postgresql" else func.group_concat
+    # Each ballot with its roll weights and its choice rows folded (one pass down the ballot_id index, no sort).
     ballots: dict[int, list[Any]] = {
         ballot_id: rest
         for ballot_id, *rest in conn.execute(
-            select(
-                Ballot.id,
-                Ballot.roll_entry_id,
-                cast(Ballot.choices, Text),
-                Ballot.superseded_at.is_(None),
-                RollEntry.area_centi,
-                RollEntry.heads,
-            )
+            select(Ballot.id, Ballot.roll_entry_id, cast(Ballot.choices, Text), Ballot.superseded_at.is_(None))
+            .add_columns(RollEntry.area_centi, RollEntry.heads, *_folded(concat, BallotChoice, BallotChoice.choice, BallotChoice.id))
             .join(RollEntry, RollEntry.id == Ballot.roll_entry_id)
+            .outerjoin(BallotChoice, (BallotChoice.ballot_id == Ballot.id) & (BallotChoice.session_id == session_id))
             .where(Ballot.session_id == session_id)
+            .group_by(Ballot.id, RollEntry.id)
         )
     }
-    folded: list[dict[int, list[Any]]] = []
-    for table, value in ((BallotChoice, BallotChoice.choice), (BallotApproval, cast(BallotApproval.candidate_id, String))):
-        folded.append(
-            {
-                ballot_id: rest
-                for ballot_id, *rest in conn.execute(
-                    select(
-                        table.ballot_id,
-                        concat(cast(table.item_id, String) + "=" + value, ","),
-                        func.count(),
-                        func.min(table.area_centi),
-                        func.max(table.area_centi),
-                        func.min(table.heads),
-                        func.max(table.heads),
-                    )
-                    .where(table.session_id == session_id)
-                    .group_by(table.ballot_id)
-                )
-            }
+    joined = sum(found[6] for found in ballots.values())
+    if joined != conn.execute(select(func.count()).where(BallotChoice.session_id == session_id)).scalar_one():
+        return False  # choice rows of the session on ballots that are not its own
+    approvals: dict[int, list[Any]] = {
+        ballot_id: rest
+        for ballot_id, *rest in conn.execute(
+            select(BallotApproval.ballot_id)
+            .add_columns(*_folded(concat, BallotApproval, cast(BallotApproval.candidate_id, String), BallotApproval.id))
+            .where(BallotApproval.session_id == session_id)
+            .group_by(BallotApproval.ballot_id)
         )
-    rows, approvals = folded
+    }
     name = voter_pseudonyms(public_id)
     wanted: dict[str, tuple[Any, dict[str, str], dict[str, frozenset[str]]]] = {}  # choices text -> choices, rows, approvals
     read_rows: dict[str, dict[str, str]] = {}
@@ -185,7 +173,7 @@ def _all_agree(s: Session, session_id: int, public_id: str, entries: Sequence[St
         found = ballots.get(ballot_id)  # type: ignore[arg-type]
         if found is None:
             return False
-        roll_entry_id, choices_text, is_current, area, heads = found
+        roll_entry_id, choices_text, is_current, area, heads, *folded_rows = found
         weights = entry["weights"]
         if len(weights) != 2 or weights.get("headcount") != heads or weights.get("area") != f"{area // 100}.{area % 100:02d}":
             return False
@@ -207,7 +195,7 @@ def _all_agree(s: Session, session_id: int, public_id: str, entries: Sequence[St
         current = stored.seq in counted
         if current != bool(is_current):
             return False
-        have_rows = rows.get(ballot_id)  # type: ignore[arg-type]
+        have_rows = folded_rows if folded_rows[1] else None
         have_approvals = approvals.get(ballot_id)  # type: ignore[arg-type]
         if not current:
             if have_rows is not None or have_approvals is not None:
@@ -224,7 +212,19 @@ def _all_agree(s: Session, session_id: int, public_id: str, entries: Sequence[St
             elif have_approvals is not None:
                 return False
         seen.add(ballot_id)  # type: ignore[arg-type]
-    return len(seen) == len(entries) and seen == set(ballots) and seen.issuperset(rows) and seen.issuperset(approvals)
+    return len(seen) == len(entries) and seen == set(ballots) and seen.issuperset(approvals)
+
+
+def _folded(concat: Any, table: Any, value: Any, row_id: Any) -> tuple[Any, ...]:
+    """A ballot's rows of ``table`` folded: ``item=value,...``, how many, and the range of their weights."""
+    return (
+        concat(cast(table.item_id, String) + "=" + value, ","),
+        func.count(row_id),
+        func.min(table.area_centi),
+        func.max(table.area_centi),
+        func.min(table.heads),
+        func.max(table.heads),
+    )
 
 
 def _folded_agree(folded: Sequence[Any], want: Mapping[str, Any], area: int, heads: int, cache: dict[str, Any], *, sets: bool) -> bool:
