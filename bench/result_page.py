@@ -47,7 +47,7 @@ def main(argv: list[str] | None = None) -> list[dict[str, object]]:
     from app.security.roles import Role
     from app.sessions import services as sessions
     from app.sessions.models import AssemblySession, Ballot, BallotChoice, Channel, RollEntry, SessionForm
-    from app.sessions.services import Voter, bulletin
+    from app.sessions.services import Voter, bulletin, counting
 
     # The request log stays on, as in production, but writes to the bench's folder rather than into the table.
     request_log = logging.getLogger("gongzhi.request")
@@ -133,8 +133,15 @@ def main(argv: list[str] | None = None) -> list[dict[str, object]]:
                 sessions.compute_result(assembly, community)  # type: ignore[arg-type]
                 db.session.rollback()
 
+            def close_check() -> None:
+                assembly = db.session.get(AssemblySession, session.id)
+                count, differs = counting.disagreement(db.session(), assembly, counting.session_items(assembly))  # type: ignore[arg-type]
+                assert count is not None and differs is None
+                db.session.rollback()
+
             floor_s = min(timed(floor) for _ in range(5))
             tally_s = min(timed(tally) for _ in range(5))
+            close_s = min(timed(close_check) for _ in range(3))
             sessions.sync_state(session.id, now=now)  # closes and stores the tally
             client = app.test_client()
             page_times = [timed(lambda: client.get(f"/s/{session.public_id}")) for _ in range(7)]
@@ -150,10 +157,17 @@ def main(argv: list[str] | None = None) -> list[dict[str, object]]:
     print(f"{'measure':<44}{'ms':>9}{'× floor':>10}")
     print(f"{'floor (the GROUP BY of the sums)':<44}{floor_s * 1000:>9.1f}{1:>10.2f}")
     print(f"{'tally (sums and the rule engine)':<44}{tally_s * 1000:>9.1f}{tally_s / floor_s:>10.2f}")
+    print(f"{'the close: bulletin counted, tables compared':<44}{close_s * 1000:>9.1f}{close_s / floor_s:>10.2f}")
     print(f"{'result page after the close (median of 7)':<44}{page_s * 1000:>9.1f}{'':>10}")
     return [
         {"bench": f"tally ({name})", "measure": f"{args.voters} voters, ms", "value": round(tally_s * 1000, 1), "target": "< 1000"},
         {"bench": f"tally ({name})", "measure": "× the GROUP BY floor", "value": round(tally_s / floor_s, 2), "target": "-"},
+        {
+            "bench": f"close ({name})",
+            "measure": "bulletin counted, tables compared, ms",
+            "value": round(close_s * 1000, 1),
+            "target": "< 1000",
+        },
         {
             "bench": f"result page ({name})",
             "measure": f"{args.voters} voters, closed, ms",
