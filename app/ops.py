@@ -13,10 +13,13 @@ import sqlite3
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import inspect, make_url, select
+from sqlalchemy.orm import Session
 
 from .db import db
+from .domain.lifecycle import SessionState
 
 SECRETS = ("keys", "bulletin.key", "letter.key", "secret_key")
 
@@ -129,9 +132,10 @@ def verify_chains(instance: Path) -> list[Finding]:
     findings = []
     broken = verify_audit_chain(s)
     findings.append(Finding("audit log", broken is None, "intact" if broken is None else f"event {broken.seq}: {broken.reason}"))
+    counted_states = (SessionState.TALLIED, SessionState.CERTIFIED, SessionState.REJECTED, SessionState.REVOKED)
     sessions = s.execute(
         select(AssemblySession.id, AssemblySession.public_id)
-        .where(AssemblySession.id.in_(select(BulletinEntry.session_id).distinct()))
+        .where(AssemblySession.id.in_(select(BulletinEntry.session_id).distinct()) | AssemblySession.state.in_(counted_states))
         .order_by(AssemblySession.id)
     ).all()
     keys = load_keyring(str(instance)).published if sessions else []
@@ -139,10 +143,55 @@ def verify_chains(instance: Path) -> list[Finding]:
         entries = bulletin.entries(s, session_id)
         head = s.get(BulletinHead, session_id)
         problem = verify_chain(entries, keys)
-        if problem is None and head is not None and (head.seq, head.head) != (len(entries), entries[-1]["hash"]):
+        if problem is None and head is not None and entries and (head.seq, head.head) != (len(entries), entries[-1]["hash"]):
             problem = (len(entries), "the chain's head on record does not match its last entry")
+        if problem is None:
+            problem = _against_the_bulletin(s, session_id, entries)
         name = f"bulletin of session {public_id}"
         findings.append(
             Finding(name, problem is None, f"{len(entries)} entries" if problem is None else f"entry {problem[0]}: {problem[1]}")
         )
     return findings
+
+
+def _against_the_bulletin(s: Session, session_id: int, entries: list[dict[str, Any]]) -> tuple[int, str] | None:
+    """The session's ballot tables, stored result, seal and tally event, each against its (genuine) bulletin."""
+    from .audit.models import AuditEvent
+    from .communities.models import Community
+    from .domain.canonical import canonical_json, sha256_hex
+    from .sessions.models import AssemblySession
+    from .sessions.services import counting
+
+    assembly = s.get(AssemblySession, session_id)
+    assert assembly is not None
+    items = counting.session_items(assembly, s)
+    count, differs = counting.disagreement(s, assembly, items)
+    if differs is not None or count is None:
+        assert differs is not None
+        return differs.seq, differs.reason
+    if assembly.state in (SessionState.DRAFT, SessionState.ANNOUNCED, SessionState.OPEN, SessionState.CLOSED):
+        return None
+    after = len(entries) + 1
+    if not entries or entries[-1]["type"] != "seal":
+        return after, f"the session is {assembly.state.value} but its bulletin has no seal"
+    seal = entries[-1]
+    community = s.get(Community, assembly.community_id)
+    assert community is not None
+    result = counting.result_of(assembly, community, count, items)
+    if assembly.result is not None and assembly.result.get("profile") != result["profile"]:
+        result["profile"] = assembly.result.get("profile")  # the profile in force at the close
+    if assembly.result != result or assembly.result_sha256 != sha256_hex(canonical_json(assembly.result)):
+        return seal["seq"], "the stored result is not the bulletin's (or not its own hash)"
+    event = s.execute(
+        select(AuditEvent).where(AuditEvent.action == "session.tally", AuditEvent.target_id == assembly.public_id)
+    ).scalar_one_or_none()
+    if event is None:
+        return seal["seq"], "the audit log holds no tally of the session"
+    tallied = event.data
+    if (tallied.get("bulletin_head"), tallied.get("ballots"), tallied.get("result_sha256")) != (
+        seal["head"],
+        count.ballots,
+        assembly.result_sha256,
+    ):
+        return seal["seq"], "the seal, the ballots counted or the result differ from the tally in the audit log"
+    return None

@@ -127,3 +127,89 @@ def test_readiness_waits_for_the_migrations(app: Flask) -> None:
         assert pending.status_code == 503 and pending.get_json()["migrations"] == "pending"
     finally:
         upgrade()
+
+
+def _close(session_id: int, now: object) -> None:
+    from datetime import timedelta
+
+    from app.domain.lifecycle import SessionState
+    from app.sessions import services as sessions
+
+    assert sessions.sync_state(session_id, now=now + timedelta(days=30)) is SessionState.TALLIED  # type: ignore[operator]
+    db.session.rollback()
+
+
+def _as_intruder(*statements: str) -> None:
+    """Statements run past the append-only triggers, as someone with the database's owner rights could."""
+    postgres = db.engine.dialect.name == "postgresql"
+    db.session.rollback()
+    with db.engine.begin() as connection:
+        if postgres:
+            connection.execute(text("ALTER TABLE bulletin_entry DISABLE TRIGGER USER"))
+        else:
+            connection.execute(text("DROP TRIGGER IF EXISTS bulletin_entry_no_update"))
+            connection.execute(text("DROP TRIGGER IF EXISTS bulletin_entry_no_delete"))
+        for statement in statements:
+            connection.execute(text(statement))
+        if postgres:
+            connection.execute(text("ALTER TABLE bulletin_entry ENABLE TRIGGER USER"))
+
+
+def test_audit_verify_names_a_ballot_whose_choice_rows_differ_from_its_bulletin_entry(runner: FlaskCliRunner) -> None:
+    world = make_world()
+    session, tokens, now = open_session(world)
+    q1, _q2 = items(session)
+    voting.cast_ballot(tokens["张伟"], {q1: "agree"}, ip="t", now=now)
+    changed = voting.cast_ballot(tokens["赵敏"], {q1: "agree"}, ip="t", now=now)
+    _close(session.id, now)
+    assert runner.invoke(args=["audit", "verify"]).exit_code == 0
+    _as_intruder(f"UPDATE ballot_choice SET choice = 'disagree' WHERE ballot_id = {changed.id} AND item_id = {q1}")
+    broken = runner.invoke(args=["audit", "verify"])
+    assert broken.exit_code == 1, broken.output
+    assert f"bulletin of session {session.public_id}: BROKEN (entry 2: ballot {changed.id}" in broken.output
+    assert "disagree" in broken.output
+
+
+def test_audit_verify_refuses_a_tallied_session_whose_seal_and_last_ballot_were_cut(runner: FlaskCliRunner) -> None:
+    world = make_world()
+    session, tokens, now = open_session(world)
+    q1, _q2 = items(session)
+    voting.cast_ballot(tokens["张伟"], {q1: "agree"}, ip="t", now=now)
+    last = voting.cast_ballot(tokens["赵敏"], {q1: "agree"}, ip="t", now=now)
+    _close(session.id, now)
+    head = db.session.execute(text(f"SELECT hash FROM bulletin_entry WHERE session_id = {session.id} AND seq = 1")).scalar_one()
+    _as_intruder(
+        f"DELETE FROM bulletin_entry WHERE session_id = {session.id} AND seq >= 2",
+        f"DELETE FROM ballot_choice WHERE ballot_id = {last.id}",
+        f"DELETE FROM ballot WHERE id = {last.id}",
+        f"UPDATE bulletin_head SET seq = 1, head = '{head}', sealed_at = NULL WHERE session_id = {session.id}",
+    )
+    broken = runner.invoke(args=["audit", "verify"])
+    assert broken.exit_code == 1, broken.output
+    assert (
+        f"bulletin of session {session.public_id}: BROKEN (entry 2: the session is tallied but its bulletin has no seal)" in broken.output
+    )
+
+
+def test_audit_verify_compares_the_stored_result_and_the_tally_event_with_the_bulletin(runner: FlaskCliRunner) -> None:
+    world = make_world()
+    session, tokens, now = open_session(world)
+    q1, _q2 = items(session)
+    voting.cast_ballot(tokens["张伟"], {q1: "agree"}, ip="t", now=now)
+    _close(session.id, now)
+    db.session.rollback()
+    with db.engine.begin() as connection:  # a result rewritten in place, hash and all
+        from app.domain.canonical import canonical_json, sha256_hex
+        from app.sessions.models import AssemblySession
+
+        stored = db.session.get(AssemblySession, session.id)
+        assert stored is not None and stored.result is not None
+        result = {**stored.result, "ballots": 2}
+        connection.execute(
+            text("UPDATE assembly_session SET result = :result, result_sha256 = :digest WHERE id = :id"),
+            {"result": json.dumps(result), "digest": sha256_hex(canonical_json(result)), "id": session.id},
+        )
+    db.session.rollback()
+    broken = runner.invoke(args=["audit", "verify"])
+    assert broken.exit_code == 1, broken.output
+    assert f"bulletin of session {session.public_id}: BROKEN (entry 2: the stored result is not the bulletin's" in broken.output

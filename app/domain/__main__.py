@@ -4,8 +4,10 @@
   result JSON. A malformed case exits 2 with one line naming the offending field.
 - ``verify-receipt R.json --keys keys.json``: checks a ballot receipt (DESIGN §4).
 - ``recount bulletin.json --keys keys.json [--roll roll.json]``: checks every
-  signature and link of a session's bulletin, applies superseding and prints
-  the tally (with the roll: the same result JSON the server publishes).
+  signature and link of a closed session's bulletin, that it ends with its
+  seal (and matches the file's own count and head), applies superseding and
+  prints the tally (with the roll: the same result JSON the server publishes,
+  after checking the ballots counted against the roll's participation list).
 
 verify-receipt and recount exit 1 with one line naming what failed (the entry's
 sequence number for a broken bulletin). ``-`` reads standard input.
@@ -19,7 +21,7 @@ import os
 import sys
 from typing import Any
 
-from .bulletin import BulletinBroken, PublishedRoll, decide, recount
+from .bulletin import BulletinBroken, PublishedRoll, check_published, decide, recount
 from .case import evaluate_json
 from .errors import RuleViolation
 from .receipts import PublishedKey, tracker, verify_receipt
@@ -78,7 +80,9 @@ def _recount(path: str, keys_path: str, roll_path: str | None) -> int:
         except RuleViolation as exc:
             return _fail(f"{roll_path}: {exc.field}: {exc.reason}", 1)
     try:
-        count = recount(entries, keys, items=None if roll is None else roll.items)
+        count = recount(entries, keys, items=None if roll is None else roll.items, whole=True)
+        if isinstance(raw, dict):
+            check_published(raw, entries)
         result = count.as_json() if roll is None else decide(count, roll)
     except BulletinBroken as exc:
         return _fail(f"{path}: BROKEN at entry {exc.seq}: {exc.reason}", 1)

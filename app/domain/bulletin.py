@@ -9,9 +9,9 @@ published roll (totals and items), it decides every item as the server does.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from .ballot import BallotRefused, complete_ballot, id_order
@@ -43,6 +43,7 @@ class Recount:
     sealed: bool
     participating: Weight
     sums: dict[str, dict[str, Weight]]
+    counted: tuple[int, ...] = ()  # the sequence numbers of the counted ballots, in chain order
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -57,8 +58,16 @@ class Recount:
         }
 
 
-@lru_cache(maxsize=4096)
+_CANONICAL_AREA = re.compile(r"(0|[1-9][0-9]*)\.([0-9]{2})")
+
+
 def _area(text: str) -> int:
+    """An entry's area in hundredths: the two-place text every entry carries read directly, anything else by parse_area."""
+    found = _CANONICAL_AREA.fullmatch(text) if type(text) is str else None
+    if found is not None:
+        centi = int(found[1]) * 100 + int(found[2])
+        if centi > 0:
+            return centi
     return parse_area(text)
 
 
@@ -76,26 +85,66 @@ def _read_choices(seq: int, choices: Mapping[str, Any], elections: dict[str, set
     return counted
 
 
-def recount(entries: Sequence[Mapping[str, Any]], keys: Iterable[PublishedKey], *, items: Sequence[SessionItem] | None = None) -> Recount:
+def recount(
+    entries: Sequence[Mapping[str, Any]],
+    keys: Iterable[PublishedKey],
+    *,
+    items: Sequence[SessionItem] | None = None,
+    whole: bool = False,
+) -> Recount:
     """Check the chain and sum the counted ballots; raise BulletinBroken naming the first bad entry.
 
     ``items``, when known (from the roll), are the only items a ballot may name,
     and each election choice is checked against its slate and seats. Without
     them, an item is taken for an election when some ballot approves a list.
+    ``whole``: the bulletin of a closed session, which must end with its seal;
+    a chain whose tail was cut away is otherwise still a valid chain.
     """
     broken = verify_chain(entries, keys)
     if broken:
         raise BulletinBroken(*broken)
+    if whole:
+        require_seal(entries)
+    return count_entries(entries, items=items)
+
+
+def require_seal(entries: Sequence[Mapping[str, Any]]) -> None:
+    """A closed session's bulletin ends with its seal: without one, entries may be missing from the end."""
+    if not entries:
+        raise BulletinBroken(0, "the bulletin has no entries")
+    if entries[-1].get("type") != "seal":
+        raise BulletinBroken(len(entries) + 1, "the bulletin is not sealed: its seal and any entries before it may have been cut")
+
+
+def check_published(published: Mapping[str, Any], entries: Sequence[Mapping[str, Any]]) -> None:
+    """The bulletin file's own count and head (``bulletin.json``) must be those of its last entry, the seal."""
+    if "count" in published and published["count"] != len(entries):
+        raise BulletinBroken(len(entries), f"the bulletin says it has {published['count']} entries, it holds {len(entries)}")
+    if "head" in published and entries and published["head"] != entries[-1].get("hash"):
+        raise BulletinBroken(len(entries), "the bulletin's head is not the hash of its last entry")
+    if published.get("sealed") is False:
+        raise BulletinBroken(len(entries), "the bulletin says it is not sealed")
+
+
+def count_entries(entries: Sequence[Mapping[str, Any]], *, items: Sequence[SessionItem] | None = None) -> Recount:
+    """Apply superseding and sum the counted ballots of entries already known to be genuine (``recount`` checks them).
+
+    The server counts its own stored entries with this at the close: the
+    signed entries decide the result, whatever the ballot tables hold.
+    """
     if not entries:
         raise BulletinBroken(0, "the bulletin has no entries")
     elections: dict[str, set[str]] = {}  # item id -> candidates seen, when the roll is not given
-    current: dict[str, tuple[Mapping[str, Any], CastBallot]] = {}
+    # voter -> (their current entry, its counted choices, area, heads); superseding replaces it
+    current: dict[str, tuple[Mapping[str, Any], dict[str, str | tuple[str, ...]], int, int]] = {}
     seen_items: set[str] = set()
     superseded = 0
+    checked: dict[tuple[tuple[str, Any], ...], dict[str, str | tuple[str, ...]]] = {}
+    areas: dict[str, int] = {}
     for entry in entries:
         if entry["type"] != "ballot":
             continue
-        seq, voter = entry["seq"], entry["voter"]
+        seq, voter, weights = entry["seq"], entry["voter"], entry["weights"]
         before = current.get(voter)
         if entry["supersedes"] is None:
             if before is not None:
@@ -103,27 +152,40 @@ def recount(entries: Sequence[Mapping[str, Any]], keys: Iterable[PublishedKey], 
         else:
             if before is None or before[0]["hash"] != entry["supersedes"]:
                 raise BulletinBroken(seq, "supersedes an entry that is not this voter's current ballot")
-            if before[0]["weights"] != entry["weights"]:
+            if before[0]["weights"] != weights:
                 raise BulletinBroken(seq, "the voter's weights differ from the ballot it supersedes")
             superseded += 1
-        weights = entry["weights"]
-        try:
-            area = _area(weights["area"])
-        except AreaError as exc:
-            raise BulletinBroken(seq, f"weights.area {exc}") from None
-        if weights["headcount"] < 1:
+        text = weights["area"]
+        area = areas.get(text) if type(text) is str else None
+        if area is None:
+            try:
+                area = _area(text)
+            except AreaError as exc:
+                raise BulletinBroken(seq, f"weights.area {exc}") from None
+            if type(text) is str:
+                areas[text] = area
+        heads = weights["headcount"]
+        if heads < 1:
             raise BulletinBroken(seq, "weights.headcount must be at least 1")
         choices = entry["choices"]
         if items is not None:
+            # Few ballots differ: each distinct set of choices is checked against the items once.
             try:
-                complete = complete_ballot(items, choices, invalid=True)
-            except BallotRefused as exc:
-                raise BulletinBroken(seq, str(exc)) from None
-            counted = {i: tuple(c) if isinstance(c, list) else c for i, c in complete.items()}
+                key: tuple[tuple[str, Any], ...] = tuple(choices.items())
+                counted = checked.get(key)
+            except TypeError:  # an election's list of approvals
+                key = tuple((i, c if type(c) is str else tuple(c)) for i, c in choices.items())
+                counted = checked.get(key)
+            if counted is None:
+                try:
+                    complete = complete_ballot(items, choices, invalid=True)
+                except BallotRefused as exc:
+                    raise BulletinBroken(seq, str(exc)) from None
+                counted = checked[key] = {i: tuple(c) if isinstance(c, list) else c for i, c in complete.items()}
         else:
             counted = _read_choices(seq, choices, elections)
-        seen_items.update(choices)
-        current[voter] = (entry, CastBallot(area, counted, weights["headcount"]))
+            seen_items.update(choices)
+        current[voter] = (entry, counted, area, heads)
     if items is None:
         items = [
             SessionItem(i, "", "", 0, "election", 0, 0, tuple(Candidate(c) for c in sorted(elections[i], key=id_order)))
@@ -131,7 +193,17 @@ def recount(entries: Sequence[Mapping[str, Any]], keys: Iterable[PublishedKey], 
             else SessionItem(i, "", "", 0)
             for i in sorted(seen_items, key=id_order)
         ]
-    participating, sums = sum_session((ballot for _entry, ballot in current.values()), items)
+    # The ballots that chose alike are summed together: the sums are the same, the rule engine sees few ballots.
+    # With the roll's items, alike choices share one dict (``checked``); without, each ballot keeps its own.
+    alike: dict[int, list[Any]] = {}
+    for _entry, counted, area, heads in current.values():
+        same = alike.get(id(counted))
+        if same is None:
+            alike[id(counted)] = [counted, area, heads]
+        else:
+            same[1] += area
+            same[2] += heads
+    participating, sums = sum_session((CastBallot(area, counted, heads) for counted, area, heads in alike.values()), items)
     last = entries[-1]
     return Recount(
         session=entries[0]["session"],
@@ -142,6 +214,7 @@ def recount(entries: Sequence[Mapping[str, Any]], keys: Iterable[PublishedKey], 
         sealed=last["type"] == "seal",
         participating=participating,
         sums=sums,
+        counted=tuple(sorted(entry["seq"] for entry, _counted, _area, _heads in current.values())),
     )
 
 
@@ -154,6 +227,7 @@ class PublishedRoll:
     roll_sha256: str
     total: Weight
     items: tuple[SessionItem, ...]
+    participation: int | None = None  # the ballots the participation list counts, once the session is closed
 
     @classmethod
     def from_json(cls, raw: Any) -> PublishedRoll:
@@ -195,12 +269,16 @@ class PublishedRoll:
                     **extra,
                 )
             )
+        participation = None
+        if "participation" in raw:
+            participation = need(need(raw, "participation", Mapping, ""), "ballots", int, "participation.")
         return cls(
             session=need(raw, "session", str, ""),
             profile=profile,
             roll_sha256=need(raw, "roll_sha256", str, ""),
             total=Weight(area, need(totals, "heads", int, "totals.")),
             items=tuple(items),
+            participation=participation,
         )
 
 
@@ -218,6 +296,10 @@ def decide(count: Recount, roll: PublishedRoll) -> dict[str, Any]:
         raise RuleViolation("session", f"the roll is of session {roll.session}, the bulletin of {count.session}")
     if count.participating.area > roll.total.area or count.participating.heads > roll.total.heads:
         raise RuleViolation("totals", "the counted ballots weigh more than the whole roll")
+    if roll.participation is not None and roll.participation != count.ballots:
+        raise RuleViolation(
+            "participation.ballots", f"the participation list has {roll.participation} ballots, the bulletin counts {count.ballots}"
+        )
     return session_result(
         get_profile(roll.profile),
         session=roll.session,

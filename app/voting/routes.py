@@ -25,7 +25,7 @@ from ..qr import qr_svg
 from ..security.keys import cached_keyring
 from ..sessions.forms import submitted_choices
 from ..sessions.models import AssemblySession, Letter, ProxyAuthorisation, RollEntry
-from ..sessions.services import current_ballot, revote_allowed, sync_state
+from ..sessions.services import bulletin, current_ballot, revote_allowed, sync_state
 from . import services as voting
 from .forms import BallotForm, DigitsForm, PetitionForm
 
@@ -119,8 +119,11 @@ def _voter_page(letter: Letter, *, chosen: dict[str, str] | None = None, error: 
     holder = db.session.get(Person, letter.person_id)
     proxy = db.session.get(ProxyAuthorisation, letter.proxy_id) if letter.proxy_id else None
     ballot = current_ballot(letter.session_id, letter.roll_entry_id)
+    # What the owner sees as their ballot is what the bulletin signed, not the table row beside it.
+    receipt = bulletin.receipt_of(db.session(), ballot.id) if ballot else None
     return render_template(
         "voting/voter.html",
+        ballot_choices=receipt["choices"] if receipt else {},
         letter=letter,
         assembly=assembly,
         state=state,

@@ -70,6 +70,7 @@ ROLL = {
         {"id": "1", "matter": "cn.rules_of_procedure", "title": "Rules", "position": 1},
         {"id": "2", "matter": "cn.raise_fund", "title": "Lifts", "position": 2},
     ],
+    "participation": {"ballots": 3, "units": ["1-101", "1-102", "1-103"]},
 }
 
 
@@ -317,3 +318,69 @@ def test_a_recount_refuses_approvals_the_slate_does_not_allow() -> None:
     on_question = build([("v1", {"1": ["7"]}, "100.00")])
     with pytest.raises(BulletinBroken, match=r"entry 1: choices\.1 approves candidates on a question"):
         recount(on_question, KEYS, items=roll.items)
+
+
+def recount_file(tmp: Path, chain: list[dict[str, Any]], roll: dict[str, Any] | None = None) -> tuple[int, str]:
+    """What ``python -m app.domain recount`` says of a bulletin: its exit status and its one line on standard error."""
+    import contextlib
+    import io
+
+    args = ["recount", write(tmp, "b.json", {"entries": chain}), "--keys", keys_file(tmp)]
+    if roll is not None:
+        args += ["--roll", write(tmp, "r.json", roll)]
+    err = io.StringIO()
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(err):
+        status = main(args)
+    return status, err.getvalue()
+
+
+VOTE = st.tuples(
+    st.sampled_from(["v1", "v2", "v3", "v4"]),
+    st.fixed_dictionaries({"1": st.sampled_from(["agree", "disagree", "abstain"]), "2": st.sampled_from(["agree", "abstain"])}),
+    st.sampled_from(["60.00", "89.50", "120.00"]),
+)
+
+
+def consistent(votes: list[tuple[str, dict[str, str], str]]) -> list[tuple[str, dict[str, str], str]]:
+    """Each voter keeps one weight, as a roll entry does."""
+    area: dict[str, str] = {}
+    return [(v, c, area.setdefault(v, a)) for v, c, a in votes]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(VOTE, min_size=1, max_size=8).map(consistent))
+def test_a_bulletin_cut_after_any_entry_is_refused_and_only_the_whole_sealed_one_counts(
+    votes: list[tuple[str, dict[str, str], str]],
+) -> None:
+    chain = build(votes)
+    assert recount(chain, KEYS, whole=True).sealed
+    for cut in range(len(chain)):
+        with pytest.raises(BulletinBroken) as broken:
+            recount(chain[:cut], KEYS, whole=True)
+        assert broken.value.seq == cut + 1 if cut else broken.value.seq == 0
+
+
+@pytest.mark.parametrize("cut", range(len(CHAIN) + 1))
+def test_the_command_line_refuses_a_bulletin_cut_after_any_entry(tmp_path: Path, cut: int) -> None:
+    status, err = recount_file(tmp_path, CHAIN[:cut], ROLL)
+    if cut == len(CHAIN):
+        assert status == 0, err
+        return
+    assert status == 1
+    if cut:
+        assert f"BROKEN at entry {cut + 1}: the bulletin is not sealed" in err
+    else:
+        assert "BROKEN at entry 0: the bulletin has no entries" in err
+
+
+def test_a_sealed_bulletin_with_fewer_ballots_than_the_participation_list_is_refused(tmp_path: Path) -> None:
+    shorter = build(VOTES[:2])  # sealed by the real key, but one voter of the list is missing
+    status, err = recount_file(tmp_path, shorter, ROLL)
+    assert status == 1
+    assert "participation.ballots: the participation list has 3 ballots, the bulletin counts 2" in err
+
+
+def test_a_seal_that_does_not_match_the_published_head_is_refused(tmp_path: Path) -> None:
+    published = {"session": "S1", "sealed": True, "count": len(CHAIN) + 1, "head": "ab" * 32, "entries": CHAIN}
+    args = ["recount", write(tmp_path, "b.json", published), "--keys", keys_file(tmp_path)]
+    assert main(args) == 1

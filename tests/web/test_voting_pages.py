@@ -153,3 +153,20 @@ def test_where_revoting_is_allowed_the_owner_changes_the_ballot_and_the_receipt_
         assert "取代了您之前的那张" in client.get(f"/v/{token}/receipt").get_data(as_text=True)
     finally:
         next(profile, None)
+
+
+def test_the_letter_shows_the_ballot_the_bulletin_signed_not_an_edited_table_row(app: Flask, client: FlaskClient) -> None:
+    from sqlalchemy import text
+
+    world = make_world()
+    session, tokens, _ = open_session(world)
+    q1, q2 = items(session)
+    opened(client, tokens["张伟"], "1234")
+    client.post(f"/v/{tokens['张伟']}/cast", data={f"item-{q1}": "agree", f"item-{q2}": "agree"})
+    db.session.rollback()
+    with db.engine.begin() as connection:  # the ballot row changed behind the bulletin's back
+        connection.execute(text("UPDATE ballot SET choices = :c"), {"c": f'{{"{q1}": "disagree", "{q2}": "disagree"}}'})
+    page = client.get(f"/v/{tokens['张伟']}").get_data(as_text=True)
+    shown = page[page.index('<ol class="items">') :]
+    shown = shown[: shown.index("</ol>")]
+    assert shown.count("choice-agree") == 2 and "choice-disagree" not in shown

@@ -7,7 +7,9 @@ queue on it and each entry names the one before it (DESIGN §7); unique
 
 from __future__ import annotations
 
+import hmac
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -124,6 +126,12 @@ def append_ballot(
 def voter_pseudonym(session_public_id: str, roll_entry_id: int) -> str:
     """The name the bulletin gives a voter of a session."""
     return pseudonym(_pseudonym_secret(), session_public_id, str(roll_entry_id))
+
+
+def voter_pseudonyms(session_public_id: str) -> Callable[[int], str]:
+    """``voter_pseudonym`` for many voters of one session: the secret read once, one-shot HMAC (the same names)."""
+    secret, prefix = _pseudonym_secret(), f"{session_public_id}:"
+    return lambda roll_entry_id: hmac.digest(secret, f"{prefix}{roll_entry_id}".encode(), "sha256").hex()
 
 
 def seal(s: Session, session: AssemblySession, *, now: datetime) -> dict[str, Any]:

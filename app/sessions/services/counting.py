@@ -1,4 +1,9 @@
-"""Counting a session: the sums the database makes, the rule engine's result, the seal at the close, the published roll."""
+"""Counting a session: the bulletin's signed entries summed, the rule engine's result, the seal at the close, the published roll.
+
+The result is counted from the bulletin, never from the ballot tables alone:
+at the close the tables must say ballot for ballot what the entries say, or
+the result is held back and the first ballot that differs is on record.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +18,8 @@ from sqlalchemy.orm import Session
 from ...audit.services import record, scope
 from ...communities.models import Community
 from ...db import db
-from ...domain.canonical import canonical_json, sha256_hex
+from ...domain.bulletin import BulletinBroken, Recount, count_entries
+from ...domain.canonical import ZERO_HASH, canonical_json, sha256_hex
 from ...domain.election import Candidate
 from ...domain.lifecycle import SessionState, require_transition
 from ...domain.numbers import percent
@@ -23,6 +29,7 @@ from ...domain.tally import Weight
 from ...security.actor import CLOCK
 from ..models import AssemblySession, Ballot, BallotApproval, BallotChoice, RollEntry
 from . import bulletin, slates
+from .agreement import Disagreement, StoredEntry, ballot_entries, first_difference, uncollected
 from .slates import slates_of
 
 
@@ -53,20 +60,44 @@ def _sums(s: Session, assembly_id: int) -> tuple[Weight, dict[int, dict[str, Wei
     return Weight(int(area), int(heads)), per_item, int(count)
 
 
-def compute_result(assembly: AssemblySession, community: Community, s: Session | None = None) -> dict[str, object]:
-    """The rule engine's decision of every item from the ballots cast so far."""
-    s = s or db.session()
-    participating, per_item, ballots = _sums(s, assembly.id)
+def bulletin_count(entries: list[StoredEntry], items: list[SessionItem]) -> Recount:
+    """The stored ballot entries counted as a recount counts them (their signatures are the server's own)."""
+    if not entries:
+        return Recount("", 0, 0, 0, ZERO_HASH, False, Weight(), {})
+    return count_entries([e.entry for e in entries], items=items)
+
+
+def result_of(assembly: AssemblySession, community: Community, count: Recount, items: list[SessionItem]) -> dict[str, object]:
     return session_result(
         get_profile(community.rule_profile),
         session=assembly.public_id,
         roll_sha256=assembly.roll_sha256,
         total=Weight(assembly.roll_area_centi or 0, assembly.roll_heads or 0),
-        participating=participating,
-        sums={str(item_id): sums for item_id, sums in per_item.items()},
-        ballots=ballots,
-        items=session_items(assembly, s),
+        participating=count.participating,
+        sums=count.sums,
+        ballots=count.ballots,
+        items=items,
     )
+
+
+def compute_result(assembly: AssemblySession, community: Community, s: Session | None = None) -> dict[str, object]:
+    """The rule engine's decision of every item from the bulletin's ballots so far."""
+    s = s or db.session()
+    items = session_items(assembly, s)
+    with uncollected():
+        return result_of(assembly, community, bulletin_count(ballot_entries(s, assembly.id), items), items)
+
+
+def disagreement(s: Session, assembly: AssemblySession, items: list[SessionItem]) -> tuple[Recount | None, Disagreement | None]:
+    """The bulletin's count of the session, and the first place its ballot tables say otherwise (None when they agree)."""
+    with uncollected():
+        entries = ballot_entries(s, assembly.id)
+        try:
+            count = bulletin_count(entries, items)
+        except BulletinBroken as exc:
+            return None, Disagreement(exc.seq, None, exc.reason)
+        counted = frozenset(count.counted)
+        return count, first_difference(s, assembly.id, assembly.public_id, entries, counted)
 
 
 # Announced sessions' items, which the frozen roll fixes (slates cannot change once published): every cast checks against them.
@@ -111,13 +142,20 @@ def published_roll(assembly: AssemblySession) -> dict[str, Any]:
     community = db.session.get(Community, assembly.community_id)
     assert community is not None
     profile = assembly.result["profile"] if assembly.result else community.rule_profile
-    return {
+    roll: dict[str, Any] = {
         "session": assembly.public_id,
         "profile": profile,
         "roll_sha256": assembly.roll_sha256,
         "totals": Weight(assembly.roll_area_centi or 0, assembly.roll_heads or 0).as_json(),
         "items": [_roll_item(i) for i in session_items(assembly)],
     }
+    if bulletin.seal_of(db.session(), assembly.id) is not None:
+        # Once sealed, the participation list's count: a recount refuses a bulletin that counts fewer or more.
+        ballots = db.session.execute(
+            select(func.count()).select_from(Ballot).where(Ballot.session_id == assembly.id, Ballot.superseded_at.is_(None))
+        ).scalar_one()
+        roll["participation"] = {"ballots": ballots, "units": bulletin.participation(db.session(), assembly.id)}
+    return roll
 
 
 def _roll_item(item: SessionItem) -> dict[str, Any]:
@@ -132,12 +170,25 @@ def _roll_item(item: SessionItem) -> dict[str, Any]:
     return out
 
 
-def tally(s: Session, assembly: AssemblySession, community: Community, *, now: datetime) -> None:
-    """Seal the bulletin and store the result, in the closing transaction: nothing is accepted after the end."""
+def tally(s: Session, assembly: AssemblySession, community: Community, *, now: datetime) -> bool:
+    """Seal the bulletin and store its result, in the closing transaction: nothing is accepted after the end.
+
+    When the ballot tables disagree with the bulletin, nothing is sealed or
+    published: the session stays closed (voting has ended, no result), the
+    refusal is audited with the first ballot that differs, and False returned.
+    """
     require_transition(assembly.state, SessionState.TALLIED)
-    # Sealing takes the chain head: a cast still in flight lands first and is counted.
+    # The chain head first: a cast still in flight lands before the count and is counted.
+    bulletin.lock_head(s, assembly.id)
+    items = session_items(assembly, s)
+    count, differs = disagreement(s, assembly, items)
+    if differs is not None or count is None:
+        assert differs is not None
+        data = {"entry": differs.seq, "ballot": differs.ballot_id, "reason": differs.reason}
+        record(s, CLOCK, "session.tally_refused", "session", assembly.public_id, **scope(community), now=now, data=data)
+        return False
     sealed = bulletin.seal(s, assembly, now=now)
-    result = compute_result(assembly, community, s)
+    result = result_of(assembly, community, count, items)
     assembly.result = result
     assembly.result_sha256 = sha256_hex(canonical_json(result))
     assembly.tallied_at = now
@@ -155,6 +206,7 @@ def tally(s: Session, assembly: AssemblySession, community: Community, *, now: d
         now=now,
         data={"result_sha256": assembly.result_sha256, "ballots": result["ballots"], "bulletin_head": sealed["head"]},
     )
+    return True
 
 
 @dataclass(frozen=True)
