@@ -39,3 +39,26 @@ def choice_arg(name: str, choices: Iterable[str]) -> str | None:
     if raw not in allowed:
         raise InvalidQuery(name, _("The %(field)s must be one of: %(choices)s.", field=name, choices=", ".join(allowed)))
     return raw
+
+
+def page_arg(name: str = "page", *, last: int = 100_000) -> int:
+    """A page number from 1 to ``last``; 1 when the parameter is absent or empty."""
+    raw = request.args.get(name, "").strip()
+    if not raw:
+        return 1
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 6 and 1 <= int(raw) <= last):
+        raise InvalidQuery(name, _("The page must be a whole number from 1 to %(last)d.", last=last))
+    return int(raw)
+
+
+MAX_ID = 2**31 - 1  # the largest key either engine stores in an INTEGER column
+
+
+def id_arg(name: str, *, form: bool = False) -> int | None:
+    """A record's id from the query (or the posted form): None when absent or empty, a 400 when no record could have it."""
+    raw = (request.form if form else request.args).get(name, "").strip()
+    if not raw:
+        return None
+    if not (raw.isascii() and raw.isdigit() and 1 <= int(raw) <= MAX_ID):
+        raise InvalidQuery(name, _("%(field)s does not name a record.", field=name))
+    return int(raw)

@@ -7,7 +7,7 @@ import secrets
 import time
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -23,6 +23,7 @@ from ..security.permissions import (
     require,
 )
 from ..security.web import current_actor
+from ..web_params import id_arg, page_arg
 from . import queries, services
 from .forms import BuildingForm, RegisterConfirmForm, RegisterUploadForm
 from .models import Community
@@ -84,8 +85,8 @@ def add_building(community_id: int) -> Response | str:
 @login_required
 def list_units(community_id: int) -> str:
     community = _visible_community(community_id)
-    building_id = request.args.get("building", type=int)
-    page = max(1, request.args.get("page", 1, type=int))
+    building_id = id_arg("building")
+    page = page_arg()
     units, total = queries.units_page(community.id, building_id=building_id, page=page)
     return render_template(
         "communities/units.html",

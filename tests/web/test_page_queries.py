@@ -28,3 +28,18 @@ def test_an_unknown_kind_is_refused_and_empty_filters_mean_all(app: Flask, clien
     assert client.get("/c/lanting?kind=&year=").status_code == 200
     assert client.get("/c/lanting?kind=decision&year=2026").status_code == 200
     assert client.get("/c/lanting/notices.json?year=2026").get_json()["notices"] == []
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["page=99999999999999999999", "page=0", "page=-3", "building=99999999999999999999", "building=abc"],
+)
+def test_a_page_or_building_no_one_could_mean_is_refused_on_the_units_list(app: Flask, client: FlaskClient, query: str) -> None:
+    from tests.factories import login
+
+    world = make_world()
+    login(client, "admin")
+    answer = client.get(f"/admin/c/{world.community.id}/units?{query}&lang=en")
+    assert answer.status_code == 400
+    assert "page must be a whole number" in answer.get_data(as_text=True) or "does not name a record" in answer.get_data(as_text=True)
+    assert client.get(f"/admin/c/{world.community.id}/units?page=1").status_code == 200

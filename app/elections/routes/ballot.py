@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, request, url_for
+from flask import flash, redirect, url_for
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
@@ -11,6 +11,7 @@ from ...communities.models import Community
 from ...domain.errors import RuleViolation
 from ...security.web import current_actor
 from ...sessions.routes.common import load_assembly
+from ...web_params import id_arg
 from ..models import Election
 from ..services import slates
 from .common import bp
@@ -28,7 +29,7 @@ def add_election_item(public_id: str) -> Response:
     assembly = load_assembly(public_id)[0]
     if ConfirmForm().validate_on_submit():
         try:
-            slates.add_election_item(current_actor(), assembly.id, election_id=request.form.get("election", type=int) or 0)
+            slates.add_election_item(current_actor(), assembly.id, election_id=id_arg("election", form=True) or 0)
         except RuleViolation as exc:
             flash(exc.reason, "error")
     return redirect(url_for("sessions.show_session", public_id=public_id))

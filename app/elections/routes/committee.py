@@ -14,6 +14,7 @@ from ...db import db, utcnow
 from ...domain.errors import NotFound, RuleViolation
 from ...security.permissions import can_certify, require
 from ...security.web import current_actor
+from ...web_params import id_arg
 from .. import services
 from ..forms import (
     DepartureForm,
@@ -111,7 +112,7 @@ def chair_ballot(committee_id: int) -> Response:
                 current_actor(),
                 committee.id,
                 office=request.form.get("office", ""),
-                choice_id=request.form.get("choice", type=int) or 0,
+                choice_id=id_arg("choice", form=True) or 0,
                 now=utcnow(),
             )
         except RuleViolation as exc:
