@@ -180,6 +180,8 @@ def test_a_committee_at_its_desk_announces_prints_enters_paper_and_publishes(app
     chair.goto(f"{server}/committee/s/{open_one.public_id}")
     chair.fill("input[name=unit]", "1-103")
     chair.fill("input[name=paper_reference]", "纸-0001")
+    for blank in chair.locator("form[action$='/paper'] input[type=radio][value=abstain]").all():
+        blank.check()  # this paper left every question blank: entered as 弃权 on purpose
     chair.click("form[action$='/paper'] button[type=submit]")
     member = browser.new_context(viewport=DESK, locale="zh-CN").new_page()
     login(member, server, "m2")

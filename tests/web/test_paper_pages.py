@@ -206,3 +206,15 @@ def test_a_roll_entrys_units_are_listed_in_number_order_and_never_broken_at_a_hy
         '<span class="unit">1-108</span>、<span class="unit">1-202</span>、<span class="unit">1-1108</span>、'
         '<span class="unit">&lt;b&gt;</span>'
     )
+
+
+def test_a_question_left_unmarked_in_the_paper_form_is_a_slip_to_correct_not_an_abstention(app: Flask, client: FlaskClient) -> None:
+    world = make_world()
+    session, _, _ = open_session(world)
+    q1, _q2 = items(session)
+    login(client, "chair")
+    page = client.get(f"/committee/s/{session.public_id}").get_data(as_text=True)
+    start = page.index(f'action="/committee/s/{session.public_id}/paper"')
+    assert " checked" not in page[start : page.index("</form>", start)]  # nothing marked before the member reads the paper
+    answer = enter(client, session, "1-103", {q1: "agree"})
+    assert "请按纸质表决票填写第 2 项" in answer and "已录入" not in answer

@@ -194,6 +194,11 @@ def enter_paper_ballot(public_id: str) -> Response:
     form = PaperBallotForm()
     if not form.validate_on_submit():
         return _incomplete_form(assembly, _("Give the unit and the number printed on the paper ballot."))
+    # A question left unmarked here is a slip, not the owner's abstention: the paper's blank is entered as 弃权 on purpose.
+    unmarked = [n for n, item in enumerate(assembly.items, start=1) if item.kind == "question" and f"item-{item.id}" not in request.form]
+    if unmarked:
+        flash(_("Mark item %(n)d as the paper shows it (abstain where the paper is blank).", n=unmarked[0]), "error")
+        return redirect(url_for(".show_session", public_id=public_id))
     try:
         services.enter_paper_ballot(
             current_actor(),
