@@ -8,7 +8,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
 
 from ..communities.queries import public_community_summaries
-from ..db import db
+from ..db import db, probe_write
 from ..i18n import LANG_COOKIE
 from .forms import LanguageForm
 
@@ -63,19 +63,14 @@ def published_keys() -> tuple[Response, int]:
 
 @bp.get("/healthz")
 def healthz() -> tuple[Response, int]:
-    """Alive: the database answers and can commit a write, which a read-only or full disk cannot.
-
-    SQLite answers ``SELECT 1``, and even ``BEGIN IMMEDIATE``, on a file it may not write; only a write that
-    commits shows it. The probe rewrites the migration row with itself: one row, nothing changed.
-    """
+    """Alive: the database answers and can commit a write, which a read-only or full disk cannot (``db.probe_write``)."""
     try:
         db.session.execute(text("SELECT 1"))
     except SQLAlchemyError:
         db.session.rollback()
         return _no_store(jsonify(status="error", database="unreachable")), 503
     try:
-        with db.write() as s:
-            s.execute(text("UPDATE alembic_version SET version_num = version_num"))
+        probe_write()
     except SQLAlchemyError as err:
         return _no_store(jsonify(status="error", database="cannot write", reason=_write_failure(err))), 503
     return _no_store(jsonify(status="ok", database="ok")), 200

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
@@ -225,18 +227,27 @@ def _paper_session(paper_id: int) -> AssemblySession:
     return load_assembly(assembly.public_id)[0]
 
 
-@bp.post("/committee/paper/<int:paper_id>/confirm")
-@login_required
-def confirm_paper_ballot(paper_id: int) -> Response:
+def _act_on_paper(paper_id: int, act: Callable[[], object], done: str) -> Response:
+    """A confirmed button on a paper ballot: the service's refusal or ``done`` as the flash, back to its session."""
     assembly = _paper_session(paper_id)
     if ConfirmForm().validate_on_submit():
         try:
-            services.confirm_paper_ballot(current_actor(), paper_id, now=utcnow())
+            act()
         except RuleViolation as exc:
             flash(exc.reason, "error")
         else:
-            flash(_("Confirmed: the paper ballot now counts."), "success")
+            flash(done, "success")
     return redirect(url_for(".show_session", public_id=assembly.public_id))
+
+
+@bp.post("/committee/paper/<int:paper_id>/confirm")
+@login_required
+def confirm_paper_ballot(paper_id: int) -> Response:
+    return _act_on_paper(
+        paper_id,
+        lambda: services.confirm_paper_ballot(current_actor(), paper_id, now=utcnow()),
+        _("Confirmed: the paper ballot now counts."),
+    )
 
 
 @bp.post("/committee/paper/<int:paper_id>/reject")
@@ -258,15 +269,11 @@ def reject_paper_ballot(paper_id: int) -> Response:
 @bp.post("/committee/paper/<int:paper_id>/withdraw")
 @login_required
 def withdraw_paper_ballot(paper_id: int) -> Response:
-    assembly = _paper_session(paper_id)
-    if ConfirmForm().validate_on_submit():
-        try:
-            services.withdraw_paper_ballot(current_actor(), paper_id, now=utcnow())
-        except RuleViolation as exc:
-            flash(exc.reason, "error")
-        else:
-            flash(_("You withdrew the paper ballot you entered; it does not count. The units can be entered again."), "success")
-    return redirect(url_for(".show_session", public_id=assembly.public_id))
+    return _act_on_paper(
+        paper_id,
+        lambda: services.withdraw_paper_ballot(current_actor(), paper_id, now=utcnow()),
+        _("You withdrew the paper ballot you entered; it does not count. The units can be entered again."),
+    )
 
 
 @bp.post("/committee/s/<public_id>/letters/print")
