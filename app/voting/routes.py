@@ -333,7 +333,12 @@ def show_petition(slug: str, public_id: str) -> str:
 
 
 def _field_error(form: IdentityForm, exc: RuleViolation) -> None:
-    getattr(form, exc.field, form.unit).errors.append(exc.reason)
+    """A refusal about a field goes under it; one about the petition itself (signed, closed) is said above the page."""
+    field = getattr(form, exc.field, None)
+    if field is None:
+        flash(exc.reason, "error")
+    else:
+        field.errors.append(exc.reason)
 
 
 @bp.route("/c/<slug>/petitions/new", methods=["GET", "POST"])

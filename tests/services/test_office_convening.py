@@ -17,8 +17,8 @@ from app.db import db, utcnow
 from app.domain.errors import RuleViolation
 from app.domain.lifecycle import SessionState
 from app.elections import services as elections
-from app.elections.services import slates
 from app.elections.models import Candidate, ElectionState
+from app.elections.services import slates
 from app.orders.models import Order, OrderKind, OrderStatus
 from app.oversight import services as oversight
 from app.security.actor import actor_for
@@ -69,7 +69,7 @@ def test_the_office_may_convene_only_after_the_deadline_and_only_its_own_officia
     order = ordered(world)
     on_the_day = T0 + timedelta(days=5)
     for early in (T0 + timedelta(days=1), on_the_day):
-        with pytest.raises(RuleViolation, match="has until .* to comply"):
+        with pytest.raises(RuleViolation, match=r"has until .* to comply"):
             convene(world, world.official, order, early)
     later = T0 + timedelta(days=6)
     other_office = register.create_street_office(CLI, code="dongcheng", name="东城街道")
