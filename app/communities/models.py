@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, CheckConstraint, ForeignKey, Index, String, UniqueConstraint, text
+from sqlalchemy import JSON, BigInteger, Boolean, CheckConstraint, ForeignKey, Index, Integer, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import AreaMixin, Base, UTCDateTime, str_enum, utcnow
@@ -140,3 +140,17 @@ class Holding(Base):
 
     unit: Mapped[Unit] = relationship(back_populates="holdings")
     person: Mapped[Person] = relationship(back_populates="holdings")
+
+
+class IdentityAttempts(Base):
+    """Wrong tries of the register's identity check (unit, name, ID's last four) on one unit; too many lock it for a while."""
+
+    __tablename__ = "identity_attempts"
+    __table_args__ = (UniqueConstraint("community_id", "unit"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("community.id", ondelete="CASCADE"))
+    unit: Mapped[str] = mapped_column(String(100))  # the label as the register holds it: "1-101"
+    failed: Mapped[int] = mapped_column(Integer, default=0)
+    last_failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())

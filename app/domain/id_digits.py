@@ -13,6 +13,9 @@ import unicodedata
 
 _ID_LAST4 = re.compile(r"[0-9]{3}[0-9X]")
 
+# Wrong tries before a voting letter, or a unit's identity check on the public board, is locked.
+MAX_ATTEMPTS = 5
+
 
 def normalise_id_digits(typed: str) -> str:
     """``typed`` with full-width forms folded (NFKC), every space removed and letters in upper case."""

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
-from ..clock import today_in_china
+from ..clock import local_to_utc, today_in_china
 from ..communities.models import Community, StreetOffice
 from ..db import db, utcnow
 from ..domain.errors import NotFound, RuleViolation
@@ -23,7 +23,8 @@ from ..orders import services as order_book
 from ..orders.models import Order, OrderKind, OrderStatus
 from ..security.permissions import can_certify, can_issue_orders, can_oversee, require
 from ..security.web import current_actor
-from ..sessions.models import AssemblySession, Verdict
+from ..sessions.forms import NewSessionForm
+from ..sessions.models import AssemblySession, SessionForm, Verdict
 from ..sessions.services import bulletin
 from ..voting.models import Dispute
 from . import services
@@ -197,6 +198,8 @@ def orders(office_id: int) -> Response | str:
         close_form=CloseOrderForm(),
         may_issue=can_issue_orders(current_actor(), office.id),
         today=today_in_china(utcnow()),
+        may_convene=services.may_convene,
+        convened_session=services.convened_session,
     )
 
 
@@ -224,6 +227,45 @@ def close_order(public_id: str) -> Response:
         else:
             flash(_("The order is closed."), "success")
     return redirect(url_for(".orders", office_id=community.street_office_id))
+
+
+@bp.route("/orders/<public_id>/convene", methods=["GET", "POST"])
+@login_required
+def convene(public_id: str) -> Response | str:
+    """The committee ignored the order past its deadline: the office convenes the session and runs it itself (RULES §10)."""
+    order = db.session.execute(select(Order).where(Order.public_id == public_id)).scalar_one_or_none()
+    if order is None:
+        raise NotFound(_("No such order."))
+    community = db.session.get(Community, order.community_id)
+    assert community is not None
+    require(can_certify(current_actor(), community))
+    form = NewSessionForm()
+    if form.validate_on_submit():
+        try:
+            assembly = services.convene(
+                current_actor(),
+                order.id,
+                title=form.title.data or "",
+                form=SessionForm(form.form.data),
+                opens_at=local_to_utc(form.opens_at.data),
+                closes_at=local_to_utc(form.closes_at.data),
+                now=utcnow(),
+            )
+        except RuleViolation as exc:
+            getattr(form, exc.field, form.title).errors.append(exc.reason)
+        else:
+            flash(_("The session is drafted and the office runs it: add its items, then announce it."), "success")
+            return redirect(url_for("sessions.show_session", public_id=assembly.public_id))
+    elif not form.is_submitted():
+        form.title.data = order.subject
+    return render_template(
+        "oversight/convene.html",
+        order=order,
+        community=community,
+        form=form,
+        convened=services.convened_session(order),
+        may=services.may_convene(order, today_in_china(utcnow())),
+    )
 
 
 @bp.post("/disputes/<public_id>/resolve")

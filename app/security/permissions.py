@@ -70,6 +70,22 @@ def can_run_sessions(actor: Actor, community: Scoped) -> bool:
     return is_committee_member(actor, community.id)
 
 
+# Who convened a session (``AssemblySession.convened_by``): the committee, or the street office itself (RULES §10).
+CONVENED_BY_COMMITTEE, CONVENED_BY_OFFICE = "committee", "office"
+
+
+def can_run_session(actor: Actor, community: Scoped, convened_by: str) -> bool:
+    """Act on one session (items, announce, letters, proxies, paper ballots): whoever convened it.
+
+    A session the committee convened is the committee's; one the street office
+    convened after its order went unheeded (RULES §10) is run by the office's
+    officials, and the committee keeps only read access to it.
+    """
+    if convened_by == CONVENED_BY_OFFICE:
+        return is_street_official(actor, community.street_office_id)
+    return can_run_sessions(actor, community)
+
+
 def can_publish_notices(actor: Actor, community: Scoped) -> bool:
     """Draft, publish, confirm and correct the community's notices, keep its ledgers: its committee."""
     return is_committee_member(actor, community.id)

@@ -42,6 +42,8 @@ class AssemblySession(Base):
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     result_sha256: Mapped[str | None] = mapped_column(String(64))
     tallied_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Who convened it: the committee, or the street office after its order went unheeded (RULES §10).
+    convened_by: Mapped[str] = mapped_column(String(20), default="committee", server_default="committee")
 
     items: Mapped[list[Item]] = relationship(back_populates="session", order_by="Item.position", cascade="all, delete-orphan")
 

@@ -26,3 +26,22 @@ class BallotForm(FlaskForm):
 class PetitionForm(FlaskForm):
     title = StringField(_l("What the extraordinary session is for"), validators=[DataRequired(), Length(max=200)])
     items = TextAreaField(_l("The items you propose, one per line"), validators=[DataRequired(), Length(max=5000)], render_kw={"rows": 4})
+
+
+class IdentityForm(FlaskForm):
+    """The register's identity check on the public board: the unit, the holder's name, the ID number's last four characters."""
+
+    unit = StringField(_l("Your unit (e.g. 1-101)"), validators=[DataRequired(), Length(max=40)])
+    name = StringField(_l("Your name, as on the register"), validators=[DataRequired(), Length(max=200)])
+    id_last4 = StringField(
+        _l("Last four characters of your ID number"),
+        validators=[DataRequired(), Length(max=12)],
+        render_kw={"autocomplete": "off", "autocapitalize": "characters", "maxlength": "12"},
+    )
+
+
+class BoardPetitionForm(IdentityForm):
+    """A petition started from the public board: what it is for, and who starts it."""
+
+    title = StringField(_l("What the extraordinary session is for"), validators=[DataRequired(), Length(max=200)])
+    items = TextAreaField(_l("The items you propose, one per line"), validators=[DataRequired(), Length(max=5000)], render_kw={"rows": 4})

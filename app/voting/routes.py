@@ -16,7 +16,7 @@ from ..communities.queries import community_by_slug
 from ..db import db, utcnow
 from ..domain.canonical import canonical_json
 from ..domain.errors import NotFound, RuleViolation
-from ..domain.id_digits import may_end_in_x
+from ..domain.id_digits import MAX_ATTEMPTS, may_end_in_x
 from ..domain.lifecycle import SessionState
 from ..domain.receipts import tracker
 from ..extensions import limiter
@@ -27,7 +27,8 @@ from ..sessions.forms import submitted_choices
 from ..sessions.models import AssemblySession, Letter, ProxyAuthorisation, RollEntry
 from ..sessions.services import bulletin, current_ballot, revote_allowed, sync_state
 from . import services as voting
-from .forms import BallotForm, DigitsForm, PetitionForm
+from .forms import BallotForm, BoardPetitionForm, DigitsForm, IdentityForm, PetitionForm
+from .models import Petition
 
 bp = Blueprint("voting", __name__)
 
@@ -305,17 +306,88 @@ def download_receipt(token: str) -> Response:
     return response
 
 
-@bp.get("/c/<slug>/petitions/<public_id>")
-def show_petition(slug: str, public_id: str) -> str:
-    """A petition's items and live progress toward the threshold; who signed stays private."""
-    community = community_by_slug(slug)
-    petition = next((p for p in voting.petitions_of_community(community.id) if p.public_id == public_id), None)
-    if petition is None:
-        raise NotFound(_("No such petition."))
+def _petition_page(community: Community, petition: Petition, form: IdentityForm | None = None) -> str:
     return render_template(
         "voting/petition.html",
         community=community,
         progress=voting.progress_of(petition),
         status=voting.petition_status(petition, utcnow()),
         order=order_of_petition(petition.id),
+        sign_form=form or IdentityForm(),
     )
+
+
+def _board_petition(slug: str, public_id: str) -> tuple[Community, Petition]:
+    community = community_by_slug(slug)
+    petition = voting.petition_by_public_id(community.id, public_id)
+    if petition is None:
+        raise NotFound(_("No such petition."))
+    return community, petition
+
+
+@bp.get("/c/<slug>/petitions/<public_id>")
+def show_petition(slug: str, public_id: str) -> str:
+    """A petition's items and live progress toward the threshold; who signed stays private."""
+    community, petition = _board_petition(slug, public_id)
+    return _petition_page(community, petition)
+
+
+def _field_error(form: IdentityForm, exc: RuleViolation) -> None:
+    """A refusal about a field goes under it; one about the petition itself (signed, closed) is said above the page."""
+    field = getattr(form, exc.field, None)
+    if field is None:
+        flash(exc.reason, "error")
+    else:
+        field.errors.append(exc.reason)
+
+
+@bp.route("/c/<slug>/petitions/new", methods=["GET", "POST"])
+@limiter.limit(_letter_limit, methods=["POST"])
+def start_board_petition(slug: str) -> Response | str:
+    """When no session is called, owners petition from the public board, identified by the register (RULES §3)."""
+    community = community_by_slug(slug)
+    form = BoardPetitionForm()
+    if form.validate_on_submit():
+        try:
+            started = voting.start_board_petition(
+                community.id,
+                unit=form.unit.data or "",
+                name=form.name.data or "",
+                id_last4=form.id_last4.data or "",
+                title=form.title.data or "",
+                items=form.items.data or "",
+                ip=request.remote_addr or "-",
+                now=utcnow(),
+            )
+        except RuleViolation as exc:
+            _field_error(form, exc)
+        else:
+            flash(_("Your petition is started and signed. Neighbours sign it from this page with their own details."), "success")
+            return redirect(url_for(".show_petition", slug=community.slug, public_id=started.public_id))
+    return render_template("voting/petition_new.html", community=community, form=form, max_attempts=MAX_ATTEMPTS)
+
+
+@bp.post("/c/<slug>/petitions/<public_id>/sign")
+@limiter.limit(_letter_limit)
+def sign_board_petition(slug: str, public_id: str) -> Response | str:
+    community, petition = _board_petition(slug, public_id)
+    form = IdentityForm()
+    if not form.validate_on_submit():
+        return _petition_page(community, petition, form)
+    try:
+        done = voting.sign_board_petition(
+            petition.public_id,
+            unit=form.unit.data or "",
+            name=form.name.data or "",
+            id_last4=form.id_last4.data or "",
+            ip=request.remote_addr or "-",
+            now=utcnow(),
+        )
+    except RuleViolation as exc:
+        _field_error(form, exc)
+        return _petition_page(community, petition, form)
+    if done.reached:
+        flash(_("Signed. The petition has reached the threshold: the committee is ordered to convene the session."), "success")
+    else:
+        flash(_("Signed. Thank you."), "success")
+    return redirect(url_for(".show_petition", slug=community.slug, public_id=public_id))

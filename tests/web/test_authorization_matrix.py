@@ -59,6 +59,9 @@ MATRIX: dict[str, tuple[str, str, tuple[int, ...]]] = {
     "voting.start_petition": ("POST", "/v/{token}/petitions", (404, 404, 404, 404, 404)),
     "voting.sign_petition": ("POST", "/v/{token}/petitions/nonexistent/sign", (404, 404, 404, 404, 404)),
     "voting.show_petition": ("GET", "/c/lanting/petitions/nonexistent", (404, 404, 404, 404, 404)),
+    # Petitions from the public board: anyone may open the form; signing a petition that does not exist is 404.
+    "voting.start_board_petition": ("GET", "/c/lanting/petitions/new", (200, 200, 200, 200, 200)),
+    "voting.sign_board_petition": ("POST", "/c/lanting/petitions/nonexistent/sign", (404, 404, 404, 404, 404)),
     "sessions.show_result": ("GET", "/s/{t}", (200, 200, 200, 200, 200)),
     "sessions.show_bulletin": ("GET", "/s/{t}/bulletin", (200, 200, 200, 200, 200)),
     "sessions.bulletin_json": ("GET", "/s/{t}/bulletin.json", (200, 200, 200, 200, 200)),
@@ -110,6 +113,8 @@ MATRIX: dict[str, tuple[str, str, tuple[int, ...]]] = {
     # Officials issue and close orders; administrators may read them.
     "oversight.orders": ("GET", "/office/{o}/orders", (302, 200, 403, 403, 200)),
     "oversight.close_order": ("POST", "/office/orders/nonexistent/close", (302, 404, 404, 404, 404)),
+    # The office convenes a session itself after an order went unheeded (tests/web/test_board_petition_pages.py has one).
+    "oversight.convene": ("GET", "/office/orders/nonexistent/convene", (302, 404, 404, 404, 404)),
     "oversight.resolve_dispute": ("POST", "/office/disputes/nonexistent/resolve", (302, 404, 404, 404, 404)),
     "sessions.draft_decision": ("POST", "/committee/s/{t}/decision-notice", (302, 403, 302, 403, 403)),
     # Elections ({e}: one of community A in its nomination period). The committee runs them, the street

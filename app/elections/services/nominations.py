@@ -8,7 +8,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ...audit.services import record, refuse, scope
+from ...audit.services import record, scope
+from ...communities.identity import check_identity
 from ...communities.models import Community, Person
 from ...db import db
 from ...domain.errors import NotFound, RuleViolation
@@ -84,20 +85,14 @@ def nominate_self(
     with db.write() as s:
         election, community = load_election(s, election_id)
         _open_for_nominations(election, now)
-        label, owners = owner_of(s, community, unit)
-        match = [p for p in owners if p.name == name.strip() and p.id_last4 and p.id_last4.upper() == id_last4.strip().upper()]
-        if not match:
-            unknown = RuleViolation("unit", str(_l("The register has no owner of this unit with that name and ID number.")))
-            data = {"unit": label, "ip": ip}
-            refuse(
-                s, ANONYMOUS, "election.nominate_refused", "election", election.public_id, unknown, **scope(community), now=now, data=data
-            )
+        refused = ("election.nominate_refused", "election", election.public_id)
+        person, label = check_identity(s, community, unit=unit, name=name, id_last4=id_last4, ip=ip, now=now, refused=refused)
         return _add_candidate(
             s,
             OWNER,
             election,
             community,
-            match[0],
+            person,
             label,
             nomination=Nomination.SELF,
             nominated_by=[],

@@ -1,6 +1,7 @@
 """The street office's work, one module per duty: certification, the review, orders, disputes, the dashboard, obligations."""
 
 from .certification import as_json, certification_of, certification_statement, decide, queue, verify_certification
+from .convening import convene, convened_session, may_convene
 from .dashboard import NEAR_THRESHOLD, CommunityRow, dashboard, dashboard_table, decision_days, figures
 from .disputes import DisputeView, disputes_of_session, open_disputes, resolve_dispute
 from .obligations import decision_obligations, obligations
@@ -18,6 +19,8 @@ __all__ = [
     "certification_of",
     "certification_statement",
     "close_order",
+    "convene",
+    "convened_session",
     "dashboard",
     "dashboard_table",
     "decide",
@@ -26,6 +29,7 @@ __all__ = [
     "disputes_of_session",
     "figures",
     "issue_order",
+    "may_convene",
     "obligations",
     "open_disputes",
     "party_misses",

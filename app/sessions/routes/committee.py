@@ -24,12 +24,12 @@ from ...security.web import current_actor
 from .. import services
 from ..forms import ItemForm, NewSessionForm, PaperBallotForm, ProxyForm, RejectPaperForm, submitted_choices
 from ..models import AssemblySession, Item, Letter, PaperBallot, SessionForm
-from .common import bp, load_assembly, load_community
+from .common import bp, load_assembly, load_community, may_run
 
 
 def _incomplete_form(assembly: AssemblySession, message: str) -> Response:
     """An incomplete committee form: someone not allowed to act is refused first, never told how to fill it in."""
-    require(can_run_sessions(current_actor(), load_community(assembly.community_id)))
+    require(may_run(assembly, load_community(assembly.community_id)))
     flash(message, "error")
     return redirect(url_for(".show_session", public_id=assembly.public_id))
 
@@ -83,7 +83,7 @@ def show_session(public_id: str) -> str:
         community=community,
         state=state,
         letters=letters,
-        can_run=can_run_sessions(current_actor(), community),
+        can_run=may_run(assembly, community),
         item_form=ItemForm(),
         confirm_form=ConfirmForm(),
         proxy_form=ProxyForm(),

@@ -14,7 +14,7 @@ from ...communities.models import Community
 from ...db import db
 from ...domain.errors import NotFound
 from ...security.actor import Actor
-from ...security.permissions import can_view_sessions, require
+from ...security.permissions import can_run_session, can_view_sessions, require
 from ...security.web import current_actor
 from .. import services
 from ..labels import CHANNEL_LABELS, MATTER_LABELS
@@ -85,3 +85,8 @@ def load_assembly(public_id: str, may: Callable[[Actor, Community], bool] = can_
     if assembly is None:
         raise NotFound(_("No such session."))
     return assembly, load_community(assembly.community_id, may)
+
+
+def may_run(assembly: AssemblySession, community: Community) -> bool:
+    """Whether the signed-in actor runs this session: its committee, or the street office for a session it convened."""
+    return can_run_session(current_actor(), community, assembly.convened_by)

@@ -20,7 +20,7 @@ from ...domain.rules import MATTERS, get_profile
 from ...notices.models import NoticeKind
 from ...notices.services import publish_system_notice
 from ...security.actor import Actor
-from ...security.permissions import can_run_sessions, require
+from ...security.permissions import CONVENED_BY_COMMITTEE, can_run_session, can_run_sessions, require
 from ..models import AssemblySession, Item, Letter, RollEntry, SessionForm
 from . import bulletin, slates
 from .texts import announcement_text
@@ -28,42 +28,67 @@ from .tokens import letter_key, new_nonce, token_for, token_hash
 
 
 def assembly_for_committee(s: Session, actor: Actor, assembly_id: int) -> tuple[AssemblySession, Community]:
-    """A session and its community, for an action of the community's committee (refused to anyone else)."""
+    """A session and its community, for an action of whoever runs it (refused to anyone else).
+
+    The committee runs the sessions it convened; the street office's officials
+    run a session the office convened itself (``can_run_session``).
+    """
     assembly = s.get(AssemblySession, assembly_id)
     if assembly is None:
         raise NotFound(str(_l("No such session.")))
     community = s.get(Community, assembly.community_id)
     assert community is not None
-    require(can_run_sessions(actor, community))
+    require(can_run_session(actor, community, assembly.convened_by))
     return assembly, community
 
 
 def create_session(
     actor: Actor, *, community_id: int, title: str, form: SessionForm, opens_at: datetime, closes_at: datetime
 ) -> AssemblySession:
-    title = title.strip()
-    if not title or len(title) > 200:
-        raise RuleViolation("title", str(_l("Give the session a title of at most 200 characters.")))
-    if closes_at <= opens_at:
-        raise RuleViolation("closes_at", str(_l("Voting must close after it opens.")))
+    """The committee drafts a session of its community."""
     with db.write() as s:
         community = s.get(Community, community_id)
         if community is None:
             raise NotFound(str(_l("No such community.")))
         require(can_run_sessions(actor, community))
-        assembly = AssemblySession(
-            public_id=secrets.token_urlsafe(9),
-            community_id=community.id,
-            title=title,
-            form=form,
-            state=SessionState.DRAFT,
-            opens_at=opens_at,
-            closes_at=closes_at,
-        )
-        s.add(assembly)
-        s.flush()
-        data = {"title": title, "form": form.value}
+        assembly = new_session(s, community, title=title, form=form, opens_at=opens_at, closes_at=closes_at)
+        data = {"title": assembly.title, "form": form.value}
         record(s, actor, "session.create", "session", assembly.public_id, **scope(community), data=data)
+    return assembly
+
+
+def new_session(
+    s: Session,
+    community: Community,
+    *,
+    title: str,
+    form: SessionForm,
+    opens_at: datetime,
+    closes_at: datetime,
+    convened_by: str = CONVENED_BY_COMMITTEE,
+) -> AssemblySession:
+    """Inside the caller's transaction, who has authorized and audits it: a draft session of ``community``.
+
+    ``convened_by`` says who runs it from here on: "committee", or "office" when
+    the street office convenes it itself (RULES §10; the oversight service decides when it may).
+    """
+    title = title.strip()
+    if not title or len(title) > 200:
+        raise RuleViolation("title", str(_l("Give the session a title of at most 200 characters.")))
+    if closes_at <= opens_at:
+        raise RuleViolation("closes_at", str(_l("Voting must close after it opens.")))
+    assembly = AssemblySession(
+        public_id=secrets.token_urlsafe(9),
+        community_id=community.id,
+        title=title,
+        form=form,
+        state=SessionState.DRAFT,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        convened_by=convened_by,
+    )
+    s.add(assembly)
+    s.flush()
     return assembly
 
 

@@ -15,11 +15,14 @@ from .letters import (
 from .petitions import (
     Progress,
     open_petitions,
+    petition_by_public_id,
     petition_status,
     petitions_for_letter,
     petitions_of_community,
     progress_of,
+    sign_board_petition,
     sign_petition,
+    start_board_petition,
     start_petition,
 )
 
@@ -40,13 +43,16 @@ __all__ = [
     "find_letter",
     "find_letter_ref",
     "open_petitions",
+    "petition_by_public_id",
     "petition_status",
     "petitions_for_letter",
     "petitions_of_community",
     "progress_of",
     "receipt_of_letter",
     "refusal_text",
+    "sign_board_petition",
     "sign_petition",
+    "start_board_petition",
     "start_petition",
     "who_cast",
 ]

@@ -14,12 +14,12 @@ from sqlalchemy.orm import Session
 from ...audit.services import record, scope
 from ...communities.models import Community, Person
 from ...db import db, table_of
-from ...domain.id_digits import is_id_digits, normalise_id_digits
+from ...domain.id_digits import MAX_ATTEMPTS, is_id_digits, normalise_id_digits
 from ...security.actor import ANONYMOUS
 from ...sessions.models import AssemblySession, Letter, ProxyAuthorisation
 from ...sessions.services.tokens import token_hash
 
-MAX_LETTER_ATTEMPTS = 5
+MAX_LETTER_ATTEMPTS = MAX_ATTEMPTS
 
 
 class LetterStatus(Enum):
