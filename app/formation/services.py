@@ -48,16 +48,6 @@ from ..sessions.models import AssemblySession
 from .labels import KIND_LABELS, PROBLEM_MESSAGES
 from .models import GroupMember, MemberKind, PreparatoryGroup
 
-# States in which a session's voting has opened: the assembly was held (or is being held).
-_HELD = (
-    SessionState.OPEN,
-    SessionState.CLOSED,
-    SessionState.TALLIED,
-    SessionState.CERTIFIED,
-    SessionState.REJECTED,
-    SessionState.REVOKED,
-)
-
 
 @dataclass(frozen=True)
 class Credential:
@@ -354,15 +344,16 @@ def _dissolve_on_seating(s: Session, *, community: Community, committee: Committ
         _dissolve(s, actor, group, community, reason="committee seated", now=now, committee=committee)
 
 
-def first_assembly_on(group: PreparatoryGroup, s: Session | None = None) -> date | None:
-    """The day the first session announced since the group was formed opened for voting, if one has."""
+def first_assembly_on(group: PreparatoryGroup, *, now: datetime, s: Session | None = None) -> date | None:
+    """The day voting opened in the first session announced since the group was formed, if it has opened by ``now``."""
     s = s or db.session()
     opens = s.execute(
         select(AssemblySession.opens_at)
         .where(
             AssemblySession.community_id == group.community_id,
             AssemblySession.announced_at >= group.formed_at,
-            AssemblySession.state.in_(_HELD),
+            AssemblySession.opens_at <= now,
+            AssemblySession.state != SessionState.DRAFT,
         )
         .order_by(AssemblySession.opens_at)
         .limit(1)
@@ -379,7 +370,7 @@ def deadlines(group: PreparatoryGroup, *, now: datetime) -> rules.GroupDeadlines
         get_profile(community.rule_profile).settings,
         today_in_china(group.formed_at),
         published,
-        first_assembly_on(group),
+        first_assembly_on(group, now=now),
         today_in_china(now),
     )
 
