@@ -36,6 +36,7 @@ def build_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     from .api.routes import bp as api_bp
     from .communities.routes import bp as communities_bp
     from .elections.routes import bp as elections_bp
+    from .formation.routes import bp as formation_bp
     from .ledgers.routes import bp as ledgers_bp
     from .main.routes import bp as main_bp
     from .notices.routes import bp as notices_bp
@@ -52,6 +53,7 @@ def build_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(ledgers_bp)
     app.register_blueprint(oversight_bp)
     app.register_blueprint(elections_bp)
+    app.register_blueprint(formation_bp)  # its services answer elections' committee_seated signal
     app.register_blueprint(api_bp)
     errors.register(app)
 

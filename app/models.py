@@ -5,6 +5,7 @@ from .audit.models import AuditEvent
 from .communities.models import Building, Community, Holding, Person, StreetOffice, Unit
 from .db import Base
 from .elections.models import Candidate, ChairBallot, Committee, Election, Membership
+from .formation.models import GroupMember, PreparatoryGroup
 from .ledgers.models import LedgerEntry
 from .notices.models import Attachment, Notice, Statement
 from .orders.models import Order
@@ -42,6 +43,7 @@ __all__ = [
     "Community",
     "Dispute",
     "Election",
+    "GroupMember",
     "Holding",
     "Item",
     "LedgerEntry",
@@ -54,6 +56,7 @@ __all__ = [
     "Person",
     "Petition",
     "PetitionSignature",
+    "PreparatoryGroup",
     "ProxyAuthorisation",
     "RecoveryCode",
     "RoleAssignment",

@@ -61,7 +61,7 @@ class RoleAssignment(Base):
         CheckConstraint(
             "(role = 'administrator' AND street_office_id IS NULL AND community_id IS NULL)"
             " OR (role = 'street_official' AND street_office_id IS NOT NULL AND community_id IS NULL)"
-            " OR (role IN ('committee_chair', 'committee_vice_chair', 'committee_member')"
+            " OR (role IN ('committee_chair', 'committee_vice_chair', 'committee_member', 'preparatory_member')"
             " AND community_id IS NOT NULL AND street_office_id IS NULL)",
             name="scope_matches_role",
         ),

@@ -21,9 +21,6 @@ from .rules import PartyTarget, Settings
 REELECTION_NOTICE_MONTHS = 3
 # The members elect the chair and vice chair within this many days of seating.
 CHAIR_ELECTION_DAYS = 7
-# A temporary management committee (物业管理委员会): at least this many members, an odd number,
-# at least half of them owners' representatives (Beijing reg. art. 48).
-TEMPORARY_MIN = 7
 
 SetupProblem = Literal["seats_range", "seats_even", "alternates_range"]
 
@@ -176,21 +173,6 @@ def chair_outcome(office: str, members: int, ballots: Mapping[str, str]) -> Chai
     needed = members // 2 + 1
     winners = [candidate for candidate, n in votes.items() if n >= needed]
     return ChairOutcome(office, members, dict(votes), winners[0] if winners else None)
-
-
-TemporaryProblem = Literal["members_min", "members_even", "representatives_half"]
-
-
-def temporary_problems(members: int, owner_representatives: int) -> list[TemporaryProblem]:
-    """A temporary management committee: at least 7 members, odd, owners' representatives at least half."""
-    problems: list[TemporaryProblem] = []
-    if members < TEMPORARY_MIN:
-        problems.append("members_min")
-    elif members % 2 == 0:
-        problems.append("members_even")
-    if 2 * owner_representatives < members:
-        problems.append("representatives_half")
-    return problems
 
 
 def party_share_text(members: int, party_members: int) -> str:

@@ -97,6 +97,17 @@ class Settings:
     petition_open_days: int  # how long a petition collects signatures
     petition_convene_days: int  # the committee convenes within this many days of the threshold
     party_target: PartyTarget | None
+    # The preparatory group (RULES §10): an odd number of members, owners' representatives at least this share,
+    # its member list published within these days of forming, the first assembly held within these days.
+    group_odd: bool
+    group_owner_share: Fraction
+    group_publish_days: int
+    first_assembly_days: int
+    # The temporary management committee (物业管理委员会; Beijing reg. art. 48): at least this many members, odd,
+    # owners' representatives at least this share.
+    temporary_min: int
+    temporary_odd: bool
+    temporary_owner_share: Fraction
 
     def as_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {}

@@ -16,6 +16,8 @@ FLAG_LABELS = {
     "publication_overdue": _l("Publication overdue"),
     "order_overdue": _l("Order overdue"),
     "petition_near": _l("Petition near or at the threshold"),
+    "members_unpublished_overdue": _l("Preparatory group's member list not published in time"),
+    "first_assembly_overdue": _l("First assembly not held in time"),
 }
 
 COMMITTEE_KIND_LABELS = {"owners": _l("Owners' committee"), "temporary": _l("Temporary management committee"), "none": _l("None")}

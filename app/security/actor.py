@@ -35,6 +35,10 @@ class Grant:
         return cls(role, community_id=community_id)
 
     @classmethod
+    def preparatory(cls, community_id: int) -> Grant:
+        return cls(Role.PREPARATORY_MEMBER, community_id=community_id)
+
+    @classmethod
     def office(cls, street_office_id: int) -> Grant:
         return cls(Role.STREET_OFFICIAL, street_office_id=street_office_id)
 

@@ -46,6 +46,11 @@ def is_committee_member(actor: Actor, community_id: int) -> bool:
     return any(_has(actor, role, community_id=community_id) for role in COMMITTEE_ROLES)
 
 
+def is_preparatory_member(actor: Actor, community_id: int) -> bool:
+    """A member of the community's preparatory group (业主大会筹备组): the role lasts as long as the group."""
+    return _has(actor, Role.PREPARATORY_MEMBER, community_id=community_id)
+
+
 def is_street_official(actor: Actor, street_office_id: int) -> bool:
     return _has(actor, Role.STREET_OFFICIAL, street_office_id=street_office_id)
 
@@ -61,13 +66,18 @@ def can_manage_register(actor: Actor, community: Scoped) -> bool:
 
 
 def can_view_register(actor: Actor, community: Scoped) -> bool:
-    """Owners' contact data: administrators, the community's committee, its street office."""
-    return is_administrator(actor) or is_committee_member(actor, community.id) or is_street_official(actor, community.street_office_id)
+    """Owners' contact data: administrators, the community's committee or preparatory group, its street office."""
+    return (
+        is_administrator(actor)
+        or is_committee_member(actor, community.id)
+        or is_preparatory_member(actor, community.id)
+        or is_street_official(actor, community.street_office_id)
+    )
 
 
 def can_run_sessions(actor: Actor, community: Scoped) -> bool:
-    """Draft, announce, re-issue letters, record proxies: the community's committee."""
-    return is_committee_member(actor, community.id)
+    """Draft, announce, re-issue letters, record proxies: the community's committee, or its preparatory group."""
+    return is_committee_member(actor, community.id) or is_preparatory_member(actor, community.id)
 
 
 # Who convened a session (``AssemblySession.convened_by``): the committee, or the street office itself (RULES §10).
@@ -87,8 +97,8 @@ def can_run_session(actor: Actor, community: Scoped, convened_by: str) -> bool:
 
 
 def can_publish_notices(actor: Actor, community: Scoped) -> bool:
-    """Draft, publish, confirm and correct the community's notices, keep its ledgers: its committee."""
-    return is_committee_member(actor, community.id)
+    """Draft, publish, confirm and correct the community's notices, keep its ledgers: its committee or preparatory group."""
+    return is_committee_member(actor, community.id) or is_preparatory_member(actor, community.id)
 
 
 def can_certify(actor: Actor, community: Scoped) -> bool:
@@ -97,7 +107,7 @@ def can_certify(actor: Actor, community: Scoped) -> bool:
 
 
 def can_view_sessions(actor: Actor, community: Scoped) -> bool:
-    return is_committee_member(actor, community.id) or is_street_official(actor, community.street_office_id) or is_administrator(actor)
+    return can_run_sessions(actor, community) or is_street_official(actor, community.street_office_id) or is_administrator(actor)
 
 
 def can_run_elections(actor: Actor, community: Scoped) -> bool:

@@ -11,6 +11,7 @@ class Role(enum.Enum):
     COMMITTEE_CHAIR = "committee_chair"
     COMMITTEE_VICE_CHAIR = "committee_vice_chair"
     COMMITTEE_MEMBER = "committee_member"
+    PREPARATORY_MEMBER = "preparatory_member"  # 业主大会筹备组: acts for its community while the group exists
 
     @property
     def is_committee(self) -> bool:

@@ -538,7 +538,7 @@ def test_the_street_office_appoints_a_temporary_committee_of_seven_with_owner_re
     now = utcnow()
     members = [{"name": f"业主{n}", "unit": f"2-{n}", "owner_representative": True} for n in range(1, 4)]
     members += [{"name": f"干部{n}", "affiliation": "新华街道办事处", "owner_representative": False} for n in range(1, 5)]
-    with pytest.raises(RuleViolation, match="half"):
+    with pytest.raises(RuleViolation, match="At least 1/2"):
         elections.appoint_temporary(
             actor_for(world.official),
             community_id=world.community.id,

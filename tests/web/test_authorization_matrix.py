@@ -136,6 +136,12 @@ MATRIX: dict[str, tuple[str, str, tuple[int, ...]]] = {
     "elections.handover_audit": ("POST", "/committees/999999/audit", (302, 404, 404, 404, 404)),
     "elections.chair_ballot": ("POST", "/committees/999999/chair", (302, 404, 404, 404, 404)),
     "elections.appoint_temporary": ("GET", "/office/c/{a}/temporary", (302, 403, 403, 403, 200)),
+    # The preparatory group: the office forms and dissolves it; the group, the committee and the office read its page
+    # (a group member's own rows: tests/web/test_formation_pages.py). No group exists here, so its actions are 404.
+    "formation.form_group": ("GET", "/office/c/{a}/preparatory-group", (302, 403, 403, 403, 200)),
+    "formation.show_group": ("GET", "/committee/c/{a}/preparatory-group", (302, 200, 200, 403, 200)),
+    "formation.publish": ("POST", "/committee/preparatory-group/999999/publish", (302, 404, 404, 404, 404)),
+    "formation.dissolve": ("POST", "/office/preparatory-group/999999/dissolve", (302, 404, 404, 404, 404)),
     "elections.register_sitting": ("GET", "/office/c/{a}/sitting", (302, 403, 403, 403, 200)),
     # API tokens: made with a fresh code (none sent here, so the form comes back), revoked by their maker only.
     "accounts.create_token": ("POST", "/account/tokens", (302, 400, 400, 400, 400)),

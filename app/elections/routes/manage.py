@@ -16,6 +16,7 @@ from ...clock import local_to_utc
 from ...communities.models import Person
 from ...db import db, utcnow
 from ...domain.errors import NotFound, RuleViolation
+from ...domain.rules import get_profile
 from ...security.permissions import can_certify, can_run_sessions, can_view_sessions, require
 from ...security.web import current_actor
 from .. import services
@@ -233,7 +234,8 @@ def appoint_temporary(community_id: int) -> Response | str:
         else:
             flash(_("The temporary management committee is appointed and can run sessions like a committee."), "success")
             return redirect(url_for(".committee_page", slug=community.slug))
-    return render_template("elections/temporary.html", community=community, form=form)
+    settings = get_profile(community.rule_profile).settings
+    return render_template("elections/temporary.html", community=community, form=form, settings=settings)
 
 
 ROLES_BY_WORD = {

@@ -15,6 +15,7 @@ from ...communities.models import Community, Person
 from ...db import db
 from ...domain import committee as rules
 from ...domain.errors import NotFound, RuleViolation
+from ...domain.formation import temporary_problems
 from ...domain.rules import get_profile
 from ...security.actor import Actor
 from ...security.permissions import can_certify, require
@@ -160,8 +161,10 @@ def appoint_temporary(actor: Actor, *, community_id: int, members: list[dict[str
         if term_end <= today:
             raise RuleViolation("term_end", str(_l("The term must end after today.")))
         representatives = sum(1 for m in members if m.get("owner_representative"))
-        for problem in rules.temporary_problems(len(members), representatives):
-            raise RuleViolation("members", str(TEMPORARY_MESSAGES[problem]))
+        settings = get_profile(community.rule_profile).settings
+        for problem in temporary_problems(settings, len(members), representatives):
+            numbers = {"n": settings.temporary_min, "share": str(settings.temporary_owner_share)}
+            raise RuleViolation("members", str(TEMPORARY_MESSAGES[problem]) % numbers)
         committee = Committee(
             community_id=community.id, kind=CommitteeKind.TEMPORARY, seats=len(members), term_start=today, term_end=term_end, seated_at=now
         )

@@ -30,10 +30,11 @@ SETUP_MESSAGES = {
     "alternates_range": _l("There may be no more alternates than members."),
 }
 
+# Formatted with the profile's numbers: ``n`` the minimum, ``share`` the owners' representatives' share ("1/2").
 TEMPORARY_MESSAGES = {
-    "members_min": _l("A temporary management committee has at least 7 members."),
+    "members_min": _l("A temporary management committee has at least %(n)d members."),
     "members_even": _l("The number of members must be odd."),
-    "representatives_half": _l("At least half of the members must be owners' representatives."),
+    "representatives_share": _l("At least %(share)s of the members must be owners' representatives."),
 }
 
 

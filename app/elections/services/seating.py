@@ -32,6 +32,7 @@ from ..models import (
     MemberRole,
     Membership,
 )
+from ..signals import committee_seated
 from .common import (
     current_committee,
     drop_role,
@@ -116,6 +117,7 @@ def seat_committee(actor: Actor, election_id: int, *, now: datetime) -> Committe
             rank += 1
             _seat(s, committee, candidates[candidate_id], MemberRole.ALTERNATE, rank, now)
         election.state = ElectionState.SEATED
+        committee_seated.send(s, community=community, committee=committee, actor=actor, now=now)
         data = {
             "committee": committee.id,
             "elected": result["elected"],

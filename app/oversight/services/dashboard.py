@@ -19,6 +19,7 @@ from ...domain.figures import CommunityFacts, OfficeFigures, office_figures
 from ...domain.lifecycle import SessionState
 from ...domain.rules import get_profile
 from ...elections import services as elections
+from ...formation import services as formation
 from ...orders.services import open_orders
 from ...sessions.models import AssemblySession
 from ...voting import services as voting
@@ -40,6 +41,7 @@ class CommunityRow:
     committee: elections.CommitteeView | None
     elections: int  # under way: nominating, on the slate, on a ballot, or counted and not yet seated
     petitions: list[voting.Progress]  # collecting signatures
+    group_flags: tuple[str, ...] = ()  # the preparatory group's overdue deadlines (formation.group_flags)
 
     @property
     def committee_kind(self) -> str:
@@ -68,6 +70,7 @@ class CommunityRow:
             out.append("order_overdue")
         if any(p.reached or p.measure.nearness >= NEAR_THRESHOLD for p in self.petitions):
             out.append("petition_near")
+        out += self.group_flags
         return out
 
     def facts(self) -> CommunityFacts:
@@ -112,6 +115,7 @@ def dashboard(street_office_id: int, *, now: datetime) -> list[CommunityRow]:
                 committee=elections.committee_view(community, now=now),
                 elections=elections.open_elections_count(community.id),
                 petitions=voting.open_petitions(community.id, now),
+                group_flags=tuple(formation.group_flags(community.id, now=now)),
             )
         )
     return rows

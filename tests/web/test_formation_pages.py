@@ -1,0 +1,82 @@
+"""The preparatory group's pages: the office forms it and sees each account once; a member signs in and works in their community only."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Flask
+
+from app.accounts.models import User
+from app.db import db, utcnow
+from app.formation import services as formation
+from app.security.actor import actor_for
+from tests.factories import enrol, login, make_world
+from tests.services.test_elections import owners_register
+
+LINES = "业主, 业主1, 2-1\n业主, 业主2, 2-2\n业主, 业主3, 2-3\n街道, 王芳, 新华街道办事处, 组长\n居委会, 刘洋, 兰亭社区居委会\n"
+
+
+def test_the_office_forms_the_group_on_its_page_and_a_member_works_in_their_community_until_dissolution(app: Flask) -> None:
+    world = make_world()
+    owners_register(world)
+    office = app.test_client()
+    login(office, "official")
+    page = office.get(f"/c/{world.community.slug}/committee").get_data(as_text=True)
+    assert f"/office/c/{world.community.id}/preparatory-group" in page
+    bad = office.post(f"/office/c/{world.community.id}/preparatory-group", data={"members": "业主, 业主1, 2-1\n业主, 业主2, 2-2\n"})
+    assert bad.status_code == 200 and "单数" in bad.get_data(as_text=True)
+    done = office.post(f"/office/c/{world.community.id}/preparatory-group", data={"members": LINES}).get_data(as_text=True)
+    usernames = re.findall(r"<code>(lanting-g\d+-\d)</code>", done)
+    passwords = re.findall(r"<td><code>([A-Za-z0-9_-]{16})</code></td>", done)
+    assert len(usernames) == 5 and len(passwords) == 5, re.findall(r"class=\"error\"[^<]*<|error\"[^>]*>[^<]*", done)
+    db.session.rollback()  # see what the requests committed
+    group = formation.open_group(world.community.id)
+    assert group is not None
+    shown = office.get(f"/committee/c/{world.community.id}/preparatory-group").get_data(as_text=True)
+    assert "王芳" in shown and "组长" in shown and passwords[0] not in shown  # the password is shown once only
+
+    member = app.test_client()
+    first = formation.latest_group(world.community.id).members[0]  # type: ignore[union-attr]
+    account = db.session.get(User, first.user_id)
+    assert account is not None
+    response = member.post("/login", data={"username": account.username, "password": passwords[0]})
+    assert response.headers["Location"].endswith("/login/enrol")  # the authenticator is set up at the first sign-in, as officials do
+    enrol(account)
+    member = app.test_client()
+    login(member, account.username, passwords[0])
+    assert world.community.name in member.get("/admin/").get_data(as_text=True)
+    assert member.get(f"/admin/c/{world.community.id}").status_code == 200
+    assert member.get(f"/committee/c/{world.community.id}/sessions").status_code == 200
+    assert member.get(f"/committee/c/{world.other_community.id}/sessions").status_code == 403
+    assert member.get(f"/office/c/{world.community.id}/preparatory-group").status_code == 403
+    assert member.post(f"/office/preparatory-group/{group.id}/dissolve", data={"reason": "x"}).status_code == 403
+    published = member.post(f"/committee/preparatory-group/{group.id}/publish", follow_redirects=True).get_data(as_text=True)
+    assert "成员名单已在小区公告栏公布" in published
+    office.post(f"/office/preparatory-group/{group.id}/dissolve", data={"reason": "筹备组工作结束"})
+    db.session.rollback()
+    assert formation.open_group(world.community.id) is None
+    # The member's session ended with the role: the next request is sent to sign in.
+    after = member.get(f"/committee/c/{world.community.id}/sessions")
+    assert after.status_code == 302 and "/login" in after.headers["Location"]
+
+
+def test_another_offices_official_and_a_committee_of_another_community_are_refused(app: Flask) -> None:
+    world = make_world()
+    owners_register(world)
+    formation.form_group(
+        actor_for(world.official),
+        world.community.id,
+        [{"kind": "owner", "name": f"业主{n}", "unit": f"2-{n}"} for n in range(1, 4)]
+        + [
+            {"kind": "office", "name": "王芳", "affiliation": "新华街道办事处", "leader": True},
+            {"kind": "residents_committee", "name": "刘洋", "affiliation": "居委会"},
+        ],
+        utcnow(),
+    )
+    group = formation.open_group(world.community.id)
+    assert group is not None
+    outsider = app.test_client()
+    login(outsider, "outsider")
+    assert outsider.get(f"/committee/c/{world.community.id}/preparatory-group").status_code == 403
+    assert outsider.post(f"/committee/preparatory-group/{group.id}/publish").status_code == 403
+    assert outsider.post(f"/office/preparatory-group/{group.id}/dissolve", data={"reason": "x"}).status_code == 403
