@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from app.accounts.models import RoleAssignment, User
 from app.audit.models import AuditEvent
 from app.communities import services as register
-from app.communities.models import Person
+from app.communities.models import Community, Person
 from app.db import db, utcnow
 from app.domain.bulletin import PublishedRoll, decide, recount
 from app.domain.errors import RuleViolation
@@ -573,3 +573,94 @@ def test_the_street_office_appoints_a_temporary_committee_of_seven_with_owner_re
     view = elections.committee_view(world.community, now=now)
     assert view is not None and view.committee.id == committee.id and len(view.members) == 7
     assert sum(1 for m, _p in view.members if m.owner_representative) == 4 and view.party_target_met is None
+
+
+# A runoff after a result that formed no committee ---------------------------------------------------------
+
+
+def runoff_on_ballot(setup: Setup, runoff: Election, now: datetime) -> tuple[AssemblySession, dict[str, str], str, dict[int, str]]:
+    """The runoff on a session of its own, open now."""
+    chair = setup.world.committee
+    announce = now - timedelta(days=16)
+    session = sessions.create_session(
+        actor_for(chair),
+        community_id=setup.world.community.id,
+        title="补充投票",
+        form=SessionForm.WRITTEN,
+        opens_at=announce + timedelta(days=15, hours=1),
+        closes_at=now + timedelta(days=6),
+    )
+    item = election_slates.add_election_item(actor_for(chair), session.id, election_id=runoff.id)
+    sessions.announce_session(actor_for(chair), session.id, now=announce)
+    candidates = {
+        int(c.unit.split("-")[1]): str(c.id)
+        for c in db.session.execute(select(Candidate).where(Candidate.election_id == runoff.id)).scalars()
+    }
+    return session, tokens_by_holder(session.id), str(item.id), candidates
+
+
+def tied_and_certified(app: Flask) -> tuple[Setup, Election]:
+    """1, 2, 4 and 3 elected, 5 and 6 tied for the fifth seat: no committee; the runoff is created."""
+    setup = new_election(make_world())
+    for n in range(1, 7):
+        stand(setup, n)
+    vet_all(setup)
+    session, tokens, item, cand = on_ballot(setup)
+    ballots = (
+        {o: [1, 2, 3, 4, 5] for o in range(1, 5)} | {o: [1, 2, 3, 4, 6] for o in range(5, 9)} | {9: [1, 2, 4, 5, 6], 10: [1, 2, 4, 5, 6]}
+    )
+    vote(tokens, item, ballots, cand, utcnow())
+    close(session)
+    certify(setup.world, session)
+    return setup, elections.create_followup(actor_for(setup.world.committee), setup.election.id, kind=ElectionKind.RUNOFF, now=utcnow())
+
+
+def members_by_role(community_id: int) -> tuple[list[str], list[str]]:
+    view = elections.committee_view(db.session.get(Community, community_id), now=utcnow())  # type: ignore[arg-type]
+    assert view is not None
+    return sorted(p.name for _m, p in view.members), [p.name for _m, p in view.alternates]
+
+
+def test_a_runoff_after_a_result_that_formed_no_committee_is_seated_with_it(app: Flask) -> None:
+    setup, runoff = tied_and_certified(app)
+    world, official = setup.world, setup.world.official
+    now = utcnow()
+    with pytest.raises(RuleViolation, match="Too few members"):
+        elections.seat_committee(actor_for(official), setup.election.id, now=now)
+    session, tokens, item, cand = runoff_on_ballot(setup, runoff, now)
+    # Seven of ten vote 业主5 in, three 业主6.
+    vote(tokens, item, {o: [5] for o in range(1, 8)} | {o: [6] for o in range(8, 11)}, cand, now)
+    close(session)
+    with pytest.raises(RuleViolation, match="only after the street office certifies"):
+        elections.seat_committee(actor_for(official), runoff.id, now=now)
+    certify(world, session)
+    with pytest.raises(PermissionDenied):
+        elections.seat_committee(actor_for(world.committee), runoff.id, now=now)
+    before = count(AuditEvent)
+    committee = elections.seat_committee(actor_for(official), runoff.id, now=now)
+    assert committee.election_id == setup.election.id and committee.seats == 5
+    assert members_by_role(world.community.id) == (["业主1", "业主2", "业主3", "业主4", "业主5"], [])
+    for election in (setup.election, runoff):
+        db.session.refresh(election)
+        assert election.state is ElectionState.SEATED
+    event = db.session.execute(select(AuditEvent).order_by(AuditEvent.id.desc())).scalars().first()
+    assert event is not None and event.action == "committee.seat" and event.data["with"] == [setup.election.public_id]
+    assert count(AuditEvent) == before + 1
+    with pytest.raises(RuleViolation, match="no certified result waiting"):
+        elections.seat_committee(actor_for(official), setup.election.id, now=now)
+
+
+def test_a_runoff_that_still_leaves_too_few_members_seats_nobody(app: Flask) -> None:
+    setup, runoff = tied_and_certified(app)
+    world, now = setup.world, utcnow()
+    session, tokens, item, cand = runoff_on_ballot(setup, runoff, now)
+    # Five for each: nobody has more than half of the ten taking part.
+    vote(tokens, item, {o: [5] for o in range(1, 6)} | {o: [6] for o in range(6, 11)}, cand, now)
+    close(session)
+    certify(world, session)
+    with pytest.raises(RuleViolation, match="4 members are elected, fewer than the 5"):
+        elections.seat_committee(actor_for(world.official), runoff.id, now=now)
+    for election in (setup.election, runoff):
+        db.session.refresh(election)
+        assert election.state is ElectionState.DECIDED
+    assert count(Committee) == 0
