@@ -95,8 +95,12 @@ def chair_offices_filled(committee: Committee) -> bool:
 
 
 def chair_vote_overdue(committee: Committee, *, now: datetime) -> bool:
-    """An owners' committee whose members did not elect the chair and vice chair in time (the dashboard flags it)."""
-    return committee.kind is CommitteeKind.OWNERS and rules.chair_vote_overdue(
+    """An elected committee whose members did not elect the chair and vice chair in time (the dashboard flags it).
+
+    A committee entered from the office's records (no election here) is not flagged: its chair
+    vote, if any, happened before Gongzhi.
+    """
+    return committee.election_id is not None and rules.chair_vote_overdue(
         today_in_china(now), chair_deadline(committee), offices_filled=chair_offices_filled(committee)
     )
 
