@@ -162,7 +162,7 @@ COMPONENTS: dict[str, Schema] = {
     "Order": obj(
         id=STR,
         community=STR,
-        kind={"type": "string", "enum": ["rectify", "revoke", "convene", "suspend", "reelect"]},
+        kind={"type": "string", "enum": ["rectify", "revoke", "convene", "suspend", "reelect", "chair_vote"]},
         status={"type": "string", "enum": ["open", "complied", "withdrawn"]},
         subject=STR,
         due_on=DAY,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from fractions import Fraction
 from math import ceil
 from typing import Any, Literal
@@ -173,6 +173,28 @@ def chair_outcome(office: str, members: int, ballots: Mapping[str, str]) -> Chai
     needed = members // 2 + 1
     winners = [candidate for candidate, n in votes.items() if n >= needed]
     return ChairOutcome(office, members, dict(votes), winners[0] if winners else None)
+
+
+def chair_vote_deadline(seated_on: date, reopened_until: date | None = None) -> date:
+    """The last day the members may elect the chair and vice chair (RULES §5: within 7 days of seating).
+
+    When the street office has ordered the members to vote again, the day that order's vote runs to.
+    """
+    return reopened_until if reopened_until is not None else seated_on + timedelta(days=CHAIR_ELECTION_DAYS)
+
+
+def chair_vote_reopened_until(ordered_on: date) -> date:
+    """A vote the street office orders again runs another 7 days from the order."""
+    return ordered_on + timedelta(days=CHAIR_ELECTION_DAYS)
+
+
+def chair_vote_open(today: date, deadline: date) -> bool:
+    return today <= deadline
+
+
+def chair_vote_overdue(today: date, deadline: date, *, offices_filled: bool) -> bool:
+    """The dashboard's flag: the deadline has passed and the chair or the vice chair is still to be elected."""
+    return not offices_filled and not chair_vote_open(today, deadline)
 
 
 def party_share_text(members: int, party_members: int) -> str:

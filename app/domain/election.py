@@ -13,7 +13,7 @@ from fractions import Fraction
 from itertools import groupby
 from typing import Any
 
-from .numbers import percent
+from .numbers import parse_area, percent
 from .rules import PartyTarget, Profile
 from .tally import ABSTAIN, INVALID, CastBallot, Check, Weight, check, pack, quorum_checks, unpack
 
@@ -199,6 +199,79 @@ def allocate(ranked: Sequence[CandidateResult], seats: int, alternates: int) -> 
         else:
             alternate_list.extend(group)
     return elected, alternate_list, tied, seats - len(elected), alternates - len(alternate_list)
+
+
+Places = tuple[str | None, ...]
+
+
+def places(ranked: Sequence[tuple[str, tuple[int, int]]], seats: int, alternates: int) -> Places:
+    """Who holds each place of a result, seats first and then alternate places; None where a place is open.
+
+    ``ranked``: each qualified candidate with its rank key, best first (``allocate`` gives the same people
+    the same places). A place is open when a tie straddling a boundary contends for it or nobody qualified.
+    """
+    total = seats + alternates
+    held: list[str | None] = [None] * total
+    position = 0
+    for _key, group_iter in groupby(ranked, key=lambda r: r[1]):
+        group = [candidate_id for candidate_id, _rank in group_iter]
+        start, end = position, position + len(group)
+        position = end
+        if start >= total:
+            break
+        if (start < seats < end) or (start < total < end):
+            continue
+        held[start:end] = group
+    return tuple(held)
+
+
+def places_of_result(result: Mapping[str, Any]) -> Places:
+    """The places of an election result as stored (``ElectionResult.as_json``), ranked again from its approvals."""
+    seats, alternates = int(result["seats"]), int(result["alternates_wanted"])
+    if not result["quorum_met"]:
+        return (None,) * (seats + alternates)
+    ranked = sorted(
+        (
+            (str(c["id"]), (-int(c["approvals"]["heads"]), -parse_area(c["approvals"]["area"], allow_zero=True)))
+            for c in result["candidates"]
+            if c["qualified"]
+        ),
+        key=lambda r: r[1],
+    )
+    return places(ranked, seats, alternates)
+
+
+def fill_places(parent: Places, seats: int, followup: Places, followup_seats: int) -> Places:
+    """The parent's places once a follow-up election fills its open ones (RULES §5).
+
+    A runoff between tied candidates and a supplementary election are both set up with
+    the parent's open seats as their seats and its open alternate places as their
+    alternates; when the parent has no open seat (a runoff for the last alternate
+    places), the follow-up's seats are those alternate places. So the follow-up's
+    seat places fill the parent's open seats in order (or its open alternate places),
+    and its alternate places fill the open alternate places left. Places the parent
+    holds never change, nobody holds two places, and the places the follow-up left
+    open stay open for the next follow-up.
+    """
+    held = list(parent)
+    present = {p for p in held if p is not None}
+    open_seats = [i for i in range(seats) if held[i] is None]
+    open_alternates = [i for i in range(seats, len(held)) if held[i] is None]
+    incoming_seats, incoming_alternates = list(followup[:followup_seats]), list(followup[followup_seats:])
+    if open_seats:
+        targets = [*zip(open_seats, incoming_seats, strict=False), *zip(open_alternates, incoming_alternates, strict=False)]
+    else:
+        targets = list(zip(open_alternates, [*incoming_seats, *incoming_alternates], strict=False))
+    for index, who in targets:
+        if who is not None and who not in present:
+            held[index] = who
+            present.add(who)
+    return tuple(held)
+
+
+def seated_from(held: Places, seats: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The members (the held seats in rank order) and the alternates (the held alternate places in rank order)."""
+    return tuple(p for p in held[:seats] if p is not None), tuple(p for p in held[seats:] if p is not None)
 
 
 def decide_election(

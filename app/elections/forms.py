@@ -81,6 +81,18 @@ class StatusForm(FlaskForm):
 
 
 class NominationForm(FlaskForm):
+    """A nomination the committee or the street office records: owners' joint nomination (联名推荐) or an organisation's recommendation.
+
+    Where the street office runs the election (no committee, or a re-election it ordered),
+    it records the owners' joint nominations too; the services check the five other units.
+    """
+
+    kind = RadioField(
+        _l("Kind of nomination"),
+        choices=[SelectChoice("joint", NOMINATION_LABELS["joint"]), SelectChoice("organisation", NOMINATION_LABELS["organisation"])],
+        default="joint",
+        validators=[Optional()],
+    )
     unit = StringField(_l("Candidate's unit (e.g. 1-101)"), validators=[DataRequired(), Length(max=40)])
     name = StringField(_l("Candidate's name, as on the register"), validators=[DataRequired(), Length(max=200)])
     nominated_by = TextAreaField(

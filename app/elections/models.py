@@ -123,6 +123,10 @@ class Committee(Base):
     handover_audit_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     handover_audit_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="RESTRICT"))
     reelection_ordered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The members elect the chair and vice chair within 7 days of seating (RULES §5); after that the street
+    # office may order a new vote, which starts a new round of ballots open until this day (Beijing).
+    chair_vote_until: Mapped[date | None] = mapped_column(Date)
+    chair_round: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     members: Mapped[list[Membership]] = relationship(back_populates="committee", order_by="Membership.id")
 
@@ -170,7 +174,7 @@ class ChairBallot(Base):
     """One member's choice of chair or vice chair; more than half of all members elect (RULES §5)."""
 
     __tablename__ = "chair_ballot"
-    __table_args__ = (UniqueConstraint("committee_id", "office", "voter_id"),)
+    __table_args__ = (UniqueConstraint("committee_id", "office", "voter_id", "round"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     committee_id: Mapped[int] = mapped_column(ForeignKey("committee.id", ondelete="RESTRICT"), index=True)
@@ -178,6 +182,8 @@ class ChairBallot(Base):
     voter_id: Mapped[int] = mapped_column(ForeignKey("committee_member.id", ondelete="RESTRICT"))
     choice_id: Mapped[int] = mapped_column(ForeignKey("committee_member.id", ondelete="RESTRICT"))
     cast_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # 1 for the vote after seating; each vote the street office orders again is the next round.
+    round: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 def slate_json(election: Election) -> list[dict[str, Any]]:

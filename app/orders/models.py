@@ -17,6 +17,7 @@ class OrderKind(enum.Enum):
     CONVENE = "convene"  # 责令召开业主大会临时会议
     SUSPEND = "suspend"  # 暂停业主委员会委员履职
     REELECT = "reelect"  # 责令重新选举业主委员会
+    CHAIR_VOTE = "chair_vote"  # 责令委员重新推选主任、副主任
 
 
 class OrderStatus(enum.Enum):

@@ -25,6 +25,7 @@ ORDER_TITLES = {
     OrderKind.RECTIFY: _l("Order to rectify: %(subject)s"),
     OrderKind.REVOKE: _l("Decision revoked: %(subject)s"),
     OrderKind.CONVENE: _l("Order to convene an extraordinary session: %(subject)s"),
+    OrderKind.CHAIR_VOTE: _l("Order to elect the chair and vice chair again: %(subject)s"),
 }
 
 

@@ -32,6 +32,7 @@ ORDER_KIND_LABELS = {
     "convene": _l("Convene an extraordinary session"),
     "suspend": _l("Suspend a committee member"),
     "reelect": _l("Order a re-election of the committee"),
+    "chair_vote": _l("Order the members to elect the chair and vice chair again (7 days)"),
 }
 
 

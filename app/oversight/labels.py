@@ -12,6 +12,7 @@ FLAG_LABELS = {
     "suspended": _l("Member suspended"),
     "reelection_ordered": _l("Re-election ordered"),
     "party_target_missed": _l("Party target missed"),
+    "chair_overdue": _l("Chair not elected in 7 days"),
     "awaiting_certification": _l("Result awaiting certification"),
     "publication_overdue": _l("Publication overdue"),
     "order_overdue": _l("Order overdue"),

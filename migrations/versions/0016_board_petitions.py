@@ -2,7 +2,7 @@
 
 Revision ID: 0016
 Revises: 0015
-Create Date: 2026-12-05 10:00:00
+Create Date: 2026-12-03 13:25:00
 """
 
 from __future__ import annotations

@@ -76,3 +76,20 @@ def test_adding_months_keeps_the_day_or_the_end_of_month(day: date, months: int)
     moved = c.add_months(day, months)
     assert (moved.year * 12 + moved.month) - (day.year * 12 + day.month) == months
     assert moved.day == day.day or (moved.day < day.day and (moved + timedelta(days=1)).day == 1)
+
+
+def test_the_chair_vote_runs_7_days_from_seating_or_to_the_day_a_reordered_vote_runs_to() -> None:
+    day = date(2026, 3, 1)
+    assert c.chair_vote_deadline(day) == date(2026, 3, 8)
+    assert c.chair_vote_deadline(day, date(2026, 4, 2)) == date(2026, 4, 2)
+    assert c.chair_vote_reopened_until(date(2026, 3, 20)) == date(2026, 3, 27)
+    assert c.chair_vote_open(date(2026, 3, 8), date(2026, 3, 8)) and not c.chair_vote_open(date(2026, 3, 9), date(2026, 3, 8))
+
+
+@given(st.dates(date(2000, 1, 1), date(2090, 12, 31)), st.integers(-30, 30), st.booleans())
+def test_the_chair_vote_is_flagged_only_past_its_last_day_with_an_office_still_to_fill(seated: date, days: int, filled: bool) -> None:
+    deadline = c.chair_vote_deadline(seated)
+    today = seated + timedelta(days=days)
+    assert c.chair_vote_overdue(today, deadline, offices_filled=filled) == (not filled and days > c.CHAIR_ELECTION_DAYS)
+    reopened = c.chair_vote_reopened_until(today)
+    assert not c.chair_vote_overdue(today, c.chair_vote_deadline(seated, reopened), offices_filled=filled)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.domain.election import Candidate, ElectionItem, tally_election
+from app.domain.election import Candidate, ElectionItem, fill_places, places, places_of_result, seated_from, tally_election
 from app.domain.rules import PartyTarget, get_profile
 from app.domain.tally import CastBallot, Weight
 
@@ -134,3 +134,80 @@ def test_places_are_never_more_than_offered_and_nobody_holds_two(approvals: dict
     assert len(named) == len(set(named))
     qualified = {r.candidate.id for r in result.candidates if r.qualified}
     assert set(named) <= qualified
+
+
+# Places, and a follow-up election filling the open ones ------------------------------------------------------
+
+
+def ranked_of(result):  # type: ignore[no-untyped-def]
+    return sorted(((r.candidate.id, r.rank_key) for r in result.candidates if r.qualified), key=lambda r: r[1])
+
+
+def test_the_places_show_where_a_tie_left_seats_and_alternate_places_open() -> None:
+    result = run(
+        {"a": ALL, "b": ALL[:9], "c": ALL[:8], "x": ALL[:7], "y": ALL[:7], "z": ALL[:6]},
+        seats=4,
+        alternates=2,
+    )
+    held = places(ranked_of(result), 4, 2)
+    assert held == ("a", "b", "c", None, None, "z")  # x and y contend for the fourth seat and the first alternate place
+    assert places_of_result(result.as_json()) == held
+    assert seated_from(held, 4) == (("a", "b", "c"), ("z",))
+
+
+def test_a_runoff_fills_the_seat_and_the_alternate_place_the_tie_left_open_in_rank_order() -> None:
+    parent = ("a", "b", "c", None, None, "z")
+    # The runoff (one seat, one alternate place) elects y and places x as its alternate.
+    held = fill_places(parent, 4, ("y", "x"), 1)
+    assert held == ("a", "b", "c", "y", "x", "z")
+    assert seated_from(held, 4) == (("a", "b", "c", "y"), ("x", "z"))  # x ranked above z in the parent
+
+
+def test_a_runoff_for_the_last_alternate_place_fills_that_place() -> None:
+    assert fill_places(("a", "b", "c", "d", "e", "f", None), 5, ("x",), 1) == ("a", "b", "c", "d", "e", "f", "x")
+
+
+def test_places_a_follow_up_leaves_open_stay_open_and_nobody_is_placed_twice() -> None:
+    parent = ("a", "b", "c", "d", None, None, None)
+    assert fill_places(parent, 5, (None, "x", None), 1) == ("a", "b", "c", "d", None, "x", None)
+    assert fill_places(parent, 5, ("a", None, None), 1) == parent
+    # A runoff of the runoff fills what is still open, then a supplementary election the rest.
+    once = fill_places(parent, 5, (None, "x", None), 1)
+    assert fill_places(once, 5, ("y", "w"), 1) == ("a", "b", "c", "d", "y", "x", "w")
+
+
+@settings(max_examples=200)
+@given(
+    st.dictionaries(st.sampled_from("abcdefgh"), st.sets(st.integers(1, 10), max_size=10), min_size=1), st.integers(1, 7), st.integers(0, 4)
+)
+def test_the_places_agree_with_who_is_elected(approvals: dict[str, set[int]], seats: int, alternates: int) -> None:
+    approvals = dict(list(approvals.items())[: max(seats, 1)])
+    result = run({c: sorted(w) for c, w in approvals.items()}, seats=seats, alternates=alternates)
+    held = places(ranked_of(result), seats, alternates)
+    assert len(held) == seats + alternates
+    assert seated_from(held, seats) == (result.elected, result.alternates)
+    assert held.count(None) == result.unfilled_seats + result.unfilled_alternates
+    assert places_of_result(result.as_json()) == held
+
+
+held_places = st.lists(st.one_of(st.none(), st.sampled_from("abcdefghijklmn")), min_size=1, max_size=12).map(
+    lambda xs: tuple(x if x is None or x not in xs[:i] else None for i, x in enumerate(xs))
+)
+
+
+@settings(max_examples=300)
+@given(held_places, st.integers(0, 12), held_places, st.integers(0, 12))
+def test_a_follow_up_never_moves_a_held_place_seats_nobody_twice_nor_adds_places(
+    parent: tuple[str | None, ...], seats: int, followup: tuple[str | None, ...], followup_seats: int
+) -> None:
+    seats, followup_seats = min(seats, len(parent)), min(followup_seats, len(followup))
+    held = fill_places(parent, seats, followup, followup_seats)
+    assert len(held) == len(parent)
+    assert all(p is None or h == p for p, h in zip(parent, held, strict=True))
+    named = [h for h in held if h is not None]
+    assert len(named) == len(set(named))
+    assert set(named) <= {p for p in (*parent, *followup) if p is not None}
+    members, alternates = seated_from(held, seats)
+    assert len(members) <= seats and not set(members) & set(alternates)
+    if any(parent[i] is None for i in range(seats)):  # open seats take only the follow-up's seat places
+        assert set(members) - set(parent) <= set(followup[:followup_seats])

@@ -11,22 +11,33 @@ from sqlalchemy import func, select
 
 from app.accounts.models import RoleAssignment, User
 from app.audit.models import AuditEvent
+from app.clock import start_of_day, today_in_china
 from app.communities import services as register
-from app.communities.models import Person
+from app.communities.models import Community, Person
 from app.db import db, utcnow
 from app.domain.bulletin import PublishedRoll, decide, recount
 from app.domain.errors import RuleViolation
 from app.domain.lifecycle import SessionState
 from app.domain.receipts import verify_receipt
 from app.elections import services as elections
-from app.elections.models import Candidate, CandidateStatus, Committee, Election, ElectionKind, ElectionState, MemberRole, Nomination
+from app.elections.models import (
+    Candidate,
+    CandidateStatus,
+    ChairBallot,
+    Committee,
+    Election,
+    ElectionKind,
+    ElectionState,
+    MemberRole,
+    Nomination,
+)
 from app.elections.services import slates as election_slates
 from app.notices import services as notices
 from app.notices.models import NoticeKind
 from app.orders import services as orders
-from app.orders.models import OrderKind
+from app.orders.models import Order, OrderKind
 from app.oversight import services as oversight
-from app.security.actor import Grant, actor_for, operator
+from app.security.actor import Actor, Grant, actor_for, operator
 from app.security.keys import load_keyring
 from app.security.permissions import PermissionDenied, can_run_sessions
 from app.security.roles import Role
@@ -573,3 +584,176 @@ def test_the_street_office_appoints_a_temporary_committee_of_seven_with_owner_re
     view = elections.committee_view(world.community, now=now)
     assert view is not None and view.committee.id == committee.id and len(view.members) == 7
     assert sum(1 for m, _p in view.members if m.owner_representative) == 4 and view.party_target_met is None
+
+
+# A runoff after a result that formed no committee ---------------------------------------------------------
+
+
+def runoff_on_ballot(setup: Setup, runoff: Election, now: datetime) -> tuple[AssemblySession, dict[str, str], str, dict[int, str]]:
+    """The runoff on a session of its own, open now."""
+    chair = setup.world.committee
+    announce = now - timedelta(days=16)
+    session = sessions.create_session(
+        actor_for(chair),
+        community_id=setup.world.community.id,
+        title="补充投票",
+        form=SessionForm.WRITTEN,
+        opens_at=announce + timedelta(days=15, hours=1),
+        closes_at=now + timedelta(days=6),
+    )
+    item = election_slates.add_election_item(actor_for(chair), session.id, election_id=runoff.id)
+    sessions.announce_session(actor_for(chair), session.id, now=announce)
+    candidates = {
+        int(c.unit.split("-")[1]): str(c.id)
+        for c in db.session.execute(select(Candidate).where(Candidate.election_id == runoff.id)).scalars()
+    }
+    return session, tokens_by_holder(session.id), str(item.id), candidates
+
+
+def tied_and_certified(app: Flask) -> tuple[Setup, Election]:
+    """1, 2, 4 and 3 elected, 5 and 6 tied for the fifth seat: no committee; the runoff is created."""
+    setup = new_election(make_world())
+    for n in range(1, 7):
+        stand(setup, n)
+    vet_all(setup)
+    session, tokens, item, cand = on_ballot(setup)
+    ballots = (
+        {o: [1, 2, 3, 4, 5] for o in range(1, 5)} | {o: [1, 2, 3, 4, 6] for o in range(5, 9)} | {9: [1, 2, 4, 5, 6], 10: [1, 2, 4, 5, 6]}
+    )
+    vote(tokens, item, ballots, cand, utcnow())
+    close(session)
+    certify(setup.world, session)
+    return setup, elections.create_followup(actor_for(setup.world.committee), setup.election.id, kind=ElectionKind.RUNOFF, now=utcnow())
+
+
+def members_by_role(community_id: int) -> tuple[list[str], list[str]]:
+    view = elections.committee_view(db.session.get(Community, community_id), now=utcnow())  # type: ignore[arg-type]
+    assert view is not None
+    return sorted(p.name for _m, p in view.members), [p.name for _m, p in view.alternates]
+
+
+def test_a_runoff_after_a_result_that_formed_no_committee_is_seated_with_it(app: Flask) -> None:
+    setup, runoff = tied_and_certified(app)
+    world, official = setup.world, setup.world.official
+    now = utcnow()
+    with pytest.raises(RuleViolation, match="Too few members"):
+        elections.seat_committee(actor_for(official), setup.election.id, now=now)
+    session, tokens, item, cand = runoff_on_ballot(setup, runoff, now)
+    # Seven of ten vote 业主5 in, three 业主6.
+    vote(tokens, item, {o: [5] for o in range(1, 8)} | {o: [6] for o in range(8, 11)}, cand, now)
+    close(session)
+    with pytest.raises(RuleViolation, match="only after the street office certifies"):
+        elections.seat_committee(actor_for(official), runoff.id, now=now)
+    certify(world, session)
+    with pytest.raises(PermissionDenied):
+        elections.seat_committee(actor_for(world.committee), runoff.id, now=now)
+    before = count(AuditEvent)
+    committee = elections.seat_committee(actor_for(official), runoff.id, now=now)
+    assert committee.election_id == setup.election.id and committee.seats == 5
+    assert members_by_role(world.community.id) == (["业主1", "业主2", "业主3", "业主4", "业主5"], [])
+    for election in (setup.election, runoff):
+        db.session.refresh(election)
+        assert election.state is ElectionState.SEATED
+    event = db.session.execute(select(AuditEvent).order_by(AuditEvent.id.desc())).scalars().first()
+    assert event is not None and event.action == "committee.seat" and event.data["with"] == [setup.election.public_id]
+    assert count(AuditEvent) == before + 1
+    with pytest.raises(RuleViolation, match="no certified result waiting"):
+        elections.seat_committee(actor_for(official), setup.election.id, now=now)
+
+
+def test_a_runoff_that_still_leaves_too_few_members_seats_nobody(app: Flask) -> None:
+    setup, runoff = tied_and_certified(app)
+    world, now = setup.world, utcnow()
+    session, tokens, item, cand = runoff_on_ballot(setup, runoff, now)
+    # Five for each: nobody has more than half of the ten taking part.
+    vote(tokens, item, {o: [5] for o in range(1, 6)} | {o: [6] for o in range(6, 11)}, cand, now)
+    close(session)
+    certify(world, session)
+    with pytest.raises(RuleViolation, match="4 members are elected, fewer than the 5"):
+        elections.seat_committee(actor_for(world.official), runoff.id, now=now)
+    for election in (setup.election, runoff):
+        db.session.refresh(election)
+        assert election.state is ElectionState.DECIDED
+    assert count(Committee) == 0
+
+
+# The chair's 7-day deadline --------------------------------------------------------------------------------
+
+
+def member_users(names: tuple[str, ...]) -> dict[str, User]:
+    users = {}
+    for name in names:
+        person = db.session.execute(select(Person).where(Person.name == name)).scalar_one()
+        with db.write() as s:
+            s.add(User(username=f"u{person.id}", display_name=name, password_hash="x", person_id=person.id))
+        users[name] = db.session.execute(select(User).where(User.person_id == person.id)).scalar_one()
+    return users
+
+
+def chair_vote_order(actor: Actor, world: World, now: datetime) -> Order:
+    return oversight.issue_order(
+        actor, community_id=world.community.id, kind=OrderKind.CHAIR_VOTE, subject="推选主任", body="重新推选。", due_on=None, now=now
+    )
+
+
+def flags_of(world: World, now: datetime) -> list[str]:
+    return next(r.flags for r in oversight.dashboard(world.office.id, now=now) if r.community.id == world.community.id)
+
+
+def test_the_chair_vote_closes_after_7_days_and_the_office_orders_it_again_afresh(app: Flask) -> None:
+    setup, committee, _cand = seated(app, alternates=0)
+    world, now = setup.world, utcnow()
+    members = {p.name: m for m, p in elections.committee_view(world.community, now=now).members}  # type: ignore[union-attr]
+    users = member_users(("业主1", "业主2", "业主3"))
+    office = actor_for(world.official)
+    seated_on = today_in_china(committee.seated_at)
+    deadline = seated_on + timedelta(days=7)
+    assert elections.committee_view(world.community, now=now).chair_due == deadline  # type: ignore[union-attr]
+    # Two of five vote for 业主1 in the first week: not more than half of all members.
+    for name in ("业主1", "业主2"):
+        elections.cast_chair_ballot(actor_for(users[name]), committee.id, office="chair", choice_id=members["业主1"].id, now=now)
+    assert "chair_overdue" not in flags_of(world, now)
+    with pytest.raises(RuleViolation, match="may still elect"):
+        chair_vote_order(office, world, now)
+    # The last day is still open (Beijing days); the day after, the ballot is refused naming the date.
+    last_day = start_of_day(deadline) + timedelta(hours=23)
+    assert (
+        elections.cast_chair_ballot(
+            actor_for(users["业主3"]), committee.id, office="vice_chair", choice_id=members["业主2"].id, now=last_day
+        )
+        is None
+    )
+    late = start_of_day(deadline + timedelta(days=1)) + timedelta(hours=1)
+    with pytest.raises(RuleViolation, match=f"until {deadline.isoformat()}") as refused:
+        elections.cast_chair_ballot(actor_for(users["业主3"]), committee.id, office="chair", choice_id=members["业主1"].id, now=late)
+    assert refused.value.field == "office"
+    assert "chair_overdue" in flags_of(world, late)
+    # The office orders the members to vote again: the rule sets the deadline, 7 days from the order.
+    with pytest.raises(PermissionDenied):
+        chair_vote_order(actor_for(world.committee), world, late)
+    order = chair_vote_order(office, world, late)
+    reopened = today_in_china(late) + timedelta(days=7)
+    db.session.refresh(committee)
+    assert order.kind is OrderKind.CHAIR_VOTE and order.due_on == reopened and order.committee_id == committee.id
+    assert committee.chair_vote_until == reopened and committee.chair_round == 2
+    assert "chair_overdue" not in flags_of(world, late)
+    assert elections.committee_view(world.community, now=late).chair_due == reopened  # type: ignore[union-attr]
+    # The new vote starts afresh: the first round's ballots stay on record but no longer count, and their voters vote again.
+    assert elections.chair_tally(committee, "chair").votes == {} and count(ChairBallot) == 3
+    assert elections.chair_tally(committee, "vice_chair").votes == {}
+    during = late + timedelta(days=6)
+    chair = members["业主1"].id
+    for name in ("业主1", "业主2"):
+        assert elections.cast_chair_ballot(actor_for(users[name]), committee.id, office="chair", choice_id=chair, now=during) is None
+    elected = elections.cast_chair_ballot(
+        actor_for(users["业主3"]), committee.id, office="chair", choice_id=members["业主1"].id, now=during
+    )
+    assert elected == "业主1"
+    # The vice chair is still to be elected when the reopened vote closes: flagged again, refused again.
+    after = start_of_day(reopened + timedelta(days=1))
+    with pytest.raises(RuleViolation, match=f"until {reopened.isoformat()}"):
+        elections.cast_chair_ballot(actor_for(users["业主1"]), committee.id, office="vice_chair", choice_id=members["业主2"].id, now=after)
+    assert "chair_overdue" in flags_of(world, after)
+    events = [e.action for e in db.session.execute(select(AuditEvent).order_by(AuditEvent.id)).scalars()]
+    assert events.count("committee.chair_ballot") == 5 and events.count("committee.vice_chair_ballot") == 1
+    assert events.count("order.chair_vote") == 1

@@ -10,11 +10,11 @@ from sqlalchemy import func, select
 
 from app.db import db, utcnow
 from app.elections import services as elections
-from app.elections.models import Candidate, Election
+from app.elections.models import Candidate, CandidateStatus, Election, Nomination
 from app.security.actor import actor_for
 from app.sessions.models import Ballot
 from tests.factories import login, make_world
-from tests.services.test_elections import certified, new_election, on_ballot, stand, vet_all
+from tests.services.test_elections import certified, new_election, on_ballot, owners_register, stand, vet_all
 
 
 def test_an_owner_stands_from_the_phone_and_later_reads_the_reason(app: Flask, client: FlaskClient) -> None:
@@ -103,3 +103,65 @@ def test_the_office_records_a_committee_elected_before_gongzhi_naming_a_bad_line
     assert done.status_code == 302
     page = app.test_client().get("/c/lanting/committee").get_data(as_text=True)
     assert "2028-02-28" in page and "主任" in page and "党员 2 名，共 5 名" in page
+
+
+def test_the_office_running_an_election_records_owners_joint_nominations_on_its_page(app: Flask, client: FlaskClient) -> None:
+    world = make_world()
+    owners_register(world)
+    now = utcnow()
+    # No committee runs this one: the street office does (as for a first election or an ordered re-election).
+    election = elections.create_election(
+        actor_for(world.official),
+        community_id=world.community.id,
+        title="业主委员会选举（街道组织）",
+        seats=5,
+        alternates=0,
+        nominations_open_at=now - timedelta(days=1),
+        nominations_close_at=now + timedelta(days=10),
+        now=now,
+    )
+    assert election.run_by == "office"
+    login(client, "official")
+    page = client.get(f"/elections/{election.public_id}").get_data(as_text=True)
+    assert 'name="kind" value="joint" checked' in page and 'name="kind" value="organisation"' in page
+    assert "业主联名推荐" in page
+    url = f"/elections/{election.public_id}/nominate"
+    joint = {"kind": "joint", "unit": "2-1", "name": "业主1"}
+    # The same refusals as on the committee's page, from the same rules.
+    few = client.post(url, data={**joint, "nominated_by": "2-2 2-3 2-4 2-1 2-5"}, follow_redirects=True).get_data(as_text=True)
+    assert "业主联名推荐至少需要候选人以外 5 户业主" in few
+    unknown = client.post(url, data={**joint, "nominated_by": "2-2 2-3 9-9 2-4 2-5 2-6"}, follow_redirects=True).get_data(as_text=True)
+    assert "本小区没有房屋“9-9”" in unknown
+    stranger = client.post(url, data={**joint, "name": "路人", "nominated_by": "2-2 2-3 2-4 2-5 2-6"}, follow_redirects=True).get_data(
+        as_text=True
+    )
+    assert "业主名册中 路人 不是 2-1 的业主" in stranger
+    missing = client.post(url, data={"kind": "joint", "unit": "2-1", "name": "业主1"}, follow_redirects=True).get_data(as_text=True)
+    assert "请填写候选人的房号、姓名及推荐人" in missing
+    done = client.post(url, data={**joint, "nominated_by": "2-2，2-3、2-4 2-5,2-6"}, follow_redirects=True).get_data(as_text=True)
+    assert "候选人已登记，等待街道办事处审核" in done
+    db.session.rollback()
+    candidate = db.session.execute(select(Candidate).where(Candidate.election_id == election.id)).scalar_one()
+    assert candidate.nomination is Nomination.JOINT and candidate.nominated_by == ["2-2", "2-3", "2-4", "2-5", "2-6"]
+    assert candidate.unit == "2-1" and candidate.status is CandidateStatus.NOMINATED
+    page = client.get(f"/elections/{election.public_id}").get_data(as_text=True)
+    assert "2-2、2-3、2-4、2-5、2-6" in page
+    # The office still records an organisation's recommendation from the same form.
+    client.post(url, data={"kind": "organisation", "unit": "2-7", "name": "业主7", "nominated_by": "某某社区居民委员会"})
+    db.session.rollback()
+    kinds = sorted(c.nomination.value for c in db.session.execute(select(Candidate).where(Candidate.election_id == election.id)).scalars())
+    assert kinds == ["joint", "organisation"]
+
+
+def test_the_committee_page_offers_joint_nominations_but_not_recommendations(app: Flask, client: FlaskClient) -> None:
+    setup = new_election(make_world())
+    with db.write() as s:
+        election = s.get(Election, setup.election.id)
+        election.nominations_open_at, election.nominations_close_at = utcnow() - timedelta(days=1), utcnow() + timedelta(days=5)  # type: ignore[union-attr]
+    login(client, "chair")
+    page = client.get(f"/elections/{setup.election.public_id}").get_data(as_text=True)
+    assert 'name="kind" value="joint" checked' in page and 'value="organisation"' not in page
+    url = f"/elections/{setup.election.public_id}/nominate"
+    few = client.post(url, data={"kind": "joint", "unit": "2-1", "name": "业主1", "nominated_by": "2-2 2-3"}, follow_redirects=True)
+    assert "业主联名推荐至少需要候选人以外 5 户业主" in few.get_data(as_text=True)
+    assert client.post(url, data={"kind": "organisation", "unit": "2-1", "name": "业主1", "nominated_by": "居委会"}).status_code == 403

@@ -97,7 +97,8 @@ def manage(public_id: str) -> str:
 def nominate(public_id: str) -> Response:
     election, community = load_election(public_id)
     form = NominationForm()
-    kind = Nomination.ORGANISATION if request.form.get("kind") == "organisation" else Nomination.JOINT
+    # Joint nominations by the committee or, where it runs the election, the street office; recommendations by the office.
+    kind = Nomination.ORGANISATION if form.kind.data == "organisation" else Nomination.JOINT
     require(can_certify(current_actor(), community) if kind is Nomination.ORGANISATION else may_manage(community))
     if not form.validate_on_submit():
         flash(_("Give the candidate's unit and name, and who nominates them."), "error")

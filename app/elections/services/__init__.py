@@ -4,7 +4,18 @@ Each public function is one user action: authorize, one write transaction, one a
 One module per stage; the public names are re-exported here.
 """
 
-from .committee import appoint_temporary, cast_chair_ballot, chair_tally, record_departure, register_sitting_committee, tick_handover_audit
+from .committee import (
+    appoint_temporary,
+    cast_chair_ballot,
+    chair_deadline,
+    chair_offices_filled,
+    chair_tally,
+    chair_vote_overdue,
+    record_departure,
+    register_sitting_committee,
+    reopen_chair_vote,
+    tick_handover_audit,
+)
 from .common import (
     SETUP_MESSAGES,
     TEMPORARY_MESSAGES,
@@ -31,7 +42,10 @@ __all__ = [
     "appoint_temporary",
     "approved",
     "cast_chair_ballot",
+    "chair_deadline",
+    "chair_offices_filled",
     "chair_tally",
+    "chair_vote_overdue",
     "committee_view",
     "create_election",
     "create_followup",
@@ -53,6 +67,7 @@ __all__ = [
     "publish_slate",
     "record_departure",
     "register_sitting_committee",
+    "reopen_chair_vote",
     "result_of",
     "seat_committee",
     "session_state_of",

@@ -85,8 +85,33 @@ def tick_handover_audit(actor: Actor, committee_id: int, *, now: datetime) -> Co
     return committee
 
 
+def chair_deadline(committee: Committee) -> date:
+    """The last day (Beijing) of the chair vote: 7 days from seating, or the day a vote ordered again runs to."""
+    return rules.chair_vote_deadline(today_in_china(committee.seated_at), committee.chair_vote_until)
+
+
+def chair_offices_filled(committee: Committee) -> bool:
+    roles = {m.role for m in committee.members if m.holds_seat}
+    return MemberRole.CHAIR in roles and MemberRole.VICE_CHAIR in roles
+
+
+def chair_vote_overdue(committee: Committee, *, now: datetime) -> bool:
+    """An elected committee whose members did not elect the chair and vice chair in time (the dashboard flags it).
+
+    A committee entered from the office's records (no election here) is not flagged: its chair
+    vote, if any, happened before Gongzhi.
+    """
+    return committee.election_id is not None and rules.chair_vote_overdue(
+        today_in_china(now), chair_deadline(committee), offices_filled=chair_offices_filled(committee)
+    )
+
+
 def cast_chair_ballot(actor: Actor, committee_id: int, *, office: str, choice_id: int, now: datetime) -> str | None:
-    """A seated member chooses the chair or vice chair; more than half of ALL members elect. Returns the name elected, if any."""
+    """A seated member chooses the chair or vice chair; more than half of ALL members elect. Returns the name elected, if any.
+
+    The vote is open until ``chair_deadline``; after it the ballot is refused and only an order
+    of the street office (``reopen_chair_vote``) opens a new round.
+    """
     if office not in ("chair", "vice_chair"):
         raise RuleViolation("office", str(_l("Choose the chair or the vice chair.")))
     with db.write() as s:
@@ -103,13 +128,30 @@ def cast_chair_ballot(actor: Actor, committee_id: int, *, office: str, choice_id
         role = MemberRole.CHAIR if office == "chair" else MemberRole.VICE_CHAIR
         if any(m.role is role for m in seated):
             raise RuleViolation("office", str(_l("This office is already filled.")))
+        deadline = chair_deadline(committee)
+        if not rules.chair_vote_open(today_in_china(now), deadline):
+            raise RuleViolation(
+                "office",
+                str(
+                    _l(
+                        "The members had until %(date)s to elect the chair and vice chair; "
+                        "only the street office can now order them to vote again.",
+                        date=deadline.isoformat(),
+                    )
+                ),
+            )
         if s.execute(
             select(ChairBallot.id).where(
-                ChairBallot.committee_id == committee.id, ChairBallot.office == office, ChairBallot.voter_id == voter.id
+                ChairBallot.committee_id == committee.id,
+                ChairBallot.office == office,
+                ChairBallot.voter_id == voter.id,
+                ChairBallot.round == committee.chair_round,
             )
         ).first():
             raise RuleViolation("office", str(_l("You have already voted for this office.")))
-        s.add(ChairBallot(committee_id=committee.id, office=office, voter_id=voter.id, choice_id=choice.id, cast_at=now))
+        ballot = ChairBallot(committee_id=committee.id, office=office, voter_id=voter.id, choice_id=choice.id, cast_at=now)
+        ballot.round = committee.chair_round
+        s.add(ballot)
         s.flush()
         outcome = chair_tally(committee, office, s)
         community = s.get(Community, committee.community_id)
@@ -129,19 +171,46 @@ def cast_chair_ballot(actor: Actor, committee_id: int, *, office: str, choice_id
             committee.id,
             **scope(community),
             now=now,
-            data={"voter": voter.id, "choice": choice.id, "elected": outcome.elected},
+            data={"voter": voter.id, "choice": choice.id, "elected": outcome.elected, "round": committee.chair_round},
         )
     return elected_name
 
 
 def chair_tally(committee: Committee, office: str, s: Session | None = None) -> rules.ChairOutcome:
-    """The members' ballots for ``office`` so far, decided by more than half of all seated members."""
+    """The members' ballots for ``office`` in the current round, decided by more than half of all seated members."""
     s = s or db.session()
     rows = s.execute(
-        select(ChairBallot.voter_id, ChairBallot.choice_id).where(ChairBallot.committee_id == committee.id, ChairBallot.office == office)
+        select(ChairBallot.voter_id, ChairBallot.choice_id).where(
+            ChairBallot.committee_id == committee.id, ChairBallot.office == office, ChairBallot.round == committee.chair_round
+        )
     ).all()
     seated = [m for m in committee.members if m.active]
     return rules.chair_outcome(office, len(seated), {str(voter): str(choice) for voter, choice in rows})
+
+
+def reopen_chair_vote(s: Session, community: Community, *, now: datetime) -> int:
+    """The street office orders the members to elect the chair and vice chair again, inside the order's transaction.
+
+    The vote is open for another 7 days from the order. It starts afresh: the ballots of
+    earlier rounds stay on record but no longer count, since the rule asks more than half
+    of ALL members to agree within one vote, and a vote the office had to order is a new
+    one (a member may have changed their mind, or the seats may have changed since).
+    Returns the committee's id.
+    """
+    committee = current_committee(community.id, s)
+    if committee is None or committee.kind is not CommitteeKind.OWNERS:
+        raise RuleViolation("kind", str(_l("This community has no owners' committee to elect a chair.")))
+    if chair_offices_filled(committee):
+        raise RuleViolation("kind", str(_l("The committee's chair and vice chair are already elected.")))
+    today = today_in_china(now)
+    if rules.chair_vote_open(today, chair_deadline(committee)):
+        raise RuleViolation(
+            "kind",
+            str(_l("The members may still elect the chair and vice chair until %(date)s.", date=chair_deadline(committee).isoformat())),
+        )
+    committee.chair_round += 1
+    committee.chair_vote_until = rules.chair_vote_reopened_until(today)
+    return committee.id
 
 
 def appoint_temporary(actor: Actor, *, community_id: int, members: list[dict[str, Any]], term_end: date, now: datetime) -> Committee:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 
@@ -23,6 +23,7 @@ from ..models import (
     MemberRole,
     Membership,
 )
+from .committee import chair_deadline, chair_vote_overdue
 from .common import (
     current_committee,
 )
@@ -37,7 +38,8 @@ class CommitteeView:
     party_members: int
     term: rules.TermStatus
     party_target_met: bool | None
-    chair_due: date
+    chair_due: date  # the last day of the chair vote (Beijing)
+    chair_overdue: bool  # past it, and the chair or vice chair still to be elected
 
     @property
     def party_share(self) -> str:
@@ -72,7 +74,8 @@ def committee_view(community: Community, *, now: datetime, committee: Committee 
         party_members=party,
         term=rules.term_status(committee.term_end, today_in_china(now), seats=committee.seats, seated=active),
         party_target_met=met,
-        chair_due=(committee.seated_at + timedelta(days=rules.CHAIR_ELECTION_DAYS)).date(),
+        chair_due=chair_deadline(committee),
+        chair_overdue=chair_vote_overdue(committee, now=now),
     )
 
 

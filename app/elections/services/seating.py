@@ -12,8 +12,10 @@ from sqlalchemy.orm import Session
 
 from ...audit.services import record, scope
 from ...clock import today_in_china
+from ...communities.models import Community
 from ...db import db
 from ...domain import committee as rules
+from ...domain import election as election_rules
 from ...domain.errors import RuleViolation
 from ...domain.rules import get_profile
 from ...notices.models import NoticeKind
@@ -76,6 +78,10 @@ def seat_committee(actor: Actor, election_id: int, *, now: datetime) -> Committe
     """Seat the committee from a certified result: members, alternates in rank order, the term.
 
     A runoff or supplementary election completes the committee seated from its parent.
+    When the parent formed no committee (a tie or too few qualified left seats open),
+    seating the follow-up seats the parent's places and the follow-up's together
+    (``domain.election.fill_places``), and forms the committee once the members reach
+    the profile's minimum; every election of that chain is then seated.
     The outgoing committee's term-end audit must be ticked first.
     """
     with db.write() as s:
@@ -85,59 +91,140 @@ def seat_committee(actor: Actor, election_id: int, *, now: datetime) -> Committe
             raise RuleViolation("election", str(_l("This election has no certified result waiting to be seated.")))
         result = _certified_result(s, election)
         candidates = {str(c.id): c for c in election.candidates}
-        today = today_in_china(now)
+        joint: list[Election] = []
         if election.kind is ElectionKind.REGULAR:
             if not result["committee_formed"]:
                 raise RuleViolation("election", str(_l("Too few members were elected to form a committee; hold a supplementary election.")))
-            outgoing = current_committee(community.id, s)
-            if outgoing is not None and outgoing.kind is CommitteeKind.OWNERS and outgoing.handover_audit_at is None:
-                raise RuleViolation("handover_audit", str(_l("The street office must first tick the outgoing committee's term-end audit.")))
-            if outgoing is not None:
-                outgoing.ended_at = now
-                _drop_roles(s, outgoing, now)
-            years = get_profile(community.rule_profile).settings.term_max_years
-            committee = Committee(
-                community_id=community.id,
-                kind=CommitteeKind.OWNERS,
-                election_id=election.id,
-                seats=election.seats,
-                term_start=today,
-                term_end=rules.term_end(today, years),
-                seated_at=now,
-            )
-            s.add(committee)
-            s.flush()
-            rank = 0
-        else:
-            committee = _committee_of_parent(s, election)
+            committee = _new_committee(s, community, election, now)
+            elected, alternates, rank = list(result["elected"]), list(result["alternates"]), 0
+        elif (seated := _committee_of_parent(s, election)) is not None:
+            committee = seated
             rank = max((m.alternate_rank or 0 for m in committee.members if m.role is MemberRole.ALTERNATE), default=0)
-        for candidate_id in result["elected"]:
+            elected, alternates = list(result["elected"]), list(result["alternates"])
+            parent = s.get(Election, election.parent_id) if election.parent_id else None
+            parent_result = _stored_result(s, parent) if parent is not None else None
+            if election.kind is ElectionKind.RUNOFF and parent_result is not None and not parent_result["unfilled_seats"]:
+                elected, alternates = [], elected + alternates  # a runoff for alternate places fills alternate places
+        else:
+            joint = _unseated_chain(s, election)
+            regular = joint[0]
+            held = _by_person(s, regular)
+            for child in [*joint[1:], election]:
+                held = election_rules.fill_places(held, regular.seats, _by_person(s, child), child.seats)
+            people, extra = election_rules.seated_from(held, regular.seats)
+            settings = get_profile(community.rule_profile).settings
+            if len(people) < settings.committee_min:
+                raise RuleViolation(
+                    "election",
+                    str(
+                        _l(
+                            "With this election %(n)d members are elected, fewer than the %(min)d a committee needs; "
+                            "hold a supplementary election.",
+                            n=len(people),
+                            min=settings.committee_min,
+                        )
+                    ),
+                )
+            by_person = _candidates_by_person(s, [*joint, election])
+            candidates = {str(c.id): c for c in by_person.values()}
+            elected = [str(by_person[int(p)].id) for p in people]
+            alternates = [str(by_person[int(p)].id) for p in extra]
+            committee = _new_committee(s, community, regular, now, seats=regular.seats)
+            rank = 0
+        for candidate_id in elected:
             _seat(s, committee, candidates[candidate_id], MemberRole.MEMBER, None, now)
-        for candidate_id in result["alternates"]:
+        for candidate_id in alternates:
             rank += 1
             _seat(s, committee, candidates[candidate_id], MemberRole.ALTERNATE, rank, now)
+        for earlier in joint:
+            earlier.state = ElectionState.SEATED
         election.state = ElectionState.SEATED
         committee_seated.send(s, community=community, committee=committee, actor=actor, now=now)
         data = {
             "committee": committee.id,
-            "elected": result["elected"],
-            "alternates": result["alternates"],
+            "elected": elected,
+            "alternates": alternates,
             "term_end": committee.term_end.isoformat(),
+            "with": [e.public_id for e in joint] or None,
         }
         record(s, actor, "committee.seat", "election", election.public_id, **scope(community), now=now, data=data)
     return committee
 
 
-def _committee_of_parent(s: Session, election: Election) -> Committee:
+def _stored_result(s: Session, election: Election) -> dict[str, Any] | None:
+    item = s.get(Item, election.item_id) if election.item_id else None
+    session = s.get(AssemblySession, item.session_id) if item else None
+    if session is None or not session.result:
+        return None
+    return next((i for i in session.result["items"] if i["id"] == str(election.item_id)), None)
+
+
+def _new_committee(s: Session, community: Community, election: Election, now: datetime, *, seats: int | None = None) -> Committee:
+    """A new owners' committee for a term from today; the outgoing one ends, once its term-end audit is ticked."""
+    outgoing = current_committee(community.id, s)
+    if outgoing is not None and outgoing.kind is CommitteeKind.OWNERS and outgoing.handover_audit_at is None:
+        raise RuleViolation("handover_audit", str(_l("The street office must first tick the outgoing committee's term-end audit.")))
+    if outgoing is not None:
+        outgoing.ended_at = now
+        _drop_roles(s, outgoing, now)
+    today = today_in_china(now)
+    years = get_profile(community.rule_profile).settings.term_max_years
+    committee = Committee(
+        community_id=community.id,
+        kind=CommitteeKind.OWNERS,
+        election_id=election.id,
+        seats=seats if seats is not None else election.seats,
+        term_start=today,
+        term_end=rules.term_end(today, years),
+        seated_at=now,
+    )
+    s.add(committee)
+    s.flush()
+    return committee
+
+
+def _regular_of(s: Session, election: Election) -> Election | None:
     parent = s.get(Election, election.parent_id) if election.parent_id else None
     while parent is not None and parent.kind is not ElectionKind.REGULAR:
         parent = s.get(Election, parent.parent_id) if parent.parent_id else None
-    committee = (
-        s.execute(select(Committee).where(Committee.election_id == parent.id, Committee.ended_at.is_(None))).scalar() if parent else None
-    )
-    if committee is None:
+    return parent
+
+
+def _committee_of_parent(s: Session, election: Election) -> Committee | None:
+    """The committee a follow-up completes: the one seated from its regular election, if still sitting."""
+    parent = _regular_of(s, election)
+    if parent is None:
+        return None
+    return s.execute(select(Committee).where(Committee.election_id == parent.id, Committee.ended_at.is_(None))).scalar()
+
+
+def _unseated_chain(s: Session, election: Election) -> list[Election]:
+    """The follow-up's ancestors, regular election first, when none of them seated a committee: they are seated together."""
+    chain: list[Election] = []
+    parent = s.get(Election, election.parent_id, with_for_update=True) if election.parent_id else None
+    while parent is not None:
+        chain.insert(0, parent)
+        if parent.kind is ElectionKind.REGULAR:
+            break
+        parent = s.get(Election, parent.parent_id, with_for_update=True) if parent.parent_id else None
+    if not chain or chain[0].kind is not ElectionKind.REGULAR or any(e.state is not ElectionState.DECIDED for e in chain):
         raise RuleViolation("election", str(_l("The committee this election completes has not been seated.")))
-    return committee
+    return chain
+
+
+def _by_person(s: Session, election: Election) -> election_rules.Places:
+    """An election's places with each candidate named by person, so that nobody is seated twice across elections."""
+    person_of = {str(c.id): str(c.person_id) for c in election.candidates}
+    return tuple(None if p is None else person_of[p] for p in election_rules.places_of_result(_certified_result(s, election)))
+
+
+def _candidates_by_person(s: Session, chain: list[Election]) -> dict[int, Candidate]:
+    """Each person's candidacy in the latest election of the chain they stood in (a runoff's, not the tie's)."""
+    out: dict[int, Candidate] = {}
+    for election in chain:
+        for candidate in election.candidates:
+            out[candidate.person_id] = candidate
+    return out
 
 
 def _seat(s: Session, committee: Committee, candidate: Candidate, role: MemberRole, rank: int | None, now: datetime) -> None:

@@ -62,6 +62,8 @@ class CommunityRow:
                 out.append("reelection_ordered")
             if view.party_target_met is False:
                 out.append("party_target_missed")
+            if view.chair_overdue:
+                out.append("chair_overdue")
         if self.awaiting:
             out.append("awaiting_certification")
         if self.overdue:

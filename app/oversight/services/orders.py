@@ -11,6 +11,7 @@ from ...audit.services import record, scope
 from ...clock import today_in_china
 from ...communities.models import Community
 from ...db import db
+from ...domain.committee import chair_vote_reopened_until
 from ...domain.errors import NotFound, RuleViolation
 from ...domain.lifecycle import SessionState
 from ...elections import services as elections
@@ -38,7 +39,8 @@ def issue_order(
 
     A revocation marks the item revoked; a suspension takes the member's rights
     at once; a re-election order marks the committee and opens an election the
-    street office runs, with nominations until the deadline.
+    street office runs, with nominations until the deadline; a chair-vote order opens the
+    members' vote for the chair and vice chair again, for 7 days from the order.
     """
     subject, body = subject.strip(), body.strip()
     if not subject or len(subject) > 150:
@@ -50,6 +52,8 @@ def issue_order(
         if community is None:
             raise NotFound(str(_l("No such community.")))
         require(can_certify(actor, community))
+        if kind is OrderKind.CHAIR_VOTE:  # the rule sets the deadline: 7 days from the order
+            due_on = chair_vote_reopened_until(today_in_china(now))
         if due_on is None or due_on <= today_in_china(now):
             raise RuleViolation("due_on", str(_l("Set a deadline after today.")))
         item = None
@@ -61,6 +65,8 @@ def issue_order(
             effects["membership_id"] = elections.suspend_member(s, community, member, now=now)
         elif kind is OrderKind.REELECT:
             effects["committee_id"], effects["election_id"] = elections.order_reelection(s, actor, community, subject, due_on, now=now)
+        elif kind is OrderKind.CHAIR_VOTE:
+            effects["committee_id"] = elections.reopen_chair_vote(s, community, now=now)
         where = {"item_id": item.id, "session_id": item.session_id} if item is not None else {}
         order = publish_order(s, actor, community, kind, subject, body, due_on, now=now, **where, **effects)
     return order
