@@ -7,31 +7,30 @@ import io
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
-from ..clock import today_in_china
-from ..communities.models import Community, StreetOffice
-from ..db import db, utcnow
-from ..domain.errors import NotFound, RuleViolation
-from ..notices.obligations import Obligation
-from ..orders import services as order_book
-from ..orders.models import Order, OrderKind, OrderStatus
-from ..security.permissions import can_certify, can_issue_orders, can_oversee, require
-from ..security.web import current_actor
-from ..sessions.models import AssemblySession, Verdict
-from ..sessions.services import bulletin
-from ..voting.models import Dispute
-from . import services
-from .forms import ORDER_KIND_LABELS, CloseOrderForm, OrderForm, ResolveForm, VerdictForm
-from .labels import FLAG_LABELS
-from .services.obligations import obligations
-
-bp = Blueprint("oversight", __name__, url_prefix="/office")
+from ...clock import today_in_china
+from ...communities.models import Community, StreetOffice
+from ...db import db, utcnow
+from ...domain.errors import NotFound, RuleViolation
+from ...notices.obligations import Obligation
+from ...orders import services as order_book
+from ...orders.models import Order, OrderKind, OrderStatus
+from ...security.permissions import can_certify, can_issue_orders, can_oversee, require
+from ...security.web import current_actor
+from ...sessions.models import AssemblySession, Verdict
+from ...sessions.services import bulletin
+from ...voting.models import Dispute
+from .. import services
+from ..forms import ORDER_KIND_LABELS, CloseOrderForm, OrderForm, ResolveForm, VerdictForm
+from ..labels import FLAG_LABELS
+from ..services.obligations import obligations
+from .common import bp
 
 
 # Panels of pages lower packages own (the community's page), which cannot ask oversight themselves.
