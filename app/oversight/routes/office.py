@@ -16,6 +16,7 @@ from wtforms.fields.choices import SelectChoice
 
 from ...clock import today_in_china
 from ...communities.models import Community, StreetOffice
+from ...communities.queries import area_of_office
 from ...db import db, utcnow
 from ...domain.errors import NotFound, RuleViolation
 from ...notices.obligations import Obligation
@@ -53,7 +54,8 @@ def _office(office_id: int) -> StreetOffice:
     office = db.session.get(StreetOffice, office_id)
     if office is None:
         raise NotFound(_("No such street office."))
-    require(can_oversee(current_actor(), office.id))
+    area = area_of_office(office)  # the district's and the city's officials read it too
+    require(can_oversee(current_actor(), office.id, district_id=area.district_id, city_id=area.city_id))
     return office
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from fractions import Fraction
 
 from babel.lists import format_list
@@ -19,6 +19,7 @@ from ...domain.figures import CommunityFacts, OfficeFigures, office_figures
 from ...domain.lifecycle import SessionState
 from ...domain.rules import get_profile
 from ...elections import services as elections
+from ...orders.models import OrderKind
 from ...orders.services import open_orders
 from ...sessions.models import AssemblySession
 from ...voting import services as voting
@@ -40,6 +41,9 @@ class CommunityRow:
     committee: elections.CommitteeView | None
     elections: int  # under way: nominating, on the slate, on a ballot, or counted and not yet seated
     petitions: list[voting.Progress]  # collecting signatures
+    reelections: int = 0  # open orders to re-elect the committee
+    reelections_overdue: int = 0  # ... past their deadline
+    today: date | None = None  # the day the row was read, for the figures' terms
 
     @property
     def committee_kind(self) -> str:
@@ -77,6 +81,11 @@ class CommunityRow:
             party_target_met=self.committee.party_target_met if owners and self.committee else None,
             publications_met=self.met_on_time,
             publications_late=self.overdue + (self.met - self.met_on_time),
+            temporary_committee=self.committee is not None and self.committee.committee.kind.value == "temporary",
+            term_ends_on=self.committee.term.ends_on if owners and self.committee else None,
+            preparatory_since=None,  # the preparatory group's formation day, once groups are kept
+            reelection_ordered=self.reelections > 0,
+            reelection_overdue=self.reelections_overdue > 0,
         )
 
 
@@ -112,6 +121,9 @@ def dashboard(street_office_id: int, *, now: datetime) -> list[CommunityRow]:
                 committee=elections.committee_view(community, now=now),
                 elections=elections.open_elections_count(community.id),
                 petitions=voting.open_petitions(community.id, now),
+                reelections=sum(1 for o in pending if o.kind is OrderKind.REELECT),
+                reelections_overdue=sum(1 for o in pending if o.kind is OrderKind.REELECT and o.overdue(today)),
+                today=today,
             )
         )
     return rows
@@ -149,7 +161,7 @@ def dashboard_table(rows: list[CommunityRow]) -> list[list[str]]:
 
 
 def figures(rows: list[CommunityRow]) -> OfficeFigures:
-    return office_figures([r.facts() for r in rows])
+    return office_figures([r.facts() for r in rows], on=rows[0].today if rows else None)
 
 
 def decision_days(community: Community) -> int:
