@@ -193,13 +193,19 @@ FIGURE_HINTS = {
     "party_target": _l("of committees a local target applies to"),
 }
 assert set(FIGURE_LABELS) == set(FIGURE_NAMES) == set(FIGURE_HINTS)
+COMMITTEE_STATE_LABELS = {
+    "owners": _l("Owners' committee"),
+    "expired": _l("Owners' committee past its term"),
+    "temporary": _l("Temporary management committee"),
+    "none": _l("None"),
+}
 AREA_KIND_LABELS = {"office": _l("Street office"), "district": _l("District"), "city": _l("City")}
 
 
 def report_table(report: AreaReport) -> list[list[str]]:
     """The area and each area below it, one line each: every figure's numerator, denominator and percent, and the
     formation target; headers in the reader's language, no cell a formula."""
-    headers: list[object] = [_l("Level"), _l("Code"), _l("Name"), _l("Communities")]
+    headers: list[object] = [_l("Level"), _l("Code"), _l("Name of the area"), _l("Communities")]
     for name in FIGURE_NAMES:
         label = FIGURE_LABELS[name]
         headers += [f"{label} · {_l('numerator')}", f"{label} · {_l('denominator')}", f"{label} · %"]
