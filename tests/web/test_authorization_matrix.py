@@ -158,6 +158,9 @@ MATRIX: dict[str, tuple[str, str, tuple[int, ...]]] = {
     "api.create_notice": ("POST", "/api/v1/communities/lanting/notices", (401, 401, 401, 401, 401)),
     "api.office_dashboard": ("GET", "/api/v1/offices/xinhua-street/communities", (401, 401, 401, 401, 401)),
     "api.create_order": ("POST", "/api/v1/communities/lanting/orders", (401, 401, 401, 401, 401)),
+    "api.office_figures": ("GET", "/api/v1/offices/xinhua-street/figures", (401, 401, 401, 401, 401)),
+    "api.district_figures": ("GET", "/api/v1/districts/{dc}/figures", (401, 401, 401, 401, 401)),
+    "api.city_figures": ("GET", "/api/v1/cities/{cc}/figures", (401, 401, 401, 401, 401)),
     # The district's and the city's figures ({dc}, {cc}: the district over the office of A, its city): their
     # officials and the administrators read them (the area officials' answers: test_area_officials_only_read).
     "areas.district_dashboard": ("GET", "/oversight/districts/{dc}", (302, 200, 403, 403, 403)),
