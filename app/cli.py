@@ -123,11 +123,13 @@ def audit_verify() -> None:
 
 def register_cli(app: Flask) -> None:
     from .accounts.cli import create_user_command
-    from .communities.cli import import_register_command
+    from .communities.cli import assign_office_command, create_city_command, create_district_command, import_register_command
     from .sessions.cli import close_due
 
     # The operator's commands are here; each feature's live beside its code.
     for command in (db_group, demo, keys_group, backup_command, restore_command, audit_group):
         app.cli.add_command(command)
     for command in (close_due, import_register_command, create_user_command):
+        app.cli.add_command(command)
+    for command in (create_city_command, create_district_command, assign_office_command):
         app.cli.add_command(command)

@@ -40,6 +40,7 @@ def build_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     from .ledgers.routes import bp as ledgers_bp
     from .main.routes import bp as main_bp
     from .notices.routes import bp as notices_bp
+    from .oversight.routes import areas_bp
     from .oversight.routes import bp as oversight_bp
     from .sessions.routes import bp as sessions_bp
     from .voting.routes import bp as voting_bp
@@ -52,6 +53,7 @@ def build_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(notices_bp)
     app.register_blueprint(ledgers_bp)
     app.register_blueprint(oversight_bp)
+    app.register_blueprint(areas_bp)
     app.register_blueprint(elections_bp)
     app.register_blueprint(formation_bp)  # its services answer elections' committee_seated signal
     app.register_blueprint(api_bp)

@@ -2,7 +2,7 @@
 
 from .accounts.models import LoginSession, RecoveryCode, RoleAssignment, User
 from .audit.models import AuditEvent
-from .communities.models import Building, Community, Holding, Person, StreetOffice, Unit
+from .communities.models import Building, City, Community, District, Holding, Person, StreetOffice, Unit
 from .db import Base
 from .elections.models import Candidate, ChairBallot, Committee, Election, Membership
 from .formation.models import GroupMember, PreparatoryGroup
@@ -39,9 +39,11 @@ __all__ = [
     "Candidate",
     "Certification",
     "ChairBallot",
+    "City",
     "Committee",
     "Community",
     "Dispute",
+    "District",
     "Election",
     "GroupMember",
     "Holding",

@@ -19,15 +19,34 @@ from .services import create_user
 @click.option("--name", "display_name", required=True)
 @click.option(
     "--role",
-    type=click.Choice(["administrator", "street_official", "committee_chair", "committee_vice_chair", "committee_member"]),
+    type=click.Choice(
+        [
+            "administrator",
+            "street_official",
+            "committee_chair",
+            "committee_vice_chair",
+            "committee_member",
+            "district_official",
+            "city_official",
+        ]
+    ),
     required=True,
 )
 @click.option("--community", "community_id", type=int)
 @click.option("--street-office", "street_office_id", type=int)
+@click.option("--district", "district_id", type=int)
+@click.option("--city", "city_id", type=int)
 @click.password_option()
 @database_errors_as_one_line
 def create_user_command(
-    username: str, display_name: str, role: str, community_id: int | None, street_office_id: int | None, password: str
+    username: str,
+    display_name: str,
+    role: str,
+    community_id: int | None,
+    street_office_id: int | None,
+    district_id: int | None,
+    city_id: int | None,
+    password: str,
 ) -> None:
     """Create an official's account (the first administrator, say)."""
     try:
@@ -39,6 +58,8 @@ def create_user_command(
             role=Role(role),
             community_id=community_id,
             street_office_id=street_office_id,
+            district_id=district_id,
+            city_id=city_id,
         )
     except RuleViolation as exc:
         raise click.ClickException(exc.message) from None

@@ -62,7 +62,9 @@ class RoleAssignment(Base):
             "(role = 'administrator' AND street_office_id IS NULL AND community_id IS NULL)"
             " OR (role = 'street_official' AND street_office_id IS NOT NULL AND community_id IS NULL)"
             " OR (role IN ('committee_chair', 'committee_vice_chair', 'committee_member', 'preparatory_member')"
-            " AND community_id IS NOT NULL AND street_office_id IS NULL)",
+            " AND community_id IS NOT NULL AND street_office_id IS NULL)"
+            " OR (role = 'district_official' AND district_id IS NOT NULL AND street_office_id IS NULL AND community_id IS NULL)"
+            " OR (role = 'city_official' AND city_id IS NOT NULL AND street_office_id IS NULL AND community_id IS NULL)",
             name="scope_matches_role",
         ),
     )
@@ -72,6 +74,8 @@ class RoleAssignment(Base):
     role: Mapped[Role] = mapped_column(str_enum(Role, "role"))
     street_office_id: Mapped[int | None] = mapped_column(ForeignKey("street_office.id", ondelete="RESTRICT"))
     community_id: Mapped[int | None] = mapped_column(ForeignKey("community.id", ondelete="RESTRICT"))
+    district_id: Mapped[int | None] = mapped_column(ForeignKey("district.id", ondelete="RESTRICT"))
+    city_id: Mapped[int | None] = mapped_column(ForeignKey("city.id", ondelete="RESTRICT"))
 
     user: Mapped[User] = relationship(back_populates="roles")
 
@@ -101,7 +105,7 @@ class ApiToken(Base):
     # The first characters, shown in the list so the owner can tell tokens apart.
     prefix: Mapped[str] = mapped_column(String(16))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    # Space-separated: "committee", "office".
+    # Space-separated: "committee", "office", "area".
     scopes: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -252,6 +252,8 @@ def create_user(
     role: Role,
     community_id: int | None = None,
     street_office_id: int | None = None,
+    district_id: int | None = None,
+    city_id: int | None = None,
 ) -> User:
     """Create an official's account with one role."""
     require(can_manage_deployment(actor))
@@ -261,6 +263,10 @@ def create_user(
         raise RuleViolation("community", str(_l("A committee role needs a community.")))
     if role is Role.STREET_OFFICIAL and street_office_id is None:
         raise RuleViolation("street_office", str(_l("A street official needs a street office.")))
+    if role is Role.DISTRICT_OFFICIAL and district_id is None:
+        raise RuleViolation("district", str(_l("A district official needs a district.")))
+    if role is Role.CITY_OFFICIAL and city_id is None:
+        raise RuleViolation("city", str(_l("A city official needs a city.")))
     with db.write() as s:
         if s.execute(select(User.id).where(User.username == username)).first():
             raise RuleViolation("username", str(_l("This username is taken.")))
@@ -270,6 +276,8 @@ def create_user(
                 role=role,
                 community_id=community_id if role in COMMITTEE_ROLES else None,
                 street_office_id=street_office_id if role is Role.STREET_OFFICIAL else None,
+                district_id=district_id if role is Role.DISTRICT_OFFICIAL else None,
+                city_id=city_id if role is Role.CITY_OFFICIAL else None,
             )
         )
         s.add(user)
@@ -282,6 +290,8 @@ def create_user(
             user.id,
             community_id=community_id,
             street_office_id=street_office_id,
-            data={"username": username, "role": role.value},
+            data={"username": username, "role": role.value}
+            | ({"district_id": district_id} if role is Role.DISTRICT_OFFICIAL else {})
+            | ({"city_id": city_id} if role is Role.CITY_OFFICIAL else {}),
         )
     return user

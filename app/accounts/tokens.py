@@ -14,7 +14,7 @@ from ..audit.services import record
 from ..db import db
 from ..domain.errors import NotFound, RuleViolation
 from ..security.actor import Actor, actor_for
-from ..security.roles import COMMITTEE_ROLES, Role
+from ..security.roles import AREA_ROLES, COMMITTEE_ROLES, Role
 from .models import ApiToken, User
 from .services import consume_fresh_code
 
@@ -23,9 +23,10 @@ PREFIX = "gz_"
 SCOPES = {
     "committee": _l("Act for your owners' committee: draft sessions, items and notices"),
     "office": _l("Act for your street office: read the dashboard, issue orders"),
+    "area": _l("Read the figures of your district or city"),
 }
 # What each scope lets a token act as: only these of its maker's role assignments become its actor's grants.
-SCOPE_ROLES: dict[str, frozenset[Role]] = {"committee": COMMITTEE_ROLES, "office": frozenset({Role.STREET_OFFICIAL})}
+SCOPE_ROLES: dict[str, frozenset[Role]] = {"committee": COMMITTEE_ROLES, "office": frozenset({Role.STREET_OFFICIAL}), "area": AREA_ROLES}
 MAX_TOKENS = 20
 # The last use is written at most this often, so reading the API does not write on every request.
 LAST_USED_GRANULARITY = timedelta(hours=1)
@@ -49,6 +50,8 @@ def scopes_for(user: User) -> list[str]:
         out.append("committee")
     if Role.STREET_OFFICIAL in roles:
         out.append("office")
+    if roles & AREA_ROLES:
+        out.append("area")
     return out
 
 

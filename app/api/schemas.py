@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..domain.figures import FIGURE_NAMES
 from ..domain.rules import MATTERS
 
 Schema = dict[str, Any]
@@ -167,6 +168,42 @@ COMPONENTS: dict[str, Schema] = {
         subject=STR,
         due_on=DAY,
         notice=nullable(STR),
+    ),
+    "Figure": obj(
+        numerator=INT,
+        denominator=INT,
+        percent=nullable(STR),
+        target=nullable(STR),
+        target_percent=nullable(STR),
+        year=nullable(INT),
+        met=nullable(BOOL),
+    ),
+    "Figures": obj(**{name: ref("Figure") for name in FIGURE_NAMES}),
+    "AreaFigures": obj(
+        kind={"type": "string", "enum": ["office", "district", "city"]},
+        code=STR,
+        name=STR,
+        on=DAY,
+        communities_count=INT,
+        longest_preparatory_days=nullable(INT),
+        figures=ref("Figures"),
+        children=array(obj(kind=STR, code=STR, name=STR, figures=ref("Figures"))),
+        communities=array(
+            obj(
+                slug=STR,
+                name=STR,
+                committee={"type": "string", "enum": ["owners", "expired", "temporary", "none"]},
+                formed=BOOL,
+                term_ends_on=nullable(DAY),
+                term_ending=BOOL,
+                preparatory_since=nullable(DAY),
+                reelection_ordered=BOOL,
+                reelection_overdue=BOOL,
+                publications_on_time=INT,
+                publications_late=INT,
+                party_target_met=nullable(BOOL),
+            )
+        ),
     ),
     "DashboardRow": obj(
         community=STR,

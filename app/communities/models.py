@@ -1,4 +1,4 @@
-"""The register: street offices, communities, buildings, units, persons, holdings."""
+"""The register: cities, districts, street offices, communities, buildings, units, persons, holdings."""
 
 from __future__ import annotations
 
@@ -37,13 +37,47 @@ class HoldingState(enum.Enum):
     UNSOLD = "unsold"  # 未售: the developer votes
 
 
+class City(Base):
+    """A city (市): its districts' offices report their figures against its profile's yearly targets."""
+
+    __tablename__ = "city"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    # The rule profile whose yearly targets (formation_targets) apply to the city's figures.
+    rule_profile: Mapped[str] = mapped_column(String(40), default="cn-national")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    districts: Mapped[list[District]] = relationship(back_populates="city", order_by="District.name")
+
+
+class District(Base):
+    """A district (区 / 旗县区) of a city, over its street offices."""
+
+    __tablename__ = "district"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    city_id: Mapped[int] = mapped_column(ForeignKey("city.id", ondelete="RESTRICT"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    city: Mapped[City] = relationship(back_populates="districts")
+    offices: Mapped[list[StreetOffice]] = relationship(back_populates="district", order_by="StreetOffice.name")
+
+
 class StreetOffice(Base):
     __tablename__ = "street_office"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(200))
+    # None until an operator assigns the office to its district.
+    district_id: Mapped[int | None] = mapped_column(ForeignKey("district.id", ondelete="RESTRICT"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    district: Mapped[District | None] = relationship(back_populates="offices")
 
     communities: Mapped[list[Community]] = relationship(back_populates="street_office", order_by="Community.name")
 

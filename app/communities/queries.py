@@ -12,7 +12,7 @@ from ..db import db
 from ..domain.errors import NotFound
 from ..domain.roll import Roll, UnitRecord, derive_roll
 from ..domain.units import unit_sort_key
-from .models import Building, Community, Holding, HoldingState, Person, StreetOffice, Unit
+from .models import Building, City, Community, District, Holding, HoldingState, Person, StreetOffice, Unit
 
 
 def community_roll(community_id: int) -> Roll:
@@ -114,3 +114,26 @@ def units_page(community_id: int, *, building_id: int | None, page: int, per_pag
 
 def office_by_code(code: str) -> StreetOffice | None:
     return db.session.execute(select(StreetOffice).where(StreetOffice.code == code)).scalar_one_or_none()
+
+
+def district_by_code(code: str) -> District | None:
+    return db.session.execute(select(District).where(District.code == code)).scalar_one_or_none()
+
+
+def city_by_code(code: str) -> City | None:
+    return db.session.execute(select(City).where(City.code == code)).scalar_one_or_none()
+
+
+@dataclass(frozen=True)
+class OfficeArea:
+    """Where a street office sits: its district and that district's city (None until assigned)."""
+
+    district_id: int | None
+    city_id: int | None
+
+
+def area_of_office(office: StreetOffice) -> OfficeArea:
+    if office.district_id is None:
+        return OfficeArea(None, None)
+    district = db.session.get(District, office.district_id)
+    return OfficeArea(office.district_id, district.city_id if district else None)

@@ -21,7 +21,7 @@ from ..domain.errors import NotFound, RuleViolation
 from ..domain.rules import profile_names
 from ..security.actor import Actor
 from ..security.permissions import can_manage_deployment, can_manage_register, require
-from .models import Building, Community, Holding, HoldingState, Person, PersonKind, StreetOffice, Unit
+from .models import Building, City, Community, District, Holding, HoldingState, Person, PersonKind, StreetOffice, Unit
 from .register import MAX_DATA_ROWS, RegisterRow, RowError, parse_register, read_table
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,58}[a-z0-9]$")
@@ -46,6 +46,67 @@ def create_street_office(actor: Actor, *, code: str, name: str) -> StreetOffice:
             street_office_id=office.id,
             data={"code": code, "name": office.name},
         )
+    return office
+
+
+def create_city(actor: Actor, *, code: str, name: str, rule_profile: str = "cn-national") -> City:
+    """A city, with the rule profile whose yearly targets its figures are measured against."""
+    require(can_manage_deployment(actor))
+    if not _SLUG.match(code):
+        raise RuleViolation("code", str(_l("Use 3–60 lowercase letters, digits and hyphens.")))
+    if rule_profile not in profile_names():
+        raise RuleViolation("rule_profile", str(_l('unknown rule profile "%(name)s"', name=rule_profile)))
+    if not name.strip():
+        raise RuleViolation("name", str(_l("Name it.")))
+    with db.write() as s:
+        if s.execute(select(City.id).where(City.code == code)).first():
+            raise RuleViolation("code", str(_l("This code is taken.")))
+        city = City(code=code, name=name.strip(), rule_profile=rule_profile)
+        s.add(city)
+        s.flush()
+        record(s, actor, "city.create", "city", city.id, data={"code": code, "name": city.name, "rule_profile": rule_profile})
+    return city
+
+
+def create_district(actor: Actor, *, city_id: int, code: str, name: str) -> District:
+    require(can_manage_deployment(actor))
+    if not _SLUG.match(code):
+        raise RuleViolation("code", str(_l("Use 3–60 lowercase letters, digits and hyphens.")))
+    if not name.strip():
+        raise RuleViolation("name", str(_l("Name it.")))
+    with db.write() as s:
+        if s.get(City, city_id) is None:
+            raise RuleViolation("city", str(_l("No such city.")))
+        if s.execute(select(District.id).where(District.code == code)).first():
+            raise RuleViolation("code", str(_l("This code is taken.")))
+        district = District(code=code, name=name.strip(), city_id=city_id)
+        s.add(district)
+        s.flush()
+        record(s, actor, "district.create", "district", district.id, data={"code": code, "name": district.name, "city_id": city_id})
+    return district
+
+
+def assign_office_to_district(actor: Actor, *, street_office_id: int, district_id: int | None) -> StreetOffice:
+    """Put a street office under a district (or under none); its figures count in the district's and the city's."""
+    require(can_manage_deployment(actor))
+    with db.write() as s:
+        office = s.get(StreetOffice, street_office_id, with_for_update=True)
+        if office is None:
+            raise NotFound(str(_l("No such street office.")))
+        if district_id is not None and s.get(District, district_id) is None:
+            raise RuleViolation("district", str(_l("No such district.")))
+        before = office.district_id
+        if before != district_id:
+            office.district_id = district_id
+            record(
+                s,
+                actor,
+                "street_office.assign_district",
+                "street_office",
+                office.id,
+                street_office_id=office.id,
+                data={"district_id": district_id, "before": before},
+            )
     return office
 
 

@@ -108,6 +108,8 @@ class Settings:
     temporary_min: int
     temporary_odd: bool
     temporary_owner_share: Fraction
+    # The formation rate an area should reach by each year (RULES §10): (year, fraction), in year order.
+    formation_targets: tuple[tuple[int, Fraction], ...]
 
     def as_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -117,6 +119,8 @@ class Settings:
                 value = str(value)
             elif isinstance(value, PartyTarget):
                 value = value.as_json()
+            elif f.name == "formation_targets":
+                value = {str(year): str(share) for year, share in value}
             out[f.name] = value
         return out
 
@@ -164,6 +168,18 @@ def parse_party_target(raw: object, field: str) -> PartyTarget | None:
     return PartyTarget(parse_fraction(raw["share"], f"{field}.share"), minimum)
 
 
+def parse_formation_targets(raw: object, field: str) -> tuple[tuple[int, Fraction], ...]:
+    """``{"2020": "3/10", "2021": "7/10"}``: the year, and the share of communities with a committee by then."""
+    if not isinstance(raw, dict):
+        raise RuleViolation(field, 'expected {"2022": "9/10", ...}')
+    out = []
+    for year, share in raw.items():
+        if not (isinstance(year, str) and year.isascii() and year.isdigit() and len(year) == 4):
+            raise RuleViolation(f"{field}.{year}", "expected a year of four digits")
+        out.append((int(year), parse_fraction(share, f"{field}.{year}")))
+    return tuple(sorted(out))
+
+
 def _conditions(raw: object, field: str) -> tuple[Condition, ...]:
     if not isinstance(raw, list):
         raise RuleViolation(field, "expected a list of conditions")
@@ -195,6 +211,8 @@ def _settings(raw: Mapping[str, Any], field: str) -> Settings:
         value = raw[f.name]
         if f.name == "party_target":
             values[f.name] = parse_party_target(value, f"{field}.party_target")
+        elif f.name == "formation_targets":
+            values[f.name] = parse_formation_targets(value, f"{field}.formation_targets")
         elif f.type in ("Fraction",):
             values[f.name] = parse_fraction(value, f"{field}.{f.name}")
         elif f.type == "bool":

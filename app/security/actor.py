@@ -19,11 +19,14 @@ from .roles import COMMITTEE_ROLES, Role
 
 @dataclass(frozen=True)
 class Grant:
-    """One role in one scope: a community (committee roles), a street office (officials), or the deployment."""
+    """One role in one scope: a community (committee roles), a street office (officials), a district or a city
+    (their officials, who read), or the deployment."""
 
     role: Role
     community_id: int | None = None
     street_office_id: int | None = None
+    district_id: int | None = None
+    city_id: int | None = None
 
     @classmethod
     def administrator(cls) -> Grant:
@@ -41,6 +44,14 @@ class Grant:
     @classmethod
     def office(cls, street_office_id: int) -> Grant:
         return cls(Role.STREET_OFFICIAL, street_office_id=street_office_id)
+
+    @classmethod
+    def district(cls, district_id: int) -> Grant:
+        return cls(Role.DISTRICT_OFFICIAL, district_id=district_id)
+
+    @classmethod
+    def city(cls, city_id: int) -> Grant:
+        return cls(Role.CITY_OFFICIAL, city_id=city_id)
 
 
 class ActorKind(enum.Enum):
@@ -78,7 +89,11 @@ SYSTEM = Actor("system", ActorKind.SYSTEM)
 
 def actor_for(user: Any, *, roles: Iterable[Role] | None = None) -> Actor:
     """The actor of a signed-in user: their role assignments as grants (only ``roles`` when given, for a token's scopes)."""
-    grants = frozenset(Grant(a.role, a.community_id, a.street_office_id) for a in user.roles if roles is None or a.role in set(roles))
+    grants = frozenset(
+        Grant(a.role, a.community_id, a.street_office_id, a.district_id, a.city_id)
+        for a in user.roles
+        if roles is None or a.role in set(roles)
+    )
     return Actor(user.username, ActorKind.USER, grants, user_id=user.id, person_id=user.person_id)
 
 

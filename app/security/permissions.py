@@ -29,11 +29,21 @@ class Scoped(Protocol):
     def street_office_id(self) -> int: ...
 
 
-def _has(actor: Actor, role: Role, *, community_id: int | None = None, street_office_id: int | None = None) -> bool:
+def _has(
+    actor: Actor,
+    role: Role,
+    *,
+    community_id: int | None = None,
+    street_office_id: int | None = None,
+    district_id: int | None = None,
+    city_id: int | None = None,
+) -> bool:
     return any(
         g.role is role
         and (community_id is None or g.community_id == community_id)
         and (street_office_id is None or g.street_office_id == street_office_id)
+        and (district_id is None or g.district_id == district_id)
+        and (city_id is None or g.city_id == city_id)
         for g in actor.grants
     )
 
@@ -115,9 +125,25 @@ def can_run_elections(actor: Actor, community: Scoped) -> bool:
     return can_run_sessions(actor, community) or can_certify(actor, community)
 
 
-def can_oversee(actor: Actor, street_office_id: int) -> bool:
-    """The street office's dashboard and review queue: its officials, and the deployment's administrators."""
-    return is_street_official(actor, street_office_id) or is_administrator(actor)
+def can_oversee(actor: Actor, street_office_id: int, *, district_id: int | None = None, city_id: int | None = None) -> bool:
+    """The street office's dashboard and review queue: its officials, and the deployment's administrators; given the
+    office's district and city, their officials too, who only read (every write asks a narrower predicate)."""
+    return (
+        is_street_official(actor, street_office_id)
+        or is_administrator(actor)
+        or can_view_area(actor, district_id=district_id, city_id=city_id)
+    )
+
+
+def can_view_area(actor: Actor, *, street_office_id: int | None = None, district_id: int | None = None, city_id: int | None = None) -> bool:
+    """Read the figures of an area: an office (its id, its district's, its city's), a district (its id and its city's)
+    or a city. The office's officials, the district's, the city's, and the administrators; they only read."""
+    return (
+        is_administrator(actor)
+        or (street_office_id is not None and is_street_official(actor, street_office_id))
+        or (district_id is not None and _has(actor, Role.DISTRICT_OFFICIAL, district_id=district_id))
+        or (city_id is not None and _has(actor, Role.CITY_OFFICIAL, city_id=city_id))
+    )
 
 
 def can_issue_orders(actor: Actor, street_office_id: int) -> bool:

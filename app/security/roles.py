@@ -1,4 +1,4 @@
-"""The roles an account can hold; each is scoped to a community or a street office, or to the whole deployment."""
+"""The roles an account can hold; each is scoped to a community, a street office, a district or a city, or to the whole deployment."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ class Role(enum.Enum):
     COMMITTEE_VICE_CHAIR = "committee_vice_chair"
     COMMITTEE_MEMBER = "committee_member"
     PREPARATORY_MEMBER = "preparatory_member"  # 业主大会筹备组: acts for its community while the group exists
+    DISTRICT_OFFICIAL = "district_official"  # reads the figures of every office of a district
+    CITY_OFFICIAL = "city_official"  # reads the figures of every office of every district of a city
 
     @property
     def is_committee(self) -> bool:
@@ -19,3 +21,4 @@ class Role(enum.Enum):
 
 
 COMMITTEE_ROLES = frozenset({Role.COMMITTEE_CHAIR, Role.COMMITTEE_VICE_CHAIR, Role.COMMITTEE_MEMBER})
+AREA_ROLES = frozenset({Role.DISTRICT_OFFICIAL, Role.CITY_OFFICIAL})

@@ -91,3 +91,19 @@ def test_a_malformed_profile_names_its_field(profile_dir: Path) -> None:
 def test_profile_names_cannot_reach_outside_the_folder() -> None:
     with pytest.raises(RuleViolation, match="unknown profile"):
         get_profile("../profiles/cn-national")
+
+
+def test_formation_targets_are_years_and_fractions(profile_dir: Path) -> None:
+    assert get_profile("cn-beijing").settings.as_json()["formation_targets"] == {"2020": "3/10", "2021": "7/10", "2022": "9/10"}
+    assert get_profile("cn-national").settings.formation_targets == ()
+    for targets, field in (({"22": "1/2"}, "formation_targets.22"), ({"2022": "3/2"}, "formation_targets.2022"), ([], "formation_targets")):
+        (profile_dir / "cn-bad-targets.json").write_text(
+            json.dumps({"extends": "cn-national", "settings": {"formation_targets": targets}}), encoding="utf-8"
+        )
+        rules.get_profile.cache_clear()
+        try:
+            get_profile("cn-bad-targets")
+        except RuleViolation as exc:
+            assert exc.field.endswith(field), exc.field
+        else:
+            raise AssertionError(f"{targets} was accepted")

@@ -28,9 +28,12 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from app.accounts.services import create_user
+from app.communities import services as register
 from app.notices import services as notices
+from app.security.roles import Role
 from app.sessions.models import AssemblySession
-from tests.factories import make_world, open_session
+from tests.factories import CLI, PASSWORD, enrol, make_world, open_session
 from tests.web.test_api import make_token
 
 EXAMPLES = 40
@@ -50,7 +53,17 @@ def world(app: Flask, client: FlaskClient) -> dict[str, Any]:
     """Real things to find, so generated requests reach past the 404s: a community, an open session, a token."""
     built = make_world()
     session, tokens, _ = open_session(built)
+    city = register.create_city(CLI, code="beijing", name="北京市", rule_profile="cn-beijing")
+    district = register.create_district(CLI, city_id=city.id, code="dongcheng", name="东城区")
+    register.assign_office_to_district(CLI, street_office_id=built.office.id, district_id=district.id)
+    official = create_user(
+        CLI, username="district", display_name="周处长", password=PASSWORD, role=Role.DISTRICT_OFFICIAL, district_id=district.id
+    )
+    enrol(official)
     return {
+        "area": make_token(app.test_client(), "district", ["area"]),
+        "district_code": district.code,
+        "city_code": city.code,
         "session": session,
         "letter": tokens["张伟"],
         "committee": make_token(client, "chair", ["committee"]),
@@ -72,12 +85,15 @@ def test_no_operation_answers_with_a_server_error_or_off_its_schema(app: Flask, 
         "token": world["letter"],
         "office_code": world["office_code"],
         "notice_id": world["notice"],
+        "district_code": world["district_code"],
+        "city_code": world["city_code"],
     }
     failures: list[str] = []
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 15
     for operation in operations:
         scope = "office" if operation.path.startswith("/offices") or operation.path.endswith("/orders") else "committee"
+        scope = "area" if operation.path.startswith(("/districts", "/cities")) else scope
         headers = {"Authorization": f"Bearer {world[scope]}"}
 
         names = re.findall(r"\{(\w+)\}", operation.path)
@@ -112,7 +128,10 @@ def test_undeclared_methods_and_created_resources_follow_the_protocol(app: Flask
             "checks": {"enabled": False, **{name: {"enabled": True} for name in protocol}},
             "phases": {"examples": {"enabled": False}, "fuzzing": {"enabled": False}},
             "headers": {"Authorization": f"Bearer {world['committee']}"},
-            "operations": [{"include-path-regex": "^/offices|/orders$", "headers": {"Authorization": f"Bearer {world['office']}"}}],
+            "operations": [
+                {"include-path-regex": "^/offices|/orders$", "headers": {"Authorization": f"Bearer {world['office']}"}},
+                {"include-path-regex": "^/(districts|cities)/", "headers": {"Authorization": f"Bearer {world['area']}"}},
+            ],
         }
     )
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app, config=config)

@@ -2,7 +2,8 @@
 
 Adding a route without a row here fails ``test_every_route_has_a_row``: decide
 who may use it before it ships. Roles: anonymous, the administrator, the chair
-of community A, a committee member of community B, the street official of both.
+of community A, a committee member of community B, the street official of both;
+then a district official and a city official over that office, who only read.
 """
 
 from __future__ import annotations
@@ -12,14 +13,16 @@ from datetime import timedelta
 from flask import Flask
 from flask.testing import FlaskClient
 
+from app.accounts.services import create_user
 from app.communities import services as register
 from app.db import utcnow
 from app.elections import services as elections
 from app.notices import services as notices
 from app.notices.models import NoticeKind
 from app.security.actor import actor_for
+from app.security.roles import Role
 from app.sessions import services as sessions
-from tests.factories import CLI, draft_session, login, make_world, register_csv
+from tests.factories import CLI, PASSWORD, draft_session, enrol, login, make_world, register_csv
 
 ROLES = ("anonymous", "admin", "chair", "outsider", "official")
 USERNAMES = {"admin": "admin", "chair": "chair", "outsider": "outsider", "official": "official"}
@@ -166,6 +169,17 @@ MATRIX: dict[str, tuple[str, str, tuple[int, ...]]] = {
     "api.create_notice": ("POST", "/api/v1/communities/lanting/notices", (401, 401, 401, 401, 401)),
     "api.office_dashboard": ("GET", "/api/v1/offices/xinhua-street/communities", (401, 401, 401, 401, 401)),
     "api.create_order": ("POST", "/api/v1/communities/lanting/orders", (401, 401, 401, 401, 401)),
+    "api.office_figures": ("GET", "/api/v1/offices/xinhua-street/figures", (401, 401, 401, 401, 401)),
+    "api.district_figures": ("GET", "/api/v1/districts/{dc}/figures", (401, 401, 401, 401, 401)),
+    "api.city_figures": ("GET", "/api/v1/cities/{cc}/figures", (401, 401, 401, 401, 401)),
+    # The district's and the city's figures ({dc}, {cc}: the district over the office of A, its city): their
+    # officials and the administrators read them (the area officials' answers: test_area_officials_only_read).
+    "areas.district_dashboard": ("GET", "/oversight/districts/{dc}", (302, 200, 403, 403, 403)),
+    "areas.district_csv": ("GET", "/oversight/districts/{dc}.csv", (302, 200, 403, 403, 403)),
+    "areas.district_json": ("GET", "/oversight/districts/{dc}.json", (302, 200, 403, 403, 403)),
+    "areas.city_dashboard": ("GET", "/oversight/cities/{cc}", (302, 200, 403, 403, 403)),
+    "areas.city_csv": ("GET", "/oversight/cities/{cc}.csv", (302, 200, 403, 403, 403)),
+    "areas.city_json": ("GET", "/oversight/cities/{cc}.json", (302, 200, 403, 403, 403)),
     # Last: these end the session.
     "accounts.logout_everywhere": ("POST", "/account/logout-everywhere", (302, 302, 302, 302, 302)),
     "accounts.logout": ("POST", "/logout", (302, 302, 302, 302, 302)),
@@ -215,7 +229,15 @@ def test_every_role_gets_the_expected_answer_on_every_route(app: Flask, client: 
         nominations_close_at=now + timedelta(days=10),
         now=now,
     )
+    city = register.create_city(CLI, code="beijing", name="北京市", rule_profile="cn-beijing")
+    district = register.create_district(CLI, city_id=city.id, code="dongcheng", name="东城区")
+    register.assign_office_to_district(CLI, street_office_id=world.office.id, district_id=district.id)
+    for username, scope in (("district", {"district_id": district.id}), ("city", {"city_id": city.id})):
+        role = Role.DISTRICT_OFFICIAL if username == "district" else Role.CITY_OFFICIAL
+        enrol(create_user(CLI, username=username, display_name=username, password=PASSWORD, role=role, **scope))
     values = {
+        "dc": district.code,
+        "cc": city.code,
         "e": election.public_id,
         "a": world.community.id,
         "s": draft.public_id,
@@ -237,7 +259,45 @@ def test_every_role_gets_the_expected_answer_on_every_route(app: Flask, client: 
             status = browser.open(url, method=method, data=FORM_DATA.get(endpoint, {})).status_code
             if status != expected[index]:
                 failures.append(f"{role} {method} {url} ({endpoint}): {status}, expected {expected[index]}")
+    # The district's and the city's officials over A's office: every write refused as it is to an outsider.
+    for role in AREA_ROLES:
+        browser = app.test_client()
+        login(browser, role)
+        for endpoint, (method, path, expected) in MATRIX.items():
+            url = path.format(**values)
+            want = area_expected(role, endpoint, method, expected)
+            status = browser.open(url, method=method, data=FORM_DATA.get(endpoint, {})).status_code
+            if status != want:
+                failures.append(f"{role} {method} {url} ({endpoint}): {status}, expected {want}")
     assert failures == []
+
+
+# A district official and a city official over the office of A (and A itself): they read the office's dashboard,
+# its orders and their area's figures; on every other route, and on every write, they get what the committee
+# member of B gets, who has no say over A. The district official does not read the city's figures.
+AREA_ROLES = ("district", "city")
+AREA_READS = {"oversight.dashboard", "oversight.dashboard_csv", "oversight.orders"}
+
+
+def area_expected(role: str, endpoint: str, method: str, expected: tuple[int, ...]) -> int:
+    outsider = expected[ROLES.index("outsider")]
+    if method == "GET" and (endpoint in AREA_READS or endpoint.startswith("areas.district_")):
+        return 200
+    if method == "GET" and endpoint.startswith("areas.city_"):
+        return 200 if role == "city" else 403
+    return outsider
+
+
+# What a signed-in user does to their own session and account, whatever their role.
+OWN_ACCOUNT = {"main.set_language", "accounts.new_recovery_codes", "accounts.create_token", "accounts.logout_everywhere", "accounts.logout"}
+
+
+def test_area_officials_are_refused_every_write() -> None:
+    """Every POST route but the user's own account's is a refusal for an area official (checked live above)."""
+    for role in AREA_ROLES:
+        for endpoint, (method, _path, expected) in MATRIX.items():
+            if method == "POST" and endpoint not in OWN_ACCOUNT:
+                assert area_expected(role, endpoint, method, expected) in {401, 403, 404, 415}, endpoint
 
 
 def test_anonymous_posts_never_change_anything(app: Flask, client: FlaskClient) -> None:

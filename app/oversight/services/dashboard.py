@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from fractions import Fraction
 
 from babel.lists import format_list
@@ -20,6 +20,7 @@ from ...domain.lifecycle import SessionState
 from ...domain.rules import get_profile
 from ...elections import services as elections
 from ...formation import services as formation
+from ...orders.models import OrderKind
 from ...orders.services import open_orders
 from ...sessions.models import AssemblySession
 from ...voting import services as voting
@@ -42,6 +43,10 @@ class CommunityRow:
     elections: int  # under way: nominating, on the slate, on a ballot, or counted and not yet seated
     petitions: list[voting.Progress]  # collecting signatures
     group_flags: tuple[str, ...] = ()  # the preparatory group's overdue deadlines (formation.group_flags)
+    preparatory_since: date | None = None  # the Beijing day the open preparatory group was formed
+    reelections: int = 0  # open orders to re-elect the committee
+    reelections_overdue: int = 0  # ... past their deadline
+    today: date | None = None  # the day the row was read, for the figures' terms
 
     @property
     def committee_kind(self) -> str:
@@ -82,11 +87,21 @@ class CommunityRow:
             party_target_met=self.committee.party_target_met if owners and self.committee else None,
             publications_met=self.met_on_time,
             publications_late=self.overdue + (self.met - self.met_on_time),
+            temporary_committee=self.committee is not None and self.committee.committee.kind.value == "temporary",
+            term_ends_on=self.committee.term.ends_on if owners and self.committee else None,
+            preparatory_since=self.preparatory_since,
+            reelection_ordered=self.reelections > 0,
+            reelection_overdue=self.reelections_overdue > 0,
         )
 
 
 # A petition with three quarters of the signatures it needs (on its slower measure) is flagged.
 NEAR_THRESHOLD = Fraction(3, 4)
+
+
+def _formed_on(community_id: int) -> date | None:
+    group = formation.open_group(community_id)
+    return None if group is None else today_in_china(group.formed_at)
 
 
 def dashboard(street_office_id: int, *, now: datetime) -> list[CommunityRow]:
@@ -118,6 +133,10 @@ def dashboard(street_office_id: int, *, now: datetime) -> list[CommunityRow]:
                 elections=elections.open_elections_count(community.id),
                 petitions=voting.open_petitions(community.id, now),
                 group_flags=tuple(formation.group_flags(community.id, now=now)),
+                preparatory_since=_formed_on(community.id),
+                reelections=sum(1 for o in pending if o.kind is OrderKind.REELECT),
+                reelections_overdue=sum(1 for o in pending if o.kind is OrderKind.REELECT and o.overdue(today)),
+                today=today,
             )
         )
     return rows
@@ -155,7 +174,7 @@ def dashboard_table(rows: list[CommunityRow]) -> list[list[str]]:
 
 
 def figures(rows: list[CommunityRow]) -> OfficeFigures:
-    return office_figures([r.facts() for r in rows])
+    return office_figures([r.facts() for r in rows], on=rows[0].today if rows else None)
 
 
 def decision_days(community: Community) -> int:

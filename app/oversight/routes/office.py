@@ -7,32 +7,32 @@ import io
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
-from ..clock import local_to_utc, today_in_china
-from ..communities.models import Community, StreetOffice
-from ..db import db, utcnow
-from ..domain.errors import NotFound, RuleViolation
-from ..notices.obligations import Obligation
-from ..orders import services as order_book
-from ..orders.models import Order, OrderKind, OrderStatus
-from ..security.permissions import can_certify, can_issue_orders, can_oversee, require
-from ..security.web import current_actor
-from ..sessions.forms import NewSessionForm
-from ..sessions.models import AssemblySession, SessionForm, Verdict
-from ..sessions.services import bulletin
-from ..voting.models import Dispute
-from . import services
-from .forms import ORDER_KIND_LABELS, CloseOrderForm, OrderForm, ResolveForm, VerdictForm
-from .labels import FLAG_LABELS
-from .services.obligations import obligations
-
-bp = Blueprint("oversight", __name__, url_prefix="/office")
+from ...clock import local_to_utc, today_in_china
+from ...communities.models import Community, StreetOffice
+from ...communities.queries import area_of_office
+from ...db import db, utcnow
+from ...domain.errors import NotFound, RuleViolation
+from ...notices.obligations import Obligation
+from ...orders import services as order_book
+from ...orders.models import Order, OrderKind, OrderStatus
+from ...security.permissions import can_certify, can_issue_orders, can_oversee, require
+from ...security.web import current_actor
+from ...sessions.forms import NewSessionForm
+from ...sessions.models import AssemblySession, SessionForm, Verdict
+from ...sessions.services import bulletin
+from ...voting.models import Dispute
+from .. import services
+from ..forms import ORDER_KIND_LABELS, CloseOrderForm, OrderForm, ResolveForm, VerdictForm
+from ..labels import FLAG_LABELS
+from ..services.obligations import obligations
+from .common import bp
 
 
 # Panels of pages lower packages own (the community's page), which cannot ask oversight themselves.
@@ -55,7 +55,8 @@ def _office(office_id: int) -> StreetOffice:
     office = db.session.get(StreetOffice, office_id)
     if office is None:
         raise NotFound(_("No such street office."))
-    require(can_oversee(current_actor(), office.id))
+    area = area_of_office(office)  # the district's and the city's officials read it too
+    require(can_oversee(current_actor(), office.id, district_id=area.district_id, city_id=area.city_id))
     return office
 
 
