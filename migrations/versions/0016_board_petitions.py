@@ -63,9 +63,23 @@ def upgrade() -> None:
         batch_op.create_unique_constraint(batch_op.f("uq_petition_signature_petition_id_roll_line_id"), ["petition_id", "roll_line_id"])
     with op.batch_alter_table("assembly_session", schema=None) as batch_op:
         batch_op.add_column(sa.Column("convened_by", sa.String(length=20), server_default="committee", nullable=False))
+    with op.batch_alter_table("oversight_order", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("convened_session_id", sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(
+            batch_op.f("fk_oversight_order_convened_session_id_assembly_session"),
+            "assembly_session",
+            ["convened_session_id"],
+            ["id"],
+            ondelete="RESTRICT",
+        )
+        batch_op.create_unique_constraint(batch_op.f("uq_oversight_order_convened_session_id"), ["convened_session_id"])
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("oversight_order", schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f("uq_oversight_order_convened_session_id"), type_="unique")
+        batch_op.drop_constraint(batch_op.f("fk_oversight_order_convened_session_id_assembly_session"), type_="foreignkey")
+        batch_op.drop_column("convened_session_id")
     with op.batch_alter_table("assembly_session", schema=None) as batch_op:
         batch_op.drop_column("convened_by")
     op.execute("DELETE FROM petition_signature WHERE roll_line_id IS NOT NULL")

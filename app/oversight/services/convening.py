@@ -5,7 +5,7 @@ re-elect the committee, an official of the community's street office may draft
 the session. It is marked ``convened_by="office"``: from then on the office's
 officials run it as a committee runs its own (items, announcement, letters,
 proxies, paper ballots under the two-person rule), and the committee may only
-read it. The audit record links the session to the order.
+read it. The order names the session (``Order.convened_session_id``).
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from datetime import date, datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from ...audit.models import AuditEvent
 from ...audit.services import record, scope
 from ...clock import today_in_china
 from ...db import db
@@ -39,10 +38,9 @@ def may_convene(order: Order, today: date) -> bool:
 
 def convened_session(order: Order) -> str | None:
     """The public id of the session the office convened on ``order``, if it did."""
-    event = db.session.execute(
-        select(AuditEvent.data).where(AuditEvent.action == CONVENE_EVENT, AuditEvent.target_id == order.public_id).limit(1)
-    ).scalar()
-    return None if event is None else str(event["session"])
+    if order.convened_session_id is None:
+        return None
+    return db.session.execute(select(AssemblySession.public_id).where(AssemblySession.id == order.convened_session_id)).scalar_one()
 
 
 def convene(
@@ -75,9 +73,10 @@ def convene(
                     )
                 ),
             )
-        if convened_session(order) is not None:
+        if order.convened_session_id is not None:
             raise RuleViolation("order", str(_l("The office has already convened a session on this order.")))
         assembly = new_session(s, community, title=title, form=form, opens_at=opens_at, closes_at=closes_at, convened_by=CONVENED_BY_OFFICE)
+        order.convened_session_id = assembly.id
         data = {"title": assembly.title, "form": form.value, "convened_by": CONVENED_BY_OFFICE, "order": order.public_id}
         record(s, actor, "session.create", "session", assembly.public_id, **scope(community), now=now, data=data)
         record(
