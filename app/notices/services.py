@@ -258,8 +258,8 @@ def attachments_folder() -> Path:
     return Path(current_app.instance_path) / "attachments"
 
 
-def attach(actor: Actor, notice_id: int, *, filename: str, data: bytes, now: datetime) -> Attachment:
-    """Attach a PDF, PNG or JPEG to a draft; the file is kept under its SHA-256, outside the database."""
+def checked_file(filename: str, data: bytes) -> tuple[str, str, str]:
+    """An upload as the board keeps it: its clean name, its content type by content (PDF, PNG, JPEG), its SHA-256."""
     name = Path(filename or "").name.strip()[:200] or "file"
     if not data:
         raise RuleViolation("file", str(_l("The file is empty.")))
@@ -268,7 +268,23 @@ def attach(actor: Actor, notice_id: int, *, filename: str, data: bytes, now: dat
     kind = sniff(data)
     if kind is None:
         raise RuleViolation("file", str(_l("Only PDF, PNG and JPEG files can be attached.")))
-    digest = hashlib.sha256(data).hexdigest()
+    return name, kind, hashlib.sha256(data).hexdigest()
+
+
+def store_file(digest: str, data: bytes) -> None:
+    """Keep the bytes under their SHA-256 in the instance's attachments folder (written once, atomically)."""
+    folder = attachments_folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / digest
+    if not target.exists():
+        temporary = folder / f".{digest}.{secrets.token_hex(4)}"
+        temporary.write_bytes(data)
+        temporary.replace(target)  # same content, same name: a race writes the same bytes
+
+
+def attach(actor: Actor, notice_id: int, *, filename: str, data: bytes, now: datetime) -> Attachment:
+    """Attach a PDF, PNG or JPEG to a draft; the file is kept under its SHA-256, outside the database."""
+    name, kind, digest = checked_file(filename, data)
     with db.write() as s:
         notice, community = _notice_for_committee(s, actor, notice_id)
         if notice.state is not NoticeState.DRAFT:
@@ -276,13 +292,7 @@ def attach(actor: Actor, notice_id: int, *, filename: str, data: bytes, now: dat
         count = s.execute(select(func.count()).select_from(Attachment).where(Attachment.notice_id == notice.id)).scalar_one()
         if count >= MAX_ATTACHMENTS:
             raise RuleViolation("file", str(_l("At most %(max)d files per notice.", max=MAX_ATTACHMENTS)))
-        folder = attachments_folder()
-        folder.mkdir(parents=True, exist_ok=True)
-        target = folder / digest
-        if not target.exists():
-            temporary = folder / f".{digest}.{secrets.token_hex(4)}"
-            temporary.write_bytes(data)
-            temporary.replace(target)  # same content, same name: a race writes the same bytes
+        store_file(digest, data)
         attachment = Attachment(notice_id=notice.id, filename=name, content_type=kind, size=len(data), sha256=digest, uploaded_at=now)
         s.add(attachment)
         s.flush()

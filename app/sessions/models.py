@@ -67,6 +67,23 @@ class Item(Base):
     session: Mapped[AssemblySession] = relationship(back_populates="items")
 
 
+class ItemDocument(Base):
+    """A document an item adopts or concerns (the rules of procedure, the covenant, a quote): a PDF or image kept by its SHA-256.
+
+    Attached while the session is a draft; the announcement lists each with its SHA-256, so the text owners vote on is fixed.
+    """
+
+    __tablename__ = "session_item_document"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("session_item.id", ondelete="CASCADE"), index=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(40))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 class RollEntry(AreaMixin, Base):
     """One voter of the roll frozen at announcement (表决权名册)."""
 

@@ -124,6 +124,10 @@ MATRIX: dict[str, tuple[str, str, tuple[int, ...]]] = {
     # office vets and seats and may run one itself; owners stand on the public page.
     "elections.add_election_item": ("POST", "/committee/s/{s}/elections", (302, 403, 302, 403, 403)),
     "sessions.remove_item": ("POST", "/committee/items/999999/remove", (302, 404, 404, 404, 404)),
+    # Documents of an item: who may attach to or take from which item is tested in tests/web/test_item_documents.py.
+    "sessions.attach_document": ("POST", "/committee/items/999999/documents", (302, 404, 404, 404, 404)),
+    "sessions.remove_document": ("POST", "/committee/documents/999999/remove", (302, 404, 404, 404, 404)),
+    "sessions.item_document": ("GET", "/s/{t}/documents/999999", (404, 404, 404, 404, 404)),
     "elections.list_elections": ("GET", "/committee/c/{a}/elections", (302, 200, 200, 403, 200)),
     "elections.manage": ("GET", "/elections/{e}", (302, 200, 200, 403, 200)),
     # Nothing filled in: the chair and the official are told what is missing.

@@ -4,7 +4,7 @@ The owner's own pages (``/v/``) are the voting package's. One module per audienc
 registers its views on ``bp``; ``common`` holds what they share.
 """
 
-from . import committee, public  # noqa: F401  the views register on ``bp``
+from . import committee, documents, public  # noqa: F401  the views register on ``bp``
 from .common import bp
 
 __all__ = ["bp"]

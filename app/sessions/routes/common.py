@@ -90,3 +90,9 @@ def load_assembly(public_id: str, may: Callable[[Actor, Community], bool] = can_
 def may_run(assembly: AssemblySession, community: Community) -> bool:
     """Whether the signed-in actor runs this session: its committee, or the street office for a session it convened."""
     return can_run_session(current_actor(), community, assembly.convened_by)
+
+
+@bp.app_template_global()
+def documents_of(assembly: AssemblySession) -> dict[int, tuple[services.Document, ...]]:
+    """Each item's documents, for the session, ballot and result pages."""
+    return services.documents_of(assembly)

@@ -8,15 +8,18 @@ directly.
 from .ballots import BallotTampered, Choices, Voter, checked_choices, current_ballot, revote_allowed
 from .clock import advance_due_sessions, public_session, sync_state
 from .counting import Turnout, announced_items, compute_result, published_roll, session_items, turnout
+from .documents import Document, documents_of
 from .drafting import (
     Announcement,
     add_item,
     announce_session,
     announced_sessions,
     assembly_for_committee,
+    attach_document,
     create_session,
     new_item,
     new_session,
+    remove_document,
     remove_item,
     session_by_public_id,
     sessions_of,
@@ -40,6 +43,7 @@ __all__ = [
     "Announcement",
     "BallotTampered",
     "Choices",
+    "Document",
     "IssuedLetter",
     "LetterLine",
     "PrintedLetter",
@@ -55,6 +59,7 @@ __all__ = [
     "announced_sessions",
     "announcement_text",
     "assembly_for_committee",
+    "attach_document",
     "candidate_names",
     "checked_choices",
     "compute_result",
@@ -62,6 +67,7 @@ __all__ = [
     "create_session",
     "current_ballot",
     "decision_text",
+    "documents_of",
     "election_lines",
     "enter_paper_ballot",
     "letter_token",
@@ -77,6 +83,7 @@ __all__ = [
     "reissue_letter",
     "reject_paper_ballot",
     "rejected_paper",
+    "remove_document",
     "remove_item",
     "result_text",
     "revote_allowed",

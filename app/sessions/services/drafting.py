@@ -1,4 +1,4 @@
-"""Drafting a session and announcing it: items, the notice period, the frozen roll, a letter for every holder."""
+"""Drafting a session and announcing it: items and their documents, the notice period, the frozen roll, a letter for every holder."""
 
 from __future__ import annotations
 
@@ -18,10 +18,10 @@ from ...domain.errors import NotFound, RuleViolation
 from ...domain.lifecycle import SessionState, check_window, require_transition
 from ...domain.rules import MATTERS, get_profile
 from ...notices.models import NoticeKind
-from ...notices.services import publish_system_notice
+from ...notices.services import MAX_ATTACHMENTS, checked_file, publish_system_notice, store_file
 from ...security.actor import Actor
 from ...security.permissions import CONVENED_BY_COMMITTEE, can_run_session, can_run_sessions, require
-from ..models import AssemblySession, Item, Letter, RollEntry, SessionForm
+from ..models import AssemblySession, Item, ItemDocument, Letter, RollEntry, SessionForm
 from . import bulletin, slates
 from .texts import announcement_text
 from .tokens import letter_key, new_nonce, token_for, token_hash
@@ -239,3 +239,45 @@ def announced_sessions(community_id: int) -> list[AssemblySession]:
 
 def session_by_public_id(public_id: str) -> AssemblySession | None:
     return db.session.execute(select(AssemblySession).where(AssemblySession.public_id == public_id)).scalar_one_or_none()
+
+
+DOCUMENTS_FIXED = _l("Documents cannot be added or removed after the session is announced.")
+
+
+def attach_document(actor: Actor, item_id: int, *, filename: str, data: bytes, now: datetime) -> ItemDocument:
+    """Attach a PDF, PNG or JPEG to an item of a draft session, kept under its SHA-256 as notices' files are."""
+    name, kind, digest = checked_file(filename, data)
+    with db.write() as s:
+        item = s.get(Item, item_id)
+        if item is None:
+            raise NotFound(str(_l("No such item.")))
+        assembly, community = assembly_for_committee(s, actor, item.session_id)
+        if assembly.state is not SessionState.DRAFT:
+            raise RuleViolation("file", str(DOCUMENTS_FIXED))
+        count = s.execute(select(func.count()).select_from(ItemDocument).where(ItemDocument.item_id == item.id)).scalar_one()
+        if count >= MAX_ATTACHMENTS:
+            raise RuleViolation("file", str(_l("At most %(max)d files per item.", max=MAX_ATTACHMENTS)))
+        store_file(digest, data)
+        document = ItemDocument(item_id=item.id, filename=name, content_type=kind, size=len(data), sha256=digest, uploaded_at=now)
+        s.add(document)
+        s.flush()
+        data_ = {"item": item.id, "file": name, "sha256": digest, "size": len(data)}
+        record(s, actor, "session.attach_document", "session", assembly.public_id, **scope(community), now=now, data=data_)
+    return document
+
+
+def remove_document(actor: Actor, document_id: int, *, now: datetime) -> Item:
+    """Take a file off an item of a draft; the stored bytes stay (another item or notice may show them)."""
+    with db.write() as s:
+        document = s.get(ItemDocument, document_id)
+        if document is None:
+            raise NotFound(str(_l("No such file.")))
+        item = s.get(Item, document.item_id)
+        assert item is not None
+        assembly, community = assembly_for_committee(s, actor, item.session_id)
+        if assembly.state is not SessionState.DRAFT:
+            raise RuleViolation("file", str(DOCUMENTS_FIXED))
+        data = {"item": item.id, "file": document.filename, "sha256": document.sha256}
+        s.delete(document)
+        record(s, actor, "session.remove_document", "session", assembly.public_id, **scope(community), now=now, data=data)
+    return item

@@ -11,6 +11,7 @@ from ...domain.numbers import format_area
 from ...notices.markup import escape_markdown
 from ..labels import FORM_LABELS, MATTER_LABELS
 from ..models import AssemblySession
+from .documents import documents_of
 from .slates import slates_of
 
 
@@ -43,10 +44,24 @@ def announcement_text(assembly: AssemblySession) -> tuple[str, str]:
             "",
             "## " + str(_l("Items")),
         ]
+        documents = documents_of(assembly)
         for item in assembly.items:
             lines += ["", f"### {item.position}. {escape_markdown(item.title)}", "", f"*{MATTER_LABELS[item.matter]}*"]
             if item.body:
                 lines += ["", escape_markdown(item.body)]
+            for document in documents.get(item.id, ()):
+                link = f"/s/{assembly.public_id}/documents/{document.id}"
+                lines += [
+                    "",
+                    str(
+                        _l(
+                            "Document: [%(file)s](%(link)s), SHA-256 %(sha)s",
+                            file=escape_markdown(document.filename),
+                            link=link,
+                            sha=f"`{document.sha256}`",
+                        )
+                    ),
+                ]
         lines += [
             "",
             str(_l("Vote by scanning the QR code on your voting letter with a phone, or bring the paper ballot to the committee.")),
