@@ -12,11 +12,14 @@ from datetime import timedelta
 
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
+from app.accounts.models import User
 from app.accounts.services import create_user
 from app.communities import services as register
-from app.db import utcnow
+from app.db import db, utcnow
 from app.elections import services as elections
+from app.formation import services as formation
 from app.notices import services as notices
 from app.notices.models import NoticeKind
 from app.security.actor import actor_for
@@ -273,6 +276,27 @@ def test_every_role_gets_the_expected_answer_on_every_route(app: Flask, client: 
             status = browser.open(url, method=method, data=FORM_DATA.get(endpoint, {})).status_code
             if status != want:
                 failures.append(f"{role} {method} {url} ({endpoint}): {status}, expected {want}")
+    # A member of B's preparatory group acts for B only: over A they get the outsider's answer on every route.
+    register.add_building(CLI, world.other_community.id, "1")
+    register.import_register_file(
+        CLI, world.other_community.id, "b.csv", register_csv(*(f"1,{n},80.00,,,,钱{n},{n:04d},," for n in (1, 2, 3)))
+    )
+    members = [{"kind": "owner", "name": f"钱{n}", "unit": f"1-{n}"} for n in (1, 2, 3)]
+    members += [
+        {"kind": "office", "name": "王芳", "affiliation": "新华街道办事处", "leader": True},
+        {"kind": "residents_committee", "name": "刘洋", "affiliation": "梅园社区居委会"},
+    ]
+    _group, credentials = formation.form_group(actor_for(world.official), world.other_community.id, members, now)
+    member = db.session.execute(select(User).where(User.username == credentials[0].username)).scalar_one()
+    enrol(member)
+    browser = app.test_client()
+    login(browser, member.username, credentials[0].password or "")
+    for endpoint, (method, path, expected) in MATRIX.items():
+        url = path.format(**values)
+        want = expected[ROLES.index("outsider")]
+        status = browser.open(url, method=method, data=FORM_DATA.get(endpoint, {})).status_code
+        if status != want:
+            failures.append(f"group member of B {method} {url} ({endpoint}): {status}, expected {want}")
     assert failures == []
 
 
