@@ -27,8 +27,17 @@ def test_demo_seeds_a_realistic_office_once_and_prints_the_logins(app: Flask, ru
     first = runner.invoke(args=["demo"])
     assert first.exit_code == 0, first.output
     assert "兰亭苑: 600 units imported" in first.output
-    for username in ("admin", "lanting-chair", "lanting-member", "xinhua-official"):
-        assert username in first.output
+    for username in (
+        "admin",
+        "lanting-chair",
+        "lanting-member",
+        "xinhua-official",
+        "dongfeng-official",
+        "heping-district",
+        "demo-city",
+        "zhulin-group",
+    ):
+        assert f"  {username} " in first.output
     letters = [line.split() for line in first.output.splitlines() if "/v/" in line]
     assert len(letters) == 3
     assert "兰亭苑 2026 年临时业主大会: open, /s/" in first.output
@@ -41,16 +50,27 @@ def test_demo_seeds_a_realistic_office_once_and_prints_the_logins(app: Flask, ru
     assert second.exit_code == 0 and "already seeded" in second.output
     assert [line.split() for line in second.output.splitlines() if "/v/" in line] == letters  # the same letters again
     db.session.rollback()
-    assert db.session.execute(select(func.count()).select_from(Unit)).scalar_one() == 648 + 4 * 48
-    assert db.session.execute(select(func.count()).select_from(User)).scalar_one() == 4 + 3  # three seated members of 松风苑
+    # 兰亭苑 and 梅园, five more of 48 flats under 新华街道 (柳岸苑 and 杏林苑 among them), three of 24 under 东风街道.
+    assert db.session.execute(select(func.count()).select_from(Unit)).scalar_one() == 648 + 6 * 48 + 3 * 24
+    # The seven logins, three seated members of 松风苑, 竹林苑's group of five (one a login) and 柳岸苑's of three.
+    assert db.session.execute(select(func.count()).select_from(User)).scalar_one() == 7 + 3 + 5 + 3
     # Every state the office dashboard flags is somewhere in the demo.
     from app.oversight import services as oversight
     from app.oversight.routes import FLAG_LABELS
 
     rows = oversight.dashboard(db.session.execute(select(Community.street_office_id)).scalars().first(), now=utcnow())
+    assert {row.community.street_office.name for row in rows} == {"新华街道办事处"}
     assert {flag for row in rows for flag in row.flags} == set(FLAG_LABELS)
+    flags = {row.community.slug: row.flags for row in rows}
+    assert {"members_unpublished_overdue", "first_assembly_overdue"} <= set(flags["liuan"])
+    assert not {"members_unpublished_overdue", "first_assembly_overdue"} & set(flags["zhulin"])  # on time so far
     assert "松风苑第一届业主委员会选举: 5 members and 2 alternates seated" in first.output
     assert "梅园小区: owners committee, term ends" in first.output
+    assert "竹林苑首次业主大会: announced, voting opens " in first.output
+    assert "柳岸苑: preparatory group formed 100 days ago, member list unpublished, no assembly held" in first.output
+    assert "杏林苑 2026 年临时业主大会（街道办事处召集）: announced, convened by the street office, /s/" in first.output
+    assert "/oversight/districts/heping" in first.output and "/oversight/cities/demo-city" in first.output
+    _the_stages_are_seeded()
     lanting = db.session.execute(select(Community).where(Community.slug == "lanting")).scalar_one()
     roll = community_roll(lanting.id)
     sizes = sorted(len(v.units) for v in roll.voters)
@@ -58,6 +78,65 @@ def test_demo_seeds_a_realistic_office_once_and_prints_the_logins(app: Flask, ru
     assert sizes.count(2) > 0  # owners of several units
     assert any(len(v.holders) == 2 for v in roll.voters)  # co-owned units
     assert db.session.execute(select(func.count()).select_from(Unit).where(Unit.votes.is_(False))).scalar_one() == 60
+
+
+def _the_stages_are_seeded() -> None:
+    """竹林苑's open group and announced first assembly, 杏林苑's session convened by the office, the area figures."""
+    from app.communities.models import City, District, StreetOffice
+    from app.domain.lifecycle import SessionState
+    from app.elections.models import CandidateStatus, Election, ElectionState, Nomination
+    from app.formation import services as formation
+    from app.orders.models import Order, OrderKind, OrderStatus
+    from app.oversight.services import area_figures
+    from app.security.actor import Grant, operator
+    from app.sessions.models import AssemblySession
+    from app.voting.models import Petition, PetitionStatus
+
+    now = utcnow()
+    today = now.astimezone(ZoneInfo("Asia/Shanghai")).date()
+    slug = {c.slug: c for c in db.session.execute(select(Community)).scalars()}
+    zhulin, xinglin = slug["zhulin"], slug["xinglin"]
+    group = formation.open_group(zhulin.id)
+    assert group is not None and group.members_notice_id is not None
+    assert sorted(m.kind.value for m in group.members) == ["office", "owner", "owner", "owner", "residents_committee"]
+    assert [m.kind.value for m in group.members if m.leader] == ["office"]
+    first = db.session.execute(select(AssemblySession).where(AssemblySession.community_id == zhulin.id)).scalar_one()
+    assert first.state is SessionState.ANNOUNCED and first.announced_at is not None
+    assert first.opens_at > now and (first.opens_at - first.announced_at).days >= 15
+    assert [(i.kind, i.matter) for i in first.items] == [
+        ("question", "cn.rules_of_procedure"),
+        ("question", "cn.covenant"),
+        ("election", "cn.elect_committee"),
+    ]
+    assert all(i.body for i in first.items[:2])  # the documents' text
+    election = db.session.execute(select(Election).where(Election.community_id == zhulin.id)).scalar_one()
+    assert election.state is ElectionState.ON_BALLOT and election.item_id == first.items[2].id
+    assert election.candidates and {(c.nomination, c.status) for c in election.candidates} == {(Nomination.SELF, CandidateStatus.APPROVED)}
+    assert formation.open_group(slug["liuan"].id) is not None
+
+    petition = db.session.execute(select(Petition).where(Petition.community_id == xinglin.id)).scalar_one()
+    assert petition.session_id is None and petition.status is PetitionStatus.REACHED  # from the board, with the register's roll
+    order = db.session.execute(select(Order).where(Order.petition_id == petition.id)).scalar_one()
+    assert order.kind is OrderKind.CONVENE and order.status is OrderStatus.OPEN and order.due_on < today
+    convened = db.session.execute(select(AssemblySession).where(AssemblySession.community_id == xinglin.id)).scalar_one()
+    assert convened.convened_by == "office" and convened.state is SessionState.ANNOUNCED and convened.items
+
+    # Formed: 新华街道's 兰亭苑, 梅园, 松风苑, 青枫苑 (temporary) and 杏林苑 of its eight (桃源里's term has ended;
+    # 竹林苑, 柳岸苑 have groups); 东风街道's 春晖园 and 秋实苑 (temporary) of its three.
+    admin = operator("test", Grant.administrator())
+    city = db.session.execute(select(City).where(City.code == "demo-city")).scalar_one()
+    district = db.session.execute(select(District).where(District.code == "heping")).scalar_one()
+    offices = {o.code: o for o in db.session.execute(select(StreetOffice)).scalars()}
+    assert {o.district_id for o in offices.values()} == {district.id} and district.city_id == city.id
+    city_report = area_figures.city_report(admin, city, now=now)
+    district_report = area_figures.district_report(admin, district, now=now)
+    for report in (city_report, district_report):
+        assert (report.figures.formation.rate.part, report.figures.formation.rate.whole) == (7, 11)
+        assert (report.figures.preparatory.part, report.figures.preparatory.whole) == (2, 4)  # 竹林苑, 柳岸苑 of the four unformed
+    target = city_report.figures.formation.target
+    assert target is not None and target.year == min(today.year, 2022) and city_report.figures.formation.met is False
+    by_office = {child.code: child.figures.formation.rate for child in district_report.children}
+    assert {code: (r.part, r.whole) for code, r in by_office.items()} == {"xinhua": (5, 8), "dongfeng": (2, 3)}
 
 
 def test_import_register_command_reports_every_bad_row_and_writes_nothing(app: Flask, runner: FlaskCliRunner, tmp_path: Path) -> None:

@@ -13,6 +13,8 @@ from app.communities.models import Community, Person
 from app.db import db
 from app.elections.models import Membership
 from app.elections.services import current_committee
+from app.sessions.models import AssemblySession
+from tests.factories import enrol, login
 
 
 @pytest.fixture
@@ -45,6 +47,31 @@ def test_the_sitting_committee_members_took_office_when_its_term_began(app: Flas
     assert committee is not None
     starts = db.session.execute(select(Membership.started_at).where(Membership.committee_id == committee.id)).scalars().all()
     assert starts and {today_in_china(s) for s in starts} == {committee.term_start}
+
+
+def test_the_new_logins_reach_their_stages(app: Flask, demo: str) -> None:
+    """The group's login signs in with the demo password, enrols an authenticator first, and sees its group; the official's
+    orders page leads to the session the office convened; the district's and the city's pages give 7/11 against 90 %."""
+    from app.demo import DEMO_PASSWORD
+
+    zhulin = db.session.execute(select(Community).where(Community.slug == "zhulin")).scalar_one()
+    xinglin = db.session.execute(select(Community).where(Community.slug == "xinglin")).scalar_one()
+    convened = db.session.execute(select(AssemblySession).where(AssemblySession.community_id == xinglin.id)).scalar_one()
+    first = app.test_client().post("/login", data={"username": "zhulin-group", "password": DEMO_PASSWORD})
+    assert first.status_code == 302 and first.headers["Location"].endswith("/login/enrol")  # no authenticator yet
+    users = {u.username: u for u in db.session.execute(select(User)).scalars()}
+    pages = {
+        "zhulin-group": (f"/committee/c/{zhulin.id}/preparatory-group", "王建国"),
+        "xinhua-official": (f"/office/{xinglin.street_office_id}/orders", f"/s/{convened.public_id}"),
+        "heping-district": ("/oversight/districts/heping", "7/11 (63.64%)"),
+        "demo-city": ("/oversight/cities/demo-city", "target 2022: 90.00%"),
+    }
+    for username, (path, shown) in pages.items():
+        enrol(users[username])
+        client = app.test_client()
+        login(client, username, DEMO_PASSWORD)
+        page = client.get(f"{path}?lang=en")
+        assert page.status_code == 200 and shown in page.get_data(as_text=True), (username, path)
 
 
 def test_every_letter_the_demo_offers_to_try_opens(app: Flask, demo: str) -> None:

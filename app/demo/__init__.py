@@ -14,8 +14,11 @@ from ..communities.models import Community, StreetOffice
 from ..db import db
 from ..security.roles import Role
 from .actors import DEMO, DEMO_PASSWORD
+from .areas import figure_lines, seed_areas, seed_second_office
 from .books import seed_books, seed_orders
 from .committees import lanting_login_names, seed_committees
+from .convening import seed_convened_session
+from .preparatory import seed_groups
 from .registers import lanting_register, meiyuan_register
 from .sessions import seed_draft_session, seed_voting_sessions
 
@@ -43,29 +46,30 @@ def seed_demo() -> Iterator[str]:
             yield _("%(name)s: already seeded", name=name)
         communities[slug] = community
 
+    areas = seed_areas(office)
     names = lanting_login_names(communities["lanting"])
-    accounts = (
-        ("admin", "系统管理员", Role.ADMINISTRATOR, None, None),
-        ("lanting-chair", f"{names['lanting-chair']}（兰亭苑业委会主任）", Role.COMMITTEE_CHAIR, communities["lanting"].id, None),
-        ("lanting-member", f"{names['lanting-member']}（兰亭苑业委会委员）", Role.COMMITTEE_MEMBER, communities["lanting"].id, None),
-        ("xinhua-official", "刘志强（新华街道）", Role.STREET_OFFICIAL, None, office.id),
+    lanting_id = communities["lanting"].id
+    accounts: tuple[tuple[str, str, Role, dict[str, int]], ...] = (
+        ("admin", "系统管理员", Role.ADMINISTRATOR, {}),
+        ("lanting-chair", f"{names['lanting-chair']}（兰亭苑业委会主任）", Role.COMMITTEE_CHAIR, {"community_id": lanting_id}),
+        ("lanting-member", f"{names['lanting-member']}（兰亭苑业委会委员）", Role.COMMITTEE_MEMBER, {"community_id": lanting_id}),
+        ("xinhua-official", "刘志强（新华街道）", Role.STREET_OFFICIAL, {"street_office_id": office.id}),
+        ("dongfeng-official", "孙丽萍（东风街道）", Role.STREET_OFFICIAL, {"street_office_id": areas.second_office.id}),
+        ("heping-district", "周建平（和平区住房和城乡建设委员会）", Role.DISTRICT_OFFICIAL, {"district_id": areas.district.id}),
+        ("demo-city", "吴晓东（示范市住房和城乡建设委员会）", Role.CITY_OFFICIAL, {"city_id": areas.city.id}),
     )
     yield ""
     yield _("Demo logins (password for all: %(password)s; the first sign-in sets up an authenticator app):", password=DEMO_PASSWORD)
-    for username, display, role, community_id, office_id in accounts:
+    for username, display, role, scope in accounts:
         if db.session.execute(select(User.id).where(User.username == username)).first() is None:
-            create_user(
-                DEMO,
-                username=username,
-                display_name=display,
-                password=DEMO_PASSWORD,
-                role=role,
-                community_id=community_id,
-                street_office_id=office_id,
-            )
-        yield f"  {username:<16} {role.value:<20} {display}"
+            create_user(DEMO, username=username, display_name=display, password=DEMO_PASSWORD, role=role, **scope)
+        yield f"  {username:<18} {role.value:<20} {display}"
     yield from seed_draft_session(communities["lanting"])
     yield from seed_voting_sessions(communities["lanting"], communities["meiyuan"])
     yield from seed_books(communities["lanting"], communities["meiyuan"])
     yield from seed_orders(communities["meiyuan"])
     yield from seed_committees(office, communities["lanting"], communities["meiyuan"])
+    yield from seed_groups()
+    yield from seed_convened_session()
+    yield from seed_second_office(areas)
+    yield from figure_lines(areas)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -31,10 +31,12 @@ MORE = (
     ("zhulin", "竹林苑", "竹林巷 3 号", 302),  # no committee at all
     ("taoyuan", "桃源里", "桃源街 56 号", 303),  # a committee past its term, too few members, a re-election ordered
     ("qingfeng", "青枫苑", "青枫路 21 号", 304),  # a temporary management committee
+    ("xinglin", "杏林苑", "杏林路 9 号", 305),  # a committee that ignored its owners' petition: the office convened the session
+    ("liuan", "柳岸苑", "柳岸街 17 号", 306),  # a preparatory group past both of its deadlines
 )
 
 
-def _owners(community: Community, n: int) -> list[tuple[str, Person]]:
+def register_owners(community: Community, n: int) -> list[tuple[str, Person]]:
     """The first ``n`` owners of the register, each with one of their units ("1-101")."""
     from ..communities.models import Building, Holding, Unit
 
@@ -61,11 +63,11 @@ LANTING_LOGINS = {"lanting-chair": 0, "lanting-member": 2}
 
 def lanting_login_names(lanting: Community) -> dict[str, str]:
     """The register names of the owners behind the demo's 兰亭苑 committee logins."""
-    members = _owners(lanting, max(LANTING_LOGINS.values()) + 1)
+    members = register_owners(lanting, max(LANTING_LOGINS.values()) + 1)
     return {username: members[index][1].name for username, index in LANTING_LOGINS.items()}
 
 
-def _took_office_when_the_term_began(committee: Committee) -> None:
+def took_office_when_the_term_began(committee: Committee) -> None:
     """A committee that sat before Gongzhi: its members took office when its term began, not on the day it was entered."""
     with db.write() as s:
         for membership in s.execute(select(Membership).where(Membership.committee_id == committee.id)).scalars():
@@ -91,7 +93,7 @@ def seed_committees(office: StreetOffice, lanting: Community, meiyuan: Community
             services.import_register(DEMO, community.id, meiyuan_register(seed), source_name="demo")
         more[slug] = community
     if elections.current_committee(lanting.id) is None:
-        members = _owners(lanting, 7)
+        members = register_owners(lanting, 7)
         roles = ("chair", "vice_chair", "member", "member", "member", "member", "member")
         committee = elections.register_sitting_committee(
             as_office(lanting),
@@ -103,7 +105,7 @@ def seed_committees(office: StreetOffice, lanting: Community, meiyuan: Community
                 {"unit": u, "name": p.name, "role": r, "party": i < 4} for i, ((u, p), r) in enumerate(zip(members, roles, strict=True))
             ],
         )
-        _took_office_when_the_term_began(committee)
+        took_office_when_the_term_began(committee)
         # The demo's logins are the chair and a member the committee page names.
         for username, index in LANTING_LOGINS.items():
             with db.write() as s:
@@ -112,7 +114,7 @@ def seed_committees(office: StreetOffice, lanting: Community, meiyuan: Community
                     user.person_id = members[index][1].id
     if elections.current_committee(meiyuan.id) is None:
         ends = today + timedelta(days=60)
-        members = _owners(meiyuan, 5)
+        members = register_owners(meiyuan, 5)
         committee = elections.register_sitting_committee(
             as_office(meiyuan),
             community_id=meiyuan.id,
@@ -123,7 +125,7 @@ def seed_committees(office: StreetOffice, lanting: Community, meiyuan: Community
                 {"unit": u, "name": p.name, "role": "chair" if i == 0 else "member", "party": i < 3} for i, (u, p) in enumerate(members)
             ],
         )
-        _took_office_when_the_term_began(committee)
+        took_office_when_the_term_began(committee)
         oversight.issue_order(
             actor_for(official),
             community_id=meiyuan.id,
@@ -138,7 +140,7 @@ def seed_committees(office: StreetOffice, lanting: Community, meiyuan: Community
     taoyuan = more["taoyuan"]
     if elections.current_committee(taoyuan.id) is None:
         ended = today - timedelta(days=30)
-        members = _owners(taoyuan, 5)
+        members = register_owners(taoyuan, 5)
         committee = elections.register_sitting_committee(
             as_office(taoyuan),
             community_id=taoyuan.id,
@@ -147,7 +149,7 @@ def seed_committees(office: StreetOffice, lanting: Community, meiyuan: Community
             now=now,
             members=[{"unit": u, "name": p.name, "role": "chair" if i == 0 else "member"} for i, (u, p) in enumerate(members)],
         )
-        _took_office_when_the_term_began(committee)
+        took_office_when_the_term_began(committee)
         view = elections.committee_view(taoyuan, now=now)
         assert view is not None
         for membership, _person in view.members[2:]:
@@ -174,7 +176,7 @@ def seed_committees(office: StreetOffice, lanting: Community, meiyuan: Community
         assert committee.id
     qingfeng = more["qingfeng"]
     if elections.current_committee(qingfeng.id) is None:
-        owners = _owners(qingfeng, 4)
+        owners = register_owners(qingfeng, 4)
         team = [{"name": p.name, "unit": u, "owner_representative": True} for u, p in owners]
         team += [
             {"name": "周立新", "affiliation": "新华街道办事处", "owner_representative": False},
@@ -184,19 +186,39 @@ def seed_committees(office: StreetOffice, lanting: Community, meiyuan: Community
         elections.appoint_temporary(
             as_office(qingfeng), community_id=qingfeng.id, members=team, term_end=today + timedelta(days=365), now=now
         )
+    xinglin = more["xinglin"]
+    if elections.current_committee(xinglin.id) is None:
+        members = register_owners(xinglin, 5)
+        committee = elections.register_sitting_committee(
+            as_office(xinglin),
+            community_id=xinglin.id,
+            term_start=date(2023, 3, 1),
+            term_end=date(2028, 2, 29),
+            now=now,
+            members=[
+                {"unit": u, "name": p.name, "role": "chair" if i == 0 else "member", "party": i < 3} for i, (u, p) in enumerate(members)
+            ],
+        )
+        took_office_when_the_term_began(committee)
     yield from seed_petition(lanting)
     for community in (lanting, meiyuan, *more.values()):
-        view = elections.committee_view(community, now=now)
-        path = f"/c/{community.slug}/committee"
-        if view is None:
-            yield _("%(name)s: no committee, %(path)s", name=community.name, path=path)
-        else:
-            words = (
-                _("%(name)s: owners committee, term ends %(day)s, %(path)s")
-                if view.committee.kind.value == "owners"
-                else _("%(name)s: temporary committee, term ends %(day)s, %(path)s")
-            )
-            yield words % {"name": community.name, "day": view.term.ends_on.isoformat(), "path": path}
+        yield committee_line(community, now=now)
+
+
+def committee_line(community: Community, *, now: datetime) -> str:
+    """The community's committee (owners', temporary or none), its term's last day and its page."""
+    from ..elections import services as elections
+
+    view = elections.committee_view(community, now=now)
+    path = f"/c/{community.slug}/committee"
+    if view is None:
+        return _("%(name)s: no committee, %(path)s", name=community.name, path=path)
+    words = (
+        _("%(name)s: owners committee, term ends %(day)s, %(path)s")
+        if view.committee.kind.value == "owners"
+        else _("%(name)s: temporary committee, term ends %(day)s, %(path)s")
+    )
+    return words % {"name": community.name, "day": view.term.ends_on.isoformat(), "path": path}
 
 
 ELECTION_TITLE = "松风苑第一届业主委员会选举"
@@ -224,7 +246,7 @@ def _seated_by_election(community: Community, official: User) -> Iterator[str]:
         nominations_close_at=start + timedelta(days=14),
         now=start,
     )
-    standing = _owners(community, 12)[2:9]
+    standing = register_owners(community, 12)[2:9]
     for unit, person in standing:
         elections.nominate_self(
             election.id,
@@ -311,7 +333,7 @@ def _seated_by_election(community: Community, official: User) -> Iterator[str]:
     )
     notices.publish_notice(first, draft.id, now=published)
     notices.confirm_notice(second, draft.id, now=published)
-    yield "  songfeng-1       committee_member     " + _("a seated member of 松风苑 (chair ballots cast)")
+    yield f"  {'songfeng-1':<18} {'committee_member':<20} " + _("a seated member of 松风苑 (chair ballots cast)")
     yield _(
         "%(title)s: %(members)d members and %(alternates)d alternates seated, term to %(day)s",
         title=ELECTION_TITLE,

@@ -74,8 +74,8 @@ def lanting_register(seed: int = 278) -> list[RegisterRow]:
     return rows
 
 
-def meiyuan_register(seed: int = 281) -> list[RegisterRow]:
-    """梅园: one small building of 48 flats, all delivered."""
+def meiyuan_register(seed: int = 281, floors: int = 12) -> list[RegisterRow]:
+    """梅园: one small building of 48 flats (four a floor), all delivered."""
     rng = random.Random(seed)
     names = _names(rng)
     return [
@@ -90,5 +90,5 @@ def meiyuan_register(seed: int = 281) -> list[RegisterRow]:
             (_holder(rng, next(names)),),
             HoldingState.DELIVERED,
         )
-        for i, (floor, door) in enumerate((f, d) for f in range(1, 13) for d in range(1, 5))
+        for i, (floor, door) in enumerate((f, d) for f in range(1, floors + 1) for d in range(1, 5))
     ]
