@@ -153,7 +153,9 @@ def formation_rate(page: Page, server: str, district: str) -> tuple[int, int]:
     return int(found[1]), int(found[2])
 
 
-def test_a_community_without_a_committee_forms_one_through_its_preparatory_group(app: Flask, clocked: tuple[str, ServerClock], browser: Browser) -> None:
+def test_a_community_without_a_committee_forms_one_through_its_preparatory_group(
+    app: Flask, clocked: tuple[str, ServerClock], browser: Browser
+) -> None:
     server, clock = clocked
     start = clock.now()
 
@@ -166,7 +168,10 @@ def test_a_community_without_a_committee_forms_one_through_its_preparatory_group
     communities.add_building(CLI, zhulin.id, "2")
     rows = [f"2,{n},80.00,,,,业主{n},{n:04d},," for n in range(1, OWNERS + 1)]
     communities.import_register_file(CLI, zhulin.id, "r.csv", register_csv(*rows))
-    enrol(create_user(CLI, username="district", display_name="区住建委", password=PASSWORD, role=Role.DISTRICT_OFFICIAL, district_id=district.id))
+    reader_account = create_user(
+        CLI, username="district", display_name="区住建委", password=PASSWORD, role=Role.DISTRICT_OFFICIAL, district_id=district.id
+    )
+    enrol(reader_account)
 
     reader = desk(browser)
     sign_in(reader, server, clock, "district")
@@ -181,12 +186,12 @@ def test_a_community_without_a_committee_forms_one_through_its_preparatory_group
     check_page(official, "f01-desk-office-dashboard")
     official.click("a:text-is('竹林苑')")
     check_page(official, "f02-desk-community")
-    official.click("text=业主委员会公开页面")
-    official.click("text=成立业主大会筹备组")
+    official.click("a.button:text('成立业主大会筹备组')")
     check_page(official, "f03-desk-form-group")
     official.fill(
         "textarea[name=members]",
-        "街道, 李科长, 新华街道办事处, 组长, @official\n业主, 业主6, 2-6\n业主, 业主7, 2-7\n业主, 业主8, 2-8\n居委会, 陈主任, 竹林社区居委会",
+        "街道, 李科长, 新华街道办事处, 组长, @official\n业主, 业主6, 2-6\n业主, 业主7, 2-7\n业主, 业主8, 2-8\n"
+        "居委会, 陈主任, 竹林社区居委会",
     )
     official.click("form.form button[type=submit]")
     official.wait_for_selector(".flash-success")
@@ -335,7 +340,8 @@ def test_a_community_without_a_committee_forms_one_through_its_preparatory_group
     check_page(official, "f16-desk-committee-seated")
     db.session.rollback()
     assert db.session.execute(select(Committee).where(Committee.community_id == zhulin.id)).scalar_one() is not None
-    official.goto(f"{server}/committee/c/{zhulin.id}/preparatory-group")
+    official.goto(f"{server}/committee/c/{zhulin.id}/preparatory-group")  # the official led the group: still signed in
+    assert "/login" not in official.url and official.locator("text=解散。").count() == 1
     check_page(official, "f17-desk-group-dissolved")
     official.context.close()
 
