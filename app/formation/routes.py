@@ -8,6 +8,7 @@ from flask_login import login_required
 from werkzeug.wrappers import Response
 
 from ..accounts.forms import ConfirmForm
+from ..clock import today_in_china
 from ..communities.models import Community
 from ..db import db, utcnow
 from ..domain.errors import NotFound, RuleViolation
@@ -28,6 +29,15 @@ bp = Blueprint("formation", __name__)
 def preparatory_group_of(community: Community) -> PreparatoryGroup | None:
     """The community's open preparatory group, for the pages of packages below (the committee's page, the community's)."""
     return services.open_group(community.id)
+
+
+@bp.app_template_global()
+def may_form_group(community: Community) -> bool:
+    """The community's page offers the office's form: an official of its office, no group, no committee in its term."""
+    if not can_certify(current_actor(), community) or services.open_group(community.id) is not None:
+        return False
+    committee = current_committee(community.id)
+    return committee is None or committee.term_end < today_in_china(utcnow())
 
 
 def _community(community_id: int) -> Community:

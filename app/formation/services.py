@@ -327,11 +327,14 @@ def _dissolve(
                 RoleAssignment.role == Role.PREPARATORY_MEMBER,
             )
         )
-        user.session_version += 1  # rights end now, in every open session
         s.flush()
         s.expire(user, ["roles"])
         if not user.roles:
+            # Nothing left to do here: the account closes and its open sessions end now. An account that keeps
+            # other rights (the office's own, or the committee's at seating) stays signed in: every request
+            # reads the roles afresh, so the group's rights are gone from its next request on.
             user.active = False
+            user.session_version += 1
     data = {"reason": reason[:300], "committee": committee.id if committee is not None else None}
     record(s, actor, "preparatory_group.dissolve", "preparatory_group", group.id, **scope(community), now=now, data=data)
 

@@ -80,3 +80,32 @@ def test_another_offices_official_and_a_committee_of_another_community_are_refus
     assert outsider.get(f"/committee/c/{world.community.id}/preparatory-group").status_code == 403
     assert outsider.post(f"/committee/preparatory-group/{group.id}/publish").status_code == 403
     assert outsider.post(f"/office/preparatory-group/{group.id}/dissolve", data={"reason": "x"}).status_code == 403
+
+
+def test_the_official_who_leads_the_group_stays_signed_in_when_it_is_dissolved(app: Flask) -> None:
+    """Only the group's role ends for an account with other rights: the official is not sent to sign in by their own action."""
+    world = make_world()
+    owners_register(world)
+    office = app.test_client()
+    login(office, "official")
+    lines = LINES.replace("街道, 王芳, 新华街道办事处, 组长", "街道, 李科长, 新华街道办事处, 组长, @official")
+    office.post(f"/office/c/{world.community.id}/preparatory-group", data={"members": lines})
+    db.session.rollback()
+    group = formation.open_group(world.community.id)
+    assert group is not None and any(m.user_id == world.official.id for m in group.members)
+    office.post(f"/office/preparatory-group/{group.id}/dissolve", data={"reason": "筹备组工作结束"})
+    db.session.rollback()
+    assert formation.open_group(world.community.id) is None
+    assert office.get(f"/office/{world.office.id}").status_code == 200
+    assert office.get(f"/committee/c/{world.community.id}/preparatory-group").status_code == 200
+
+
+def test_the_community_page_offers_the_office_the_group_form_where_there_is_no_committee(app: Flask) -> None:
+    world = make_world()
+    office = app.test_client()
+    login(office, "official")
+    form = f"/office/c/{world.community.id}/preparatory-group"
+    assert form in office.get(f"/admin/c/{world.community.id}").get_data(as_text=True)
+    chair = app.test_client()
+    login(chair, "chair")
+    assert form not in chair.get(f"/admin/c/{world.community.id}").get_data(as_text=True)
