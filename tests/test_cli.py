@@ -109,6 +109,14 @@ def _the_stages_are_seeded() -> None:
         ("election", "cn.elect_committee"),
     ]
     assert all(i.body for i in first.items[:2])  # the documents' text
+    from app.sessions.services import documents_of
+
+    files = documents_of(first)
+    assert [[d.filename for d in files.get(i.id, ())] for i in first.items] == [
+        ["竹林苑业主大会议事规则（草案）.pdf"],
+        ["竹林苑管理规约（草案）.pdf"],
+        [],
+    ]
     election = db.session.execute(select(Election).where(Election.community_id == zhulin.id)).scalar_one()
     assert election.state is ElectionState.ON_BALLOT and election.item_id == first.items[2].id
     assert election.candidates and {(c.nomination, c.status) for c in election.candidates} == {(Nomination.SELF, CandidateStatus.APPROVED)}

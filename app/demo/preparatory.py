@@ -20,6 +20,7 @@ from ..sessions import services as sessions
 from ..sessions.models import AssemblySession, SessionForm
 from .actors import DEMO_PASSWORD
 from .committees import register_owners
+from .documents import text_pdf
 
 GROUP_LOGIN = "zhulin-group"
 FIRST_ASSEMBLY_TITLE = "竹林苑首次业主大会"
@@ -43,7 +44,7 @@ COVENANT = """《竹林苑管理规约》（草案）要点：
 4. 业主应当按时交纳物业服务费用和专项维修资金。
 5. 饲养宠物应当遵守有关规定，出户须束犬链，及时清理粪便。"""
 
-SEE_THE_BOARD = "草案全文见公告栏《竹林苑首次业主大会文件公示》，业主可在表决开始前向筹备组书面提出意见。"
+SEE_THE_BOARD = "草案全文见本议题所附文件和公告栏《竹林苑首次业主大会文件公示》，业主可在表决开始前向筹备组书面提出意见。"
 
 
 def _community(slug: str) -> Community:
@@ -166,14 +167,19 @@ def _first_assembly(zhulin: Community, official: User) -> None:
         opens_at=voting_opens,
         closes_at=voting_opens + timedelta(days=14),
     )
-    sessions.add_item(
+    rules = sessions.add_item(
         group_actor,
         assembly.id,
         matter="cn.rules_of_procedure",
         title="通过《竹林苑业主大会议事规则》",
         body=f"{RULES_OF_PROCEDURE}\n\n{SEE_THE_BOARD}",
     )
-    sessions.add_item(group_actor, assembly.id, matter="cn.covenant", title="通过《竹林苑管理规约》", body=f"{COVENANT}\n\n{SEE_THE_BOARD}")
+    covenant = sessions.add_item(
+        group_actor, assembly.id, matter="cn.covenant", title="通过《竹林苑管理规约》", body=f"{COVENANT}\n\n{SEE_THE_BOARD}"
+    )
+    # The drafts owners vote on travel with their items; the announcement lists each file with its SHA-256.
+    for item, name, text in ((rules, "竹林苑业主大会议事规则（草案）", RULES_OF_PROCEDURE), (covenant, "竹林苑管理规约（草案）", COVENANT)):
+        sessions.attach_document(group_actor, item.id, filename=f"{name}.pdf", data=text_pdf(name, text), now=now)
     election_slates.add_election_item(group_actor, assembly.id, election_id=election.id)
     sessions.announce_session(group_actor, assembly.id, now=now)
     # The drafts themselves on the board, with the announcement (RULES §10: published at least 15 days before the vote).
