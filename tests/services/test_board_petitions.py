@@ -64,7 +64,27 @@ def test_the_identity_check_names_the_owner_and_refuses_what_the_register_does_n
         check(world, "1-101", "张伟", "12")
     refused = db.session.execute(select(func.count()).where(AuditEvent.action == "identity.refused")).scalar_one()
     assert refused == 2  # the wrong name and the wrong digits; a unit that does not exist and a slip are told at once
-    assert check(world, "1-101", "张伟", "1234") == ("张伟", "1-101")  # a right answer resets the count
+    assert check(world, "1-101", "张伟", "1234") == ("张伟", "1-101")
+
+
+def test_a_holders_right_answer_does_not_forgive_wrong_guesses_at_a_co_owner(app: Flask) -> None:
+    """Else anyone who knows 李娜's details could guess 王强's last four without end, resetting the count between guesses."""
+    world = make_world()
+    seven(world)
+    now = utcnow()
+    for _round in range(2):
+        for _guess in range(2):
+            with pytest.raises(RuleViolation, match="tries left"):
+                check(world, "1-102", "王强", "0000", now)
+        assert check(world, "1-102", "李娜", "2345", now) == ("李娜", "1-102")
+    with pytest.raises(RuleViolation, match="locked for identity checks until"):
+        check(world, "1-102", "王强", "0000", now)  # the fifth wrong try, whatever came between
+    # Wrong tries fade after a quiet day: a later slip starts a fresh count.
+    fresh = now + 2 * LOCK_PERIOD
+    with pytest.raises(RuleViolation, match=f"{MAX_ATTEMPTS - 1} tries left"):
+        check(world, "1-102", "王强", "0000", fresh)
+    with pytest.raises(RuleViolation, match=f"{MAX_ATTEMPTS - 2} tries left"):
+        check(world, "1-102", "王强", "0000", fresh + timedelta(hours=1))
 
 
 def test_a_unit_is_locked_after_as_many_wrong_tries_as_a_letter_and_unlocked_after_the_period(app: Flask) -> None:
