@@ -43,7 +43,7 @@ from ..notices.models import Notice, NoticeKind
 from ..notices.services import publish_system_notice
 from ..security.actor import Actor
 from ..security.permissions import can_certify, is_preparatory_member, require
-from ..security.roles import Role
+from ..security.roles import COMMITTEE_ROLES, Role
 from ..sessions.models import AssemblySession
 from .labels import KIND_LABELS, PROBLEM_MESSAGES
 from .models import GroupMember, MemberKind, PreparatoryGroup
@@ -143,6 +143,7 @@ def form_group(actor: Actor, community_id: int, members: list[dict[str, Any]], n
         group = PreparatoryGroup(community_id=community.id, formed_at=now, formed_by_user_id=actor.user_id)
         s.add(group)
         s.flush()
+        ended_rights = _end_committee_rights(s, community) if committee is not None else []
         developer = s.execute(select(Person).where(Person.community_id == community.id, Person.is_developer)).scalar()
         credentials: list[Credential] = []
         seen_people: set[int] = set()
@@ -191,9 +192,28 @@ def form_group(actor: Actor, community_id: int, members: list[dict[str, Any]], n
                 for k, c, m in zip(kinds, credentials, members, strict=True)
             ],
             "replaces_committee": committee.id if committee is not None else None,
+            "committee_rights_ended": ended_rights,
         }
         record(s, actor, "preparatory_group.form", "preparatory_group", group.id, **scope(community), now=now, data=data)
     return group, credentials
+
+
+def _end_committee_rights(s: Session, community: Community) -> list[int]:
+    """A committee past its term stops acting once the group prepares the election of its successor (RULES §10).
+
+    Its members' committee roles in the community end here, so neither it nor the group can run a rival assembly;
+    the committee itself stays on record (its term-end audit is still due at seating). Returns the accounts affected.
+    """
+    rows = s.execute(
+        select(RoleAssignment).where(RoleAssignment.community_id == community.id, RoleAssignment.role.in_(COMMITTEE_ROLES))
+    ).scalars()
+    users = sorted({row.user_id for row in rows})
+    s.execute(delete(RoleAssignment).where(RoleAssignment.community_id == community.id, RoleAssignment.role.in_(COMMITTEE_ROLES)))
+    for user_id in users:
+        user = s.get(User, user_id)
+        if user is not None:
+            user.session_version += 1  # the committee's pages close in every open session now
+    return users
 
 
 def _account_for(
@@ -246,8 +266,15 @@ def _account_for(
             now=group.formed_at,
             data={"username": user.username, "role": Role.PREPARATORY_MEMBER.value},
         )
-    else:
-        user.active = True
+    elif not user.active:
+        # An account closed before (at an earlier group's end, say) comes back only with a new password and a new
+        # authenticator: whatever the old ones were, and whoever may have learnt them, they open nothing now.
+        password = secrets.token_urlsafe(12)
+        user.active, user.password_hash = True, hash_password(password)
+        user.totp_secret_enc = user.totp_last_step = user.totp_enrolled_at = None
+        user.recovery_codes.clear()
+        user.session_version += 1
+        record(s, actor, "user.reactivate", "user", user.id, **scope(community), now=group.formed_at, data={"username": user.username})
     s.add(RoleAssignment(user_id=user.id, role=Role.PREPARATORY_MEMBER, community_id=community.id))
     return user, password
 

@@ -316,3 +316,56 @@ def test_a_temporary_committee_hands_over_to_the_elected_committee_at_seating(ap
     assert temporary.ended_at is not None and all(m.ended_at is not None for m in temporary.members)
     current = elections.current_committee(world.community.id)
     assert current is not None and current.id == elected.id and current.kind is CommitteeKind.OWNERS
+
+
+def test_a_committee_past_its_term_stops_acting_once_the_group_is_formed(app: Flask) -> None:
+    """Else the outgoing committee could run its own assembly beside the group's, or be a second person on its paper ballots."""
+    world = make_world()
+    owners_register(world)
+    with db.write() as s:
+        s.add(
+            Committee(
+                community_id=world.community.id,
+                kind=CommitteeKind.OWNERS,
+                seats=5,
+                term_start=date(2020, 1, 1),
+                term_end=date.today() - timedelta(days=5),
+                seated_at=utcnow(),
+            )
+        )
+    chair = actor_for(user("chair"))
+    assert can_run_sessions(chair, world.community)
+    version = user("chair").session_version
+    formed(world)
+    chair = actor_for(user("chair"))
+    assert not can_run_sessions(chair, world.community) and user("chair").session_version == version + 1
+    with pytest.raises(PermissionDenied):
+        sessions.create_session(
+            chair,
+            community_id=world.community.id,
+            title="另一次大会",
+            form=SessionForm.WRITTEN,
+            opens_at=utcnow() + timedelta(days=16),
+            closes_at=utcnow() + timedelta(days=20),
+        )
+    event = db.session.execute(select(AuditEvent).where(AuditEvent.action == "preparatory_group.form")).scalar_one()
+    assert event.data["committee_rights_ended"] == [user("chair").id]
+
+
+def test_an_account_closed_with_an_earlier_group_comes_back_only_with_a_new_password_and_authenticator(app: Flask) -> None:
+    from tests.factories import enrol
+
+    world = make_world()
+    owners_register(world)
+    first, credentials = formed(world)
+    owner = user(credentials[0].username)
+    enrol(owner)
+    assert user(owner.username).totp_enrolled
+    formation.dissolve(actor_for(world.official), first.id, reason="重新组建", now=utcnow())
+    assert not user(owner.username).active
+    _second, again = formed(world)
+    back = next(c for c in again if c.username == owner.username)
+    account = user(owner.username)
+    assert back.password is not None and account.active and not account.totp_enrolled and not account.recovery_codes
+    reactivated = db.session.execute(select(AuditEvent.target_id).where(AuditEvent.action == "user.reactivate")).scalars().all()
+    assert str(account.id) in reactivated
