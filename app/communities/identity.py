@@ -4,7 +4,9 @@ Self-nomination, petitions from the public board (and later complaints and
 consultations) identify an owner this way. A wrong try is counted against the
 unit; after ``MAX_ATTEMPTS`` wrong tries, the same number that locks a voting
 letter, the unit is locked for identity checks for ``LOCK_PERIOD`` (24 hours),
-whoever tries. A right answer resets the count. Every wrong try and every lock
+whoever tries. A right answer does not reset the count (else one holder's own
+details would let anyone guess a co-owner's without end): wrong tries fade
+only when none came for ``LOCK_PERIOD``. Every wrong try and every lock
 is audited with the address it came from.
 """
 
@@ -21,6 +23,7 @@ from ..audit.services import record, refuse, scope
 from ..clock import local_time
 from ..domain.errors import RuleViolation
 from ..domain.id_digits import MAX_ATTEMPTS, is_id_digits, normalise_id_digits
+from ..domain.units import unit_label_parts
 from ..security.actor import ANONYMOUS
 from .models import Building, Community, Holding, HoldingState, IdentityAttempts, Person, Unit
 
@@ -29,7 +32,7 @@ LOCK_PERIOD = timedelta(hours=24)
 
 
 def _unit(s: Session, community: Community, label: str) -> tuple[Unit, str]:
-    building, _, number = label.strip().partition("-")
+    building, number = unit_label_parts(label)
     unit = s.execute(
         select(Unit).join(Building).where(Unit.community_id == community.id, Building.name == building, Unit.number == number)
     ).scalar()
@@ -87,6 +90,8 @@ def check_identity(
         raise RuleViolation("unit", locked_message(label, attempts.locked_until))
     if attempts.locked_until is not None:  # the period is over: a fresh count
         attempts.locked_until, attempts.failed = None, 0
+    elif attempts.last_failed_at is not None and now - attempts.last_failed_at >= LOCK_PERIOD:
+        attempts.failed = 0  # a quiet day forgives the wrong tries before it
     typed = normalise_id_digits(id_last4)
     if not is_id_digits(typed):
         raise RuleViolation(
@@ -102,7 +107,6 @@ def check_identity(
     wanted = name.strip()
     for person in owners:
         if person.name == wanted and person.id_last4 and hmac.compare_digest(person.id_last4.upper().encode(), typed.encode()):
-            attempts.failed = 0
             return person, label
     attempts.failed += 1
     attempts.last_failed_at = now

@@ -22,3 +22,15 @@ def unit_sort_key(unit: str) -> UnitSortKey:
     text = unicodedata.normalize("NFKC", unit).casefold()
     chunks = tuple((0, int(part), "") if index % 2 else (1, 0, part) for index, part in enumerate(_DIGITS.split(text)) if part)
     return chunks, unit
+
+
+# Dashes a phone keyboard may type between building and number: the full-width minus (NFKC folds it), en and em
+# dashes, the hyphen and the Chinese long dash.
+_DASHES = str.maketrans({"–": "-", "—": "-", "‐": "-", "‑": "-", "―": "-"})
+
+
+def unit_label_parts(label: str) -> tuple[str, str]:
+    """A unit label as owners type it ("1-101", "１－１０１", "1—101") as (building, number) the register names."""
+    folded = unicodedata.normalize("NFKC", label).translate(_DASHES).strip()
+    building, _, number = folded.partition("-")
+    return building.strip(), number.strip()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.domain.units import unit_sort_key
+from app.domain.units import unit_label_parts, unit_sort_key
 
 numbers = st.integers(min_value=0, max_value=99999)
 unit_ids = st.text(alphabet="0123456789-AB栋号²", max_size=12) | st.text(max_size=12)
@@ -55,3 +55,16 @@ def test_full_width_digits_sort_as_digits_and_equal_numbers_fall_back_to_text() 
 def test_any_labels_sort_without_error_and_the_order_is_total(labels: list[str]) -> None:
     once = sorted(labels, key=unit_sort_key)
     assert sorted(reversed(once), key=unit_sort_key) == once
+
+
+def test_a_unit_label_typed_on_a_phone_keyboard_names_the_same_unit() -> None:
+    for typed in ("1-101", " 1-101 ", "１－１０１", "1—101", "1–101", "1 - 101", "１-101"):
+        assert unit_label_parts(typed) == ("1", "101"), typed
+    assert unit_label_parts("地下车库-B12") == ("地下车库", "B12")
+    assert unit_label_parts("1101") == ("1101", "")  # no dash: no number, so no unit is found
+
+
+@given(st.text(alphabet="0123456789ABC", min_size=1, max_size=4), st.text(alphabet="0123456789ABC", min_size=1, max_size=5))
+def test_full_width_forms_fold_to_the_register_s_own(building: str, number: str) -> None:
+    wide = "".join(chr(ord(c) + 0xFEE0) for c in f"{building}-{number}")
+    assert unit_label_parts(wide) == (building, number)

@@ -14,6 +14,7 @@ from ...audit.services import record, scope
 from ...communities.models import Building, Community, Holding, HoldingState, Person, Unit
 from ...db import db
 from ...domain.errors import NotFound, RuleViolation
+from ...domain.units import unit_label_parts
 from ...security.actor import Actor
 from ...security.permissions import can_certify, can_run_sessions, require
 from ...security.roles import COMMITTEE_ROLES, Role
@@ -102,7 +103,7 @@ def new_election(
 
 def owner_of(s: Session, community: Community, unit_label: str, field: str = "unit") -> tuple[str, list[Person]]:
     """The unit by its label ("1-101") and the owners holding it; refuses a unit of no owner."""
-    building, _, number = unit_label.strip().partition("-")
+    building, number = unit_label_parts(unit_label)
     unit = s.execute(
         select(Unit).join(Building).where(Unit.community_id == community.id, Building.name == building, Unit.number == number)
     ).scalar()
