@@ -90,8 +90,16 @@ def can_run_sessions(actor: Actor, community: Scoped) -> bool:
     return is_committee_member(actor, community.id) or is_preparatory_member(actor, community.id)
 
 
-# Who convened a session (``AssemblySession.convened_by``): the committee, or the street office itself (RULES §10).
-CONVENED_BY_COMMITTEE, CONVENED_BY_OFFICE = "committee", "office"
+# Who convened a session (``AssemblySession.convened_by``): the committee, the preparatory group (the first
+# assembly), or the street office itself (RULES §10).
+CONVENED_BY_COMMITTEE, CONVENED_BY_GROUP, CONVENED_BY_OFFICE = "committee", "group", "office"
+
+
+def convener_of(actor: Actor, community: Scoped) -> str:
+    """Who a new session of ``community`` drafted by ``actor`` is convened by: the group where the actor is one of it."""
+    if is_preparatory_member(actor, community.id) and not is_committee_member(actor, community.id):
+        return CONVENED_BY_GROUP
+    return CONVENED_BY_COMMITTEE
 
 
 def can_run_session(actor: Actor, community: Scoped, convened_by: str) -> bool:
@@ -99,10 +107,13 @@ def can_run_session(actor: Actor, community: Scoped, convened_by: str) -> bool:
 
     A session the committee convened is the committee's; one the street office
     convened after its order went unheeded (RULES §10) is run by the office's
-    officials, and the committee keeps only read access to it.
+    officials, and the committee keeps only read access to it. The preparatory
+    group's first assembly is the group's alone.
     """
     if convened_by == CONVENED_BY_OFFICE:
         return is_street_official(actor, community.street_office_id)
+    if convened_by == CONVENED_BY_GROUP:
+        return is_preparatory_member(actor, community.id)
     return can_run_sessions(actor, community)
 
 

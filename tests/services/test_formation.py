@@ -19,7 +19,7 @@ from app.elections.models import Committee, CommitteeKind
 from app.formation import services as formation
 from app.formation.models import MemberKind, PreparatoryGroup
 from app.notices import services as notices
-from app.notices.models import NoticeKind, NoticeState
+from app.notices.models import Notice, NoticeKind, NoticeState
 from app.oversight import services as oversight
 from app.security.actor import Grant, actor_for, operator
 from app.security.permissions import PermissionDenied, can_run_sessions
@@ -205,6 +205,13 @@ def test_group_members_draft_announce_and_enter_and_confirm_a_paper_ballot_as_a_
     with pytest.raises(RuleViolation):  # the notice period holds for a group as for a committee
         sessions.announce_session(first, session.id, now=then + timedelta(days=10))
     sessions.announce_session(first, session.id, now=then + timedelta(hours=1))
+    # The group's own session: the board says who convenes it and where paper ballots go; the committee's
+    # account (whose committee the group replaces) cannot act on it.
+    assert session.convened_by == "group"
+    announcement = db.session.execute(select(Notice).where(Notice.session_id == session.id)).scalar_one()
+    assert "本次会议由业主大会筹备组召集" in announcement.body and "交至筹备组" in announcement.body
+    with pytest.raises(PermissionDenied):
+        sessions.enter_paper_ballot(actor_for(world.committee), session.id, unit="2-3", choices={}, paper_reference="C-1", now=utcnow())
     items = {i.title: str(i.id) for i in session.items}
     choices = {items["业主大会议事规则"]: "agree", items["管理规约"]: "agree"}
     paper = sessions.enter_paper_ballot(first, session.id, unit="2-1", choices=choices, paper_reference="P-1", now=utcnow())

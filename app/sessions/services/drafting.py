@@ -20,7 +20,7 @@ from ...domain.rules import MATTERS, get_profile
 from ...notices.models import NoticeKind
 from ...notices.services import MAX_ATTACHMENTS, checked_file, publish_system_notice, store_file
 from ...security.actor import Actor
-from ...security.permissions import CONVENED_BY_COMMITTEE, can_run_session, can_run_sessions, require
+from ...security.permissions import CONVENED_BY_COMMITTEE, can_run_session, can_run_sessions, convener_of, require
 from ..models import AssemblySession, Item, ItemDocument, Letter, RollEntry, SessionForm
 from . import bulletin, slates
 from .texts import announcement_text
@@ -45,14 +45,15 @@ def assembly_for_committee(s: Session, actor: Actor, assembly_id: int) -> tuple[
 def create_session(
     actor: Actor, *, community_id: int, title: str, form: SessionForm, opens_at: datetime, closes_at: datetime
 ) -> AssemblySession:
-    """The committee drafts a session of its community."""
+    """The committee (or the preparatory group, for the first assembly) drafts a session of its community."""
     with db.write() as s:
         community = s.get(Community, community_id)
         if community is None:
             raise NotFound(str(_l("No such community.")))
         require(can_run_sessions(actor, community))
-        assembly = new_session(s, community, title=title, form=form, opens_at=opens_at, closes_at=closes_at)
-        data = {"title": assembly.title, "form": form.value}
+        convened_by = convener_of(actor, community)
+        assembly = new_session(s, community, title=title, form=form, opens_at=opens_at, closes_at=closes_at, convened_by=convened_by)
+        data = {"title": assembly.title, "form": form.value, "convened_by": convened_by}
         record(s, actor, "session.create", "session", assembly.public_id, **scope(community), data=data)
     return assembly
 
@@ -69,8 +70,9 @@ def new_session(
 ) -> AssemblySession:
     """Inside the caller's transaction, who has authorized and audits it: a draft session of ``community``.
 
-    ``convened_by`` says who runs it from here on: "committee", or "office" when
-    the street office convenes it itself (RULES §10; the oversight service decides when it may).
+    ``convened_by`` says who runs it from here on: "committee", "group" (the
+    preparatory group's first assembly), or "office" when the street office
+    convenes it itself (RULES §10; the oversight service decides when it may).
     """
     title = title.strip()
     if not title or len(title) > 200:

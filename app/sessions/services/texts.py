@@ -14,6 +14,19 @@ from ..models import AssemblySession
 from .documents import documents_of
 from .slates import slates_of
 
+# Where the paper ballot goes: to whoever convened the session.
+VOTE_HOW = {
+    "committee": _l("Vote by scanning the QR code on your voting letter with a phone, or bring the paper ballot to the committee."),
+    "group": _l(
+        "The owners' assembly's preparatory group convenes this session. Vote by scanning the QR code on your voting letter "
+        "with a phone, or bring the paper ballot to the preparatory group."
+    ),
+    "office": _l(
+        "The street office convenes this session. Vote by scanning the QR code on your voting letter with a phone, "
+        "or bring the paper ballot to the street office."
+    ),
+}
+
 
 def announcement_text(assembly: AssemblySession) -> tuple[str, str]:
     """The announcement notice in Chinese, the owners' language: window, roll, every item in full (Markdown)."""
@@ -64,7 +77,7 @@ def announcement_text(assembly: AssemblySession) -> tuple[str, str]:
                 ]
         lines += [
             "",
-            str(_l("Vote by scanning the QR code on your voting letter with a phone, or bring the paper ballot to the committee.")),
+            str(VOTE_HOW[assembly.convened_by]),
             "",
             str(_l("The session, its turnout and its result: [%(path)s](%(path)s)", path=f"/s/{assembly.public_id}")),
         ]
