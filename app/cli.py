@@ -41,11 +41,17 @@ def db_downgrade(revision: str) -> None:
     migrate_downgrade(revision)
 
 
-@click.command("demo")
+@click.command("demo", short_help="Seed a demo city: a district, two street offices, communities in every state.")
 @with_appcontext
 @database_errors_as_one_line
 def demo() -> None:
-    """Seed a realistic street office with two communities (idempotent)."""
+    """Seed a demo city: a district, its two street offices, communities in every state (idempotent).
+
+    示范市 and its 和平区 hold 新华街道, whose eight communities cover every state the dashboards flag
+    (sessions open and closed, committees in and past their term, a temporary committee, preparatory groups
+    on time and overdue, a session the office convened), and 东风街道, with one community in each state of
+    the formation figure. Prints the logins of each role.
+    """
     for line in seed_demo():
         click.echo(line)
 

@@ -228,3 +228,10 @@ def test_every_demo_action_is_recorded_by_an_actor_entitled_to_its_community(app
         if not can_view_sessions(users[e.actor_user_id], communities[e.community_id])
     ]
     assert strays == []
+
+
+def test_the_demo_command_says_what_it_seeds(runner: FlaskCliRunner) -> None:
+    summary = runner.invoke(args=["--help"]).output
+    assert "demo" in summary and "two street offices" in summary
+    help_text = runner.invoke(args=["demo", "--help"]).output
+    assert "district" in help_text and "示范市" in help_text and "东风街道" in help_text and "preparatory groups" in help_text

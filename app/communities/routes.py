@@ -20,6 +20,7 @@ from ..extensions import limiter, upload_limit
 from ..security.permissions import (
     can_manage_register,
     can_view_register,
+    is_preparatory_member,
     require,
 )
 from ..security.web import current_actor
@@ -45,7 +46,9 @@ def _visible_community(community_id: int) -> Community:
 def index() -> str:
     actor = current_actor()
     communities = [c for c in db.session.execute(select(Community).order_by(Community.name)).scalars() if can_view_register(actor, c)]
-    return render_template("communities/index.html", communities=communities)
+    # A preparatory group member's way in: their group's page (the role lasts as long as the group).
+    group_member_of = {c.id for c in communities if is_preparatory_member(actor, c.id)}
+    return render_template("communities/index.html", communities=communities, group_member_of=group_member_of)
 
 
 @bp.get("/c/<int:community_id>")
@@ -60,6 +63,7 @@ def show_community(community_id: int) -> str:
         roll=roll,
         building_form=BuildingForm(),
         can_manage=can_manage_register(current_actor(), community),
+        group_member=is_preparatory_member(current_actor(), community.id),
         today=today_in_china(utcnow()),
     )
 

@@ -20,8 +20,3 @@ PROBLEM_MESSAGES = {
     "leader_count": _l("Mark exactly one member as the group's leader."),
     "leader_not_office": _l("The group is led by the street office's representative."),
 }
-
-FLAG_LABELS = {
-    "members_unpublished_overdue": _l("Preparatory group's member list not published in time"),
-    "first_assembly_overdue": _l("First assembly not held in time"),
-}

@@ -19,7 +19,7 @@ from ..security.permissions import can_certify, can_view_sessions, is_preparator
 from ..security.web import current_actor
 from . import services
 from .forms import DissolveForm, GroupForm, parse_members
-from .labels import FLAG_LABELS, KIND_LABELS
+from .labels import KIND_LABELS
 from .models import PreparatoryGroup
 
 bp = Blueprint("formation", __name__)
@@ -96,7 +96,6 @@ def show_group(community_id: int) -> str:
         deadlines=deadlines,
         notice=notice,
         kind_labels=KIND_LABELS,
-        flag_labels=FLAG_LABELS,
         may_publish=is_preparatory_member(actor, community.id) or can_certify(actor, community),
         may_dissolve=can_certify(actor, community),
         confirm_form=ConfirmForm(),

@@ -39,7 +39,7 @@ def test_a_paper_ballot_counts_only_after_a_second_member_confirms(app: Flask) -
         actor_for(chair), session.id, unit="1-103", choices={q1: "agree", q2: "disagree"}, paper_reference="No.0017", now=now
     )
     assert services.current_ballot(session.id, paper.roll_entry_id) is None
-    with pytest.raises(RuleViolation, match="second committee member"):
+    with pytest.raises(RuleViolation, match="second person running this session"):
         services.confirm_paper_ballot(actor_for(chair), paper.id, now=now)
     ballot = services.confirm_paper_ballot(actor_for(member), paper.id, now=now)
     assert ballot.channel is Channel.PAPER and ballot.choices == {q1: "agree", q2: "disagree"}

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.factories import login
 from tests.services.test_area_figures import make_area
+
+
+def words(html: str) -> str:
+    """The page's text without its tags: a figure's parts are spans that keep their line."""
+    return re.sub(r"<[^>]+>", "", html)
 
 
 def test_the_district_page_shows_each_figure_against_the_target_and_leads_to_its_offices(app: Flask, client: FlaskClient) -> None:
@@ -19,14 +25,31 @@ def test_the_district_page_shows_each_figure_against_the_target_and_leads_to_its
     assert page.status_code == 200
     text = page.get_data(as_text=True)
     assert "东城区" in text and "业委会组建率" in text
-    assert "2/4 (50.00%) — 2022 年目标：90.00% — 未达到" in text
+    assert "2/4 (50.00%) — 2022 年目标：90.00% — 未达到" in words(text)
     assert f'href="/office/{area.world.office.id}"' in text and f'href="/office/{area.heping.id}"' in text
     assert "竹林苑" in text and "逾期" in text and "松风苑" in text
     # The menu leads to the district's page.
     assert 'href="/oversight/districts/dongcheng"' in text
     english = client.get("/oversight/districts/dongcheng?lang=en").get_data(as_text=True)
-    assert "2/4 (50.00%) — target 2022: 90.00% — not met" in english
+    assert "2/4 (50.00%) — target 2022: 90.00% — not met" in words(english)
     assert "Owners' committee past its term" in english
+
+
+def test_the_names_keep_their_line_beside_the_figures_and_the_tables_scroll_on_a_phone(app: Flask, client: FlaskClient) -> None:
+    """The figure columns once squeezed 东城街道办事处 to one character a line: the name column does not wrap, a figure
+    breaks only between its parts, and each table sits in a .table-wrap that scrolls sideways."""
+    area = make_area()
+    login(client, "district")
+    text = client.get("/oversight/districts/dongcheng").get_data(as_text=True)
+    offices = text.split('aria-labelledby="below-heading"')[1].split("</table>")[0]
+    assert 'class="figures"' in offices
+    assert f'<th scope="row" class="nowrap"><a href="/office/{area.heping.id}">' in offices
+    assert re.search(r'<span class="nowrap">\d+/\d+ \([\d.]+%\)</span> — <span class="nowrap">2022 年目标：90.00%</span>', offices)
+    communities = text.split('aria-labelledby="communities-heading"')[1].split("</table>")[0]
+    assert 'class="nowrap"' in communities.split(">")[0]
+    assert text.count('<div class="table-wrap">') == 2
+    css = client.get("/static/css/site.css").get_data(as_text=True)
+    assert ".nowrap { white-space: nowrap; }" in css and ".figures td.num, .figures th.num { white-space: normal; }" in css
 
 
 def test_the_district_official_reads_the_office_dashboard_and_its_orders_but_changes_nothing(app: Flask, client: FlaskClient) -> None:
@@ -48,9 +71,9 @@ def test_the_city_page_sums_its_districts_and_leads_to_them(app: Flask, client: 
     make_area()
     login(client, "city")
     text = client.get("/oversight/cities/beijing?lang=en").get_data(as_text=True)
-    assert "2/5 (40.00%) — target 2022: 90.00% — not met" in text
+    assert "2/5 (40.00%) — target 2022: 90.00% — not met" in words(text)
     assert 'href="/oversight/districts/dongcheng"' in text and 'href="/oversight/districts/xicheng"' in text
-    assert "0/1 (0.00%) — target 2022: 90.00% — not met" in text  # 西城区
+    assert "0/1 (0.00%) — target 2022: 90.00% — not met" in words(text)  # 西城区
     assert client.get("/oversight/districts/xicheng").status_code == 200
     assert client.get("/oversight/cities/nowhere").status_code == 404
 

@@ -165,3 +165,31 @@ def test_the_committee_page_offers_joint_nominations_but_not_recommendations(app
     few = client.post(url, data={"kind": "joint", "unit": "2-1", "name": "业主1", "nominated_by": "2-2 2-3"}, follow_redirects=True)
     assert "业主联名推荐至少需要候选人以外 5 户业主" in few.get_data(as_text=True)
     assert client.post(url, data={"kind": "organisation", "unit": "2-1", "name": "业主1", "nominated_by": "居委会"}).status_code == 403
+
+
+def test_the_slate_waits_for_the_close_of_nominations_and_the_vetting_as_the_service_does(app: Flask, client: FlaskClient) -> None:
+    """The page shows when nominations close and keeps the button disabled while publish_slate would refuse."""
+    world = make_world()
+    setup = new_election(world)
+    stand(setup, 1)
+    now = utcnow()
+    with db.write() as s:  # nominations open now
+        election = s.get(Election, setup.election.id)
+        election.nominations_open_at, election.nominations_close_at = now - timedelta(days=1), now + timedelta(days=5)  # type: ignore[union-attr]
+    login(client, "official")
+    page = client.get(f"/elections/{setup.election.public_id}").get_data(as_text=True)
+    button = page.split('action="/elections/' + setup.election.public_id + '/publish"')[1].split("</form>")[0]
+    assert "disabled" in button and "报名截止时间为" in button and "报名结束后才能公告候选人名单" in button
+    english = client.get(f"/elections/{setup.election.public_id}?lang=en").get_data(as_text=True)
+    assert "Nominations are open until" in english
+    with db.write() as s:  # nominations closed, a candidate waiting for the office's vetting
+        election = s.get(Election, setup.election.id)
+        election.nominations_close_at = now - timedelta(hours=1)  # type: ignore[union-attr]
+    button = client.get(f"/elections/{setup.election.public_id}").get_data(as_text=True).split('/publish"')[1].split("</form>")[0]
+    assert "disabled" in button and "报名截止时间为" not in button and "街道办事处尚未审核完全部候选人" in button
+    vet_all(setup)
+    button = client.get(f"/elections/{setup.election.public_id}").get_data(as_text=True).split('/publish"')[1].split("</form>")[0]
+    assert "disabled" not in button
+    assert client.post(f"/elections/{setup.election.public_id}/publish", follow_redirects=True).status_code == 200
+    db.session.rollback()
+    assert db.session.get(Election, setup.election.id).state.value == "published"  # type: ignore[union-attr]

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from flask import Flask
+from sqlalchemy import select
 
 from app.accounts.models import User
 from app.db import db, utcnow
@@ -12,6 +14,7 @@ from app.formation import services as formation
 from app.security.actor import actor_for
 from tests.factories import enrol, login, make_world
 from tests.services.test_elections import owners_register
+from tests.services.test_formation import formed
 
 LINES = "业主, 业主1, 2-1\n业主, 业主2, 2-2\n业主, 业主3, 2-3\n街道, 王芳, 新华街道办事处, 组长\n居委会, 刘洋, 兰亭社区居委会\n"
 
@@ -109,3 +112,52 @@ def test_the_community_page_offers_the_office_the_group_form_where_there_is_no_c
     chair = app.test_client()
     login(chair, "chair")
     assert form not in chair.get(f"/admin/c/{world.community.id}").get_data(as_text=True)
+
+
+def test_the_group_page_names_its_members_and_counts_the_days_to_each_deadline(app: Flask) -> None:
+    """委员 is a committee's word: the table is the group's members; each deadline says its day and the days left or overdue."""
+    world = make_world()
+    owners_register(world)
+    formed(world, now=utcnow() - timedelta(days=10))  # cn-national: the list by day 7 (overdue), the assembly by day 90
+    office = app.test_client()
+    login(office, "official")
+    page = office.get(f"/committee/c/{world.community.id}/preparatory-group").get_data(as_text=True)
+    group = formation.open_group(world.community.id)
+    assert group is not None
+    deadlines = formation.deadlines(group, now=utcnow())
+    assert "<h2>筹备组成员</h2>" in page and "<h2>委员</h2>" not in page
+    overdue = (deadlines.today - deadlines.publish_by).days
+    left = (deadlines.assemble_by - deadlines.today).days
+    assert re.search(rf'<li class="overdue">[^<]*{deadlines.publish_by.isoformat()} 到期，已逾期 {overdue} 天', page), page
+    assert f"期限 {deadlines.assemble_by.isoformat()}（还剩 {left} 天）" in page and "尚未" not in page
+    english = office.get(f"/committee/c/{world.community.id}/preparatory-group?lang=en").get_data(as_text=True)
+    assert "<h2>Group members</h2>" in english
+    assert f"overdue since {deadlines.publish_by.isoformat()} ({overdue} days)" in english
+    assert f"due {deadlines.assemble_by.isoformat()} ({left} days left)" in english
+    group_member = db.session.get(User, group.members[0].user_id)
+    assert group_member is not None
+    formation.publish_members(actor_for(group_member), group.id, utcnow())
+    done = office.get(f"/committee/c/{world.community.id}/preparatory-group?lang=en").get_data(as_text=True)
+    assert f"done on {deadlines.today.isoformat()} (3 days late)" in done
+
+
+def test_a_group_member_finds_their_group_its_sessions_and_elections_from_the_admin_pages(app: Flask) -> None:
+    world = make_world()
+    owners_register(world)
+    _group, credentials = formed(world)
+    account = db.session.execute(select(User).where(User.username == credentials[0].username)).scalar_one()
+    enrol(account)
+    member = app.test_client()
+    login(member, account.username, credentials[0].password or "")
+    group_page = f'href="/committee/c/{world.community.id}/preparatory-group"'
+    sessions = f'href="/committee/c/{world.community.id}/sessions"'
+    elections = f'href="/committee/c/{world.community.id}/elections"'
+    index = member.get("/admin/").get_data(as_text=True)
+    assert group_page in index and sessions in index and elections in index and "您的筹备组" in index
+    show = member.get(f"/admin/c/{world.community.id}").get_data(as_text=True)
+    assert group_page in show and sessions in show and elections in show and "您是本小区业主大会筹备组的成员" in show
+    # The office's official sees the group's page from the community, not addressed as a member.
+    office = app.test_client()
+    login(office, "official")
+    shown = office.get(f"/admin/c/{world.community.id}").get_data(as_text=True)
+    assert group_page in shown and "您是本小区业主大会筹备组的成员" not in shown

@@ -1,6 +1,8 @@
-"""Two committee members enter and confirm a paper ballot through the pages."""
+"""Paper ballots through the pages: one person running the session enters, a second confirms; the texts name who runs it."""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -9,11 +11,17 @@ from sqlalchemy import select
 from app.accounts.services import create_user
 from app.audit.models import AuditEvent
 from app.communities import services as register
-from app.db import db
+from app.db import db, utcnow
+from app.oversight import services as oversight
+from app.security.actor import actor_for
 from app.security.roles import Role
-from app.sessions.models import AssemblySession, Ballot, Channel, PaperBallot
+from app.sessions import services as sessions
+from app.sessions.models import AssemblySession, Ballot, Channel, PaperBallot, SessionForm
 from app.voting import services as voting
 from tests.factories import CLI, PASSWORD, World, enrol, items, login, make_world, open_session, register_csv
+from tests.services.test_elections import owners_register
+from tests.services.test_formation import formed, user
+from tests.services.test_office_convening import T0, ordered
 
 
 def test_one_member_enters_another_confirms(app: Flask, client: FlaskClient) -> None:
@@ -36,7 +44,7 @@ def test_one_member_enters_another_confirms(app: Flask, client: FlaskClient) -> 
         data={"unit": "1-103", "paper_reference": "No.0042", f"item-{q1}": "agree", f"item-{q2}": "disagree"},
         follow_redirects=True,
     ).get_data(as_text=True)
-    assert "另一位业委会委员确认后" in page and "No.0042" in page and "由您录入" in page
+    assert "另一名经办人确认后" in page and "No.0042" in page and "由您录入" in page
     second = app.test_client()
     login(second, "member2")
     page = second.get(f"/committee/s/{session.public_id}").get_data(as_text=True)
@@ -128,13 +136,13 @@ def test_the_author_is_told_a_second_member_must_confirm_and_only_the_author_wit
     enter(client, session, "1-103", {q1: "disagree", q2: "agree"})
     paper = pending_id(client, session)
     own = client.post(f"/committee/paper/{paper}/confirm", follow_redirects=True).get_data(as_text=True)
-    assert "您录入的表决票须由另一位业委会委员确认" in own
+    assert "您录入的表决票须由本次会议的另一名经办人确认" in own
     own_reject = client.post(f"/committee/paper/{paper}/reject", data={"reason": "错了"}, follow_redirects=True).get_data(as_text=True)
     assert "您录入的纸质表决票请撤回" in own_reject
     member = app.test_client()
     login(member, "member2")
     theirs = member.post(f"/committee/paper/{paper}/withdraw", follow_redirects=True).get_data(as_text=True)
-    assert "只有录入该纸质表决票的委员可以撤回" in theirs and pending_id(client, session) == paper
+    assert "只有录入该纸质表决票的经办人可以撤回" in theirs and pending_id(client, session) == paper
     db.session.rollback()
     assert db.session.execute(select(AuditEvent).where(AuditEvent.action.in_(("paper.reject", "paper.withdraw")))).first() is None
 
@@ -218,3 +226,57 @@ def test_a_question_left_unmarked_in_the_paper_form_is_a_slip_to_correct_not_an_
     assert " checked" not in page[start : page.index("</form>", start)]  # nothing marked before the member reads the paper
     answer = enter(client, session, "1-103", {q1: "agree"})
     assert "请按纸质表决票填写第 2 项" in answer and "已录入" not in answer
+
+
+COMMITTEE_WORDS = "由一位业委会委员录入"
+
+
+def test_the_paper_ballot_texts_name_the_office_for_a_session_it_convened(app: Flask, client: FlaskClient) -> None:
+    """The street office runs the session it convened (RULES §10): its officials enter and confirm, not committee members."""
+    world = make_world()
+    order = ordered(world)
+    later = T0 + timedelta(days=6)
+    assembly = oversight.convene(
+        actor_for(world.official),
+        order.id,
+        title="临时业主大会",
+        opens_at=later + timedelta(days=16),
+        closes_at=utcnow() + timedelta(days=5),
+        now=later,
+    )
+    sessions.add_item(actor_for(world.official), assembly.id, matter="cn.hire_manager", title="选聘物业")
+    sessions.announce_session(actor_for(world.official), assembly.id, now=later)
+    login(client, "official")
+    page = client.get(f"/committee/s/{assembly.public_id}").get_data(as_text=True)
+    assert "由一名街道办事处工作人员录入业主签名的纸质表决票" in page and COMMITTEE_WORDS not in page
+    (item,) = items(db.session.get(AssemblySession, assembly.id))  # type: ignore[arg-type]
+    entered = enter(client, assembly, "2-1", {item: "agree"})
+    assert (
+        "另一名经办人确认后才计入" in entered
+        and "需本次会议的另一名经办人确认" in entered
+        and "委员" not in entered.split("paper-heading")[1]
+    )
+    english = client.get(f"/committee/s/{assembly.public_id}?lang=en").get_data(as_text=True)
+    assert "One official of the street office types in" in english and "committee member" not in english
+
+
+def test_the_paper_ballot_texts_name_the_preparatory_group_for_its_members(app: Flask, client: FlaskClient) -> None:
+    world = make_world()
+    owners_register(world)
+    then = utcnow() - timedelta(days=17)
+    _group, credentials = formed(world, now=then)
+    member = user(credentials[0].username)
+    assembly = sessions.create_session(
+        actor_for(member),
+        community_id=world.community.id,
+        title="首次业主大会会议",
+        form=SessionForm.WRITTEN,
+        opens_at=then + timedelta(days=16),
+        closes_at=then + timedelta(days=30),
+    )
+    sessions.add_item(actor_for(member), assembly.id, matter="cn.rules_of_procedure", title="业主大会议事规则")
+    sessions.announce_session(actor_for(member), assembly.id, now=then + timedelta(hours=1))
+    enrol(member)
+    login(client, member.username, credentials[0].password or "")
+    page = client.get(f"/committee/s/{assembly.public_id}").get_data(as_text=True)
+    assert "由一名筹备组成员录入业主签名的纸质表决票" in page and COMMITTEE_WORDS not in page

@@ -74,6 +74,7 @@ def manage(public_id: str) -> str:
     people = {
         p.id: p for p in db.session.execute(select(Person).where(Person.id.in_([c.person_id for c in election.candidates]))).scalars()
     }
+    now = utcnow()
     return render_template(
         "elections/manage.html",
         election=election,
@@ -87,7 +88,8 @@ def manage(public_id: str) -> str:
         confirm_form=ConfirmForm(),
         may_run=can_run_sessions(current_actor(), community),
         may_vet=can_certify(current_actor(), community),
-        now=utcnow(),
+        now=now,
+        not_yet_publishable=services.not_yet_publishable(election, now=now),
         outgoing=services.current_committee(community.id),
     )
 

@@ -32,7 +32,7 @@ from .orders import lift_suspension, order_reelection, suspend_member
 from .reading import CommitteeView, committee_view, elections_of, open_elections_count, session_state_of
 from .seating import create_followup, election_of_item, result_of, seat_committee
 from .setup import create_election
-from .slate import approved, publish_slate, slate_check, slate_text
+from .slate import approved, not_yet_publishable, publish_slate, slate_check, slate_text
 
 __all__ = [
     "JOINT_NOMINATORS_MIN",
@@ -61,6 +61,7 @@ __all__ = [
     "new_election",
     "nominate",
     "nominate_self",
+    "not_yet_publishable",
     "open_elections_count",
     "order_reelection",
     "owner_of",

@@ -39,6 +39,21 @@ def slate_check(election: Election, community: Community) -> rules.SlateCheck:
     return rules.slate_check(target, election.seats, [c.counts_as_party for c in approved(election)])
 
 
+def not_yet_publishable(election: Election, *, now: datetime) -> list[str]:
+    """Why a nominating election's slate cannot be published now, first reason first: none once it can.
+
+    The election's page shows these beside its disabled button, and ``publish_slate`` refuses with the first.
+    """
+    reasons = []
+    if now < election.nominations_close_at:
+        reasons.append(str(_l("The slate can be published once nominations have closed.")))
+    if any(c.status is CandidateStatus.NOMINATED for c in election.candidates):
+        reasons.append(str(_l("The street office has not yet vetted every candidate.")))
+    elif not approved(election):
+        reasons.append(str(_l("No candidate was approved; the election cannot go to the vote.")))
+    return reasons
+
+
 def publish_slate(actor: Actor, election_id: int, *, now: datetime) -> Election:
     """After the nomination period, with every candidate vetted: the slate becomes a public notice."""
     with db.write() as s:
@@ -46,12 +61,9 @@ def publish_slate(actor: Actor, election_id: int, *, now: datetime) -> Election:
         may_run(actor, community)
         if election.state is not ElectionState.NOMINATING:
             raise RuleViolation("election", str(_l("The slate of this election is already published.")))
-        if now < election.nominations_close_at:
-            raise RuleViolation("election", str(_l("The slate can be published once nominations have closed.")))
-        if any(c.status is CandidateStatus.NOMINATED for c in election.candidates):
-            raise RuleViolation("election", str(_l("The street office has not yet vetted every candidate.")))
-        if not approved(election):
-            raise RuleViolation("election", str(_l("No candidate was approved; the election cannot go to the vote.")))
+        waiting = not_yet_publishable(election, now=now)
+        if waiting:
+            raise RuleViolation("election", waiting[0])
         title, body = slate_text(s, election, community)
         notice = publish_system_notice(
             s, actor, community, kind=NoticeKind.ELECTION_SLATE, title=title, body=body, session_id=None, now=now

@@ -19,7 +19,14 @@ from ...domain.units import unit_sort_key
 from ...notices import services as notices
 from ...notices.models import NoticeKind
 from ...qr import qr_svg_data_uri
-from ...security.permissions import can_publish_notices, can_run_sessions, require
+from ...security.permissions import (
+    CONVENED_BY_OFFICE,
+    can_publish_notices,
+    can_run_sessions,
+    is_committee_member,
+    is_preparatory_member,
+    require,
+)
 from ...security.web import current_actor
 from .. import services
 from ..forms import ItemForm, NewSessionForm, PaperBallotForm, ProxyForm, RejectPaperForm, submitted_choices
@@ -64,6 +71,17 @@ def list_sessions(community_id: int) -> Response | str:
     )
 
 
+def runners(assembly: AssemblySession, community_id: int) -> str:
+    """Who runs the session, as its paper-ballot texts name them: the street office's officials for a session the office
+    convened, else the preparatory group for a member of it who is not on a committee, else the committee."""
+    if assembly.convened_by == CONVENED_BY_OFFICE:
+        return "office"
+    actor = current_actor()
+    if is_preparatory_member(actor, community_id) and not is_committee_member(actor, community_id):
+        return "group"
+    return "committee"
+
+
 @bp.get("/committee/s/<public_id>")
 @login_required
 def show_session(public_id: str) -> str:
@@ -84,6 +102,7 @@ def show_session(public_id: str) -> str:
         state=state,
         letters=letters,
         can_run=may_run(assembly, community),
+        runners=runners(assembly, community.id),
         item_form=ItemForm(),
         confirm_form=ConfirmForm(),
         proxy_form=ProxyForm(),
@@ -213,7 +232,7 @@ def enter_paper_ballot(public_id: str) -> Response:
     except RuleViolation as exc:
         flash(exc.reason, "error")
     else:
-        flash(_("Entered. It counts once another committee member confirms it."), "success")
+        flash(_("Entered. It counts once a second person running this session confirms it."), "success")
     return redirect(url_for(".show_session", public_id=public_id))
 
 

@@ -1,8 +1,9 @@
-"""Paper ballots: one committee member types a ballot in, a second confirms it, and only then does it count (RULES §3).
+"""Paper ballots: one person running the session types a ballot in, a second confirms it, and only then does it count (RULES §3).
 
-An entry found wrong before it counts is rejected by the second member, with the
-reason, or withdrawn by the member who typed it; either way the units can be
-entered again.
+Whoever runs the session does this: its committee, the preparatory group, or the
+street office's officials for a session the office convened. An entry found wrong
+before it counts is rejected by the second person, with the reason, or withdrawn
+by the one who typed it; either way the units can be entered again.
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ def _open_for_committee(s: Session, actor: Actor, assembly_id: int, now: datetim
 
 
 def enter_paper_ballot(actor: Actor, assembly_id: int, *, unit: str, choices: Choices, paper_reference: str, now: datetime) -> PaperBallot:
-    """First of two committee members: type in a paper ballot. It does not count until confirmed."""
+    """First of two people running the session: type in a paper ballot. It does not count until confirmed."""
     paper_reference = paper_reference.strip()
     if not paper_reference or len(paper_reference) > 100:
         raise RuleViolation("paper_reference", str(_l("Give the number printed on the paper ballot.")))
@@ -94,7 +95,7 @@ def enter_paper_ballot(actor: Actor, assembly_id: int, *, unit: str, choices: Ch
 
 
 def confirm_paper_ballot(actor: Actor, paper_id: int, *, now: datetime) -> Ballot:
-    """Second committee member: confirm a paper ballot someone else entered; then it counts."""
+    """Second person running the session: confirm a paper ballot someone else entered; then it counts."""
     try:
         with db.write() as s:
             paper = s.get(PaperBallot, paper_id, with_for_update=True)
@@ -104,7 +105,7 @@ def confirm_paper_ballot(actor: Actor, paper_id: int, *, now: datetime) -> Ballo
             head = bulletin.lock_head(s, assembly.id)
             _check_waiting(paper)
             if paper.entered_by_user_id is not None and paper.entered_by_user_id == actor.user_id:
-                raise RuleViolation("paper", str(_l("A second committee member must confirm the ballot you entered.")))
+                raise RuleViolation("paper", str(_l("A second person running this session must confirm the ballot you entered.")))
             entry = s.get(RollEntry, paper.roll_entry_id)
             assert entry is not None
             existing = _counted_ballot(s, assembly, entry)
@@ -160,14 +161,16 @@ def _refuse_conflict(
 
 
 def reject_paper_ballot(actor: Actor, paper_id: int, *, reason: str, now: datetime) -> PaperBallot:
-    """Second committee member: the entry does not match the paper. It never counts; the units can be entered again."""
+    """Second person running the session: the entry does not match the paper. It never counts; the units can be entered again."""
     reason = reason.strip()
     if not reason or len(reason) > 500:
         raise RuleViolation("reason", str(_l("Say why the paper ballot is rejected (at most 500 characters).")))
     with db.write() as s:
         paper, assembly, community = _waiting_paper(s, actor, paper_id, now)
         if paper.entered_by_user_id is not None and paper.entered_by_user_id == actor.user_id:
-            raise RuleViolation("paper", str(_l("You entered this paper ballot: withdraw it instead; a second member rejects.")))
+            raise RuleViolation(
+                "paper", str(_l("You entered this paper ballot: withdraw it instead; a second person running this session rejects."))
+            )
         paper.rejected_at, paper.rejected_by_user_id, paper.rejection_reason = now, actor.user_id, reason
         record(
             s,
@@ -183,11 +186,11 @@ def reject_paper_ballot(actor: Actor, paper_id: int, *, reason: str, now: dateti
 
 
 def withdraw_paper_ballot(actor: Actor, paper_id: int, *, now: datetime) -> PaperBallot:
-    """The member who entered a paper ballot takes the entry back before it counts; the units can be entered again."""
+    """The person who entered a paper ballot takes the entry back before it counts; the units can be entered again."""
     with db.write() as s:
         paper, assembly, community = _waiting_paper(s, actor, paper_id, now)
         if paper.entered_by_user_id is None or paper.entered_by_user_id != actor.user_id:
-            raise RuleViolation("paper", str(_l("Only the member who entered a paper ballot can withdraw it; reject it with a reason.")))
+            raise RuleViolation("paper", str(_l("Only the person who entered a paper ballot can withdraw it; reject it with a reason.")))
         paper.withdrawn_at = now
         record(
             s,
@@ -203,7 +206,7 @@ def withdraw_paper_ballot(actor: Actor, paper_id: int, *, now: datetime) -> Pape
 
 
 def _waiting_paper(s: Session, actor: Actor, paper_id: int, now: datetime) -> tuple[PaperBallot, AssemblySession, Community]:
-    """A paper ballot still waiting for a second member, locked, for a committee member of its open session."""
+    """A paper ballot still waiting for a second person, locked, for someone running its open session."""
     paper = s.get(PaperBallot, paper_id, with_for_update=True)
     if paper is None:
         raise NotFound(str(_l("No such paper ballot.")))
@@ -218,7 +221,7 @@ def _check_waiting(paper: PaperBallot) -> None:
 
 
 def pending_paper(assembly_id: int) -> list[PaperBallot]:
-    """Paper ballots entered and waiting for a second member, by building and unit number; conflicts are the review's."""
+    """Paper ballots entered and waiting for a second person, by building and unit number; conflicts are the review's."""
     waiting = db.session.execute(
         select(PaperBallot)
         .where(PaperBallot.session_id == assembly_id, *_WAITING)
@@ -229,7 +232,7 @@ def pending_paper(assembly_id: int) -> list[PaperBallot]:
 
 
 def rejected_paper(assembly_id: int) -> list[PaperBallot]:
-    """Paper ballots another member sent back, newest first, with the reason: the member who entered one sees why."""
+    """Paper ballots sent back by a second person, newest first, with the reason: the one who entered each sees why."""
     rejected = db.session.execute(
         select(PaperBallot)
         .where(PaperBallot.session_id == assembly_id, PaperBallot.rejected_at.is_not(None))
