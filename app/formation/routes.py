@@ -75,6 +75,7 @@ def form_group(community_id: int) -> Response | str:
         credentials=credentials,
         settings=get_profile(community.rule_profile).settings,
         committee=current_committee(community.id),
+        existing=services.open_group(community.id) if group is None else None,
     )
 
 
@@ -96,6 +97,7 @@ def show_group(community_id: int) -> str:
         deadlines=deadlines,
         notice=notice,
         kind_labels=KIND_LABELS,
+        is_member=is_preparatory_member(actor, community.id),
         may_publish=is_preparatory_member(actor, community.id) or can_certify(actor, community),
         may_dissolve=can_certify(actor, community),
         confirm_form=ConfirmForm(),

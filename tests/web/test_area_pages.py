@@ -112,3 +112,28 @@ def test_the_exports_give_every_figure_with_numerator_denominator_and_target(app
     assert zhulin["committee"] == "expired" and zhulin["reelection_overdue"] is True and zhulin["preparatory_since"] is None
     district_csv = client.get("/oversight/districts/dongcheng.csv?lang=en").get_data(as_text=True).lstrip("\ufeff").splitlines()
     assert [line.split(",")[1] for line in district_csv[1:]] == ["dongcheng", "heping", "xinhua-street"]
+
+
+def test_a_district_official_on_the_office_dashboard_is_led_to_public_pages_not_to_refusals(app: Flask, client: FlaskClient) -> None:
+    area = make_area()
+    login(client, "district")
+    text = client.get(f"/office/{area.heping.id}").get_data(as_text=True)
+    assert "/admin/c/" not in text and "/office/s/" not in text and "/committee/c/" not in text
+    assert "/c/" in text  # the boards and committee pages, which anyone reads
+    official = app.test_client()
+    login(official, "official")
+    assert "/admin/c/" in official.get(f"/office/{area.world.office.id}").get_data(as_text=True)
+
+
+def test_a_target_from_an_earlier_year_says_so(app: Flask, client: FlaskClient) -> None:
+    make_area()
+    login(client, "district")
+    text = client.get("/oversight/districts/dongcheng").get_data(as_text=True)
+    assert "按最近一年（2022 年）的目标衡量" in text
+
+
+def test_a_district_official_signs_in_to_their_district_not_to_an_empty_page(app: Flask, client: FlaskClient) -> None:
+    make_area()
+    login(client, "district")
+    text = client.get("/admin/").get_data(as_text=True)
+    assert "您可查看所辖区域的各项数据" in text and 'class="button primary" href="/oversight/districts/dongcheng"' in text

@@ -161,3 +161,15 @@ def test_a_group_member_finds_their_group_its_sessions_and_elections_from_the_ad
     login(office, "official")
     shown = office.get(f"/admin/c/{world.community.id}").get_data(as_text=True)
     assert group_page in shown and "您是本小区业主大会筹备组的成员" not in shown
+
+
+def test_the_office_is_told_of_an_existing_group_before_it_types_one_and_its_group_page_links_the_public_board(app: Flask) -> None:
+    world = make_world()
+    owners_register(world)
+    office = app.test_client()
+    login(office, "official")
+    office.post(f"/office/c/{world.community.id}/preparatory-group", data={"members": LINES})
+    again = office.get(f"/office/c/{world.community.id}/preparatory-group").get_data(as_text=True)
+    assert "已有业主大会筹备组" in again and 'name="members"' not in again
+    page = office.get(f"/committee/c/{world.community.id}/preparatory-group").get_data(as_text=True)
+    assert f'href="/c/{world.community.slug}"' in page and f"/committee/c/{world.community.id}/notices" not in page

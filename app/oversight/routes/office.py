@@ -96,6 +96,8 @@ def dashboard(office_id: int) -> str:
         figures=services.figures(every),
         queue=services.queue(office.id),
         disputes=services.open_disputes(office.id),
+        # A district's or city's official reads the dashboard; its links then lead to the public pages, not to the office's.
+        reads_only=not can_oversee(current_actor(), office.id),
     )
 
 
