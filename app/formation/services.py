@@ -58,6 +58,14 @@ class Credential:
     password: str | None  # None: an existing account that got the role
 
 
+# Initial passwords are read off a sheet of paper: no I, l, 1, O or 0 to mistake for one another.
+PASSWORD_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789"
+
+
+def initial_password(length: int = 16) -> str:
+    return "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(length))
+
+
 def open_group(community_id: int, s: Session | None = None) -> PreparatoryGroup | None:
     s = s or db.session()
     return s.execute(
@@ -247,7 +255,7 @@ def _account_for(
         user = s.execute(select(User).where(User.person_id == person_id)).scalar()
     password: str | None = None
     if user is None:
-        password = secrets.token_urlsafe(12)
+        password = initial_password()
         user = User(
             username=_new_username(s, community, group, index),
             display_name=name,
@@ -269,7 +277,7 @@ def _account_for(
     elif not user.active:
         # An account closed before (at an earlier group's end, say) comes back only with a new password and a new
         # authenticator: whatever the old ones were, and whoever may have learnt them, they open nothing now.
-        password = secrets.token_urlsafe(12)
+        password = initial_password()
         user.active, user.password_hash = True, hash_password(password)
         user.totp_secret_enc = user.totp_last_step = user.totp_enrolled_at = None
         user.recovery_codes.clear()

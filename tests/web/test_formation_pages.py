@@ -173,3 +173,23 @@ def test_the_office_is_told_of_an_existing_group_before_it_types_one_and_its_gro
     assert "已有业主大会筹备组" in again and 'name="members"' not in again
     page = office.get(f"/committee/c/{world.community.id}/preparatory-group").get_data(as_text=True)
     assert f'href="/c/{world.community.slug}"' in page and f"/committee/c/{world.community.id}/notices" not in page
+
+
+def test_the_dashboard_names_the_group_and_its_passwords_have_no_look_alike_characters(app: Flask) -> None:
+    world = make_world()
+    owners_register(world)
+    _group, credentials = formation.form_group(
+        actor_for(world.official),
+        world.community.id,
+        [{"kind": "owner", "name": f"业主{n}", "unit": f"2-{n}"} for n in (1, 2, 3)]
+        + [
+            {"kind": "office", "name": "王芳", "affiliation": "新华街道办事处", "leader": True},
+            {"kind": "residents_committee", "name": "刘洋", "affiliation": "兰亭社区居委会"},
+        ],
+        utcnow(),
+    )
+    assert all(c.password and len(c.password) == 16 and not set(c.password) & set("Il1O0") for c in credentials)
+    office = app.test_client()
+    login(office, "official")
+    page = office.get(f"/office/{world.office.id}").get_data(as_text=True)
+    assert f'href="/committee/c/{world.community.id}/preparatory-group">筹备组成立于' in page
