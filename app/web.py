@@ -38,6 +38,9 @@ def register_template_helpers(app: Flask) -> None:
         current = "zh_CN" if locale is None or locale.language == "zh" else locale.language
         return {
             "current_language": current,
+            # Chinese text takes the full-width colon and comma; the same templates serve English.
+            "colon": "：" if current == "zh_CN" else ": ",
+            "comma": "，" if current == "zh_CN" else ", ",
             "html_lang": "zh-CN" if current == "zh_CN" else current,
             "language_names": LANGUAGE_NAMES,
             "language_form": LanguageForm,

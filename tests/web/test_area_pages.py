@@ -137,3 +137,10 @@ def test_a_district_official_signs_in_to_their_district_not_to_an_empty_page(app
     login(client, "district")
     text = client.get("/admin/").get_data(as_text=True)
     assert "您可查看所辖区域的各项数据" in text and 'class="button primary" href="/oversight/districts/dongcheng"' in text
+
+
+def test_chinese_pages_take_the_full_width_colon_and_english_ones_the_half_width(app: Flask, client: FlaskClient) -> None:
+    make_area()
+    login(client, "district")
+    assert "业委会组建率</strong>：" in client.get("/oversight/districts/dongcheng").get_data(as_text=True)
+    assert "</strong>: " in client.get("/oversight/districts/dongcheng?lang=en").get_data(as_text=True)
