@@ -156,6 +156,7 @@ def _account_page(token_form: TokenForm | None = None, status: int = 200) -> tup
         totp_form=TotpForm(),
         token_form=token_form or _token_form(),
         api_tokens=tokens.tokens_of(current_user),
+        scope_labels=tokens.SCOPES,
     )
     return page, status
 

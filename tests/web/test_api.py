@@ -233,6 +233,8 @@ def test_revoked_and_unknown_tokens_are_refused(app: Flask, client: FlaskClient)
     assert [r["community"] for r in rows] == ["lanting", "meiyuan"] and "no_committee" in rows[0]["flags"]
     db.session.rollback()
     token_id = db.session.execute(select(ApiToken.id)).scalar_one()
+    listed = client.get("/account").get_data(as_text=True)
+    assert "<td>代表您的街道办事处：查看总览、下达责令</td>" in listed  # the scope in words, not its code
     page = client.post(f"/account/tokens/{token_id}/revoke", follow_redirects=True).get_data(as_text=True)
     assert "已撤销" in page
     problem(api.get(f"/api/v1/offices/{world.office.code}/communities", headers=bearer(secret)), 401)
