@@ -26,7 +26,7 @@ class CommunityFacts:
     publications_met: int  # obligations published on time
     publications_late: int  # obligations overdue or published after their deadline
     temporary_committee: bool = False  # a temporary management committee (物业管理委员会) is seated
-    term_ends_on: date | None = None  # the last day of the seated owners' committee's term
+    term_ends_on: date | None = None  # the last day of the seated committee's term (owners' or temporary)
     preparatory_since: date | None = None  # the day its preparatory group (筹备组) was formed, while it exists
     reelection_ordered: bool = False  # an order to re-elect the committee is open
     reelection_overdue: bool = False  # ... and its deadline has passed

@@ -134,6 +134,9 @@ def test_the_city_district_and_office_figures_of_the_area(app: Flask) -> None:
         assert pair(city, name) == tuple(map(sum, zip(pair(east, name), pair(west, name), strict=True)))
     rows = {c.community.slug: c for c in heping.communities}
     assert rows["songfeng"].committee == "temporary" and rows["songfeng"].formed
+    # A temporary committee's term shows as the owners' does, and never counts as an owners' term ending.
+    assert rows["songfeng"].facts.term_ends_on == add_years(today_in_china(utcnow()), 1)
+    assert not rows["songfeng"].facts.term_ending(today_in_china(utcnow()) + timedelta(days=300))
     assert rows["zhulin"].committee == "expired" and not rows["zhulin"].formed and rows["zhulin"].facts.reelection_overdue
     assert [c.community.slug for c in city.communities] == ["songfeng", "zhulin", "lanting", "meiyuan", "qingshan"]
 

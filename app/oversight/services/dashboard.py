@@ -88,7 +88,7 @@ class CommunityRow:
             publications_met=self.met_on_time,
             publications_late=self.overdue + (self.met - self.met_on_time),
             temporary_committee=self.committee is not None and self.committee.committee.kind.value == "temporary",
-            term_ends_on=self.committee.term.ends_on if owners and self.committee else None,
+            term_ends_on=self.committee.term.ends_on if self.committee else None,  # a temporary committee has a term too
             preparatory_since=self.preparatory_since,
             reelection_ordered=self.reelections > 0,
             reelection_overdue=self.reelections_overdue > 0,
