@@ -206,15 +206,21 @@ def orders(office_id: int) -> Response | str:
     )
 
 
-@bp.post("/orders/<public_id>/close")
-@login_required
-def close_order(public_id: str) -> Response:
+def _order(public_id: str) -> tuple[Order, Community]:
+    """An order by its public id and its community, for an action of the community's street officials."""
     order = db.session.execute(select(Order).where(Order.public_id == public_id)).scalar_one_or_none()
     if order is None:
         raise NotFound(_("No such order."))
     community = db.session.get(Community, order.community_id)
     assert community is not None
     require(can_certify(current_actor(), community))
+    return order, community
+
+
+@bp.post("/orders/<public_id>/close")
+@login_required
+def close_order(public_id: str) -> Response:
+    order, community = _order(public_id)
     form = CloseOrderForm()
     if form.validate_on_submit():
         try:
@@ -236,12 +242,7 @@ def close_order(public_id: str) -> Response:
 @login_required
 def convene(public_id: str) -> Response | str:
     """The committee ignored the order past its deadline: the office convenes the session and runs it itself (RULES §10)."""
-    order = db.session.execute(select(Order).where(Order.public_id == public_id)).scalar_one_or_none()
-    if order is None:
-        raise NotFound(_("No such order."))
-    community = db.session.get(Community, order.community_id)
-    assert community is not None
-    require(can_certify(current_actor(), community))
+    order, community = _order(public_id)
     form = NewSessionForm()
     if form.validate_on_submit():
         try:
