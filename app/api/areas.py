@@ -54,10 +54,11 @@ def _report(report: oversight.AreaReport) -> dict[str, Any]:
     summary="The street office's figures: formation rate against the year's target, preparatory groups, terms, re-elections",
     tag="office",
     response=S.ref("AreaFigures"),
-    auth="office",
+    auth="office area",
     errors=(401, 403, 404),
     description="Each figure with its numerator, denominator and percent; the formation rate with the target of the "
-    "year (the city's profile) and whether it is met. The office's communities one by one.",
+    "year (the city's profile) and whether it is met. The office's communities one by one. For the office's "
+    "officials (an `office` token) and its district's and city's (an `area` token).",
 )
 def office_figures(office_code: str) -> dict[str, Any]:
     office = office_by_code(office_code)

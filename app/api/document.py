@@ -74,7 +74,8 @@ def _operation(op: Operation) -> dict[str, Any]:
         doc["requestBody"] = {"required": True, "content": {"application/json": {"schema": op.body}}}
     if op.auth not in (None, "letter"):
         doc["security"] = [{"bearer": []}]
-        doc["description"] = (doc.get("description", "") + f"\n\nNeeds a token with the `{op.auth}` scope.").strip()
+        needed = " or ".join(f"`{scope}`" for scope in op.auth.split())
+        doc["description"] = (doc.get("description", "") + f"\n\nNeeds a token with the {needed} scope.").strip()
     if op.optional_auth:
         doc["security"] = [{}, {"bearer": []}]
         doc["description"] = (doc.get("description", "") + f"\n\nA token with the `{op.optional_auth}` scope is optional.").strip()

@@ -103,6 +103,7 @@ def read_query(params: dict[str, dict[str, Any]]) -> dict[str, Any]:
 
 
 def bearer(scope: str) -> Actor:
+    """The actor of the request's token, which must carry ``scope`` (or one of several, space-separated)."""
     header = request.headers.get("Authorization", "")
     kind, _sep, secret = header.partition(" ")
     if kind.lower() != "bearer" or not secret.strip():
@@ -111,9 +112,12 @@ def bearer(scope: str) -> Actor:
     if found is None:
         raise Problem(401, _("Sign in"), _("The token is unknown or revoked."), kind="urn:gongzhi:problem:token")
     user, scopes = found
-    if scope not in scopes:
+    if not set(scope.split()) & scopes:
         raise Problem(
-            403, _("Not allowed"), _("The token does not have the %(scope)s scope.", scope=scope), kind="urn:gongzhi:problem:scope"
+            403,
+            _("Not allowed"),
+            _("The token does not have the %(scope)s scope.", scope=" / ".join(scope.split())),
+            kind="urn:gongzhi:problem:scope",
         )
     return tokens.actor_of_token(user, scopes)
 

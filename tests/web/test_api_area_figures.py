@@ -58,7 +58,10 @@ def test_a_token_reads_only_its_own_area_and_scope(app: Flask, client: FlaskClie
     problem(api.get("/api/v1/cities/beijing/figures", headers=bearer(district)), 403)  # above it
     problem(api.get("/api/v1/offices/xinhua-street/figures", headers=bearer(office)), 403)  # another office
     problem(api.get("/api/v1/districts/dongcheng/figures", headers=bearer(office)), 403)  # not its scope
-    problem(api.get(f"/api/v1/offices/{area.heping.code}/figures", headers=bearer(district)), 403)  # not its scope
+    # The district drills down to its own offices with its area token.
+    below = api.get(f"/api/v1/offices/{area.heping.code}/figures", headers=bearer(district))
+    assert below.status_code == 200 and below.get_json()["kind"] == "office"
+    problem(api.get("/api/v1/offices/yuetan/figures", headers=bearer(district)), 403)  # an office of another district
     problem(api.get("/api/v1/districts/nowhere/figures", headers=bearer(district)), 404)
     problem(api.get("/api/v1/cities/nowhere/figures", headers=bearer(district)), 404)
     problem(api.get("/api/v1/districts/dongcheng/figures"), 401)
