@@ -6,7 +6,6 @@ from collections.abc import Iterable
 
 from flask import Flask, request
 from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from werkzeug.local import LocalProxy
 
@@ -16,18 +15,9 @@ from .domain.numbers import format_area
 from .domain.units import unit_sort_key
 from .main.forms import LanguageForm
 from .security.web import current_actor
+from .sessions.labels import STATE_LABELS
 
 LANGUAGE_NAMES = {"zh_CN": "中文", "en": "English"}
-STATE_LABELS = {
-    "draft": _l("Draft"),
-    "announced": _l("Announced: voting has not opened yet"),
-    "open": _l("Voting is open"),
-    "closed": _l("Voting has closed"),
-    "tallied": _l("Counted, awaiting certification"),
-    "certified": _l("Certified by the street office"),
-    "rejected": _l("Rejected by the street office"),
-    "revoked": _l("Revoked by order of the street office"),
-}
 
 
 def register_template_helpers(app: Flask) -> None:

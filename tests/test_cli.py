@@ -40,8 +40,8 @@ def test_demo_seeds_a_realistic_office_once_and_prints_the_logins(app: Flask, ru
         assert f"  {username} " in first.output
     letters = [line.split() for line in first.output.splitlines() if "/v/" in line]
     assert len(letters) == 3
-    assert "兰亭苑 2026 年临时业主大会: open, /s/" in first.output
-    assert "梅园小区 2026 年第二次业主大会: tallied, /s/" in first.output
+    assert "兰亭苑 2026 年临时业主大会: Voting is open, /s/" in first.output
+    assert "梅园小区 2026 年第二次业主大会: Counted, awaiting certification, /s/" in first.output
     assert "兰亭苑: 2 statements published, 0 overdue" in first.output
     today = utcnow().astimezone(ZoneInfo("Asia/Shanghai")).date()
     late = 1 if today > date(today.year, 1, 30) else 0  # last year's statement falls due on 30 January
@@ -66,9 +66,12 @@ def test_demo_seeds_a_realistic_office_once_and_prints_the_logins(app: Flask, ru
     assert not {"members_unpublished_overdue", "first_assembly_overdue"} & set(flags["zhulin"])  # on time so far
     assert "松风苑第一届业主委员会选举: 5 members and 2 alternates seated" in first.output
     assert "梅园小区: owners committee, term ends" in first.output
-    assert "竹林苑首次业主大会: announced, voting opens " in first.output
+    assert "竹林苑首次业主大会: Announced: voting has not opened yet, voting opens " in first.output
     assert "柳岸苑: preparatory group formed 100 days ago, member list unpublished, no assembly held" in first.output
-    assert "杏林苑 2026 年临时业主大会（街道办事处召集）: announced, convened by the street office, /s/" in first.output
+    assert (
+        "杏林苑 2026 年临时业主大会（街道办事处召集）: Announced: voting has not opened yet, convened by the street office, /s/"
+        in first.output
+    )
     assert "/oversight/districts/heping" in first.output and "/oversight/cities/demo-city" in first.output
     _the_stages_are_seeded()
     lanting = db.session.execute(select(Community).where(Community.slug == "lanting")).scalar_one()

@@ -15,6 +15,7 @@ from ..db import db, utcnow
 from ..orders.models import Order
 from ..security.actor import actor_for
 from ..sessions import services as sessions
+from ..sessions.labels import STATE_LABELS
 from ..sessions.models import AssemblySession
 from .committees import register_owners
 
@@ -83,7 +84,7 @@ def seed_convened_session() -> Iterator[str]:
     yield _(
         "%(title)s: %(state)s, convened by the street office, %(path)s; orders: %(orders)s",
         title=CONVENED_TITLE,
-        state=assembly.state.value,
+        state=STATE_LABELS[assembly.state.value],
         path=f"/s/{assembly.public_id}",
         orders=f"/office/{xinglin.street_office_id}/orders",
     )

@@ -17,6 +17,7 @@ from ..notices import services as notices
 from ..notices.models import NoticeKind
 from ..security.actor import actor_for
 from ..sessions import services as sessions
+from ..sessions.labels import STATE_LABELS
 from ..sessions.models import AssemblySession, SessionForm
 from .actors import DEMO_PASSWORD
 from .committees import register_owners
@@ -85,7 +86,7 @@ def seed_groups() -> Iterator[str]:
     yield _(
         "%(title)s: %(state)s, voting opens %(day)s, %(path)s",
         title=FIRST_ASSEMBLY_TITLE,
-        state=assembly.state.value,
+        state=STATE_LABELS[assembly.state.value],
         day=today_in_china(assembly.opens_at).isoformat(),
         path=f"/s/{assembly.public_id}",
     )

@@ -18,6 +18,7 @@ from ..domain.lifecycle import SessionState
 from ..domain.receipts import utc_stamp
 from ..security.keys import init_keys, load_keyring
 from ..sessions import services as sessions
+from ..sessions.labels import STATE_LABELS
 from ..sessions.models import AssemblySession, SessionForm
 from ..voting import services as voting
 from .actors import as_committee
@@ -45,7 +46,12 @@ def seed_draft_session(community: Community) -> Iterator[str]:
         ):
             sessions.add_item(as_committee(community), assembly.id, matter=matter, title=title, body=body)
         sessions.announce_session(as_committee(community), assembly.id, now=now)
-    yield _("%(title)s: %(state)s, %(path)s", title=DEMO_SESSION_TITLE, state=assembly.state.value, path=f"/s/{assembly.public_id}")
+    yield _(
+        "%(title)s: %(state)s, %(path)s",
+        title=DEMO_SESSION_TITLE,
+        state=STATE_LABELS[assembly.state.value],
+        path=f"/s/{assembly.public_id}",
+    )
 
 
 OPEN_TITLE = "兰亭苑 2026 年临时业主大会"
@@ -99,7 +105,7 @@ def seed_voting_sessions(lanting: Community, meiyuan: Community) -> Iterator[str
             sessions.sync_state(assembly.id, now=now)
             existing = assembly
         db.session.refresh(existing)
-        yield _("%(title)s: %(state)s, %(path)s", title=title, state=existing.state.value, path=f"/s/{existing.public_id}")
+        yield _("%(title)s: %(state)s, %(path)s", title=title, state=STATE_LABELS[existing.state.value], path=f"/s/{existing.public_id}")
         if existing.state is SessionState.OPEN:
             yield from _letters_to_try(existing)
 

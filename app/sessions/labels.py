@@ -4,6 +4,18 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+# A session's state as owners and officials read it (pages, the demo's summary).
+STATE_LABELS = {
+    "draft": _l("Draft"),
+    "announced": _l("Announced: voting has not opened yet"),
+    "open": _l("Voting is open"),
+    "closed": _l("Voting has closed"),
+    "tallied": _l("Counted, awaiting certification"),
+    "certified": _l("Certified by the street office"),
+    "rejected": _l("Rejected by the street office"),
+    "revoked": _l("Revoked by order of the street office"),
+}
+
 FORM_LABELS = {"written": _l("Written consultation"), "meeting": _l("Meeting")}
 
 MATTER_LABELS = {
