@@ -2,19 +2,38 @@
 
 Every malformed input raises RuleViolation naming the field, e.g.
 ``ballots[3].unit: unknown unit "9-999"``.
+
+Scoped items (RULES §9): an item may carry ``"scope": [unit ids]``. Its roll
+is derived from the scope's counting units only (``roll.derive_scoped_roll``),
+its totals are the scope's, and it is decided against those totals and the
+ballots of the voters on that roll; a ballot of an in-scope voter that leaves
+the item blank abstains on it, as for a whole-community item. Its result
+carries its own ``totals`` and its ``scope``. The case is malformed, naming
+``items[i].scope``, when the scope is not a list of unit ids, is empty, names
+an unknown unit, names a unit twice (a set written with a repetition is
+almost always a typing slip, and refusing it keeps the published scope exact)
+or holds no counting unit (nobody could decide the item); and naming
+``ballots[i].choices.ITEM`` when a ballot gives a choice, even ``abstain``, on
+an item for which its voter has no counting unit in the scope.
+
+A scoped election is counted the same way. §5 measures quorum and
+qualification only against totals and participation, which the scope
+supplies unchanged in form, so the engine needs no separate rule; whether a
+committee may be elected by part of the community is a question for the
+session that carries the item, not for the counting.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .election import Candidate, ElectionItem, ElectionResult, approvals_problem, tally_election
 from .errors import RuleViolation
 from .numbers import AreaError, format_area, parse_area
-from .roll import Roll, UnitRecord, derive_roll
+from .roll import Roll, UnitRecord, derive_roll, derive_scoped_roll
 from .rules import DEFAULT_PROFILE, MATTERS, PartyTarget, Profile, get_profile, parse_party_target
 from .tally import ABSTAIN, INVALID, QUESTION_CHOICES, CastBallot, QuestionItem, QuestionResult, Weight, tally_questions
 
@@ -28,6 +47,9 @@ class Case:
     items: tuple[Item, ...]
     ballots: tuple[CastBallot, ...]
     party_target: PartyTarget | None
+    units: tuple[UnitRecord, ...] = ()
+    scopes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    voters: tuple[str, ...] = ()  # the voter key of each ballot, in the order of ``ballots``
 
 
 def _dumps(value: object) -> str:
@@ -76,10 +98,12 @@ def parse_case(raw: object) -> Case:
 
     units = _parse_units(_list(case["units"], "units"))
     roll = derive_roll(units)
-    items = _parse_items(_list(case["items"], "items"), profile)
-    ballots = _parse_ballots(_list(case["ballots"], "ballots"), roll, {u.unit_id: u for u in units}, items, profile)
+    by_unit = {u.unit_id: u for u in units}
+    items, scopes = _parse_items(_list(case["items"], "items"), profile, by_unit)
+    counted = _parse_ballots(_list(case["ballots"], "ballots"), roll, by_unit, items, profile, scopes)
     party_target = parse_party_target(case["party_target"], "party_target") if "party_target" in case else None
-    return Case(profile, roll, items, ballots, party_target)
+    ballots = tuple(ballot for _key, ballot in counted)
+    return Case(profile, roll, items, ballots, party_target, tuple(units), scopes, tuple(key for key, _ballot in counted))
 
 
 def _parse_units(raw_units: list[Any]) -> list[UnitRecord]:
@@ -110,8 +134,30 @@ def _parse_units(raw_units: list[Any]) -> list[UnitRecord]:
     return units
 
 
-def _parse_items(raw_items: list[Any], profile: Profile) -> tuple[Item, ...]:
+def _parse_scope(raw: object, field: str, units: Mapping[str, UnitRecord]) -> tuple[str, ...]:
+    """An item's scope: distinct known unit ids, at least one of them a counting unit (RULES §9)."""
+    listed = _list(raw, field)
+    if not listed:
+        raise RuleViolation(field, "an empty scope (leave the scope out for a whole-community item)")
+    seen: dict[str, int] = {}
+    for j, unit_id in enumerate(listed):
+        if not isinstance(unit_id, str):
+            raise RuleViolation(field, f"expected unit ids, got {_dumps(unit_id)} at [{j}]")
+        if unit_id not in units:
+            raise RuleViolation(field, f"unknown unit {_dumps(unit_id)}")
+        if unit_id in seen:
+            raise RuleViolation(field, f"duplicate unit {_dumps(unit_id)} (first at [{seen[unit_id]}])")
+        seen[unit_id] = j
+    if not any(units[unit_id].votes for unit_id in listed):
+        raise RuleViolation(field, "no counting unit in the scope")
+    return tuple(listed)
+
+
+def _parse_items(
+    raw_items: list[Any], profile: Profile, units: Mapping[str, UnitRecord]
+) -> tuple[tuple[Item, ...], dict[str, tuple[str, ...]]]:
     items: list[Item] = []
+    scopes: dict[str, tuple[str, ...]] = {}
     seen: set[str] = set()
     for i, raw in enumerate(raw_items):
         field = f"items[{i}]"
@@ -119,14 +165,14 @@ def _parse_items(raw_items: list[Any], profile: Profile) -> tuple[Item, ...]:
             raise RuleViolation(field, "expected an object")
         kind = raw.get("kind")
         if kind == "question":
-            item = _object(raw, field, {"id", "kind", "matter"}, {"id", "matter"})
+            item = _object(raw, field, {"id", "kind", "matter", "scope"}, {"id", "matter"})
             item_id = _text(item["id"], f"{field}.id")
             matter = item["matter"]
             if matter not in MATTERS or matter not in profile.matters:
                 raise RuleViolation(f"{field}.matter", f"unknown matter {_dumps(matter)}")
             items.append(QuestionItem(item_id, matter))
         elif kind == "election":
-            item = _object(raw, field, {"id", "kind", "seats", "alternates", "candidates"}, {"id", "seats", "candidates"})
+            item = _object(raw, field, {"id", "kind", "seats", "alternates", "candidates", "scope"}, {"id", "seats", "candidates"})
             item_id = _text(item["id"], f"{field}.id")
             seats = _count(item["seats"], f"{field}.seats", 1)
             alternates = _count(item.get("alternates", 0), f"{field}.alternates", 0)
@@ -149,7 +195,9 @@ def _parse_items(raw_items: list[Any], profile: Profile) -> tuple[Item, ...]:
         if item_id in seen:
             raise RuleViolation(f"{field}.id", f"duplicate item {_dumps(item_id)}")
         seen.add(item_id)
-    return tuple(items)
+        if "scope" in item:
+            scopes[item_id] = _parse_scope(item["scope"], f"{field}.scope", units)
+    return tuple(items), scopes
 
 
 def _parse_choice(raw: object, field: str, item: Item) -> str | tuple[str, ...]:
@@ -169,9 +217,16 @@ def _parse_choice(raw: object, field: str, item: Item) -> str | tuple[str, ...]:
 
 
 def _parse_ballots(
-    raw_ballots: list[Any], roll: Roll, units: Mapping[str, UnitRecord], items: tuple[Item, ...], profile: Profile
-) -> tuple[CastBallot, ...]:
+    raw_ballots: list[Any],
+    roll: Roll,
+    units: Mapping[str, UnitRecord],
+    items: tuple[Item, ...],
+    profile: Profile,
+    scopes: Mapping[str, tuple[str, ...]],
+) -> tuple[tuple[str, CastBallot], ...]:
+    """The counted ballots, each with its voter's key (the later one per voter when revoting is allowed)."""
     by_id = {item.id: item for item in items}
+    scope_sets = {item_id: frozenset(scope) for item_id, scope in scopes.items()}
     by_voter: dict[str, tuple[int, CastBallot]] = {}
     for i, raw in enumerate(raw_ballots):
         field = f"ballots[{i}]"
@@ -190,28 +245,54 @@ def _parse_ballots(
             if item_id not in by_id:
                 raise RuleViolation(f"{field}.choices.{item_id}", f"unknown item {_dumps(item_id)}")
             choices[item_id] = _parse_choice(raw_choice, f"{field}.choices.{item_id}", by_id[item_id])
+            if item_id in scope_sets and scope_sets[item_id].isdisjoint(voter.units):
+                raise RuleViolation(
+                    f"{field}.choices.{item_id}",
+                    f"the voter of unit {_dumps(unit_id)} has no counting unit in the scope of item {_dumps(item_id)}",
+                )
         if voter.key in by_voter and not profile.settings.revote:
             first = by_voter[voter.key][0]
             raise RuleViolation(f"{field}.unit", f"the voter of unit {_dumps(unit_id)} has already voted in ballots[{first}]")
         # With revoting allowed, the later ballot supersedes the earlier one.
         by_voter[voter.key] = (i, CastBallot(voter.area_centi, choices, voter.headcount))
-    return tuple(b for _i, b in by_voter.values())
+    return tuple((key, b) for key, (_i, b) in by_voter.items())
+
+
+def scoped_ballots(case: Case, scope: tuple[str, ...]) -> tuple[Weight, tuple[CastBallot, ...]]:
+    """A scoped item's totals and ballots (RULES §9): in-scope voters only, weighed by their in-scope units."""
+    roll = derive_scoped_roll(case.units, scope)
+    inside = {voter.key: voter for voter in roll.voters}
+    ballots = tuple(
+        CastBallot(inside[key].area_centi, ballot.choices, inside[key].headcount)
+        for key, ballot in zip(case.voters, case.ballots, strict=True)
+        if key in inside
+    )
+    return Weight(roll.total_area_centi, roll.total_heads), ballots
+
+
+def _decide(case: Case, item: Item, total: Weight, ballots: tuple[CastBallot, ...]) -> QuestionResult | ElectionResult:
+    if isinstance(item, QuestionItem):
+        return tally_questions(case.profile, [item], total, ballots)[0]
+    return tally_election(case.profile, item, total, ballots, case.party_target)
 
 
 def evaluate(case: Case) -> dict[str, Any]:
     total = Weight(case.roll.total_area_centi, case.roll.total_heads)
-    questions = [item for item in case.items if isinstance(item, QuestionItem)]
-    results: dict[str, QuestionResult | ElectionResult] = {
-        r.item.id: r for r in tally_questions(case.profile, questions, total, case.ballots)
-    }
+    questions = [item for item in case.items if isinstance(item, QuestionItem) and item.id not in case.scopes]
+    results: dict[str, dict[str, Any]] = {r.item.id: r.as_json() for r in tally_questions(case.profile, questions, total, case.ballots)}
     for item in case.items:
-        if isinstance(item, ElectionItem):
-            results[item.id] = tally_election(case.profile, item, total, case.ballots, case.party_target)
+        scope = case.scopes.get(item.id)
+        if scope is not None:
+            scope_total, ballots = scoped_ballots(case, scope)
+            decided = _decide(case, item, scope_total, ballots).as_json()
+            results[item.id] = {**decided, "scope": list(scope), "totals": scope_total.as_json()}
+        elif isinstance(item, ElectionItem):
+            results[item.id] = tally_election(case.profile, item, total, case.ballots, case.party_target).as_json()
     return {
         "profile": case.profile.name,
         "totals": {"area": format_area(total.area), "heads": total.heads},
         "ballots": len(case.ballots),
-        "items": [results[item.id].as_json() for item in case.items],
+        "items": [results[item.id] for item in case.items],
     }
 
 

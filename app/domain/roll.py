@@ -113,3 +113,15 @@ def derive_roll(units: Iterable[UnitRecord], developer: str | None = None) -> Ro
         total_heads=len(voters),
         _by_unit=by_unit,
     )
+
+
+def derive_scoped_roll(units: Iterable[UnitRecord], scope: Iterable[str], developer: str | None = None) -> Roll:
+    """The roll of an item decided by part of the community (RULES §9).
+
+    Derived as in §2 from the scope's counting units only: a voter's area is
+    the sum of their counting units inside the scope, a voter with none inside
+    it is not on the roll, and the totals are the scope's. Voters keep the
+    identity (``Voter.key``) they have on the whole community's roll.
+    """
+    inside = frozenset(scope)
+    return derive_roll((unit for unit in units if unit.unit_id in inside), developer)
