@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from app.accounts.models import RoleAssignment, User
 from app.audit.models import AuditEvent
+from app.clock import today_in_china
 from app.communities import services as register
 from app.db import db, utcnow
 from app.domain.errors import RuleViolation
@@ -224,7 +225,7 @@ def test_group_members_draft_announce_and_enter_and_confirm_a_paper_ballot_as_a_
         sessions.enter_paper_ballot(actor_for(world.outsider), session.id, unit="2-2", choices=choices, paper_reference="P-2", now=utcnow())
     # The first assembly opened for voting: no flag for it.
     group = formation.open_group(world.community.id)
-    assert group is not None and formation.first_assembly_on(group, now=utcnow()) == (then + timedelta(days=16)).date()
+    assert group is not None and formation.first_assembly_on(group, now=utcnow()) == today_in_china(then + timedelta(days=16))
     assert "first_assembly_overdue" not in formation.group_flags(world.community.id, now=then + timedelta(days=100))
 
 
