@@ -10,6 +10,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -25,29 +26,30 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture
-def server(app: Flask) -> Iterator[str]:
-    """gunicorn on loopback, on the test's database and instance folder, with production settings."""
+@contextmanager
+def gunicorn(app: Flask, target: str = "wsgi:app", *, workers: int = 4, env: dict[str, str] | None = None) -> Iterator[str]:
+    """gunicorn serving ``target`` on loopback, on the test's database and instance folder, until the block ends."""
     port = free_port()
-    env = {
+    environ = {
         **os.environ,
         "DATABASE_URL": app.config["DATABASE_URL"],
         "GONGZHI_INSTANCE_PATH": app.instance_path,
         "SECRET_KEY": app.config["SECRET_KEY"],
         "LETTER_RATE_LIMIT": "10000 per minute",
+        **(env or {}),
     }
-    gunicorn = Path(sys.executable).with_name("gunicorn")
+    binary = Path(sys.executable).with_name("gunicorn")
     process = subprocess.Popen(
-        [str(gunicorn), "--workers", "4", "--bind", f"127.0.0.1:{port}", "wsgi:app"],
+        [str(binary), "--workers", str(workers), "--bind", f"127.0.0.1:{port}", target],
         cwd=ROOT,
-        env=env,
+        env=environ,
         stdout=subprocess.DEVNULL,
         # The request log and any traceback go to a file: a pipe nobody reads would fill and stall the workers.
         stderr=(Path(app.instance_path) / "gunicorn.log").open("w"),
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
+        for _ in range(150):
             try:
                 urllib.request.urlopen(f"{base}/healthz", timeout=1)
                 break
@@ -59,6 +61,13 @@ def server(app: Flask) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+@pytest.fixture
+def server(app: Flask) -> Iterator[str]:
+    """gunicorn on loopback, on the test's database and instance folder, with production settings."""
+    with gunicorn(app) as base:
+        yield base
 
 
 CHROMIUM = "/usr/bin/chromium"

@@ -14,10 +14,6 @@ from __future__ import annotations
 import importlib
 import os
 import re
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -41,7 +37,7 @@ from app.security.roles import Role
 from app.sessions import services as sessions
 from app.sessions.models import AssemblySession
 from tests.e2e.a11y import check_page
-from tests.e2e.conftest import ROOT, free_port
+from tests.e2e.conftest import gunicorn
 from tests.e2e.test_journeys import DESK, PHONE
 from tests.factories import CLI, ENROLMENTS, PASSWORD, Enrolment, enrol, make_world, register_csv, tokens_by_holder
 
@@ -87,38 +83,9 @@ class ServerClock:
 def clocked(app: Flask) -> Iterator[tuple[str, ServerClock]]:
     """gunicorn on loopback as ``server`` in conftest, on a clock the test moves."""
     clock = ServerClock(Path(app.instance_path) / "clock-offset")
-    port = free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": app.config["DATABASE_URL"],
-        "GONGZHI_INSTANCE_PATH": app.instance_path,
-        "SECRET_KEY": app.config["SECRET_KEY"],
-        "LETTER_RATE_LIMIT": "10000 per minute",
-        "LOGIN_RATE_LIMIT": "10000 per minute",
-        CLOCK_ENV: str(clock.path),
-    }
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    process = subprocess.Popen(
-        [str(gunicorn), "--workers", "2", "--bind", f"127.0.0.1:{port}", "tests.e2e.test_formation_journey:clocked_app()"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=(Path(app.instance_path) / "gunicorn.log").open("w"),
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(150):
-            try:
-                urllib.request.urlopen(f"{base}/healthz", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            raise RuntimeError("gunicorn did not start")
+    env = {"LOGIN_RATE_LIMIT": "10000 per minute", CLOCK_ENV: str(clock.path)}
+    with gunicorn(app, "tests.e2e.test_formation_journey:clocked_app()", workers=2, env=env) as base:
         yield base, clock
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
 
 
 def code(clock: ServerClock, username: str) -> str:

@@ -99,11 +99,6 @@ class CommunityRow:
 NEAR_THRESHOLD = Fraction(3, 4)
 
 
-def _formed_on(community_id: int) -> date | None:
-    group = formation.open_group(community_id)
-    return None if group is None else today_in_china(group.formed_at)
-
-
 def dashboard(street_office_id: int, *, now: datetime) -> list[CommunityRow]:
     s = db.session()
     today = today_in_china(now)
@@ -118,6 +113,7 @@ def dashboard(street_office_id: int, *, now: datetime) -> list[CommunityRow]:
         )
         owed = obligations(community, now=now)
         pending = open_orders(community.id)
+        group = formation.open_group(community.id, s)
         rows.append(
             CommunityRow(
                 community=community,
@@ -132,8 +128,8 @@ def dashboard(street_office_id: int, *, now: datetime) -> list[CommunityRow]:
                 committee=elections.committee_view(community, now=now),
                 elections=elections.open_elections_count(community.id),
                 petitions=voting.open_petitions(community.id, now),
-                group_flags=tuple(formation.group_flags(community.id, now=now)),
-                preparatory_since=_formed_on(community.id),
+                group_flags=tuple(formation.deadlines(group, now=now).flags) if group is not None else (),
+                preparatory_since=today_in_china(group.formed_at) if group is not None else None,
                 reelections=sum(1 for o in pending if o.kind is OrderKind.REELECT),
                 reelections_overdue=sum(1 for o in pending if o.kind is OrderKind.REELECT and o.overdue(today)),
                 today=today,
