@@ -37,6 +37,7 @@ def build_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     from .communities.routes import bp as communities_bp
     from .elections.routes import bp as elections_bp
     from .formation.routes import bp as formation_bp
+    from .fund.routes import bp as fund_bp
     from .ledgers.routes import bp as ledgers_bp
     from .main.routes import bp as main_bp
     from .notices.routes import bp as notices_bp
@@ -56,6 +57,7 @@ def build_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(areas_bp)
     app.register_blueprint(elections_bp)
     app.register_blueprint(formation_bp)  # its services answer elections' committee_seated signal
+    app.register_blueprint(fund_bp)
     app.register_blueprint(api_bp)
     errors.register(app)
 

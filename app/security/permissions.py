@@ -122,8 +122,18 @@ def can_publish_notices(actor: Actor, community: Scoped) -> bool:
     return is_committee_member(actor, community.id) or is_preparatory_member(actor, community.id)
 
 
+def can_manage_fund(actor: Actor, community: Scoped) -> bool:
+    """Open fund projects, book their invoices, apply for emergency use, import unit deposits: the committee (or temporary committee)."""
+    return is_committee_member(actor, community.id)
+
+
 def can_certify(actor: Actor, community: Scoped) -> bool:
     """Certify or reject a community's result, vet its candidates, order it: the officials of its street office."""
+    return is_street_official(actor, community.street_office_id)
+
+
+def can_confirm_emergency(actor: Actor, community: Scoped) -> bool:
+    """Confirm or refuse an emergency use of the maintenance fund (RULES §11): the officials of its street office."""
     return is_street_official(actor, community.street_office_id)
 
 

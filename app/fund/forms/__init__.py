@@ -1,0 +1,1 @@
+"""The fund's forms, one module per stage."""

@@ -1,0 +1,1 @@
+"""The fund's tables, one module per stage: projects, per-unit accounts, emergency applications."""
