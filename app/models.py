@@ -6,6 +6,8 @@ from .communities.models import Building, City, Community, District, Holding, Pe
 from .db import Base
 from .elections.models import Candidate, ChairBallot, Committee, Election, Membership
 from .formation.models import GroupMember, PreparatoryGroup
+from .fund.models.emergencies import EmergencyApplication
+from .fund.models.projects import FundProject, ProjectDocument
 from .ledgers.models import LedgerEntry
 from .notices.models import Attachment, Notice, Statement
 from .orders.models import Order
@@ -45,6 +47,8 @@ __all__ = [
     "Dispute",
     "District",
     "Election",
+    "EmergencyApplication",
+    "FundProject",
     "GroupMember",
     "Holding",
     "Item",
@@ -59,6 +63,7 @@ __all__ = [
     "Petition",
     "PetitionSignature",
     "PreparatoryGroup",
+    "ProjectDocument",
     "ProxyAuthorisation",
     "RecoveryCode",
     "RoleAssignment",

@@ -23,9 +23,11 @@ class LedgerEntry(Base):
     __tablename__ = "ledger_entry"
     __table_args__ = (
         CheckConstraint("amount_fen > 0", name="amount_positive"),
-        # Spending the maintenance fund needs an assembly decision, or is an emergency use with its reason (Civil Code art. 281).
+        # Spending the maintenance fund is a project's invoice or a confirmed emergency's cost (RULES §11); entries
+        # booked before projects existed carry the item or the emergency reason they were booked with.
         CheckConstraint(
-            "ledger <> 'maintenance_fund' OR direction <> 'expense' OR authorised_item_id IS NOT NULL OR emergency_reason IS NOT NULL",
+            "ledger <> 'maintenance_fund' OR direction <> 'expense' OR project_id IS NOT NULL OR emergency_id IS NOT NULL"
+            " OR authorised_item_id IS NOT NULL OR emergency_reason IS NOT NULL",
             name="fund_expense_authorised",
         ),
         Index("ix_ledger_entry_books", "community_id", "ledger", "entry_date"),
@@ -43,6 +45,9 @@ class LedgerEntry(Base):
     note: Mapped[str] = mapped_column(String(500), default="")
     authorised_item_id: Mapped[int | None] = mapped_column(ForeignKey("session_item.id", ondelete="RESTRICT"))
     emergency_reason: Mapped[str | None] = mapped_column(Text)
+    # The fund package books these; the ledger itself never spends the fund (RULES §11).
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("fund_project.id", ondelete="RESTRICT"), index=True)
+    emergency_id: Mapped[int | None] = mapped_column(ForeignKey("fund_emergency.id", ondelete="RESTRICT"), index=True)
     statement_id: Mapped[int | None] = mapped_column(ForeignKey("statement.id", ondelete="RESTRICT"), index=True)
     created_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="RESTRICT"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -255,6 +255,64 @@ def add_entry(actor: Actor, *, community_id: int, ledger: LedgerKind, now: datet
     return entry
 
 
+def book(
+    s: Session,
+    actor: Actor,
+    community: Community,
+    ledger: LedgerKind,
+    *,
+    day: date,
+    direction: EntryDirection,
+    fen: int,
+    category: str,
+    counterparty: str = "",
+    voucher: str = "",
+    note: str = "",
+    project_id: int | None = None,
+    emergency_id: int | None = None,
+    now: datetime,
+) -> LedgerEntry:
+    """An entry written by the fund package inside its own transaction (a project's invoice, an emergency's cost,
+    a deposit file's total), after it checked what the fund's rules ask; the books' lock is checked here."""
+    values = EntryValues(day, direction, fen, category, counterparty.strip(), voucher.strip(), note.strip(), None, None)
+    Books.of(s, community, ledger).check(s, values)
+    entry = LedgerEntry(
+        community_id=community.id,
+        ledger=ledger,
+        entry_date=day,
+        direction=direction,
+        amount_fen=fen,
+        category=category,
+        counterparty=values.counterparty,
+        voucher=values.voucher,
+        note=values.note,
+        project_id=project_id,
+        emergency_id=emergency_id,
+        created_by_user_id=actor.user_id,
+        created_at=now,
+    )
+    s.add(entry)
+    s.flush()
+    record(
+        s,
+        actor,
+        "ledger.add",
+        "ledger_entry",
+        entry.id,
+        **scope(community),
+        now=now,
+        data={
+            "ledger": ledger.value,
+            "date": day.isoformat(),
+            "direction": direction.value,
+            "fen": fen,
+            "project": project_id,
+            "emergency": emergency_id,
+        },
+    )
+    return entry
+
+
 def delete_entry(actor: Actor, entry_id: int, *, now: datetime) -> None:
     with db.write() as s:
         entry = s.get(LedgerEntry, entry_id, with_for_update=True)
