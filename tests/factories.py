@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -188,3 +189,56 @@ def use_profile(world: World, name: str) -> None:
 def items(session: AssemblySession) -> list[str]:
     db.session.refresh(session)
     return [str(i.id) for i in session.items]
+
+
+def decided_item(
+    world: World,
+    matter: str,
+    *,
+    outcome: str = "passed",
+    verdict: str | None = "certified",
+    revoked: bool = False,
+    community: Community | None = None,
+) -> int:
+    """An item of a counted session with ``outcome``, and the office's ``verdict`` (None: not yet certified).
+
+    For the services that cite a decision (the ledgers, the fund): the count and certification themselves are
+    tested end to end in test_certification and the journeys.
+    """
+    from app.domain.lifecycle import SessionState
+    from app.sessions.models import Certification, Item, Verdict
+
+    where = community or world.community
+    now = utcnow()
+    with db.write() as s:
+        session = AssemblySession(
+            public_id=secrets.token_urlsafe(9),
+            community_id=where.id,
+            title="已计票的会议",
+            form=SessionForm.WRITTEN,
+            state=SessionState.TALLIED,
+            opens_at=now - timedelta(days=10),
+            closes_at=now - timedelta(days=1),
+            tallied_at=now - timedelta(days=1),
+        )
+        s.add(session)
+        s.flush()
+        item = Item(session_id=session.id, position=1, kind="question", matter=matter, title="事项", body="")
+        s.add(item)
+        s.flush()
+        session.result = {"items": [{"id": str(item.id), "outcome": outcome}]}
+        if verdict is not None:
+            s.add(
+                Certification(
+                    session_id=session.id,
+                    verdict=Verdict(verdict),
+                    official_user_id=world.official.id,
+                    decided_at=now,
+                    statement="{}",
+                    key_id="test",
+                    signature="test",
+                )
+            )
+        if revoked:
+            item.revoked_at = now
+        return item.id

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
@@ -21,8 +21,15 @@ class EntryForm(FlaskForm):
     voucher = StringField(_l("Voucher number"), validators=[Length(max=100)])
     note = StringField(_l("Note"), validators=[Length(max=500)])
     authorised_item = StringField(_l("Approving assembly item (number)"), render_kw={"inputmode": "numeric"})
-    emergency_reason = TextAreaField(_l("Emergency use: the reason"), render_kw={"rows": 3})
 
 
 class ImportForm(FlaskForm):
     file = FileField(_l("CSV or XLSX file"), validators=[FileRequired()])
+
+
+class AuthorisationForm(FlaskForm):
+    """A category of public-income spending the rules of procedure authorise, with its yearly cap."""
+
+    category = SelectField(_l("Category"))
+    cap = StringField(_l("Yearly cap (yuan)"), validators=[DataRequired()], render_kw={"inputmode": "decimal"})
+    item = StringField(_l("Assembly item (number)"), validators=[DataRequired()], render_kw={"inputmode": "numeric"})

@@ -23,7 +23,7 @@ from ..security.permissions import can_publish_notices, require
 from ..security.web import current_actor
 from ..spreadsheets import MAX_ROWS, MAX_XLSX_UNPACKED
 from . import services as ledgers
-from .forms import EntryForm, ImportForm
+from .forms import AuthorisationForm, EntryForm, ImportForm
 from .models import LedgerEntry
 
 bp = Blueprint("ledgers", __name__)
@@ -52,8 +52,22 @@ def _entry_form() -> EntryForm:
     return form
 
 
-def _page(community: Community, kind: LedgerKind, form: EntryForm, upload: ImportForm, problems: list[str]) -> str:
+def _authorisation_form() -> AuthorisationForm:
+    form = AuthorisationForm()
+    form.category.choices = [SelectChoice(c, CATEGORIES[c]) for c in ledgers.SPENDING_CATEGORIES]
+    return form
+
+
+def _page(
+    community: Community,
+    kind: LedgerKind,
+    form: EntryForm,
+    upload: ImportForm,
+    problems: list[str],
+    authorisation: AuthorisationForm | None = None,
+) -> str:
     period = ledgers.next_period(db.session(), community, kind)
+    today = today_in_china(utcnow())
     return render_template(
         "ledgers/ledger.html",
         community=community,
@@ -68,6 +82,9 @@ def _page(community: Community, kind: LedgerKind, form: EntryForm, upload: Impor
         problems=problems,
         max_rows=format_decimal(MAX_ROWS),
         max_mb=MAX_XLSX_UNPACKED // (1024 * 1024),
+        standing=ledgers.standing(community.id, today=today) if kind is LedgerKind.PUBLIC_INCOME else [],
+        year=today.year,
+        authorisation=authorisation or _authorisation_form(),
     )
 
 
@@ -92,7 +109,6 @@ def show_ledger(community_id: int, ledger: str) -> Response | str:
                 voucher=form.voucher.data or "",
                 note=form.note.data or "",
                 authorised_item=form.authorised_item.data or None,
-                emergency_reason=form.emergency_reason.data or None,
             )
         except RuleViolation as exc:
             getattr(form, {"date": "day"}.get(exc.field, exc.field), form.day).errors.append(exc.reason)
@@ -171,3 +187,36 @@ def delete_entry(entry_id: int) -> Response:
         else:
             flash(_("Entry removed."), "success")
     return redirect(url_for(".show_ledger", community_id=community.id, ledger=ledger))
+
+
+@bp.post("/committee/c/<int:community_id>/ledgers/public_income/authorisations")
+@login_required
+def add_authorisation(community_id: int) -> Response | str | tuple[str, int]:
+    community = _books_of(community_id)
+    form = _authorisation_form()
+    if form.validate_on_submit():
+        try:
+            ledgers.authorise(
+                current_actor(),
+                community_id=community.id,
+                category=form.category.data or "",
+                cap=form.cap.data or "",
+                item=form.item.data or "",
+                now=utcnow(),
+            )
+        except RuleViolation as exc:
+            getattr(form, exc.field, form.item).errors.append(exc.reason)
+        else:
+            flash(_("Authorisation recorded: expenses of this category need no item of their own up to the yearly cap."), "success")
+            return redirect(url_for(".show_ledger", community_id=community.id, ledger=LedgerKind.PUBLIC_INCOME.value))
+    return _page(community, LedgerKind.PUBLIC_INCOME, _entry_form(), ImportForm(), [], form), 400
+
+
+@bp.post("/committee/authorisations/<int:authorisation_id>/end")
+@login_required
+def end_authorisation(authorisation_id: int) -> Response:
+    if ConfirmForm().validate_on_submit():
+        found = ledgers.end(current_actor(), authorisation_id, now=utcnow())
+        flash(_("Authorisation ended: from now on each expense of this category cites its assembly item."), "success")
+        return redirect(url_for(".show_ledger", community_id=found.community_id, ledger=LedgerKind.PUBLIC_INCOME.value))
+    return redirect(url_for("main.index"))

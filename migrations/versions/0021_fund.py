@@ -78,7 +78,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["created_by_user_id"], ["user_account.id"], name=op.f("fk_fund_project_created_by_user_id_user_account"), ondelete="RESTRICT"
         ),
-        sa.ForeignKeyConstraint(["item_id"], ["session_item.id"], name=op.f("fk_fund_project_item_id_session_item"), ondelete="RESTRICT"),
+        sa.ForeignKeyConstraint(["item_id"], ["session_item.id"], name=op.f("fk_fund_project_item_id_session_item"), ondelete="SET NULL"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_fund_project")),
         sa.UniqueConstraint("public_id", name=op.f("uq_fund_project_public_id")),
     )

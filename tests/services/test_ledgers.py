@@ -24,7 +24,7 @@ from app.notices.models import NoticeKind, NoticeState
 from app.security.actor import actor_for
 from app.security.permissions import PermissionDenied
 from app.security.roles import Role
-from tests.factories import CLI, PASSWORD, World, make_world
+from tests.factories import CLI, PASSWORD, World, decided_item, make_world
 
 NOW = datetime(2027, 1, 20, 4, 0, tzinfo=UTC)  # 2027-01-20 in Beijing
 INCOME = LedgerKind.PUBLIC_INCOME
@@ -45,8 +45,16 @@ def add(world: World, day: str, direction: str, amount: str, category: str, ledg
     )
 
 
+def authorise(world: World, category: str, cap: str, *, other: bool = False) -> None:
+    """The rules of procedure (a passed, certified item) let the committee spend ``category`` up to ``cap`` a year."""
+    community, member = (world.other_community, world.outsider) if other else (world.community, world.committee)
+    rules = decided_item(world, "cn.rules_of_procedure", community=community)
+    ledgers.authorise(actor_for(member), community_id=community.id, category=category, cap=cap, item=str(rules), now=NOW)
+
+
 def test_a_year_closes_into_a_statement_that_a_second_member_publishes(app: Flask) -> None:
     world = make_world()
+    authorise(world, "repairs", "5000")
     second = create_user(
         CLI, username="m2", display_name="委员", password=PASSWORD, role=Role.COMMITTEE_MEMBER, community_id=world.community.id
     )
@@ -106,21 +114,103 @@ def test_bad_entries_name_the_field_and_write_nothing(app: Flask, fields: dict[s
     assert db.session.execute(select(func.count()).select_from(LedgerEntry)).scalar_one() == 0
 
 
-def test_spending_the_fund_needs_a_decision_or_a_published_emergency(app: Flask) -> None:
+def test_the_fund_is_never_spent_from_the_ledger_page(app: Flask) -> None:
     world = make_world()
     fund = LedgerKind.MAINTENANCE_FUND
-    with pytest.raises(RuleViolation, match="assembly item") as refused:
-        add(world, "2026-05-01", "expense", "3000", "repairs", ledger=fund)
+    with pytest.raises(RuleViolation, match="fund project") as refused:
+        add(world, "2026-05-01", "expense", "3000", "repairs", ledger=fund, authorised_item=str(decided_item(world, "cn.use_fund")))
+    assert refused.value.field == "direction"
+    with pytest.raises(RuleViolation, match="street office") as refused:
+        add(world, "2026-05-01", "income", "3000", "deposits", ledger=fund, emergency_reason=".")
+    assert refused.value.field == "emergency_reason"
+    add(world, "2026-05-01", "income", "3000", "deposits", ledger=fund)
+    assert db.session.execute(select(func.count()).select_from(LedgerEntry)).scalar_one() == 1
+    assert notices.board(world.community.id) == []
+
+
+@pytest.mark.parametrize(
+    ("decision", "message"),
+    [
+        ({"matter": "cn.hire_manager"}, "not .*Other major matters"),
+        ({"matter": "cn.other", "outcome": "rejected"}, "not passed: the owners rejected it"),
+        ({"matter": "cn.other", "outcome": "no_quorum"}, "no quorum"),
+        ({"matter": "cn.other", "verdict": None}, "not yet certified"),
+        ({"matter": "cn.other", "verdict": "rejected"}, "rejected the result"),
+        ({"matter": "cn.other", "revoked": True}, "revoked the decision"),
+    ],
+    ids=["wrong-matter", "rejected", "no-quorum", "uncertified", "office-rejected", "revoked"],
+)
+def test_public_income_spent_on_an_item_needs_it_passed_certified_and_standing(app: Flask, decision: dict, message: str) -> None:
+    world = make_world()
+    item = decided_item(world, **decision)
+    with pytest.raises(RuleViolation, match=message) as refused:
+        add(world, "2026-05-01", "expense", "99999999", "other", authorised_item=str(item))
+    assert refused.value.field == "authorised_item"
+    assert db.session.execute(select(func.count()).select_from(LedgerEntry)).scalar_one() == 0
+
+
+def test_public_income_needs_an_item_or_a_category_within_its_yearly_cap(app: Flask) -> None:
+    world = make_world()
+    with pytest.raises(RuleViolation, match="“Staff” has no such authorisation") as refused:
+        add(world, "2026-05-01", "expense", "300000", "staff")
     assert refused.value.field == "authorised_item"
     with pytest.raises(RuleViolation, match="No assembly item 999"):
-        add(world, "2026-05-01", "expense", "3000", "repairs", ledger=fund, authorised_item="999")
-    add(world, "2026-05-01", "expense", "3000", "repairs", ledger=fund, counterparty="电梯公司", emergency_reason="电梯困人，钢丝绳断股")
-    (notice,) = notices.board(world.community.id)
-    assert "紧急使用维修资金" in notice.title and "电梯困人" in (notice.body_html or "") and "3,000.00" in notice.body
+        add(world, "2026-05-01", "expense", "300000", "staff", authorised_item="999")
+    elsewhere = decided_item(world, "cn.other", community=world.other_community)
+    with pytest.raises(RuleViolation, match=f"No assembly item {elsewhere} in this community"):
+        add(world, "2026-05-01", "expense", "300000", "staff", authorised_item=str(elsewhere))
+    spent = add(world, "2026-05-01", "expense", "300000", "staff", authorised_item=str(decided_item(world, "cn.other")))
+    assert spent.authorised_item_id is not None and spent.authorisation_id is None
+    authorise(world, "staff", "10,000")
+    under = add(world, "2026-05-02", "expense", "6000", "staff")
+    assert under.authorisation_id is not None
+    with pytest.raises(RuleViolation, match=r"4,000\.00 yuan of 10,000\.00 yuan are left for 2026") as refused:
+        add(world, "2026-06-01", "expense", "5000", "staff")
+    assert refused.value.field == "amount"
+    add(world, "2026-06-01", "expense", "4000", "staff")
+    add(world, "2027-01-05", "expense", "5000", "staff")  # a new year, a new cap
+    (standing,) = ledgers.standing(world.community.id, today=date(2026, 7, 1))
+    assert standing[0].category == "staff" and standing[1] == 1_000_000
+    # A file is checked against the cap row by row: the row that goes over is named, nothing is written.
+    rows = "date,direction,amount,category\n2027-02-01,expense,3000,staff\n2027-02-02,expense,3000,staff\n"
+    with pytest.raises(ledgers.LedgerImportError) as refused_file:
+        ledgers.import_entries(
+            actor_for(world.committee), community_id=world.community.id, ledger=INCOME, filename="s.csv", data=rows.encode(), now=NOW
+        )
+    assert [p.split(":")[0] for p in refused_file.value.problems] == ["row 3, amount"]
+    assert db.session.execute(select(func.count()).select_from(LedgerEntry)).scalar_one() == 4
+
+
+def test_a_standing_authorisation_cites_the_adopted_rules_of_procedure(app: Flask) -> None:
+    world = make_world()
+    chair = actor_for(world.committee)
+    with pytest.raises(RuleViolation, match=r"not .*Rules of procedure") as refused:
+        ledgers.authorise(
+            chair, community_id=world.community.id, category="staff", cap="100", item=str(decided_item(world, "cn.other")), now=NOW
+        )
+    assert refused.value.field == "item"
+    with pytest.raises(RuleViolation) as refused:
+        ledgers.authorise(chair, community_id=world.community.id, category="parking", cap="100", item="1", now=NOW)
+    assert refused.value.field == "category"
+    with pytest.raises(PermissionDenied):
+        ledgers.authorise(
+            actor_for(world.outsider),
+            community_id=world.community.id,
+            category="staff",
+            cap="100",
+            item=str(decided_item(world, "cn.rules_of_procedure")),
+            now=NOW,
+        )
+    authorise(world, "staff", "100")
+    authorise(world, "staff", "200")  # replaces the first
+    (standing,) = ledgers.standing(world.community.id, today=date(2026, 7, 1))
+    assert standing[0].yearly_cap_fen == 20_000
 
 
 def test_an_import_is_all_or_nothing_and_an_export_imports_again(app: Flask) -> None:
     world = make_world()
+    authorise(world, "repairs", "1000")
+    authorise(world, "repairs", "1000", other=True)
     chair = world.committee
     good = "date,direction,amount,category,counterparty\n2026-01-05,income,1500,parking,停车场\n2026-02-05,expense,200.5,repairs,五金店\n"
     bad = good + "2026-03-05,income,1.001,parking,\n2026-13-01,income,5,parking,\n"
@@ -185,6 +275,7 @@ ENGLISH = (
 @pytest.mark.parametrize("text", [CHINESE, ENGLISH], ids=["chinese", "english"])
 def test_an_import_reads_chinese_or_english_headers(app: Flask, text: str) -> None:
     world = make_world()
+    authorise(world, "repairs", "1000")
     count = ledgers.import_entries(
         actor_for(world.committee), community_id=world.community.id, ledger=INCOME, filename="账目.csv", data=text.encode(), now=NOW
     )

@@ -20,6 +20,7 @@ from app.communities import services as register
 from app.db import db, utcnow
 from app.elections import services as elections
 from app.formation import services as formation
+from app.fund.services import projects
 from app.notices import services as notices
 from app.notices.models import NoticeKind
 from app.security.actor import actor_for
@@ -111,6 +112,24 @@ MATRIX: dict[str, tuple[str, str, tuple[int, ...]]] = {
     "ledgers.import_ledger": ("POST", "/committee/c/{a}/ledgers/public_income/import", (302, 403, 302, 403, 403)),
     "ledgers.close_period": ("POST", "/committee/c/{a}/ledgers/public_income/close", (302, 403, 302, 403, 403)),
     "ledgers.delete_entry": ("POST", "/committee/entries/999999/delete", (302, 404, 404, 404, 404)),
+    # Standing authorisations of public income: the chair's empty form is refused with its page (400).
+    "ledgers.add_authorisation": ("POST", "/committee/c/{a}/ledgers/public_income/authorisations", (302, 403, 400, 403, 403)),
+    "ledgers.end_authorisation": ("POST", "/committee/authorisations/999999/end", (302, 404, 404, 404, 404)),
+    # Fund projects ({fp}: a project of A just opened; {fpp} its public id). The committee runs them, the office
+    # reads them; each empty or premature step is refused with a message (302), and the chair withdraws it last.
+    "fund.list_projects": ("GET", "/committee/c/{a}/fund/projects", (302, 403, 200, 403, 403)),
+    "fund.show_project": ("GET", "/committee/fund/projects/{fp}", (302, 403, 200, 403, 200)),
+    "fund.put_on_session": ("POST", "/committee/fund/projects/{fp}/session", (302, 403, 302, 403, 403)),
+    "fund.approve_project": ("POST", "/committee/fund/projects/{fp}/approve", (302, 403, 302, 403, 403)),
+    "fund.start_works": ("POST", "/committee/fund/projects/{fp}/start", (302, 403, 302, 403, 403)),
+    "fund.book_invoice": ("POST", "/committee/fund/projects/{fp}/invoices", (302, 403, 302, 403, 403)),
+    "fund.accept_project": ("POST", "/committee/fund/projects/{fp}/accept", (302, 403, 302, 403, 403)),
+    "fund.add_document": ("POST", "/committee/fund/projects/{fp}/documents", (302, 403, 302, 403, 403)),
+    "fund.settle_project": ("POST", "/committee/fund/projects/{fp}/settle", (302, 403, 302, 403, 403)),
+    "fund.withdraw_project": ("POST", "/committee/fund/projects/{fp}/withdraw", (302, 403, 302, 403, 403)),
+    "fund.public_projects": ("GET", "/c/lanting/fund", (200, 200, 200, 200, 200)),
+    "fund.public_project": ("GET", "/c/lanting/fund/projects/{fpp}", (200, 200, 200, 200, 200)),
+    "fund.project_document": ("GET", "/c/lanting/fund/projects/{fpp}/files/999999", (404, 404, 404, 404, 404)),
     # The street office's pages: its officials and the administrators see them; only officials decide.
     "oversight.dashboard": ("GET", "/office/{o}", (302, 200, 403, 403, 200)),
     "oversight.dashboard_csv": ("GET", "/office/{o}.csv", (302, 200, 403, 403, 200)),
@@ -242,7 +261,19 @@ def test_every_role_gets_the_expected_answer_on_every_route(app: Flask, client: 
     for username, scope in (("district", {"district_id": district.id}), ("city", {"city_id": city.id})):
         role = Role.DISTRICT_OFFICIAL if username == "district" else Role.CITY_OFFICIAL
         enrol(create_user(CLI, username=username, display_name=username, password=PASSWORD, role=role, **scope))
+    project = projects.open_project(
+        actor_for(chair),
+        community_id=world.community.id,
+        title="1 号楼外墙",
+        works="1 号楼外墙瓷砖脱落修复",
+        contractor="建工",
+        budget="10000",
+        units="1-101, 1-102",
+        now=now,
+    )
     values = {
+        "fp": project.id,
+        "fpp": project.public_id,
         "dc": district.code,
         "cc": city.code,
         "e": election.public_id,

@@ -40,7 +40,8 @@ class FundProject(Base):
     works_start: Mapped[date | None] = mapped_column(Date)
     works_end: Mapped[date | None] = mapped_column(Date)  # planned completion: the office sees the project once it is past
     state: Mapped[ProjectState] = mapped_column(str_enum(ProjectState, "fund_project_state"), default=ProjectState.APPLIED)
-    item_id: Mapped[int | None] = mapped_column(ForeignKey("session_item.id", ondelete="RESTRICT"))
+    # SET NULL: a draft session may drop the item again; the project then waits for another session.
+    item_id: Mapped[int | None] = mapped_column(ForeignKey("session_item.id", ondelete="SET NULL"))
     created_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="RESTRICT"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

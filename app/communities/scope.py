@@ -1,0 +1,82 @@
+"""Part of a community as a committee names it: whole buildings, or units typed one by one (RULES §9).
+
+A scope is kept as the unit ids the roll uses (``building-number``), so a project, an emergency and the
+assembly item that decides it name the same units, and the apportionment shares the cost among exactly those.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..domain.errors import RuleViolation
+from ..domain.units import unit_label_parts, unit_sort_key
+from .models import Building, Unit
+
+_SEPARATORS = re.compile(r"[\s,，、;；]+")
+
+
+@dataclass(frozen=True)
+class Scope:
+    units: tuple[str, ...]
+    label: str
+
+
+def unit_id(building: str, number: str) -> str:
+    return f"{building}-{number}"
+
+
+def resolve_scope(s: Session, community_id: int, *, buildings: Iterable[int] = (), units: str = "", label: str = "") -> Scope:
+    """The units of the chosen buildings plus the typed units; each unknown unit or building is named."""
+    rows = s.execute(
+        select(Building.id, Building.name, Unit.number)
+        .join(Unit, Unit.building_id == Building.id)
+        .where(Building.community_id == community_id)
+    ).all()
+    by_building: dict[int, tuple[str, list[str]]] = {}
+    known: dict[tuple[str, str], str] = {}
+    for building_id, name, number in rows:
+        by_building.setdefault(building_id, (name, []))[1].append(unit_id(name, number))
+        known[(name, number)] = unit_id(name, number)
+    chosen: set[str] = set()
+    in_buildings: set[str] = set()
+    names: list[str] = []
+    for building_id in buildings:
+        if building_id not in by_building:
+            raise RuleViolation("scope", str(_l("No building %(id)s in this community.", id=building_id)))
+        name, ids = by_building[building_id]
+        names.append(name)
+        in_buildings.update(ids)
+        chosen.update(ids)
+    unknown: list[str] = []
+    typed: list[str] = []
+    for text in _SEPARATORS.split(units.strip()):
+        if not text:
+            continue
+        found = known.get(unit_label_parts(text))
+        if found is None:
+            unknown.append(text)
+        else:
+            typed.append(found)
+            chosen.add(found)
+    if unknown:
+        raise RuleViolation("scope", str(_l("No unit %(units)s in this community's register.", units="、".join(unknown))))
+    if not chosen:
+        raise RuleViolation("scope", str(_l("Choose the buildings or type the units this concerns.")))
+    label = label.strip()[:200]
+    if not label:
+        with force_locale("zh_CN"):  # the label is published on the board, in its language
+            parts = [str(_l("Building %(name)s", name=n)) for n in sorted(names, key=unit_sort_key)]
+        parts += sorted(set(typed) - in_buildings, key=unit_sort_key)
+        label = "、".join(p for p in parts if p)[:200]
+    return Scope(tuple(sorted(chosen, key=unit_sort_key)), label)
+
+
+def buildings_of(s: Session, community_id: int) -> list[Building]:
+    return list(s.execute(select(Building).where(Building.community_id == community_id)).scalars())
