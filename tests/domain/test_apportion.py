@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from fractions import Fraction
 
 import pytest
@@ -42,9 +43,9 @@ def test_a_larger_area_never_bears_a_smaller_share(cost: int, areas: dict[str, i
 
 
 @given(costs, scopes, st.randoms(use_true_random=False))
-def test_the_order_of_the_units_does_not_matter(cost: int, areas: dict[str, int], rnd: object) -> None:
+def test_the_order_of_the_units_does_not_matter(cost: int, areas: dict[str, int], rnd: random.Random) -> None:
     items = list(areas.items())
-    rnd.shuffle(items)  # type: ignore[attr-defined]
+    rnd.shuffle(items)
     assert apportion(cost, dict(items)) == apportion(cost, areas)
 
 

@@ -17,7 +17,7 @@ from app.communities import services as register
 from app.db import db
 from app.domain.errors import RuleViolation
 from app.domain.ledger import LedgerKind
-from app.fund.models.accounts import DepositImport, UnitDeposit, UnitShare
+from app.fund.models.accounts import DepositImport, UnitDeposit
 from app.fund.models.emergencies import EmergencyApplication
 from app.fund.models.projects import FundProject
 from app.fund.services import accounts
@@ -98,7 +98,8 @@ def count(model: type) -> int:
 
 def test_a_deposit_file_is_written_whole_and_booked_as_one_income_entry(app: Flask) -> None:
     world = world_with_units()
-    done = import_file(world, deposits_file("1-101,2026-12-01,8950.00,B-1,张伟", "1-102,2026-12-03,7500,B-2,", "2-101,2026-12-02,12025.00,,"))
+    rows = ("1-101,2026-12-01,8950.00,B-1,张伟", "1-102,2026-12-03,7500,B-2,", "2-101,2026-12-02,12025.00,,")
+    done = import_file(world, deposits_file(*rows))
     assert (done.rows, done.total_fen) == (3, 28_475_00)
     entry = db.session.get(LedgerEntry, done.ledger_entry_id)
     assert entry is not None
@@ -138,7 +139,7 @@ def test_a_file_already_imported_is_refused(app: Flask) -> None:
     world = world_with_units()
     data = deposits_file("1-101,2026-12-01,100.00,,")
     import_file(world, data)
-    with pytest.raises(accounts.DepositImportError, match="imported already, as bank-2026-12.csv"):
+    with pytest.raises(accounts.DepositImportError, match=r"imported already, as bank-2026-12\.csv"):
         import_file(world, data, filename="again.csv")
     assert count(UnitDeposit) == count(DepositImport) == count(LedgerEntry) == 1
 
