@@ -3,6 +3,7 @@
 One module per stage registers its views on ``common.bp``.
 """
 
+from . import accounts  # noqa: F401  (registers its views)
 from .common import bp
 
 __all__ = ["bp"]
