@@ -85,3 +85,14 @@ def test_the_owner_sees_their_units_account_from_the_letter_and_no_other(app: Fl
     assert "1-102" not in page and "12,000.00" not in page and "B-102" not in page
     # Another holder's letter, not opened here, shows nothing.
     assert client.get(f"/v/{tokens['李娜']}/fund").status_code == 404
+
+
+def test_a_large_register_pages_through_its_accounts(app: Flask, client: FlaskClient) -> None:
+    world = make_world()
+    rows = [f"2,{n},80.00,,,,业主{n},{n:04d},," for n in range(1, 151)]
+    register.import_register_file(CLI, world.community.id, "r.csv", register_csv(*rows))
+    login(client, "chair")
+    first = client.get(f"/committee/c/{world.community.id}/fund/accounts").get_data(as_text=True)
+    second = client.get(f"/committee/c/{world.community.id}/fund/accounts?page=2").get_data(as_text=True)
+    assert "<td>2-100</td>" in first and "<td>2-101</td>" not in first and "第 1 页，共 2 页" in first
+    assert "<td>2-101</td>" in second and "<td>2-150</td>" in second and "<td>2-1</td>" not in second
