@@ -6,6 +6,7 @@ from .communities.models import Building, City, Community, District, Holding, Pe
 from .db import Base
 from .elections.models import Candidate, ChairBallot, Committee, Election, Membership
 from .formation.models import GroupMember, PreparatoryGroup
+from .fund.models.accounts import DepositImport, UnitDeposit, UnitShare
 from .fund.models.emergencies import EmergencyApplication
 from .fund.models.projects import FundProject, ProjectDocument
 from .ledgers.models import LedgerEntry
@@ -44,6 +45,7 @@ __all__ = [
     "City",
     "Committee",
     "Community",
+    "DepositImport",
     "Dispute",
     "District",
     "Election",
@@ -71,5 +73,7 @@ __all__ = [
     "Statement",
     "StreetOffice",
     "Unit",
+    "UnitDeposit",
+    "UnitShare",
     "User",
 ]

@@ -130,6 +130,12 @@ MATRIX: dict[str, tuple[str, str, tuple[int, ...]]] = {
     "fund.public_projects": ("GET", "/c/lanting/fund", (200, 200, 200, 200, 200)),
     "fund.public_project": ("GET", "/c/lanting/fund/projects/{fpp}", (200, 200, 200, 200, 200)),
     "fund.project_document": ("GET", "/c/lanting/fund/projects/{fpp}/files/999999", (404, 404, 404, 404, 404)),
+    # The units' fund accounts: the committee of A; the owner's page needs the letter opened in this browser first.
+    "fund.show_accounts": ("GET", "/committee/c/{a}/fund/accounts", (302, 403, 200, 403, 403)),
+    "fund.import_deposits": ("POST", "/committee/c/{a}/fund/accounts/import", (302, 403, 302, 403, 403)),
+    "fund.export_accounts_csv": ("GET", "/committee/c/{a}/fund/accounts.csv", (302, 403, 200, 403, 403)),
+    "fund.export_accounts_xlsx": ("GET", "/committee/c/{a}/fund/accounts.xlsx", (302, 403, 200, 403, 403)),
+    "fund.letter_account": ("GET", "/v/{token}/fund", (404, 404, 404, 404, 404)),
     # The street office's pages: its officials and the administrators see them; only officials decide.
     "oversight.dashboard": ("GET", "/office/{o}", (302, 200, 403, 403, 200)),
     "oversight.dashboard_csv": ("GET", "/office/{o}.csv", (302, 200, 403, 403, 200)),

@@ -36,6 +36,7 @@ from ...sessions.models import Item
 from ...sessions.services import drafting
 from ...sessions.services.authority import deciding_item
 from ..models.projects import FundProject, ProjectDocument, ProjectState
+from .accounts import apportion_cost
 
 FUND_MATTER = "cn.use_fund"
 DOCUMENT_KINDS = ("quote", "contract", "invoice", "acceptance", "other")
@@ -354,7 +355,7 @@ def book_invoice(
 
 def share_cost(s: Session, community: Community, entry: LedgerEntry, units: list[str]) -> None:
     """Apportion a booked cost to the scope's unit accounts (by area, largest remainders)."""
-    # The unit accounts join here (accounts.apportion_cost) in the next change.
+    apportion_cost(s, community, entry, units)
 
 
 def add_document(actor: Actor, project_id: int, *, kind: str, filename: str, data: bytes, now: datetime) -> ProjectDocument:

@@ -9,6 +9,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ...audit.services import record, scope
@@ -325,8 +326,17 @@ def delete_entry(actor: Actor, entry_id: int, *, now: datetime) -> None:
         community = books_community(s, actor, entry.community_id)
         if entry.statement_id is not None:
             raise RuleViolation("entry", str(_l("This entry belongs to a locked period and cannot be removed.")))
+        booked_by_fund = str(
+            _l("This entry was booked by the fund (a project's invoice, an emergency's cost or a deposit file) and cannot be removed here.")
+        )
+        if entry.project_id is not None or entry.emergency_id is not None:
+            raise RuleViolation("entry", booked_by_fund)
         data = {"ledger": entry.ledger.value, "date": entry.entry_date.isoformat(), "fen": entry.amount_fen}
-        s.delete(entry)
+        try:
+            with s.begin_nested():  # a deposit file's entry is held by the file's record (the fund's tables)
+                s.delete(entry)
+        except IntegrityError:
+            raise RuleViolation("entry", booked_by_fund) from None
         record(s, actor, "ledger.delete", "ledger_entry", entry_id, **scope(community), now=now, data=data)
 
 
