@@ -258,15 +258,19 @@ def decide(actor: Actor, application_id: int, *, confirm: bool, reason: str, tot
     return application
 
 
+def _units_served(application: EmergencyApplication) -> str:
+    return _("%(label)s (%(num)d units)", label=application.scope_label, num=len(application.scope))
+
+
 def _confirmation_text(application: EmergencyApplication, community: Community, official: str, now: datetime) -> tuple[str, str]:
     kind = emergency_kind_label(application.kind)
     title = _("Emergency use of the maintenance fund confirmed: %(kind)s", kind=kind)
     lines = [
-        _("The street office has confirmed an emergency use of %(community)s's maintenance fund (RULES §11).", community=community.name),
+        _("The street office has confirmed an emergency use of %(community)s's maintenance fund.", community=community.name),
         "",
         "- " + _("Kind of emergency: %(value)s", value=kind),
         "- " + _("Works: %(value)s", value=application.works.replace("\n", "\n  ")),
-        "- " + _("Units served: %(value)s", value=f"{application.scope_label} ({len(application.scope)})"),
+        "- " + _("Units served: %(value)s", value=_units_served(application)),
         "- " + _("Contractor: %(value)s", value=application.contractor or "—"),
         "- " + _("Estimate: %(value)s", value=f"¥{format_fen(application.estimate_fen)}"),
         "- " + _("Confirmed by: %(value)s", value=official),
@@ -397,11 +401,11 @@ def _publication_text(application: EmergencyApplication, community: Community, e
     kind = emergency_kind_label(application.kind)
     title = _("Emergency works and their costs: %(kind)s", kind=kind)
     lines = [
-        _("The works of an emergency use of %(community)s's maintenance fund, and what they cost (RULES §11).", community=community.name),
+        _("The works of an emergency use of %(community)s's maintenance fund, and what they cost.", community=community.name),
         "",
         "- " + _("Kind of emergency: %(value)s", value=kind),
         "- " + _("Works: %(value)s", value=application.works.replace("\n", "\n  ")),
-        "- " + _("Units served: %(value)s", value=f"{application.scope_label} ({len(application.scope)})"),
+        "- " + _("Units served: %(value)s", value=_units_served(application)),
         "- " + _("Contractor: %(value)s", value=application.contractor or "—"),
         "- " + _("Confirmed by the street office: %(value)s", value=_stamp(application.decided_at) if application.decided_at else "—"),
         "- " + _("Works done on: %(value)s", value=application.works_done_on.isoformat() if application.works_done_on else "—"),
