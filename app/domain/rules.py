@@ -110,6 +110,12 @@ class Settings:
     temporary_owner_share: Fraction
     # The formation rate an area should reach by each year (RULES §10): (year, fraction), in year order.
     formation_targets: tuple[tuple[int, Fraction], ...]
+    # Emergency use of the maintenance fund (RULES §11): the kinds of danger that allow it (codes, labelled in
+    # ``fund.labels``), the hours the street office has to answer, and the days after the works within which the
+    # works and their costs are published.
+    emergency_kinds: tuple[str, ...]
+    emergency_answer_hours: int
+    emergency_publish_days: int
 
     def as_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -121,6 +127,8 @@ class Settings:
                 value = value.as_json()
             elif f.name == "formation_targets":
                 value = {str(year): str(share) for year, share in value}
+            elif f.name == "emergency_kinds":
+                value = list(value)
             out[f.name] = value
         return out
 
@@ -180,6 +188,22 @@ def parse_formation_targets(raw: object, field: str) -> tuple[tuple[int, Fractio
     return tuple(sorted(out))
 
 
+def parse_codes(raw: object, field: str) -> tuple[str, ...]:
+    """``["roof_leak", "elevator_failure"]``: at least one code of lower-case letters, digits and underscores, none twice."""
+    if not isinstance(raw, list) or not raw:
+        raise RuleViolation(field, 'expected a list of codes such as ["roof_leak"]')
+    out: list[str] = []
+    for i, code in enumerate(raw):
+        if not (isinstance(code, str) and 0 < len(code) <= 40 and code.isascii() and code[0].isalpha()):
+            raise RuleViolation(f"{field}[{i}]", f"expected a code of letters, digits and _, got {json.dumps(code, ensure_ascii=False)}")
+        if not all(c.islower() or c.isdigit() or c == "_" for c in code):
+            raise RuleViolation(f"{field}[{i}]", f'expected a code of lower-case letters, digits and _, got "{code}"')
+        if code in out:
+            raise RuleViolation(f"{field}[{i}]", f'"{code}" is listed twice')
+        out.append(code)
+    return tuple(out)
+
+
 def _conditions(raw: object, field: str) -> tuple[Condition, ...]:
     if not isinstance(raw, list):
         raise RuleViolation(field, "expected a list of conditions")
@@ -213,6 +237,8 @@ def _settings(raw: Mapping[str, Any], field: str) -> Settings:
             values[f.name] = parse_party_target(value, f"{field}.party_target")
         elif f.name == "formation_targets":
             values[f.name] = parse_formation_targets(value, f"{field}.formation_targets")
+        elif f.name == "emergency_kinds":
+            values[f.name] = parse_codes(value, f"{field}.emergency_kinds")
         elif f.type in ("Fraction",):
             values[f.name] = parse_fraction(value, f"{field}.{f.name}")
         elif f.type == "bool":
@@ -226,6 +252,9 @@ def _settings(raw: Mapping[str, Any], field: str) -> Settings:
     unknown = set(raw) - {f.name for f in fields(Settings)}
     if unknown:
         raise RuleViolation(f"{field}.{sorted(unknown)[0]}", "unknown setting")
+    for name in ("emergency_answer_hours", "emergency_publish_days"):
+        if values[name] < 1:
+            raise RuleViolation(f"{field}.{name}", "expected a whole number, 1 or more")
     return Settings(**values)
 
 

@@ -53,7 +53,7 @@ def _entry_form() -> EntryForm:
 
 
 def _authorisation_form() -> AuthorisationForm:
-    form = AuthorisationForm()
+    form = AuthorisationForm(prefix="authorisation")  # its ids must not clash with the entry form on the same page
     form.category.choices = [SelectChoice(c, CATEGORIES[c]) for c in ledgers.SPENDING_CATEGORIES]
     return form
 

@@ -107,3 +107,42 @@ def test_formation_targets_are_years_and_fractions(profile_dir: Path) -> None:
             assert exc.field.endswith(field), exc.field
         else:
             raise AssertionError(f"{targets} was accepted")
+
+
+def test_emergency_settings_are_those_of_the_law_and_inherited() -> None:
+    s = get_profile("cn-national").settings
+    assert s.emergency_kinds == (
+        "roof_leak",
+        "elevator_failure",
+        "water_supply_drainage",
+        "external_wall",
+        "fire_equipment",
+        "other_danger",
+    )
+    assert (s.emergency_answer_hours, s.emergency_publish_days) == (24, 30)
+    assert s.as_json()["emergency_kinds"][0] == "roof_leak"
+    for name in profile_names():
+        assert get_profile(name).settings.emergency_kinds == s.emergency_kinds
+
+
+@pytest.mark.parametrize(
+    ("settings", "field"),
+    [
+        ({"emergency_kinds": []}, "settings.emergency_kinds"),
+        ({"emergency_kinds": "roof_leak"}, "settings.emergency_kinds"),
+        ({"emergency_kinds": ["roof_leak", "Roof"]}, "settings.emergency_kinds[1]"),
+        ({"emergency_kinds": ["roof_leak", 3]}, "settings.emergency_kinds[1]"),
+        ({"emergency_kinds": ["roof_leak", "roof_leak"]}, "settings.emergency_kinds[1]"),
+        ({"emergency_kinds": ["1st"]}, "settings.emergency_kinds[0]"),
+        ({"emergency_answer_hours": 0}, "settings.emergency_answer_hours"),
+        ({"emergency_answer_hours": "24"}, "settings.emergency_answer_hours"),
+        ({"emergency_publish_days": -1}, "settings.emergency_publish_days"),
+        ({"emergency_publish_days": True}, "settings.emergency_publish_days"),
+    ],
+)
+def test_bad_emergency_settings_name_the_field(profile_dir: Path, settings: dict[str, object], field: str) -> None:
+    (profile_dir / "cn-bad-emergency.json").write_text(json.dumps({"extends": "cn-national", "settings": settings}), encoding="utf-8")
+    rules.get_profile.cache_clear()
+    with pytest.raises(RuleViolation) as exc:
+        get_profile("cn-bad-emergency")
+    assert exc.value.field.endswith(field), exc.value.field

@@ -20,6 +20,7 @@ from app.communities import services as register
 from app.db import db, utcnow
 from app.elections import services as elections
 from app.formation import services as formation
+from app.fund.services import emergencies as fund
 from app.fund.services import projects
 from app.notices import services as notices
 from app.notices.models import NoticeKind
@@ -212,6 +213,15 @@ MATRIX: dict[str, tuple[str, str, tuple[int, ...]]] = {
     "areas.city_dashboard": ("GET", "/oversight/cities/{cc}", (302, 200, 403, 403, 403)),
     "areas.city_csv": ("GET", "/oversight/cities/{cc}.csv", (302, 200, 403, 403, 403)),
     "areas.city_json": ("GET", "/oversight/cities/{cc}.json", (302, 200, 403, 403, 403)),
+    # Emergency use of the fund ({em}: an application of A awaiting the office): the committee applies, completes and
+    # publishes (nothing to complete or publish yet, so the chair is told so), the office answers; both read it.
+    "fund.list_emergencies": ("GET", "/committee/c/{a}/emergencies", (302, 403, 200, 403, 200)),
+    "fund.new_emergency": ("GET", "/committee/c/{a}/emergencies/new", (302, 403, 200, 403, 403)),
+    "fund.show_emergency": ("GET", "/committee/emergencies/{em}", (302, 403, 200, 403, 200)),
+    "fund.complete_emergency": ("POST", "/committee/emergencies/{em}/complete", (302, 403, 302, 403, 403)),
+    "fund.publish_emergency": ("POST", "/committee/emergencies/{em}/publish", (302, 403, 302, 403, 403)),
+    "fund.book_emergency_cost": ("POST", "/committee/emergencies/{em}/costs", (302, 403, 302, 403, 403)),
+    "fund.decide_emergency": ("GET", "/office/emergencies/{em}", (302, 403, 403, 403, 200)),
     # Last: these end the session.
     "accounts.logout_everywhere": ("POST", "/account/logout-everywhere", (302, 302, 302, 302, 302)),
     "accounts.logout": ("POST", "/logout", (302, 302, 302, 302, 302)),
@@ -261,6 +271,17 @@ def test_every_role_gets_the_expected_answer_on_every_route(app: Flask, client: 
         nominations_close_at=now + timedelta(days=10),
         now=now,
     )
+    emergency = fund.apply(
+        actor_for(chair),
+        community_id=world.community.id,
+        kind="roof_leak",
+        works="1号楼屋面防水层破损，顶层渗漏",
+        scope=["1"],
+        scope_label="1号楼",
+        contractor="",
+        estimate="5000",
+        now=now,
+    )
     city = register.create_city(CLI, code="beijing", name="北京市", rule_profile="cn-beijing")
     district = register.create_district(CLI, city_id=city.id, code="dongcheng", name="东城区")
     register.assign_office_to_district(CLI, street_office_id=world.office.id, district_id=district.id)
@@ -292,6 +313,7 @@ def test_every_role_gets_the_expected_answer_on_every_route(app: Flask, client: 
         "o": world.office.id,
         "d": draft_notice.public_id,
         "p": paper.id,
+        "em": emergency.public_id,
     }
     failures = []
     for index, role in enumerate(ROLES):

@@ -3,7 +3,7 @@
 One module per stage registers its views on ``common.bp``.
 """
 
-from . import accounts, projects  # noqa: F401  the views register on ``bp``
+from . import accounts, emergencies, projects  # noqa: F401  the views register on ``bp``
 from .common import bp
 
 __all__ = ["bp"]

@@ -1,0 +1,94 @@
+"""The fund's deadlines, for the street office's dashboard and the committee's page (RULES §11).
+
+One ``FundDeadline`` per thing that falls due: an emergency application the street
+office has to answer, the publication of an emergency's works and costs (and,
+later, a project's steps). Each names its community, says what is due and by when,
+whether it is missed, and where to act on it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from flask import url_for
+from flask_babel import format_datetime
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from ...clock import today_in_china
+from ...communities.models import Community
+from ...db import db
+from ..labels import emergency_kind_label
+from ..models.emergencies import EmergencyApplication, EmergencyState
+
+
+@dataclass(frozen=True)
+class FundDeadline:
+    community: Community
+    label: str
+    due: date | datetime  # a moment (the office's hours) or a Beijing day (a publication's last day)
+    overdue: bool
+    url: str
+
+    @property
+    def due_text(self) -> str:
+        if isinstance(self.due, datetime):
+            return format_datetime(self.due, "short")
+        return self.due.isoformat()
+
+    @property
+    def sort_key(self) -> tuple[bool, str]:
+        moment = self.due.isoformat() if isinstance(self.due, datetime) else f"{self.due.isoformat()}T23:59:59"
+        return (not self.overdue, moment)
+
+
+def _answer_due(application: EmergencyApplication, community: Community, now: datetime, *, for_office: bool) -> FundDeadline:
+    kind = emergency_kind_label(application.kind)
+    label = (
+        _l("Answer the emergency application of %(community)s: %(kind)s", community=community.name, kind=kind)
+        if for_office
+        else _l("The street office's answer to the emergency application: %(kind)s", kind=kind)
+    )
+    return FundDeadline(
+        community=community,
+        label=str(label),
+        due=application.answer_due_at,
+        overdue=now > application.answer_due_at,
+        url=url_for("fund.decide_emergency" if for_office else "fund.show_emergency", public_id=application.public_id),
+    )
+
+
+def _publication_due(application: EmergencyApplication, community: Community, now: datetime) -> FundDeadline:
+    assert application.publish_due_on is not None
+    return FundDeadline(
+        community=community,
+        label=str(_l("Publish the emergency works and their costs: %(kind)s", kind=emergency_kind_label(application.kind))),
+        due=application.publish_due_on,
+        overdue=today_in_china(now) > application.publish_due_on,
+        url=url_for("fund.show_emergency", public_id=application.public_id),
+    )
+
+
+def office_deadlines(street_office_id: int, now: datetime) -> list[FundDeadline]:
+    """What the office has to answer for its communities' fund, missed ones first, then by when."""
+    rows = db.session.execute(
+        select(EmergencyApplication, Community)
+        .join(Community, Community.id == EmergencyApplication.community_id)
+        .where(Community.street_office_id == street_office_id, EmergencyApplication.state == EmergencyState.APPLIED)
+    ).all()
+    return sorted((_answer_due(a, c, now, for_office=True) for a, c in rows), key=lambda d: d.sort_key)
+
+
+def community_deadlines(community_id: int, now: datetime) -> list[FundDeadline]:
+    """What falls due for the community's fund: the office's answers it waits for, the publications it owes."""
+    rows = db.session.execute(
+        select(EmergencyApplication, Community)
+        .join(Community, Community.id == EmergencyApplication.community_id)
+        .where(
+            Community.id == community_id,
+            EmergencyApplication.state.in_([EmergencyState.APPLIED, EmergencyState.COMPLETED]),
+        )
+    ).all()
+    out = [_answer_due(a, c, now, for_office=False) if a.state is EmergencyState.APPLIED else _publication_due(a, c, now) for a, c in rows]
+    return sorted(out, key=lambda d: d.sort_key)
