@@ -220,3 +220,19 @@ def test_the_office_sees_projects_past_their_planned_end(app: Flask) -> None:
     projects.start_works(actor_for(world.committee), project.id, day="2027-03-10", now=NOW)
     projects.accept(actor_for(world.committee), project.id, day="2027-06-02", filename="r.png", data=PNG, now=late)
     assert projects.overdue_projects([world.community.id], now=late + timedelta(days=30)) == []
+
+
+def test_a_project_past_its_planned_end_is_red_on_the_office_dashboard(app: Flask) -> None:
+    from app.fund.services import deadlines
+
+    world = make_world()
+    registered(world)
+    project = opened(world, works_end="2027-05-31")
+    decided(world, project)
+    projects.approve(actor_for(world.committee), project.id, now=NOW)
+    with app.test_request_context():
+        (before,) = deadlines.office_deadlines(world.office.id, datetime(2027, 5, 31, 4, tzinfo=UTC))
+        assert "1 号楼电梯更新" in before.label and not before.overdue
+        (after,) = deadlines.office_deadlines(world.office.id, datetime(2027, 6, 1, 4, tzinfo=UTC))
+        assert after.overdue and after.url.endswith(f"/committee/fund/projects/{project.id}")
+        assert [d.overdue for d in deadlines.community_deadlines(world.community.id, datetime(2027, 6, 1, 4, tzinfo=UTC))] == [True]

@@ -1,8 +1,8 @@
 """The fund's deadlines, for the street office's dashboard and the committee's page (RULES §11).
 
 One ``FundDeadline`` per thing that falls due: an emergency application the street
-office has to answer, the publication of an emergency's works and costs (and,
-later, a project's steps). Each names its community, says what is due and by when,
+office has to answer, the publication of an emergency's works and costs (and a
+project's planned completion, until its works are accepted). Each names its community, says what is due and by when,
 whether it is missed, and where to act on it.
 """
 
@@ -21,6 +21,7 @@ from ...communities.models import Community
 from ...db import db
 from ..labels import emergency_kind_label
 from ..models.emergencies import EmergencyApplication, EmergencyState
+from ..models.projects import FundProject, ProjectState
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,38 @@ def _publication_due(application: EmergencyApplication, community: Community, no
     )
 
 
+def _works_due(project: FundProject, community: Community, now: datetime, *, for_office: bool) -> FundDeadline:
+    assert project.works_end is not None
+    label = (
+        _l("Works of %(community)s's fund project accepted: %(title)s", community=community.name, title=project.title)
+        if for_office
+        else _l("Works of the fund project accepted: %(title)s", title=project.title)
+    )
+    return FundDeadline(
+        community=community,
+        label=str(label),
+        due=project.works_end,
+        overdue=today_in_china(now) > project.works_end,
+        url=url_for("fund.show_project", project_id=project.id),
+    )
+
+
+def _projects_under_way(*where: object) -> list[tuple[FundProject, Community]]:
+    """Approved projects with a planned completion whose works are not yet accepted."""
+    return [
+        (p, c)
+        for p, c in db.session.execute(
+            select(FundProject, Community)
+            .join(Community, Community.id == FundProject.community_id)
+            .where(
+                FundProject.state.in_([ProjectState.APPROVED, ProjectState.WORKS]),
+                FundProject.works_end.is_not(None),
+                *where,  # type: ignore[arg-type]
+            )
+        ).all()
+    ]
+
+
 def office_deadlines(street_office_id: int, now: datetime) -> list[FundDeadline]:
     """What the office has to answer for its communities' fund, missed ones first, then by when."""
     rows = db.session.execute(
@@ -77,7 +110,9 @@ def office_deadlines(street_office_id: int, now: datetime) -> list[FundDeadline]
         .join(Community, Community.id == EmergencyApplication.community_id)
         .where(Community.street_office_id == street_office_id, EmergencyApplication.state == EmergencyState.APPLIED)
     ).all()
-    return sorted((_answer_due(a, c, now, for_office=True) for a, c in rows), key=lambda d: d.sort_key)
+    out = [_answer_due(a, c, now, for_office=True) for a, c in rows]
+    out += [_works_due(p, c, now, for_office=True) for p, c in _projects_under_way(Community.street_office_id == street_office_id)]
+    return sorted(out, key=lambda d: d.sort_key)
 
 
 def community_deadlines(community_id: int, now: datetime) -> list[FundDeadline]:
@@ -91,4 +126,5 @@ def community_deadlines(community_id: int, now: datetime) -> list[FundDeadline]:
         )
     ).all()
     out = [_answer_due(a, c, now, for_office=False) if a.state is EmergencyState.APPLIED else _publication_due(a, c, now) for a, c in rows]
+    out += [_works_due(p, c, now, for_office=False) for p, c in _projects_under_way(Community.id == community_id)]
     return sorted(out, key=lambda d: d.sort_key)
