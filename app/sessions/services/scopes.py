@@ -125,18 +125,23 @@ def scope_entries(s: Session, assembly_id: int) -> dict[int, dict[int, int]]:
     return out
 
 
-def items_for_voter(assembly: AssemblySession, roll_entry_id: int) -> list[Item]:
-    """The items on a voter's ballot: every whole-community item, and each scoped item whose scope holds one of their counting units."""
+def items_for_voter(assembly: AssemblySession, roll_entry_id: int, frozen: Mapping[int, Mapping[int, int]] | None = None) -> list[Item]:
+    """The items on a voter's ballot: every whole-community item, and each scoped item whose scope holds one of their counting units.
+
+    ``frozen``: the session's ``scope_entries``, when the caller has read them already (a page of many letters).
+    """
     if all(item.scope is None for item in assembly.items):
         return list(assembly.items)
-    inside = {
-        item_id
-        for (item_id,) in db.session.execute(
-            select(ItemScopeEntry.item_id)
-            .join(Item, Item.id == ItemScopeEntry.item_id)
-            .where(Item.session_id == assembly.id, ItemScopeEntry.roll_entry_id == roll_entry_id)
+    if frozen is None:
+        inside = set(
+            db.session.execute(
+                select(ItemScopeEntry.item_id)
+                .join(Item, Item.id == ItemScopeEntry.item_id)
+                .where(Item.session_id == assembly.id, ItemScopeEntry.roll_entry_id == roll_entry_id)
+            ).scalars()
         )
-    }
+    else:
+        inside = {item_id for item_id, voters in frozen.items() if roll_entry_id in voters}
     return [item for item in assembly.items if item.scope is None or item.id in inside]
 
 
