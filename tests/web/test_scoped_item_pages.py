@@ -100,3 +100,35 @@ def test_the_announcement_and_the_result_show_the_scope_and_anyone_recounts_it_f
     (tmp_path / "t.json").write_text(json.dumps(roll), encoding="utf-8")
     tampered = run(*args, str(tmp_path / "t.json"))
     assert tampered.returncode == 1 and "scope.totals" in tampered.stderr
+
+
+def test_the_api_adds_a_scoped_item_names_a_bad_scope_and_lists_the_scope(app: Flask, client: FlaskClient) -> None:
+    from tests.web.test_api import bearer, make_token, problem
+
+    world = make_world()
+    register.import_register_file(CLI, world.community.id, "r.csv", register_csv(*RULES_8))
+    then = utcnow()
+    session = draft_session(world, opens_at=then + timedelta(days=20), closes_at=then + timedelta(days=25))
+    secret = make_token(client, "chair", ["committee"])
+    api = app.test_client()
+    url = f"/api/v1/sessions/{session.public_id}/items"
+    made = api.post(url, json={"matter": "cn.use_fund", "title": "电梯", "scope": SCOPE, "scope_label": "一单元"}, headers=bearer(secret))
+    assert made.status_code == 201, made.get_data(as_text=True)
+    assert made.get_json()["scope"] == {"units": SCOPE, "label": "一单元", "totals": None}
+    refused = problem(api.post(url, json={"matter": "cn.use_fund", "title": "x", "scope": ["1-101", "9-1"]}, headers=bearer(secret)), 422)
+    assert any(e["field"] == "scope" and "9-1" in e["detail"] for e in refused["errors"])
+    plain = api.post(url, json={"matter": "cn.other", "title": "公示栏"}, headers=bearer(secret))
+    assert plain.get_json()["scope"] is None
+
+
+def test_the_api_letter_of_an_owner_outside_the_scope_lists_only_their_items(app: Flask, client: FlaskClient) -> None:
+    world = make_world()
+    session, whole, scoped, tokens, _now = scoped_session(world)
+    outside = client.post(f"/api/v1/letters/{tokens['丙']}", json={"digits": "1003"}).get_json()
+    assert [i["id"] for i in outside["items"]] == [str(whole.id)]
+    inside = client.post(f"/api/v1/letters/{tokens['丁']}", json={"digits": "1004"}).get_json()
+    assert inside["items"][1]["scope"] == {"units": SCOPE, "label": "一单元", "totals": {"area": "420.00", "heads": 4}}
+    public = client.get(f"/api/v1/sessions/{session.public_id}").get_json()
+    assert [i["scope"] is not None for i in public["items"]] == [False, True]
+    cast = client.post(f"/api/v1/letters/{tokens['丙']}/ballot", json={"digits": "1003", "choices": {str(scoped.id): "agree"}})
+    assert cast.status_code == 422 and str(scoped.id) in cast.get_data(as_text=True)

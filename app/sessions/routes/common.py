@@ -44,6 +44,8 @@ def slate_of(item: Item) -> Slate | None:
 @bp.app_template_global()
 def ballot_items(assembly: AssemblySession, roll_entry_id: int) -> list[Item]:
     """The items on a voter's ballot (RULES §9: a scoped item only where its scope holds the voter), scopes read once a request."""
+    if all(item.scope is None for item in assembly.items):
+        return list(assembly.items)
     cache: dict[int, dict[int, dict[int, int]]] = g.setdefault("scope_entries", {})
     if assembly.id not in cache:
         cache[assembly.id] = scopes.scope_entries(db.session(), assembly.id)
