@@ -15,6 +15,7 @@ from app.db import db, utcnow
 from app.domain.bulletin import BulletinBroken, PublishedRoll, decide, recount
 from app.domain.case import evaluate_json
 from app.domain.errors import RuleViolation
+from app.notices.models import Notice, NoticeKind
 from app.security.actor import actor_for
 from app.security.keys import load_keyring
 from app.sessions import services
@@ -80,6 +81,9 @@ def test_the_scope_and_its_roll_are_frozen_at_announcement(app: Flask) -> None:
     areas = sorted(db.session.execute(select(ItemScopeEntry.area_centi).where(ItemScopeEntry.item_id == item.id)).scalars())
     assert areas == [8000, 9000, 10000, 15000]  # D weighs only 104 inside the scope, the developer only 106
     assert db.session.get(Item, whole.id).scope is None  # type: ignore[union-attr]
+    notice = db.session.execute(select(Notice).where(Notice.kind == NoticeKind.ANNOUNCEMENT)).scalar_one()
+    units = r"1\-101、1\-102、1\-104、1\-106"  # Markdown-escaped
+    assert f"仅由一单元的业主表决：共 4 套房屋（{units}），4 名表决权人，420.00 平方米。" in notice.body
 
 
 def test_no_quorum_without_the_developer_then_passed_as_the_rule_engine_decides(app: Flask) -> None:
@@ -220,3 +224,10 @@ def test_add_item_refuses_a_scope_without_a_counting_unit(app: Flask) -> None:
     with pytest.raises(RuleViolation) as refused:
         services.add_item(actor_for(world.committee), session.id, matter="cn.use_fund", title="x", scope=["1-109"])
     assert refused.value.field == "scope" and "votes" in refused.value.reason
+
+
+def test_audit_verify_finds_the_tallied_scoped_session_as_its_bulletin_says(app: Flask) -> None:
+    world = make_world()
+    assembly, _scoped, _entries, _roll = closed_and_published(world)
+    verified = app.test_cli_runner().invoke(args=["audit", "verify"])
+    assert verified.exit_code == 0 and f"bulletin of session {assembly.public_id}: OK" in verified.output, verified.output

@@ -132,3 +132,12 @@ def test_the_api_letter_of_an_owner_outside_the_scope_lists_only_their_items(app
     assert [i["scope"] is not None for i in public["items"]] == [False, True]
     cast = client.post(f"/api/v1/letters/{tokens['丙']}/ballot", json={"digits": "1003", "choices": {str(scoped.id): "agree"}})
     assert cast.status_code == 422 and str(scoped.id) in cast.get_data(as_text=True)
+
+
+def test_printed_letters_list_a_scoped_item_only_on_the_letters_of_its_voters(app: Flask, client: FlaskClient) -> None:
+    world = make_world()
+    session, _whole, _scoped, _tokens, _now = scoped_session(world)
+    login(client, "chair")
+    page = client.post(f"/committee/s/{session.public_id}/letters/print", data={"building": ""}).get_data(as_text=True)
+    # Seven letters: 甲, 乙, 丁 and the developer are in the scope; 丙, 戊 and 己 are not.
+    assert page.count('class="letter-page"') == 7 and page.count("一单元电梯") == 4 and page.count("公示栏") == 7
