@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
@@ -91,7 +92,8 @@ def scope_from_form(typed: str, buildings: Iterable[str], community_id: int) -> 
             units.append(f"{building}-{number}" if number else part)
     if not ticked and not units:
         return None, ""
-    label = "、".join(str(_l("Building %(name)s", name=name)) for name in sorted(ticked, key=unit_sort_key))
+    with force_locale("zh_CN"):  # stored and published: in the owners' language, whatever the committee's page shows
+        label = "、".join(str(_l("Building %(name)s", name=name)) for name in sorted(ticked, key=unit_sort_key))
     return units, label
 
 

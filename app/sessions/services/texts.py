@@ -31,7 +31,7 @@ VOTE_HOW = {
 def scope_line(item: Item) -> str:
     """A scoped item's scope in a notice (RULES §9): who decides it, its units, and its frozen voters and area."""
     assert item.scope is not None
-    line = str(
+    return str(
         _l(
             "Decided by the owners of %(scope)s only: %(count)d units (%(units)s), %(heads)d voters, %(area)s m².",
             scope=escape_markdown(item.scope_label or str(_l("part of the community"))),
@@ -41,7 +41,6 @@ def scope_line(item: Item) -> str:
             area=format_area(item.scope_area_centi or 0),
         )
     )
-    return line
 
 
 def announcement_text(assembly: AssemblySession) -> tuple[str, str]:
