@@ -80,7 +80,15 @@ def add_item(session_id: str, body: dict[str, Any]) -> dict[str, Any]:
     assembly = sessions.session_by_public_id(session_id)
     if assembly is None:
         raise not_found(_("No such session."))
-    item = sessions.add_item(actor, assembly.id, matter=body["matter"], title=body["title"], body=body.get("body", ""))
+    item = sessions.add_item(
+        actor,
+        assembly.id,
+        matter=body["matter"],
+        title=body["title"],
+        body=body.get("body", ""),
+        scope=body.get("scope"),
+        scope_label=body.get("scope_label", ""),
+    )
     return item_json(item)
 
 

@@ -14,6 +14,7 @@ from ..domain.canonical import canonical_json
 from ..domain.lifecycle import SessionState
 from ..sessions import services as sessions
 from ..sessions.models import AssemblySession, Letter, RollEntry
+from ..sessions.services import scopes
 from ..voting import services as voting
 from . import schemas as S
 from .operations import letter_limit, not_found, operation
@@ -50,7 +51,8 @@ def letter_json(letter: Letter) -> dict[str, Any]:
         "proxy": letter.proxy_id is not None,
         "voting_open": state is SessionState.OPEN,
         "revote_allowed": sessions.revote_allowed(assembly),
-        "items": [item_json(i) for i in assembly.items],
+        # RULES §9: a scoped item only on the ballot of a voter its scope holds.
+        "items": [item_json(i) for i in scopes.items_for_voter(assembly, letter.roll_entry_id)],
         "receipt": voting.receipt_of_letter(letter),
     }
 

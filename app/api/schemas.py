@@ -83,6 +83,13 @@ COMPONENTS: dict[str, Schema] = {
         body=STR,
         seats=nullable(INT),
         candidates=array(obj(id=STR, name=STR, unit=STR, statement=STR)),
+        scope=nullable(
+            {
+                **obj(units=array(STR), label=STR, totals=nullable(obj(area=STR, heads=INT))),
+                "description": "RULES §9: the units (as the roll names them) whose owners alone decide the item; null for the whole "
+                "community. The totals are the scope's, frozen with the roll at announcement.",
+            }
+        ),
     ),
     "Weights": obj(area=STR, headcount=INT),
     "Session": obj(
@@ -247,6 +254,12 @@ NEW_ITEM = obj(
     matter={"type": "string", "enum": list(MATTERS)},
     title={"type": "string", "minLength": 1, "maxLength": 300},
     body={"type": "string", "maxLength": 20000},
+    scope={
+        **array({"type": "string", "maxLength": 100}, maxItems=20000),
+        "description": "RULES §9, optional: the unit ids (`<building>-<number>`) whose owners alone decide the item; each must be on "
+        "the register and one at least must vote, or the item is refused naming `scope`.",
+    },
+    scope_label={"type": "string", "maxLength": 100, "description": "How the pages name the scope, e.g. 3 号楼."},
 )
 
 NEW_NOTICE = obj(

@@ -10,6 +10,7 @@ from ..communities.models import Community
 from ..communities.queries import CommunitySummary
 from ..db import utcnow
 from ..domain.lifecycle import SessionState, state_at
+from ..domain.numbers import format_area
 from ..notices import services as notices
 from ..notices.models import Notice, NoticeState
 from ..sessions import services as sessions
@@ -46,7 +47,18 @@ def item_json(item: Item) -> dict[str, Any]:
         "body": item.body,
         "seats": slate.seats if slate else None,
         "candidates": [{"id": c.id, "name": c.name, "unit": c.unit, "statement": c.statement} for c in slate.candidates] if slate else [],
+        "scope": scope_json(item),
     }
+
+
+def scope_json(item: Item) -> dict[str, Any] | None:
+    """A scoped item's units and label (RULES §9), with its totals once the roll is frozen; None for the whole community."""
+    if item.scope is None:
+        return None
+    totals = None
+    if item.scope_area_centi is not None:
+        totals = {"area": format_area(item.scope_area_centi), "heads": item.scope_heads or 0}
+    return {"units": list(item.scope), "label": item.scope_label, "totals": totals}
 
 
 def notice_json(notice: Notice, community: Community) -> dict[str, Any]:

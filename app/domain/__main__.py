@@ -7,7 +7,9 @@
   signature and link of a closed session's bulletin, that it ends with its
   seal (and matches the file's own count and head), applies superseding and
   prints the tally (with the roll: the same result JSON the server publishes,
-  after checking the ballots counted against the roll's participation list).
+  after checking the ballots counted against the roll's participation list;
+  an item with a ``scope`` in the roll is decided against the scope's totals
+  with its voters' in-scope areas, RULES §9).
 
 verify-receipt and recount exit 1 with one line naming what failed (the entry's
 sequence number for a broken bulletin). ``-`` reads standard input.

@@ -5,13 +5,18 @@ signature and link of the chain is checked, superseded ballots are dropped
 (each revote must name the voter's current entry), and the counted ballots
 are summed by the same code the server tallies with. Given the session's
 published roll (totals and items), it decides every item as the server does.
+
+A scoped item (RULES §9) is summed over the voters its published scope names,
+each weighing their in-scope area and one head; the entries keep the voter's
+whole weights. A ballot that chooses on a scoped item for a voter outside its
+scope breaks the bulletin at that entry.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .ballot import BallotRefused, complete_ballot, id_order
@@ -19,7 +24,7 @@ from .election import Candidate
 from .errors import RuleViolation
 from .numbers import AreaError, parse_area
 from .receipts import PublishedKey, verify_chain
-from .result import SessionItem, session_result, sum_session
+from .result import ItemScope, SessionItem, session_result, sum_scoped, sum_session
 from .rules import get_profile
 from .tally import ABSTAIN, QUESTION_CHOICES, CastBallot, Weight
 
@@ -44,9 +49,11 @@ class Recount:
     participating: Weight
     sums: dict[str, dict[str, Weight]]
     counted: tuple[int, ...] = ()  # the sequence numbers of the counted ballots, in chain order
+    scoped: dict[str, Weight] = field(default_factory=dict)  # each scoped item's participation (RULES §9)
 
     def as_json(self) -> dict[str, Any]:
-        return {
+        scoped = {"scoped": {item: w.as_json() for item, w in self.scoped.items()}} if self.scoped else {}
+        return scoped | {
             "session": self.session,
             "entries": self.entries,
             "ballots": self.ballots,
@@ -139,8 +146,9 @@ def count_entries(entries: Sequence[Mapping[str, Any]], *, items: Sequence[Sessi
     current: dict[str, tuple[Mapping[str, Any], dict[str, str | tuple[str, ...]], int, int]] = {}
     seen_items: set[str] = set()
     superseded = 0
-    checked: dict[tuple[tuple[str, Any], ...], dict[str, str | tuple[str, ...]]] = {}
+    checked: dict[tuple[Any, ...], dict[str, str | tuple[str, ...]]] = {}
     areas: dict[str, int] = {}
+    scoped = [item for item in items or () if item.scope is not None]
     for entry in entries:
         if entry["type"] != "ballot":
             continue
@@ -169,16 +177,22 @@ def count_entries(entries: Sequence[Mapping[str, Any]], *, items: Sequence[Sessi
             raise BulletinBroken(seq, "weights.headcount must be at least 1")
         choices = entry["choices"]
         if items is not None:
+            # The scoped items whose scope does not hold this voter: their ballot leaves them out.
+            outside = tuple(item.id for item in scoped if not item.scope.holds(voter)) if scoped else ()  # type: ignore[union-attr]
+            for item in scoped:
+                inside = item.scope.voters.get(voter)  # type: ignore[union-attr]
+                if inside is not None and inside > area:
+                    raise BulletinBroken(seq, f"the voter weighs more in the scope of item {item.id} than on the roll")
             # Few ballots differ: each distinct set of choices is checked against the items once.
             try:
-                key: tuple[tuple[str, Any], ...] = tuple(choices.items())
+                key: tuple[Any, ...] = (outside, *choices.items())
                 counted = checked.get(key)
             except TypeError:  # an election's list of approvals
-                key = tuple((i, c if type(c) is str else tuple(c)) for i, c in choices.items())
+                key = (outside, *((i, c if type(c) is str else tuple(c)) for i, c in choices.items()))
                 counted = checked.get(key)
             if counted is None:
                 try:
-                    complete = complete_ballot(items, choices, invalid=True)
+                    complete = complete_ballot(items, choices, invalid=True, voter=voter if scoped else None)
                 except BallotRefused as exc:
                     raise BulletinBroken(seq, str(exc)) from None
                 counted = checked[key] = {i: tuple(c) if isinstance(c, list) else c for i, c in complete.items()}
@@ -203,7 +217,11 @@ def count_entries(entries: Sequence[Mapping[str, Any]], *, items: Sequence[Sessi
         else:
             same[1] += area
             same[2] += heads
-    participating, sums = sum_session((CastBallot(area, counted, heads) for counted, area, heads in alike.values()), items)
+    whole = [item for item in items if item.scope is None]
+    participating, sums = sum_session((CastBallot(area, counted, heads) for counted, area, heads in alike.values()), whole)
+    scoped_participation: dict[str, Weight] = {}
+    for item in scoped:
+        scoped_participation[item.id], sums[item.id] = sum_scoped(((v, c[1]) for v, c in current.items()), item)
     last = entries[-1]
     return Recount(
         session=entries[0]["session"],
@@ -215,6 +233,7 @@ def count_entries(entries: Sequence[Mapping[str, Any]], *, items: Sequence[Sessi
         participating=participating,
         sums=sums,
         counted=tuple(sorted(entry["seq"] for entry, _counted, _area, _heads in current.values())),
+        scoped=scoped_participation,
     )
 
 
@@ -260,6 +279,8 @@ class PublishedRoll:
                     "alternates": need(item, "alternates", int, where),
                     "candidates": tuple(_candidate(c, f"{where}candidates[{n}].", need) for n, c in enumerate(slate)),
                 }
+            if "scope" in item:
+                extra["scope"] = _scope(item["scope"], f"{where}scope.", need)
             items.append(
                 SessionItem(
                     str(need(item, "id", (str, int), where)),
@@ -282,6 +303,33 @@ class PublishedRoll:
         )
 
 
+def _scope(raw: Any, where: str, need: Any) -> ItemScope:
+    """A scoped item's published scope: its units, label, totals and in-scope voters, whose areas and count must make the totals."""
+    units = need(raw, "units", list, where)
+    if not units or any(type(u) is not str for u in units):
+        raise RuleViolation(f"{where}units", "expected a non-empty list of unit ids")
+    totals = need(raw, "totals", Mapping, where)
+    try:
+        area = parse_area(need(totals, "area", str, f"{where}totals."))
+    except AreaError as exc:
+        raise RuleViolation(f"{where}totals.area", str(exc)) from None
+    total = Weight(area, need(totals, "heads", int, f"{where}totals."))
+    voters: dict[str, int] = {}
+    for name, text in need(raw, "voters", Mapping, where).items():
+        if type(text) is not str:
+            raise RuleViolation(f"{where}voters.{name}", "has the wrong type")
+        try:
+            voters[name] = parse_area(text)
+        except AreaError as exc:
+            raise RuleViolation(f"{where}voters.{name}", str(exc)) from None
+    if len(voters) != total.heads or sum(voters.values()) != total.area:
+        raise RuleViolation(f"{where}totals", "the scope's voters do not add up to its totals")
+    label = raw.get("label", "")
+    if type(label) is not str:
+        raise RuleViolation(f"{where}label", "has the wrong type")
+    return ItemScope(tuple(units), total, voters, label)
+
+
 def _candidate(raw: Any, where: str, need: Any) -> Candidate:
     candidate_id = need(raw, "id", str, where)
     party = raw.get("party", False)
@@ -296,6 +344,10 @@ def decide(count: Recount, roll: PublishedRoll) -> dict[str, Any]:
         raise RuleViolation("session", f"the roll is of session {roll.session}, the bulletin of {count.session}")
     if count.participating.area > roll.total.area or count.participating.heads > roll.total.heads:
         raise RuleViolation("totals", "the counted ballots weigh more than the whole roll")
+    for index, item in enumerate(roll.items):
+        inside = count.scoped.get(item.id)
+        if item.scope is not None and inside is not None and (inside.area > item.scope.total.area or inside.heads > item.scope.total.heads):
+            raise RuleViolation(f"items[{index}].scope.totals", "the counted ballots weigh more than the scope")
     if roll.participation is not None and roll.participation != count.ballots:
         raise RuleViolation(
             "participation.ballots", f"the participation list has {roll.participation} ballots, the bulletin counts {count.ballots}"
@@ -309,4 +361,5 @@ def decide(count: Recount, roll: PublishedRoll) -> dict[str, Any]:
         sums=count.sums,
         ballots=count.ballots,
         items=roll.items,
+        scoped=count.scoped,
     )

@@ -3,6 +3,12 @@
 ``sums`` maps each item id to its summed weights: for a question, by choice
 (agree, disagree, abstain, invalid); for an election, ``abstain``,
 ``invalid`` and one entry per candidate id holding that candidate's approvals.
+
+A scoped item (RULES §9) carries its ``ItemScope``: it is decided against the
+scope's totals, with ``scoped[item id]`` as its participation, and its sums
+weigh each in-scope voter by their in-scope area and a headcount of 1. Its
+published result carries ``scope`` (the unit ids) and ``totals``, as the case
+format's result does.
 """
 
 from __future__ import annotations
@@ -17,6 +23,23 @@ from .tally import ABSTAIN, INVALID, QUESTION_CHOICES, CastBallot, QuestionItem,
 
 
 @dataclass(frozen=True)
+class ItemScope:
+    """The part of the community that decides an item (RULES §9), as frozen at announcement.
+
+    ``voters`` names each voter with a counting unit inside the scope by the
+    name the bulletin gives them, with their in-scope area in hundredths.
+    """
+
+    units: tuple[str, ...]
+    total: Weight
+    voters: Mapping[str, int] = field(default_factory=dict, hash=False)
+    label: str = ""
+
+    def holds(self, voter: str) -> bool:
+        return voter in self.voters
+
+
+@dataclass(frozen=True)
 class SessionItem:
     """An item as a session's result names it; an election carries its seats and vetted slate."""
 
@@ -28,6 +51,7 @@ class SessionItem:
     seats: int = 0
     alternates: int = 0
     candidates: tuple[Candidate, ...] = field(default=())
+    scope: ItemScope | None = None
 
     @property
     def is_election(self) -> bool:
@@ -49,6 +73,15 @@ def sum_session(ballots: Iterable[CastBallot], items: Sequence[SessionItem]) -> 
     return participating, sums
 
 
+def sum_scoped(ballots: Iterable[tuple[str, Mapping[str, Any]]], item: SessionItem) -> tuple[Weight, dict[str, Weight]]:
+    """A scoped item's participation and sums from ``(voter, counted choices)``: in-scope voters by in-scope area, 1 head each."""
+    assert item.scope is not None
+    inside = item.scope.voters
+    counted = [CastBallot(inside[voter], choices, 1) for voter, choices in ballots if voter in inside]
+    participating, sums = sum_session(counted, [item])
+    return participating, sums[item.id]
+
+
 def session_result(
     profile: Profile,
     *,
@@ -59,11 +92,22 @@ def session_result(
     sums: Mapping[str, Mapping[str, Weight]],
     ballots: int,
     items: Sequence[SessionItem],
+    scoped: Mapping[str, Weight] | None = None,
 ) -> dict[str, Any]:
-    """A session's published result: the server's tally and an offline recount both build it here."""
+    """A session's published result: the server's tally and an offline recount both build it here.
+
+    ``scoped``: each scoped item's participation (its in-scope voters who cast a ballot).
+    """
     decided = []
+    whole_total, whole_participating = total, participating
     for item in items:
         item_sums = sums.get(item.id, {})
+        extra: dict[str, Any] = {}
+        if item.scope is not None:
+            total, participating = item.scope.total, (scoped or {}).get(item.id, Weight())
+            extra = {"scope": list(item.scope.units), "totals": total.as_json()}
+        else:
+            total, participating = whole_total, whole_participating
         if item.is_election:
             election = item.election()
             outcome = decide_election(
@@ -76,16 +120,16 @@ def session_result(
                 {c.id: item_sums.get(c.id, Weight()) for c in election.candidates},
                 profile.settings.party_target,
             )
-            decided.append({**outcome.as_json(), "title": item.title, "position": item.position})
+            decided.append({**outcome.as_json(), **extra, "title": item.title, "position": item.position})
             continue
         by_choice = {choice: item_sums.get(choice, Weight()) for choice in QUESTION_CHOICES}
         question = decide_question(profile, QuestionItem(item.id, item.matter), total, participating, by_choice)
-        decided.append({**question.as_json(), "title": item.title, "position": item.position})
+        decided.append({**question.as_json(), **extra, "title": item.title, "position": item.position})
     return {
         "session": session,
         "profile": profile.name,
         "roll_sha256": roll_sha256,
-        "totals": total.as_json(),
+        "totals": whole_total.as_json(),
         "ballots": ballots,
         "items": decided,
     }

@@ -24,6 +24,9 @@ class ItemForm(FlaskForm):
     matter = SelectField(_l("Kind of matter"), choices=[SelectChoice(m, MATTER_LABELS[m]) for m in MATTERS])
     title = StringField(_l("Item title"), validators=[DataRequired(), Length(max=300)])
     body = TextAreaField(_l("Full text"), validators=[Length(max=20000)])
+    # RULES §9, optional: the units that decide the item (with the buildings ticked on the page); empty for the whole community.
+    scope_units = TextAreaField(_l("Units deciding the item (one per line or comma separated, e.g. 3-101)"), validators=[Length(max=20000)])
+    scope_label = StringField(_l("Name of the scope (e.g. Building 3)"), validators=[Length(max=100)])
 
 
 class ProxyForm(FlaskForm):

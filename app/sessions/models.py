@@ -63,8 +63,32 @@ class Item(Base):
     body: Mapped[str] = mapped_column(Text, default="")
     # Set when the street office revokes the decision taken on this item (an Order of kind revoke).
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # RULES §9: the unit ids ("<building>-<number>", as the roll names them) that decide the item; None: the whole community.
+    scope: Mapped[list[str] | None] = mapped_column(JSON)
+    scope_label: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    # The scope's totals, frozen with the roll at announcement.
+    scope_area_centi: Mapped[int | None] = mapped_column(BigInteger)
+    scope_heads: Mapped[int | None] = mapped_column(Integer)
 
     session: Mapped[AssemblySession] = relationship(back_populates="items")
+
+
+class ItemScopeEntry(Base):
+    """One voter of a scoped item's roll (RULES §9), frozen at announcement: the roll entry and its area inside the scope.
+
+    A table rather than a JSON column on the item: each row names its roll
+    entry by foreign key (it cannot point at a voter the roll does not hold),
+    the ballot page and a cast look a voter up by ``(item, roll entry)``
+    through the primary key without decoding a whole scope, and the rows read
+    like the roll's own: one voter, one area, a headcount of 1.
+    """
+
+    __tablename__ = "session_item_scope_entry"
+    __table_args__ = (CheckConstraint("area_centi > 0", name="area_positive"),)
+
+    item_id: Mapped[int] = mapped_column(ForeignKey("session_item.id", ondelete="CASCADE"), primary_key=True)
+    roll_entry_id: Mapped[int] = mapped_column(ForeignKey("roll_entry.id", ondelete="CASCADE"), primary_key=True, index=True)
+    area_centi: Mapped[int] = mapped_column(BigInteger)
 
 
 class ItemDocument(Base):

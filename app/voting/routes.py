@@ -25,7 +25,7 @@ from ..qr import qr_svg
 from ..security.keys import cached_keyring
 from ..sessions.forms import submitted_choices
 from ..sessions.models import AssemblySession, Letter, ProxyAuthorisation, RollEntry
-from ..sessions.services import bulletin, current_ballot, revote_allowed, sync_state
+from ..sessions.services import bulletin, current_ballot, revote_allowed, scopes, sync_state
 from . import services as voting
 from .forms import BallotForm, BoardPetitionForm, DigitsForm, IdentityForm, PetitionForm
 from .models import Petition
@@ -178,7 +178,7 @@ def review_ballot(token: str) -> Response | str:
     letter = _confirmed_letter(token)
     if not BallotForm().validate_on_submit():
         return _voter_page(letter, error=_("The form has expired. Please choose again."))
-    offered = {str(item.id) for item in letter.session.items}
+    offered = {str(item.id) for item in scopes.items_for_voter(letter.session, letter.roll_entry_id)}
     chosen = {key: value for key, value in submitted_choices(request.form).items() if key in offered}
     browser[CHECKING] = {"letter": letter.id, "chosen": chosen}
     return redirect(url_for(".show_review", token=token), code=303)
@@ -194,7 +194,9 @@ def show_review(token: str) -> Response | str:
     state = sync_state(letter.session_id, now=utcnow())
     if checking.get("letter") != letter.id or state is not SessionState.OPEN or (cast and not revote_allowed(assembly)):
         return redirect(url_for(".open_letter", token=token))
-    return render_template("voting/review.html", assembly=assembly, chosen=checking["chosen"], token=token, form=BallotForm())
+    assert assembly is not None
+    items = scopes.items_for_voter(assembly, letter.roll_entry_id)
+    return render_template("voting/review.html", assembly=assembly, items=items, chosen=checking["chosen"], token=token, form=BallotForm())
 
 
 @bp.post("/v/<token>/cast")

@@ -33,7 +33,7 @@ from ...notices.models import Attachment, Notice, NoticeKind
 from ...security.actor import Actor
 from ...security.permissions import can_manage_fund, require
 from ...sessions.models import Item
-from ...sessions.services import drafting
+from ...sessions.services import drafting, scopes
 from ...sessions.services.authority import deciding_item
 from ..models.projects import FundProject, ProjectDocument, ProjectState
 from .accounts import apportion_cost
@@ -180,8 +180,11 @@ def put_on_session(actor: Actor, project_id: int, *, assembly_id: int, now: date
         if assembly_community.id != community.id:
             raise RuleViolation("session", str(_l("Choose a draft session of this community.")))
         title, body = item_text(project)
-        item = drafting.new_item(s, assembly, kind="question", matter=FUND_MATTER, title=title, body=body)
-        item.scope, item.scope_label = list(project.scope), project.scope_label  # type: ignore[attr-defined]
+        units, _developer = scopes.register_units(s, community.id)
+        checked = scopes.checked_scope(units, project.scope)  # the register may have changed since the project opened
+        item = drafting.new_item(
+            s, assembly, kind="question", matter=FUND_MATTER, title=title, body=body, scope=checked, scope_label=project.scope_label
+        )
         project.item_id = item.id
         project.changed_at = now
         data = {"item": item.id, "session": assembly.public_id}

@@ -31,6 +31,7 @@ from ...security.web import current_actor
 from .. import services
 from ..forms import ItemForm, NewSessionForm, PaperBallotForm, ProxyForm, RejectPaperForm, submitted_choices
 from ..models import AssemblySession, Item, Letter, PaperBallot, SessionForm
+from ..services import scopes
 from .common import bp, load_assembly, load_community, may_run
 
 
@@ -115,6 +116,7 @@ def add_item(public_id: str) -> Response:
     assembly = load_assembly(public_id)[0]
     form = ItemForm()
     if form.validate_on_submit():
+        units, label = scopes.scope_from_form(form.scope_units.data or "", request.form.getlist("scope_building"), assembly.community_id)
         try:
             services.add_item(
                 current_actor(),
@@ -122,6 +124,8 @@ def add_item(public_id: str) -> Response:
                 matter=form.matter.data or "",
                 title=form.title.data or "",
                 body=form.body.data or "",
+                scope=units,
+                scope_label=(form.scope_label.data or "").strip() or label,
             )
         except RuleViolation as exc:
             flash(exc.reason, "error")

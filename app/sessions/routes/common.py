@@ -19,7 +19,7 @@ from ...security.web import current_actor
 from .. import services
 from ..labels import CHANNEL_LABELS, MATTER_LABELS
 from ..models import AssemblySession, Item
-from ..services import Slate
+from ..services import Slate, scopes
 
 bp = Blueprint("sessions", __name__)
 
@@ -39,6 +39,23 @@ def slate_of(item: Item) -> Slate | None:
     if item.id not in cache:
         cache[item.id] = services.slate_of_item(item)
     return cache[item.id]
+
+
+@bp.app_template_global()
+def ballot_items(assembly: AssemblySession, roll_entry_id: int) -> list[Item]:
+    """The items on a voter's ballot (RULES §9: a scoped item only where its scope holds the voter), scopes read once a request."""
+    if all(item.scope is None for item in assembly.items):
+        return list(assembly.items)
+    cache: dict[int, dict[int, dict[int, int]]] = g.setdefault("scope_entries", {})
+    if assembly.id not in cache:
+        cache[assembly.id] = scopes.scope_entries(db.session(), assembly.id)
+    return scopes.items_for_voter(assembly, roll_entry_id, cache[assembly.id])
+
+
+@bp.app_template_global()
+def item_scope(item: Item) -> scopes.ScopeSummary | None:
+    """A scoped item's label, units and (once frozen) voters and area; None for an item of the whole community."""
+    return scopes.scope_summary(item)
 
 
 @bp.app_template_global()

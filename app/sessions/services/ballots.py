@@ -31,18 +31,24 @@ class BallotTampered(Exception):
     """The submitted choices name an item, choice or candidate the session's ballot does not offer."""
 
 
-def checked_choices(items: Sequence[SessionItem], choices: Choices) -> Choices:
-    """Every item of the session with its choice (blank items abstain), as ``complete_ballot`` decides.
+def checked_choices(items: Sequence[SessionItem], choices: Choices, *, voter: str | None = None) -> Choices:
+    """Every item on the voter's ballot with its choice (blank items abstain), as ``complete_ballot`` decides.
 
-    Raises BallotTampered for anything the form could not have sent, and a
-    RuleViolation naming the item when more candidates are approved than seats.
+    ``voter``, the bulletin's name for them, leaves out the scoped items whose
+    scope holds none of their counting units (RULES §9). Raises BallotTampered
+    for anything the form could not have sent, and a RuleViolation naming the
+    item when more candidates are approved than seats, or when the ballot
+    chooses on a scoped item the voter is outside of.
     """
     try:
-        return complete_ballot(items, choices)
+        return complete_ballot(items, choices, voter=voter)
     except BallotRefused as refused:
-        if not refused.too_many:
+        item = next((i for i in items if i.id == refused.item_id), None)
+        if refused.outside and item is not None:
+            message = _l("%(title)s: none of your units is in this item's scope; you do not vote on it.", title=item.title)
+            raise RuleViolation(f"item-{item.id}", str(message)) from None
+        if not refused.too_many or item is None:
             raise BallotTampered from None
-        item = next(i for i in items if i.id == refused.item_id)
         n = len(choices[refused.item_id])
         message = _l("%(title)s: you approved %(n)d candidates; approve at most %(seats)d.", title=item.title, n=n, seats=item.seats)
         raise RuleViolation(f"item-{item.id}", str(message)) from None

@@ -22,13 +22,13 @@ from ...domain.bulletin import BulletinBroken, Recount, count_entries
 from ...domain.canonical import ZERO_HASH, canonical_json, sha256_hex
 from ...domain.election import Candidate
 from ...domain.lifecycle import SessionState, require_transition
-from ...domain.numbers import percent
-from ...domain.result import SessionItem, session_result
+from ...domain.numbers import format_area, percent
+from ...domain.result import ItemScope, SessionItem, session_result
 from ...domain.rules import get_profile
 from ...domain.tally import Weight
 from ...security.actor import CLOCK
 from ..models import AssemblySession, Ballot, BallotApproval, BallotChoice, RollEntry
-from . import bulletin, slates
+from . import bulletin, scopes, slates
 from .agreement import Disagreement, StoredEntry, ballot_entries, first_difference, uncollected
 from .slates import slates_of
 
@@ -77,6 +77,7 @@ def result_of(assembly: AssemblySession, community: Community, count: Recount, i
         sums=count.sums,
         ballots=count.ballots,
         items=items,
+        scoped=count.scoped,
     )
 
 
@@ -126,14 +127,25 @@ def announced_items(public_id: str, announced_at: datetime | None) -> list[Sessi
 
 def _session_items(assembly: AssemblySession, s: Session | None = None) -> list[SessionItem]:
     slates = slates_of(assembly.items, s)
+    frozen = scopes.scope_entries(s or db.session(), assembly.id) if any(i.scope is not None for i in assembly.items) else {}
+    name = bulletin.voter_pseudonyms(assembly.public_id) if frozen else None
     out = []
     for item in assembly.items:
+        scope = None
+        if item.scope is not None:
+            # Before the announcement nobody is on the scope's roll yet: its totals are empty.
+            inside = frozen.get(item.id, {})
+            voters = {name(entry): area for entry, area in inside.items()} if name else {}
+            total = Weight(item.scope_area_centi or 0, item.scope_heads or 0)
+            scope = ItemScope(tuple(item.scope), total, voters, item.scope_label)
         slate = slates.get(item.id)
         if slate is None:
-            out.append(SessionItem(str(item.id), item.matter, item.title, item.position))
+            out.append(SessionItem(str(item.id), item.matter, item.title, item.position, scope=scope))
             continue
         candidates = tuple(Candidate(c.id, c.party) for c in slate.candidates)
-        out.append(SessionItem(str(item.id), item.matter, item.title, item.position, "election", slate.seats, slate.alternates, candidates))
+        out.append(
+            SessionItem(str(item.id), item.matter, item.title, item.position, "election", slate.seats, slate.alternates, candidates, scope)
+        )
     return out
 
 
@@ -160,6 +172,14 @@ def published_roll(assembly: AssemblySession) -> dict[str, Any]:
 
 def _roll_item(item: SessionItem) -> dict[str, Any]:
     out: dict[str, Any] = {"id": item.id, "position": item.position, "title": item.title, "matter": item.matter}
+    if item.scope is not None:
+        # RULES §9: the scope's units and totals, and each in-scope voter (by bulletin name) with their in-scope area.
+        out["scope"] = {
+            "units": list(item.scope.units),
+            "label": item.scope.label,
+            "totals": item.scope.total.as_json(),
+            "voters": {voter: format_area(area) for voter, area in sorted(item.scope.voters.items())},
+        }
     if item.is_election:
         out |= {
             "kind": "election",

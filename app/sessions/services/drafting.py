@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -11,6 +12,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from ...audit.services import record, scope
+from ...audit.services import scope as audit_scope  # add_item's own ``scope`` is the item's units
 from ...communities.models import Community
 from ...communities.queries import community_roll
 from ...db import db
@@ -22,7 +24,7 @@ from ...notices.services import MAX_ATTACHMENTS, checked_file, publish_system_no
 from ...security.actor import Actor
 from ...security.permissions import CONVENED_BY_COMMITTEE, can_run_session, can_run_sessions, convener_of, require
 from ..models import AssemblySession, Item, ItemDocument, Letter, RollEntry, SessionForm
-from . import bulletin, slates
+from . import bulletin, scopes, slates
 from .texts import announcement_text
 from .tokens import letter_key, new_nonce, token_for, token_hash
 
@@ -94,29 +96,75 @@ def new_session(
     return assembly
 
 
-def new_item(s: Session, assembly: AssemblySession, *, kind: str, matter: str, title: str, body: str = "") -> Item:
-    """Inside the caller's transaction: an item at the end of a draft session's ballot (announced items are frozen)."""
+def new_item(
+    s: Session,
+    assembly: AssemblySession,
+    *,
+    kind: str,
+    matter: str,
+    title: str,
+    body: str = "",
+    scope: list[str] | None = None,
+    scope_label: str = "",
+) -> Item:
+    """Inside the caller's transaction: an item at the end of a draft session's ballot (announced items are frozen).
+
+    ``scope``, already checked (``scopes.checked_scope``): the units that decide the item (RULES §9); None for the whole community.
+    """
     if assembly.state is not SessionState.DRAFT:
         raise RuleViolation("state", str(_l("Items cannot be added or changed after the session is announced.")))
     position = (s.execute(select(func.max(Item.position)).where(Item.session_id == assembly.id)).scalar() or 0) + 1
-    item = Item(session_id=assembly.id, position=position, kind=kind, matter=matter, title=title, body=body)
+    item = Item(
+        session_id=assembly.id,
+        position=position,
+        kind=kind,
+        matter=matter,
+        title=title,
+        body=body,
+        scope=scope,
+        scope_label=scope_label if scope is not None else "",
+    )
     s.add(item)
     s.flush()
     return item
 
 
-def add_item(actor: Actor, assembly_id: int, *, matter: str, title: str, body: str = "") -> Item:
-    """A question item; only while the session is a draft."""
+def add_item(
+    actor: Actor,
+    assembly_id: int,
+    *,
+    matter: str,
+    title: str,
+    body: str = "",
+    scope: Sequence[str] | None = None,
+    scope_label: str = "",
+) -> Item:
+    """A question item; only while the session is a draft.
+
+    ``scope``: the unit ids (``"<building>-<number>"``, as the roll names them)
+    whose owners decide the item (RULES §9), None for the whole community.
+    Every unit must be on the community's register and one at least must vote:
+    otherwise RuleViolation("scope", ...) naming the unit. ``scope_label`` is
+    how the pages name the scope ("3 号楼").
+    """
     if matter not in MATTERS:
         raise RuleViolation("matter", str(_l("Choose the kind of matter.")))
     title = title.strip()
     if not title or len(title) > 300:
         raise RuleViolation("title", str(_l("Give the item a title of at most 300 characters.")))
+    scope_label = scope_label.strip()
+    if len(scope_label) > 100:
+        raise RuleViolation("scope_label", str(_l("Name the scope in at most 100 characters.")))
+    if isinstance(scope, str):
+        raise RuleViolation("scope", str(_l("Give the scope as a list of units.")))
     with db.write() as s:
         assembly, community = assembly_for_committee(s, actor, assembly_id)
-        item = new_item(s, assembly, kind="question", matter=matter, title=title, body=body.strip())
-        data = {"item": item.id, "matter": matter, "title": title}
-        record(s, actor, "session.add_item", "session", assembly.public_id, **scope(community), data=data)
+        checked = None if scope is None else scopes.checked_scope(scopes.register_units(s, community.id)[0], scope)
+        item = new_item(s, assembly, kind="question", matter=matter, title=title, body=body.strip(), scope=checked, scope_label=scope_label)
+        data: dict[str, object] = {"item": item.id, "matter": matter, "title": title}
+        if checked is not None:
+            data |= {"scope": checked, "scope_label": scope_label}
+        record(s, actor, "session.add_item", "session", assembly.public_id, **audit_scope(community), data=data)
     return item
 
 
@@ -190,6 +238,7 @@ def announce_session(actor: Actor, assembly_id: int, *, now: datetime) -> Announ
                     }
                 )
         s.execute(insert(Letter), letters)
+        scopes.freeze_scopes(s, assembly, community, entry_ids)
         bulletin.start_chain(s, assembly.id)
         assembly.state = SessionState.ANNOUNCED
         assembly.announced_at = now

@@ -62,7 +62,8 @@ def enter_paper_ballot(actor: Actor, assembly_id: int, *, unit: str, choices: Ch
         assembly, community = _open_for_committee(s, actor, assembly_id, now)
         entry = _entry_for_unit(s, assembly.id, unit.strip())
         try:
-            complete = checked_choices(session_items(assembly, s), choices)
+            voter = bulletin.voter_pseudonym(assembly.public_id, entry.id)
+            complete = checked_choices(session_items(assembly, s), choices, voter=voter)
         except BallotTampered:
             raise RuleViolation("choices", str(_l("Choose agree, disagree or abstain for each item."))) from None
         existing = _counted_ballot(s, assembly, entry)

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from ...domain.numbers import format_area
 from ...notices.markup import escape_markdown
 from ..labels import FORM_LABELS, MATTER_LABELS
-from ..models import AssemblySession
+from ..models import AssemblySession, Item
 from .documents import documents_of
 from .slates import slates_of
 
@@ -26,6 +26,21 @@ VOTE_HOW = {
         "or bring the paper ballot to the street office."
     ),
 }
+
+
+def scope_line(item: Item) -> str:
+    """A scoped item's scope in a notice (RULES §9): who decides it, its units, and its frozen voters and area."""
+    assert item.scope is not None
+    return str(
+        _l(
+            "Decided by the owners of %(scope)s only: %(count)d units (%(units)s), %(heads)d voters, %(area)s m².",
+            scope=escape_markdown(item.scope_label or str(_l("part of the community"))),
+            count=len(item.scope),
+            units=escape_markdown("、".join(item.scope)),
+            heads=item.scope_heads or 0,
+            area=format_area(item.scope_area_centi or 0),
+        )
+    )
 
 
 def announcement_text(assembly: AssemblySession) -> tuple[str, str]:
@@ -60,6 +75,8 @@ def announcement_text(assembly: AssemblySession) -> tuple[str, str]:
         documents = documents_of(assembly)
         for item in assembly.items:
             lines += ["", f"### {item.position}. {escape_markdown(item.title)}", "", f"*{MATTER_LABELS[item.matter]}*"]
+            if item.scope is not None:
+                lines += ["", scope_line(item)]
             if item.body:
                 lines += ["", escape_markdown(item.body)]
             for document in documents.get(item.id, ()):

@@ -114,8 +114,9 @@ def _prepare_cast(letter: LetterRef, choices: Choices, *, now: datetime) -> _Pre
         assembly = db.session.get(AssemblySession, letter.session_id)
         assert assembly is not None
         items = session_items(assembly)
+    pseudonym = bulletin.voter_pseudonym(row.public_id, letter.roll_entry_id)
     try:
-        complete: Choices | None = checked_choices(items, choices)
+        complete: Choices | None = checked_choices(items, choices, voter=pseudonym)
     except BallotTampered:
         complete = None
     return _PreparedCast(
@@ -128,7 +129,7 @@ def _prepare_cast(letter: LetterRef, choices: Choices, *, now: datetime) -> _Pre
         scope={"community_id": row.id, "street_office_id": row.street_office_id},
         actor=OWNER if letter.proxy_id is None else PROXY,
         channel=Channel.ONLINE if letter.proxy_id is None else Channel.PROXY,
-        pseudonym=bulletin.voter_pseudonym(row.public_id, letter.roll_entry_id),
+        pseudonym=pseudonym,
     )
 
 
