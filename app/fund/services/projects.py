@@ -162,7 +162,7 @@ def item_text(project: FundProject) -> tuple[str, str]:
                         amount=format_fen(project.budget_fen),
                     )
                 ),
-                str(_l("Costs are shared among these units by area (RULES §11).")),
+                str(_l("Costs are shared among these units by area.")),
             ]
         )
     return title, body
