@@ -18,6 +18,7 @@ from .areas import figure_lines, seed_areas, seed_second_office
 from .books import seed_books, seed_orders
 from .committees import lanting_login_names, seed_committees
 from .convening import seed_convened_session
+from .fund import seed_fund
 from .preparatory import seed_groups
 from .registers import lanting_register, meiyuan_register
 from .sessions import seed_draft_session, seed_voting_sessions
@@ -67,6 +68,7 @@ def seed_demo() -> Iterator[str]:
     yield from seed_draft_session(communities["lanting"])
     yield from seed_voting_sessions(communities["lanting"], communities["meiyuan"])
     yield from seed_books(communities["lanting"], communities["meiyuan"])
+    yield from seed_fund(communities["lanting"])
     yield from seed_orders(communities["meiyuan"])
     yield from seed_committees(office, communities["lanting"], communities["meiyuan"])
     yield from seed_groups()

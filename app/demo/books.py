@@ -20,6 +20,7 @@ from ..notices import services as notices
 from ..orders import services as orders
 from ..security.actor import actor_for
 from .actors import as_committee
+from .fund import seed_opening_deposits
 
 
 def seed_books(lanting: Community, meiyuan: Community) -> Iterator[str]:
@@ -48,7 +49,8 @@ def seed_books(lanting: Community, meiyuan: Community) -> Iterator[str]:
             )
 
         add(lanting, income, date(year, 10, 31), "income", 18_650_000, "opening", note="2023–2025 年公共收益结余")
-        add(lanting, fund, date(year, 10, 31), "income", 236_400_000, "opening", note="维修资金专户余额")
+        # The fund opens with the bank's per-unit balances: every yuan of it is in some unit's account (分户账).
+        seed_opening_deposits(lanting, as_chair, date(year, 10, 31), now=now)
         for offset in range(12):
             month = (10 + offset) % 12 + 1
             y = year + (10 + offset) // 12
@@ -73,45 +75,11 @@ def seed_books(lanting: Community, meiyuan: Community) -> Iterator[str]:
                     counterparty="梯媒广告公司",
                     voucher=f"A{y}{month:02d}",
                 )
-            add(lanting, fund, date(y, month, 20), "income", rng.randrange(1_100_000, 1_300_000), "deposits", note="新交付房屋首期缴存")
-            if month in (6, 12):
-                add(lanting, fund, date(y, month, 21), "income", 350_000, "interest")
-            if month in (1, 7):
-                add(
-                    lanting,
-                    income,
-                    date(y, month, 15),
-                    "expense",
-                    rng.randrange(150_000, 260_000),
-                    "repairs",
-                    counterparty="五金维修部",
-                    voucher=f"R{y}{month:02d}",
-                )
-        add(
-            lanting,
-            income,
-            date(year + 1, 3, 28),
-            "expense",
-            800_000,
-            "audit_fees",
-            counterparty="正信会计师事务所",
-            voucher=f"AU{year + 1}",
-        )
-        add(
-            lanting,
-            fund,
-            date(year + 1, 8, 3),
-            "expense",
-            1_860_000,
-            "repairs",
-            counterparty="迅达电梯维保",
-            emergency_reason="2 号楼 1 单元电梯曳引钢丝绳断股，困人风险，停梯抢修",
-        )
+        # Public income is spent from this November on, under the rules of procedure's yearly caps (demo.fund).
         for ledger in (income, fund):
             statement = ledgers.close_period(as_chair, community_id=lanting.id, ledger=ledger, now=now)
             notices.confirm_notice(as_member, statement.notice_id, now=now)
         add(meiyuan, income, date(year, 9, 1), "income", 120_000, "venue_rental", counterparty="业主活动室租用")
-        add(meiyuan, income, date(year, 12, 1), "expense", 30_000, "office")
     for community in (lanting, meiyuan):
         due = [o for o in ledgers.statement_obligations(community, now=utcnow()) if not o.met]
         overdue = [o for o in due if o.overdue(today_in_china(utcnow()))]
