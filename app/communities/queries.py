@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from ..db import db
 from ..domain.errors import NotFound
@@ -15,9 +16,8 @@ from ..domain.units import unit_sort_key
 from .models import Building, City, Community, District, Holding, HoldingState, Person, StreetOffice, Unit
 
 
-def community_roll(community_id: int) -> Roll:
-    """The voters the register gives today (RULES §2)."""
-    s = db.session()
+def register_units(s: Session, community_id: int) -> tuple[list[UnitRecord], str | None]:
+    """The community's units as the roll reads them (RULES §2), and its developer's person id."""
     holders: dict[int, set[str]] = defaultdict(set)
     delivered: dict[int, bool] = {}
     for unit_id, person_id, state in s.execute(
@@ -38,7 +38,13 @@ def community_roll(community_id: int) -> Roll:
             select(Unit.id, Building.name, Unit.number, Unit.area_centi, Unit.votes).join(Building).where(Unit.community_id == community_id)
         )
     ]
-    return derive_roll(records, developer=None if developer is None else str(developer))
+    return records, None if developer is None else str(developer)
+
+
+def community_roll(community_id: int) -> Roll:
+    """The voters the register gives today (RULES §2)."""
+    records, developer = register_units(db.session(), community_id)
+    return derive_roll(records, developer=developer)
 
 
 @dataclass(frozen=True)

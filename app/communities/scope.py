@@ -32,8 +32,9 @@ def unit_id(building: str, number: str) -> str:
     return f"{building}-{number}"
 
 
-def resolve_scope(s: Session, community_id: int, *, buildings: Iterable[int] = (), units: str = "", label: str = "") -> Scope:
-    """The units of the chosen buildings plus the typed units; each unknown unit or building is named."""
+def resolve_scope(s: Session, community_id: int, *, buildings: Iterable[int | str] = (), units: str = "", label: str = "") -> Scope:
+    """The units of the chosen buildings (by id or name) plus the typed units, where a typed building's name stands
+    for all its units; each unknown unit or building is named. The label defaults to the buildings and units chosen."""
     rows = s.execute(
         select(Building.id, Building.name, Unit.number)
         .join(Unit, Unit.building_id == Building.id)
@@ -44,20 +45,24 @@ def resolve_scope(s: Session, community_id: int, *, buildings: Iterable[int] = (
     for building_id, name, number in rows:
         by_building.setdefault(building_id, (name, []))[1].append(unit_id(name, number))
         known[(name, number)] = unit_id(name, number)
+    by_name = {name: building_id for building_id, (name, _ids) in by_building.items()}
     chosen: set[str] = set()
     in_buildings: set[str] = set()
     names: list[str] = []
-    for building_id in buildings:
+    tokens = [text for text in _SEPARATORS.split(units.strip()) if text]
+    wanted = [*buildings, *(by_name[text] for text in tokens if text in by_name)]
+    for building in dict.fromkeys(wanted):
+        building_id = by_name.get(building, -1) if isinstance(building, str) else building
         if building_id not in by_building:
-            raise RuleViolation("scope", str(_l("No building %(id)s in this community.", id=building_id)))
+            raise RuleViolation("scope", str(_l("No building %(id)s in this community.", id=building)))
         name, ids = by_building[building_id]
         names.append(name)
         in_buildings.update(ids)
         chosen.update(ids)
     unknown: list[str] = []
     typed: list[str] = []
-    for text in _SEPARATORS.split(units.strip()):
-        if not text:
+    for text in tokens:
+        if text in by_name:
             continue
         found = known.get(unit_label_parts(text))
         if found is None:

@@ -100,7 +100,7 @@ def test_applying_refuses_what_the_rules_do_not_allow(app: Flask, changes: dict[
         applied(world, utcnow(), **changes)
     assert exc.value.field == field
     if field == "scope" and changes["scope"]:
-        assert "register: 9-901、3." in exc.value.reason
+        assert "No unit 9-901、3 in" in exc.value.reason
     db.session.rollback()
     assert db.session.execute(select(EmergencyApplication)).first() is None
 

@@ -25,7 +25,8 @@ from ...accounts.services import confirm_presence
 from ...audit.services import record
 from ...audit.services import scope as scope_of
 from ...clock import today_in_china, zone
-from ...communities.models import Building, Community, Unit
+from ...communities.models import Community
+from ...communities.scope import resolve_scope
 from ...db import Refusal, db
 from ...domain.errors import NotFound, RuleViolation
 from ...domain.ledger import LedgerKind, format_fen, parse_fen
@@ -72,42 +73,6 @@ def _application(s: Session, application_id: int, *, lock: bool = False) -> tupl
 
 
 # Scope ---------------------------------------------------------------------------------------------------------------
-
-
-def resolve_scope(s: Session, community_id: int, entries: list[str]) -> list[str]:
-    """Unit ids as the roll names them (``1-101``), or a building's name for all its units; each unknown one named.
-
-    Returns the units' ids, each once, in the register's order.
-    """
-    units: dict[str, str] = {}  # unit id -> building name
-    for building, number in s.execute(
-        select(Building.name, Unit.number).join(Unit, Unit.building_id == Building.id).where(Unit.community_id == community_id)
-    ):
-        units[f"{building}-{number}"] = building
-    buildings = {name for (name,) in s.execute(select(Building.name).where(Building.community_id == community_id))}
-    wanted = [e.strip() for e in entries if e and e.strip()]
-    if not wanted:
-        raise RuleViolation("scope", str(_l("Name the units the works serve: tick the buildings or type the units' numbers.")))
-    unknown = [e for e in wanted if e not in units and e not in buildings]
-    if unknown:
-        raise RuleViolation(
-            "scope",
-            str(
-                _l(
-                    "Not on this community's register: %(units)s. Units are written building-number, such as 1-101.",
-                    units="、".join(unknown),
-                )
-            ),
-        )
-    chosen: set[str] = set()
-    for entry in wanted:
-        if entry in units:
-            chosen.add(entry)
-        else:
-            chosen.update(u for u, b in units.items() if b == entry)
-    if not chosen:
-        raise RuleViolation("scope", str(_l("The buildings named have no units on the register.")))
-    return [u for u in units if u in chosen]
 
 
 def parse_scope_text(text: str) -> list[str]:
@@ -166,9 +131,8 @@ def apply(
         settings = settings_of(community)
         if kind not in settings.emergency_kinds:
             raise RuleViolation("kind", str(_l("Choose one of the kinds of emergency the rules name.")))
-        units = resolve_scope(s, community.id, scope)
-        if not scope_label:
-            scope_label = "、".join(e.strip() for e in scope if e.strip())[:MAX_SCOPE_LABEL]
+        found = resolve_scope(s, community.id, units=" ".join(scope), label=scope_label)
+        units, scope_label = list(found.units), found.label
         application = EmergencyApplication(
             public_id=secrets.token_urlsafe(9),
             community_id=community.id,

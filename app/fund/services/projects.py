@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from ...audit.services import record, scope
 from ...clock import today_in_china
 from ...communities.models import Community
+from ...communities.queries import register_units
 from ...communities.scope import resolve_scope
 from ...db import db
 from ...domain.errors import NotFound, RuleViolation
@@ -180,7 +181,7 @@ def put_on_session(actor: Actor, project_id: int, *, assembly_id: int, now: date
         if assembly_community.id != community.id:
             raise RuleViolation("session", str(_l("Choose a draft session of this community.")))
         title, body = item_text(project)
-        units, _developer = scopes.register_units(s, community.id)
+        units, _developer = register_units(s, community.id)
         checked = scopes.checked_scope(units, project.scope)  # the register may have changed since the project opened
         item = drafting.new_item(
             s, assembly, kind="question", matter=FUND_MATTER, title=title, body=body, scope=checked, scope_label=project.scope_label
@@ -226,19 +227,7 @@ def accept(actor: Actor, project_id: int, *, day: str | date, filename: str, dat
         if project.state is not ProjectState.WORKS:
             raise RuleViolation("project", str(_l("Only works under way can be accepted.")))
         accepted = _day(day, "accepted_on") or today_in_china(now)
-        notices.store_file(digest, data)
-        s.add(
-            ProjectDocument(
-                project_id=project.id,
-                kind="acceptance",
-                filename=name,
-                content_type=kind,
-                size=len(data),
-                sha256=digest,
-                uploaded_by_user_id=actor.user_id,
-                uploaded_at=now,
-            )
-        )
+        _keep(s, actor, project, "acceptance", (name, kind, digest), data, now)
         notice = _advance(
             s, actor, community, project, ProjectState.ACCEPTED, now, _l("Fund project accepted: %(title)s"), accepted_on=accepted
         )
@@ -328,20 +317,7 @@ def book_invoice(
         )
         share_cost(s, community, entry, project.scope)
         if checked is not None:
-            name, kind, digest = checked
-            notices.store_file(digest, data)
-            s.add(
-                ProjectDocument(
-                    project_id=project.id,
-                    kind="invoice",
-                    filename=name,
-                    content_type=kind,
-                    size=len(data),
-                    sha256=digest,
-                    uploaded_by_user_id=actor.user_id,
-                    uploaded_at=now,
-                )
-            )
+            _keep(s, actor, project, "invoice", checked, data, now)
         project.changed_at = now
         record(
             s,
@@ -369,19 +345,7 @@ def add_document(actor: Actor, project_id: int, *, kind: str, filename: str, dat
         project, community = _project(s, actor, project_id)
         if project.state in (ProjectState.SETTLED, ProjectState.WITHDRAWN):
             raise RuleViolation("file", str(_l("A settled or withdrawn project's documents are fixed.")))
-        notices.store_file(digest, data)
-        document = ProjectDocument(
-            project_id=project.id,
-            kind=kind,
-            filename=name,
-            content_type=content_type,
-            size=len(data),
-            sha256=digest,
-            uploaded_by_user_id=actor.user_id,
-            uploaded_at=now,
-        )
-        s.add(document)
-        s.flush()
+        document = _keep(s, actor, project, kind, (name, content_type, digest), data, now)
         record(
             s,
             actor,
@@ -392,6 +356,27 @@ def add_document(actor: Actor, project_id: int, *, kind: str, filename: str, dat
             now=now,
             data={"file": name, "kind": kind, "sha256": digest},
         )
+    return document
+
+
+def _keep(
+    s: Session, actor: Actor, project: FundProject, kind: str, checked: tuple[str, str, str], data: bytes, now: datetime
+) -> ProjectDocument:
+    """A checked file (``notices.checked_file``) kept under its SHA-256 and listed with the project."""
+    name, content_type, digest = checked
+    notices.store_file(digest, data)
+    document = ProjectDocument(
+        project_id=project.id,
+        kind=kind,
+        filename=name,
+        content_type=content_type,
+        size=len(data),
+        sha256=digest,
+        uploaded_by_user_id=actor.user_id,
+        uploaded_at=now,
+    )
+    s.add(document)
+    s.flush()
     return document
 
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from ...audit.services import record, scope
 from ...audit.services import scope as audit_scope  # add_item's own ``scope`` is the item's units
 from ...communities.models import Community
-from ...communities.queries import community_roll
+from ...communities.queries import community_roll, register_units
 from ...db import db
 from ...domain.errors import NotFound, RuleViolation
 from ...domain.lifecycle import SessionState, check_window, require_transition
@@ -159,7 +159,7 @@ def add_item(
         raise RuleViolation("scope", str(_l("Give the scope as a list of units.")))
     with db.write() as s:
         assembly, community = assembly_for_committee(s, actor, assembly_id)
-        checked = None if scope is None else scopes.checked_scope(scopes.register_units(s, community.id)[0], scope)
+        checked = None if scope is None else scopes.checked_scope(register_units(s, community.id)[0], scope)
         item = new_item(s, assembly, kind="question", matter=matter, title=title, body=body.strip(), scope=checked, scope_label=scope_label)
         data: dict[str, object] = {"item": item.id, "matter": matter, "title": title}
         if checked is not None:

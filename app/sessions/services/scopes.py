@@ -11,7 +11,6 @@ item. The ballot, the count and the published roll all read those rows.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -20,31 +19,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from ...communities.models import Building, Community, Holding, HoldingState, Person, Unit
+from ...communities.models import Building, Community, Unit
+from ...communities.queries import register_units
 from ...db import db
 from ...domain.errors import RuleViolation
 from ...domain.roll import UnitRecord, derive_scoped_roll
 from ...domain.units import unit_label_parts, unit_sort_key
 from ..models import AssemblySession, Item, ItemScopeEntry
-
-
-def register_units(s: Session, community_id: int) -> tuple[list[UnitRecord], str | None]:
-    """The community's units as the roll reads them (``communities.queries.community_roll``), and its developer."""
-    holders: dict[int, set[str]] = defaultdict(set)
-    delivered: dict[int, bool] = {}
-    for unit_id, person_id, state in s.execute(
-        select(Holding.unit_id, Holding.person_id, Holding.state).join(Unit).where(Unit.community_id == community_id)
-    ):
-        holders[unit_id].add(str(person_id))
-        delivered[unit_id] = delivered.get(unit_id, True) and state is HoldingState.DELIVERED
-    developer = s.execute(select(Person.id).where(Person.community_id == community_id, Person.is_developer)).scalar()
-    records = [
-        UnitRecord(f"{building}-{number}", area, frozenset(holders[unit_id]), votes=votes, delivered=delivered.get(unit_id, True))
-        for unit_id, building, number, area, votes in s.execute(
-            select(Unit.id, Building.name, Unit.number, Unit.area_centi, Unit.votes).join(Building).where(Unit.community_id == community_id)
-        )
-    ]
-    return records, None if developer is None else str(developer)
 
 
 def checked_scope(units: Sequence[UnitRecord], scope: Iterable[str]) -> list[str]:
