@@ -167,6 +167,7 @@ def test_building_3_decides_and_pays_for_its_elevator_and_anyone_recounts_it(
         phone.check(f"input[name=item-{whole_item.id}][value=agree]")
         if name in BUILDING_3:
             assert phone.locator(f"text={FUND_ITEM}").count() >= 1
+            assert phone.locator("text=仅由3 号楼的业主表决。").count() == 1
             assert phone.locator("input[type=radio]").count() == 6
             phone.check(f"input[name=item-{fund_item.id}][value={'disagree' if name == '陈三' else 'agree'}]")
             if name == "陈一":
