@@ -239,8 +239,8 @@ def test_building_3_decides_and_pays_for_its_elevator_and_anyone_recounts_it(
     owner.click(f"a[href$='/v/{tokens['陈二']}/fund']")
     owner.wait_for_url("**/fund")
     statement = owner.locator("section.panel", has_text=unit)
-    row = statement.locator("tbody tr", has_text=PROJECT)
-    assert row.locator("td.num").all_inner_texts() == [yuan(INVOICE_FEN), yuan(shares[unit])]
+    row = statement.locator("li.share", has_text=PROJECT)
+    assert row.locator("dd.num").all_inner_texts() == [yuan(INVOICE_FEN), yuan(shares[unit])]
     balance = centi(DEPOSIT_YUAN[unit]) - shares[unit]
     assert statement.locator("dd strong").inner_text() == yuan(balance)
     assert owner.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
