@@ -19,6 +19,9 @@ FLAG_LABELS = {
     "petition_near": _l("Petition near or at the threshold"),
     "members_unpublished_overdue": _l("Preparatory group's member list not published in time"),
     "first_assembly_overdue": _l("First assembly not held in time"),
+    "emergency_answer_overdue": _l("Emergency use of the fund not answered in time"),
+    "emergency_publication_overdue": _l("Emergency works and costs not published in time"),
+    "fund_works_overdue": _l("Fund project past its planned completion"),
 }
 
 COMMITTEE_KIND_LABELS = {"owners": _l("Owners' committee"), "temporary": _l("Temporary management committee"), "none": _l("None")}

@@ -277,3 +277,17 @@ def test_deadlines_fall_overdue_after_the_profiles_hours_and_days(app: Flask) ->
     fund.publish(actor_for(world.committee), waiting.id, now=now)
     with app.test_request_context():
         assert deadlines.community_deadlines(world.community.id, now + timedelta(days=31)) == []
+
+
+def test_a_missed_answer_flags_the_community_on_the_office_dashboard_and_its_csv(app: Flask) -> None:
+    from app.oversight.services.dashboard import dashboard, dashboard_table
+
+    world = world_with_units()
+    now = utcnow()
+    applied(world, now - timedelta(hours=23))
+    (row,) = [r for r in dashboard(world.office.id, now=now) if r.community.id == world.community.id]
+    assert "emergency_answer_overdue" not in row.flags
+    (late,) = [r for r in dashboard(world.office.id, now=now + timedelta(hours=2)) if r.community.id == world.community.id]
+    assert "emergency_answer_overdue" in late.flags
+    with app.test_request_context(headers={"Accept-Language": "zh-CN"}):
+        assert any("维修资金紧急使用申请未按时答复" in cell for line in dashboard_table([late]) for cell in line)

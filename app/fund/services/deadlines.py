@@ -128,3 +128,23 @@ def community_deadlines(community_id: int, now: datetime) -> list[FundDeadline]:
     out = [_answer_due(a, c, now, for_office=False) if a.state is EmergencyState.APPLIED else _publication_due(a, c, now) for a, c in rows]
     out += [_works_due(p, c, now, for_office=False) for p, c in _projects_under_way(Community.id == community_id)]
     return sorted(out, key=lambda d: d.sort_key)
+
+
+def overdue_flags(community_id: int, now: datetime) -> tuple[str, ...]:
+    """The dashboard's codes for the community's missed fund deadlines (no links: readable outside a request)."""
+    s = db.session()
+    today = today_in_china(now)
+    flags = []
+    waiting = s.execute(
+        select(EmergencyApplication.state, EmergencyApplication.answer_due_at, EmergencyApplication.publish_due_on).where(
+            EmergencyApplication.community_id == community_id,
+            EmergencyApplication.state.in_([EmergencyState.APPLIED, EmergencyState.COMPLETED]),
+        )
+    ).all()
+    if any(state is EmergencyState.APPLIED and now > due for state, due, _publish in waiting):
+        flags.append("emergency_answer_overdue")
+    if any(state is EmergencyState.COMPLETED and publish is not None and today > publish for state, _due, publish in waiting):
+        flags.append("emergency_publication_overdue")
+    if any(today > p.works_end for p, _c in _projects_under_way(Community.id == community_id) if p.works_end is not None):
+        flags.append("fund_works_overdue")
+    return tuple(flags)

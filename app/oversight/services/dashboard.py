@@ -20,6 +20,7 @@ from ...domain.lifecycle import SessionState
 from ...domain.rules import get_profile
 from ...elections import services as elections
 from ...formation import services as formation
+from ...fund.services import deadlines as fund_deadlines
 from ...orders.models import OrderKind
 from ...orders.services import open_orders
 from ...sessions.models import AssemblySession
@@ -43,6 +44,7 @@ class CommunityRow:
     elections: int  # under way: nominating, on the slate, on a ballot, or counted and not yet seated
     petitions: list[voting.Progress]  # collecting signatures
     group_flags: tuple[str, ...] = ()  # the preparatory group's overdue deadlines (formation.group_flags)
+    fund_flags: tuple[str, ...] = ()  # the fund's missed deadlines (fund.services.deadlines.overdue_flags)
     preparatory_since: date | None = None  # the Beijing day the open preparatory group was formed
     reelections: int = 0  # open orders to re-elect the committee
     reelections_overdue: int = 0  # ... past their deadline
@@ -78,6 +80,7 @@ class CommunityRow:
         if any(p.reached or p.measure.nearness >= NEAR_THRESHOLD for p in self.petitions):
             out.append("petition_near")
         out += self.group_flags
+        out += self.fund_flags
         return out
 
     def facts(self) -> CommunityFacts:
@@ -129,6 +132,7 @@ def dashboard(street_office_id: int, *, now: datetime) -> list[CommunityRow]:
                 elections=elections.open_elections_count(community.id),
                 petitions=voting.open_petitions(community.id, now),
                 group_flags=tuple(formation.deadlines(group, now=now).flags) if group is not None else (),
+                fund_flags=fund_deadlines.overdue_flags(community.id, now),
                 preparatory_since=today_in_china(group.formed_at) if group is not None else None,
                 reelections=sum(1 for o in pending if o.kind is OrderKind.REELECT),
                 reelections_overdue=sum(1 for o in pending if o.kind is OrderKind.REELECT and o.overdue(today)),
