@@ -19,6 +19,7 @@ from ..domain.errors import RuleViolation
 from ..domain.units import unit_label_parts, unit_sort_key
 from .models import Building, Unit
 
+MAX_LABEL = 100  # as an item keeps it (sessions.models.Item.scope_label)
 _SEPARATORS = re.compile(r"[\s,，、;；]+")
 
 
@@ -74,12 +75,16 @@ def resolve_scope(s: Session, community_id: int, *, buildings: Iterable[int | st
         raise RuleViolation("scope", str(_l("No unit %(units)s in this community's register.", units="、".join(unknown))))
     if not chosen:
         raise RuleViolation("scope", str(_l("Choose the buildings or type the units this concerns.")))
-    label = label.strip()[:200]
+    label = label.strip()
+    if len(label) > MAX_LABEL:
+        raise RuleViolation("scope_label", str(_l("Name the scope in at most 100 characters.")))
     if not label:
         with force_locale("zh_CN"):  # the label is published on the board, in its language
             parts = [str(_l("Building %(name)s", name=n)) for n in sorted(names, key=unit_sort_key)]
         parts += sorted(set(typed) - in_buildings, key=unit_sort_key)
-        label = "、".join(p for p in parts if p)[:200]
+        label = "、".join(p for p in parts if p)
+        if len(label) > MAX_LABEL:  # many typed units: the label names the first, the scope keeps them all
+            label = label[: MAX_LABEL - 1] + "…"
     return Scope(tuple(sorted(chosen, key=unit_sort_key)), label)
 
 

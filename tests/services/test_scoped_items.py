@@ -231,3 +231,19 @@ def test_audit_verify_finds_the_tallied_scoped_session_as_its_bulletin_says(app:
     assembly, _scoped, _entries, _roll = closed_and_published(world)
     verified = app.test_cli_runner().invoke(args=["audit", "verify"])
     assert verified.exit_code == 0 and f"bulletin of session {assembly.public_id}: OK" in verified.output, verified.output
+
+
+def test_announcing_checks_the_scope_again_against_the_register_as_it_is_then(app: Flask) -> None:
+    world = make_world()
+    register.import_register_file(CLI, world.community.id, "r.csv", register_csv(*RULES_8))
+    then = utcnow()
+    session = draft_session(world, opens_at=then + timedelta(days=16), closes_at=then + timedelta(days=23))
+    chair = actor_for(world.committee)
+    services.add_item(chair, session.id, matter="cn.use_fund", title="101 室门前台阶", scope=["1-101"], scope_label="101")
+    # The register changes after the draft: 101 no longer counts (a shop, say), so the scope holds no counting unit.
+    register.import_register_file(CLI, world.community.id, "r2.csv", register_csv("1,101,80.00,,,否,甲,1001,,"))
+    with pytest.raises(RuleViolation, match="no unit that votes") as refused:
+        services.announce_session(chair, session.id, now=then)
+    assert refused.value.field == "scope" and "101 室门前台阶" in refused.value.reason
+    db.session.rollback()
+    assert db.session.get(AssemblySession, session.id).announced_at is None  # type: ignore[union-attr]

@@ -42,7 +42,7 @@ from ..models.emergencies import EmergencyApplication, EmergencyState
 MIN_WORKS = 10  # characters: a description of the works, not "." or "repair"
 MAX_WORKS = 5000
 MAX_REASON = 5000
-MAX_SCOPE_LABEL = 200
+MAX_SCOPE_LABEL = 100  # as an item keeps it
 MAX_CONTRACTOR = 200
 
 # The states in which an application is still open, and what it waits for.
