@@ -130,7 +130,7 @@ def test_every_bad_row_is_named_and_nothing_is_written(app: Flask) -> None:
         "row 3, unit: no unit 9-9-999 in this community",
         "row 4, date: Write the date as YYYY-MM-DD.",
         "row 5, amount: 12.345 has fractions of a fen: at most two decimals.",
-        "row 6, unit: Name the unit, as 3-1-101.",
+        "row 6, unit: Name the unit, as 3-101.",
     ]
     assert count(UnitDeposit) == count(DepositImport) == count(LedgerEntry) == 0
 

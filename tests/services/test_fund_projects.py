@@ -236,3 +236,24 @@ def test_a_project_past_its_planned_end_is_red_on_the_office_dashboard(app: Flas
         (after,) = deadlines.office_deadlines(world.office.id, datetime(2027, 6, 1, 4, tzinfo=UTC))
         assert after.overdue and after.url.endswith(f"/committee/fund/projects/{project.id}")
         assert [d.overdue for d in deadlines.community_deadlines(world.community.id, datetime(2027, 6, 1, 4, tzinfo=UTC))] == [True]
+
+
+def test_withdrawing_takes_the_item_off_its_draft_session_and_is_refused_once_announced(app: Flask) -> None:
+    world = make_world()
+    registered(world)
+    chair = actor_for(world.committee)
+    project = opened(world)
+    session = draft_session(world, opens_at=NOW + timedelta(days=20), closes_at=NOW + timedelta(days=30), items=(("cn.other", "其他"),))
+    item = projects.put_on_session(chair, project.id, assembly_id=session.id, now=NOW)
+    projects.withdraw(chair, project.id, now=NOW)
+    assert db.session.get(Item, item.id) is None
+    assert [i.title for i in db.session.get(type(session), session.id).items] == ["其他"]  # type: ignore[union-attr]
+    # Announced: the owners decide it; the committee cannot take it back from under them.
+    other = opened(world, title="1 号楼外墙")
+    voting = draft_session(world, opens_at=NOW + timedelta(days=16), closes_at=NOW + timedelta(days=30))
+    projects.put_on_session(chair, other.id, assembly_id=voting.id, now=NOW)
+    from app.sessions import services as sessions
+
+    sessions.announce_session(chair, voting.id, now=NOW)
+    with pytest.raises(RuleViolation, match="once they have not passed it"):
+        projects.withdraw(chair, other.id, now=NOW)

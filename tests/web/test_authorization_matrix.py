@@ -118,7 +118,7 @@ MATRIX: dict[str, tuple[str, str, tuple[int, ...]]] = {
     "ledgers.end_authorisation": ("POST", "/committee/authorisations/999999/end", (302, 404, 404, 404, 404)),
     # Fund projects ({fp}: a project of A just opened; {fpp} its public id). The committee runs them, the office
     # reads them; each empty or premature step is refused with a message (302), and the chair withdraws it last.
-    "fund.list_projects": ("GET", "/committee/c/{a}/fund/projects", (302, 403, 200, 403, 403)),
+    "fund.list_projects": ("GET", "/committee/c/{a}/fund/projects", (302, 403, 200, 403, 200)),
     "fund.show_project": ("GET", "/committee/fund/projects/{fp}", (302, 403, 200, 403, 200)),
     "fund.put_on_session": ("POST", "/committee/fund/projects/{fp}/session", (302, 403, 302, 403, 403)),
     "fund.approve_project": ("POST", "/committee/fund/projects/{fp}/approve", (302, 403, 302, 403, 403)),

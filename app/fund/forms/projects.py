@@ -16,7 +16,7 @@ class ProjectForm(FlaskForm):
     buildings = SelectMultipleField(
         _l("Buildings concerned"), coerce=int, option_widget=widgets.CheckboxInput(), widget=widgets.ListWidget(prefix_label=False)
     )
-    units = TextAreaField(_l("Or the units concerned"), validators=[Optional()], render_kw={"rows": 2, "placeholder": "3-1-101, 3-1-102"})
+    units = TextAreaField(_l("Or the units concerned"), validators=[Optional()], render_kw={"rows": 2, "placeholder": "3-101, 3-102"})
     scope_label = StringField(_l("Name of the scope (optional)"), validators=[Optional(), Length(max=100)])
     contractor = StringField(_l("Contractor"), validators=[DataRequired(), Length(max=200)])
     budget = StringField(_l("Budget (yuan)"), validators=[DataRequired()], render_kw={"inputmode": "decimal", "placeholder": "480,000.00"})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import flash, redirect, render_template, send_file, url_for
+from flask import flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
@@ -26,6 +26,7 @@ from ...security.web import current_actor
 from ...sessions.models import AssemblySession
 from ..forms.projects import AcceptanceForm, DayForm, DocumentForm, InvoiceForm, ProjectForm, SessionChoiceForm
 from ..models.projects import FundProject, ProjectDocument, ProjectState
+from ..services import emergencies
 from ..services import projects as service
 from .common import bp
 
@@ -54,11 +55,13 @@ def _labels() -> dict[str, object]:
 STATE_ORDER = (ProjectState.APPLIED, ProjectState.APPROVED, ProjectState.WORKS, ProjectState.ACCEPTED, ProjectState.SETTLED)
 
 
-def _community(community_id: int) -> Community:
+def _community(community_id: int, *, manage: bool = True) -> Community:
+    """The community, for its committee; its street office's officials may read (``manage=False``)."""
     community = db.session.get(Community, community_id)
     if community is None:
         raise NotFound(_("No such community."))
-    require(can_manage_fund(current_actor(), community))
+    actor = current_actor()
+    require(can_manage_fund(actor, community) or (not manage and can_certify(actor, community)))
     return community
 
 
@@ -95,7 +98,7 @@ def _project_form(community: Community) -> ProjectForm:
 @bp.route("/committee/c/<int:community_id>/fund/projects", methods=["GET", "POST"])
 @login_required
 def list_projects(community_id: int) -> Response | str:
-    community = _community(community_id)
+    community = _community(community_id, manage=request.method != "GET")
     form = _project_form(community)
     if form.validate_on_submit():
         try:
@@ -123,6 +126,7 @@ def list_projects(community_id: int) -> Response | str:
         community=community,
         projects=[service.view(p) for p in service.projects_of(community.id)],
         form=form,
+        may_manage=can_manage_fund(current_actor(), community),
     )
 
 
@@ -286,7 +290,10 @@ def withdraw_project(project_id: int) -> Response:
 def public_projects(slug: str) -> str:
     community = community_by_slug(slug)
     return render_template(
-        "fund/public_projects.html", community=community, projects=[service.view(p) for p in service.projects_of(community.id)]
+        "fund/public_projects.html",
+        community=community,
+        projects=[service.view(p) for p in service.projects_of(community.id)],
+        emergencies=emergencies.public_emergencies(community.id),
     )
 
 

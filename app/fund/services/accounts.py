@@ -24,6 +24,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from ...audit.services import record, scope
+from ...clock import today_in_china
 from ...communities.models import Building, Community, Unit
 from ...communities.register import RegisterFileError, read_table
 from ...csvsafe import safe_cell, unsafe_cell
@@ -183,7 +184,7 @@ def _checked(rows: Iterable[tuple[int, dict[str, str]]], units: dict[tuple[str, 
         bad = len(problems)
         unit = units.get(_unit_key(f["unit"])) if f["unit"] else None
         if not f["unit"]:
-            problems.append(_problem(number, "unit", str(_l("Name the unit, as 3-1-101."))))
+            problems.append(_problem(number, "unit", str(_l("Name the unit, as 3-101."))))
         elif unit is None:
             problems.append(_problem(number, "unit", str(_l("no unit %(unit)s in this community", unit=f["unit"]))))
         try:
@@ -224,7 +225,7 @@ def import_deposits(actor: Actor, *, community_id: int, filename: str, data: byt
                         _l(
                             "This file was imported already, as %(file)s on %(day)s.",
                             file=earlier.filename,
-                            day=earlier.imported_at.date().isoformat(),
+                            day=today_in_china(earlier.imported_at).isoformat(),
                         )
                     )
                 ]

@@ -32,7 +32,7 @@ from ...domain.errors import NotFound, RuleViolation
 from ...domain.ledger import LedgerKind, format_fen, parse_fen
 from ...domain.rules import Settings, get_profile
 from ...ledgers.models import EntryDirection, LedgerEntry
-from ...notices.models import Attachment, NoticeKind
+from ...notices.models import Attachment, Notice, NoticeKind
 from ...notices.services import checked_file, publish_system_notice, store_file
 from ...security.actor import Actor
 from ...security.permissions import can_confirm_emergency, can_manage_fund, require
@@ -452,3 +452,17 @@ def user_name(user_id: int | None) -> str:
         return "—"
     user = db.session.get(User, user_id)
     return user.display_name if user is not None else "—"
+
+
+def public_emergencies(community_id: int) -> list[tuple[EmergencyApplication, int, Notice | None]]:
+    """What the board shows of emergency use: every confirmed application, what it has cost so far, and its publication."""
+    s = db.session()
+    found = s.execute(
+        select(EmergencyApplication)
+        .where(
+            EmergencyApplication.community_id == community_id,
+            EmergencyApplication.state.in_([EmergencyState.CONFIRMED, EmergencyState.COMPLETED, EmergencyState.PUBLISHED]),
+        )
+        .order_by(EmergencyApplication.applied_at.desc())
+    ).scalars()
+    return [(a, booked_fen(s, a.id), s.get(Notice, a.published_notice_id) if a.published_notice_id else None) for a in found]

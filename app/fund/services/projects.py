@@ -26,6 +26,7 @@ from ...communities.scope import resolve_scope
 from ...db import db
 from ...domain.errors import NotFound, RuleViolation
 from ...domain.ledger import LedgerKind, format_fen, parse_fen
+from ...domain.lifecycle import SessionState
 from ...ledgers import services as ledgers
 from ...ledgers.models import EntryDirection, LedgerEntry
 from ...notices import services as notices
@@ -33,7 +34,7 @@ from ...notices.markup import escape_markdown
 from ...notices.models import Attachment, Notice, NoticeKind
 from ...security.actor import Actor
 from ...security.permissions import can_manage_fund, require
-from ...sessions.models import Item
+from ...sessions.models import AssemblySession, Item
 from ...sessions.services import drafting, scopes
 from ...sessions.services.authority import deciding_item
 from ..models.projects import FundProject, ProjectDocument, ProjectState
@@ -247,10 +248,30 @@ def settle(actor: Actor, project_id: int, *, now: datetime) -> FundProject:
 
 
 def withdraw(actor: Actor, project_id: int, *, now: datetime) -> FundProject:
+    """Before its decision; its item leaves a draft session with it, and an announced session's item holds it."""
     with db.write() as s:
         project, community = _project(s, actor, project_id)
         if project.state is not ProjectState.APPLIED:
             raise RuleViolation("project", str(_l("Only a project not yet approved can be withdrawn.")))
+        item = s.get(Item, project.item_id) if project.item_id is not None else None
+        if item is not None:
+            assembly = s.get(AssemblySession, item.session_id)
+            assert assembly is not None
+            outcome = next((i.get("outcome") for i in (assembly.result or {}).get("items", []) if i["id"] == str(item.id)), None)
+            if assembly.state is SessionState.DRAFT:
+                project.item_id = None
+                drafting.drop_item(s, assembly, item)
+            elif outcome in (None, "passed"):
+                raise RuleViolation(
+                    "project",
+                    str(
+                        _l(
+                            "The project's item is on the announced session “%(title)s”: the owners decide it there;"
+                            " it can be withdrawn once they have not passed it.",
+                            title=assembly.title,
+                        )
+                    ),
+                )
         _advance(s, actor, community, project, ProjectState.WITHDRAWN, now, _l("Fund project withdrawn: %(title)s"))
     return project
 
@@ -481,6 +502,7 @@ class ProjectView:
     invoices: list[LedgerEntry]
     documents: list[ProjectDocument]
     item: Item | None
+    session: AssemblySession | None  # the item's session
     authority: str | None  # why invoices cannot be booked now, or None
 
     @property
@@ -518,9 +540,9 @@ def view(project: FundProject) -> ProjectView:
             deciding_item(s, project.community_id, project.item_id, matters={FUND_MATTER}, field="project")
         except RuleViolation as exc:
             authority = exc.reason
-    return ProjectView(
-        project, sum(e.amount_fen for e in invoices if e.direction is EntryDirection.EXPENSE), invoices, documents, item, authority
-    )
+    session = s.get(AssemblySession, item.session_id) if item else None
+    spent = sum(e.amount_fen for e in invoices if e.direction is EntryDirection.EXPENSE)
+    return ProjectView(project, spent, invoices, documents, item, session, authority)
 
 
 def overdue_projects(community_ids: Iterable[int], *, now: datetime) -> list[FundProject]:

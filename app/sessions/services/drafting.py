@@ -177,13 +177,18 @@ def remove_item(actor: Actor, item_id: int) -> None:
         assembly, community = assembly_for_committee(s, actor, item.session_id)
         if assembly.state is not SessionState.DRAFT:
             raise RuleViolation("state", str(_l("Items cannot be added or changed after the session is announced.")))
-        if item.kind == "election":
-            slates.source().item_removed(s, item.id)
-        s.delete(item)
-        s.flush()
-        for position, other in enumerate(sorted((i for i in assembly.items if i.id != item_id), key=lambda i: i.position), 1):
-            other.position = position
+        drop_item(s, assembly, item)
         record(s, actor, "session.remove_item", "session", assembly.public_id, **scope(community), data={"item": item_id})
+
+
+def drop_item(s: Session, assembly: AssemblySession, item: Item) -> None:
+    """Inside the caller's transaction, who checked the session is a draft: the item off it, the others renumbered."""
+    if item.kind == "election":
+        slates.source().item_removed(s, item.id)
+    s.delete(item)
+    s.flush()
+    for position, other in enumerate(sorted((i for i in assembly.items if i.id != item.id), key=lambda i: i.position), 1):
+        other.position = position
 
 
 @dataclass(frozen=True)
