@@ -420,5 +420,5 @@ EMERGENCY_DECISION = obj(
     ["decision", "code"],
     decision={"type": "string", "enum": ["confirm", "refuse"]},
     reason={"type": "string", "maxLength": 5000, "description": "Required to refuse."},
-    code={"type": "string", "minLength": 1, "maxLength": 10, "description": "The current code of the official's authenticator app."},
+    code={"type": "string", "minLength": 1, "maxLength": 40, "description": "The current code of the official's authenticator app."},
 )
