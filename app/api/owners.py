@@ -12,6 +12,8 @@ from ..communities.models import Person
 from ..db import db, utcnow
 from ..domain.canonical import canonical_json
 from ..domain.lifecycle import SessionState
+from ..fund.labels import emergency_kind_label
+from ..fund.services import accounts
 from ..sessions import services as sessions
 from ..sessions.models import AssemblySession, Letter, RollEntry
 from ..sessions.services import scopes
@@ -19,7 +21,7 @@ from ..voting import services as voting
 from . import schemas as S
 from .operations import letter_limit, not_found, operation
 from .problems import Problem
-from .serializers import item_json, session_json
+from .serializers import item_json, session_json, yuan
 from .spec import FieldError
 
 
@@ -93,3 +95,52 @@ def cast_ballot(token: str, body: dict[str, Any]) -> dict[str, Any]:
     # The receipt the cast's transaction signed: once committed the ballot counts, and the voter is told so without
     # reading it back. In the stored entry's key order, the same JSON the letter and the receipt page give.
     return json.loads(canonical_json(cast.receipt))
+
+
+@operation(
+    "POST",
+    "/letters/{token}/fund",
+    summary="The maintenance-fund accounts of the letter's units",
+    tag="owners",
+    body=S.OPEN_LETTER,
+    response=S.array(S.ref("UnitStatement")),
+    auth="letter",
+    limit=letter_limit,
+    errors=(400, 403, 404, 413, 415, 422, 429),
+    description="RULES §11: each unit's deposits, its shares of the fund's costs (with the project's title or the "
+    "emergency's kind) and its balance. The holder confirms with the last four characters of their ID number, as when "
+    "opening the letter, so this is a POST.",
+)
+def letter_fund(token: str, body: dict[str, Any]) -> list[dict[str, Any]]:
+    letter = opened_letter(token, body["digits"])
+    assembly = db.session.get(AssemblySession, letter.session_id)
+    entry = db.session.get(RollEntry, letter.roll_entry_id)
+    if assembly is None or entry is None:  # pragma: no cover - the letter's rows cascade with it
+        raise not_found(_("Open your voting letter again."))
+    return [
+        {
+            "unit": st.unit,
+            "area": st.area_text,
+            "deposits": [
+                {"date": d.day.isoformat(), "amount": yuan(d.fen), "amount_fen": d.fen, "reference": d.reference, "file": d.file}
+                for d in st.deposits
+            ],
+            "shares": [
+                {
+                    "date": sh.day.isoformat(),
+                    "amount": yuan(sh.fen),
+                    "amount_fen": sh.fen,
+                    "cost": yuan(sh.cost_fen),
+                    "cost_fen": sh.cost_fen,
+                    "title": emergency_kind_label(sh.title) if sh.emergency else sh.title,
+                    "emergency": sh.emergency,
+                }
+                for sh in st.shares
+            ],
+            "deposits_total": yuan(st.deposits_fen),
+            "shares_total": yuan(st.shares_fen),
+            "balance": yuan(st.balance_fen),
+            "balance_fen": st.balance_fen,
+        }
+        for st in accounts.account_of_units(assembly.community_id, entry.units)
+    ]

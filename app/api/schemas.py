@@ -275,3 +275,150 @@ NEW_ORDER = obj(
     body={"type": "string", "minLength": 1, "maxLength": 20000},
     due_on=DAY,
 )
+
+# The maintenance fund (RULES §11) --------------------------------------------------------------------------------
+
+PROJECT_STATES = ["applied", "approved", "works", "accepted", "settled", "withdrawn"]
+EMERGENCY_STATES = ["applied", "confirmed", "refused", "completed", "published"]
+YUAN: Schema = {"type": "string", "description": "An amount in yuan with two decimals, such as 12000.00."}
+FEN: Schema = {"type": "integer", "description": "The same amount in fen."}
+AMOUNT = {
+    "type": "string",
+    "minLength": 1,
+    "maxLength": 30,
+    "description": "An amount in yuan greater than zero, with at most two decimals, such as 12000.00; refused naming the field.",
+}
+UNITS = {
+    **array({"type": "string", "minLength": 1, "maxLength": 100}, minItems=1, maxItems=20000),
+    "description": "Unit ids as the roll names them (`<building>-<number>`), or a building's name for all its units.",
+}
+
+COMPONENTS |= {
+    "FundProjectSummary": obj(
+        id=STR,
+        title=STR,
+        scope_label=STR,
+        units=INT,
+        state={"type": "string", "enum": PROJECT_STATES},
+        budget=YUAN,
+        budget_fen=FEN,
+        spent=YUAN,
+        spent_fen=FEN,
+        works_start=nullable(DAY),
+        works_end=nullable(DAY),
+        url=URL,
+    ),
+    "FundProject": {
+        **obj(
+            project=ref("FundProjectSummary"),
+            community=STR,
+            works=STR,
+            contractor=STR,
+            left=YUAN,
+            left_fen=FEN,
+            invoices=array(obj(date=DAY, amount=YUAN, amount_fen=FEN, voucher=STR, paid_to=STR, note=STR)),
+            documents=array(obj(kind=STR, filename=STR, size=INT, sha256=STR, url=URL)),
+            item=nullable(STR),
+            spending_allowed=BOOL,
+            spending_refusal=nullable(STR),
+        ),
+        "description": "A fund project with its invoices and documents. `item` is the id of the assembly item that decides it; "
+        "`spending_allowed` says whether that item (passed, certified, not revoked) and the project's state allow an invoice now, "
+        "and `spending_refusal` why not. Acceptance reports and other files are uploaded on the committee's pages only.",
+    },
+    "FundEmergency": obj(
+        id=STR,
+        community=STR,
+        kind=STR,
+        kind_label=STR,
+        works=STR,
+        units=array(STR),
+        scope_label=STR,
+        contractor=STR,
+        estimate=YUAN,
+        estimate_fen=FEN,
+        spent=YUAN,
+        spent_fen=FEN,
+        state={"type": "string", "enum": EMERGENCY_STATES},
+        applied_at=STAMP,
+        answer_due_at=STAMP,
+        decided_at=nullable(STAMP),
+        reason=nullable(STR),
+    ),
+    "UnitAccount": obj(unit=STR, area=STR, deposits=YUAN, deposits_fen=FEN, shares=YUAN, shares_fen=FEN, balance=YUAN, balance_fen=FEN),
+    "UnitStatement": obj(
+        unit=STR,
+        area=STR,
+        deposits=array(obj(date=DAY, amount=YUAN, amount_fen=FEN, reference=STR, file=STR)),
+        shares=array(
+            obj(
+                date=DAY,
+                amount=YUAN,
+                amount_fen=FEN,
+                cost=YUAN,
+                cost_fen=FEN,
+                title=STR,
+                emergency=BOOL,
+            )
+        ),
+        deposits_total=YUAN,
+        shares_total=YUAN,
+        balance=YUAN,
+        balance_fen=FEN,
+    ),
+    "FundReconciliation": obj(
+        agrees=BOOL,
+        deposits_fen=FEN,
+        ledger_deposits_fen=FEN,
+        shares_fen=FEN,
+        ledger_costs_fen=FEN,
+        balance_fen=FEN,
+        ledger_balance_fen=FEN,
+        differences=array(obj(cause=STR, amount_fen=FEN, entry=nullable(INT))),
+    ),
+    "FundDeadline": obj(community=STR, label=STR, due=STR, overdue=BOOL, url=URL),
+}
+
+NOTHING = {**obj(), "description": "An empty object: the action needs nothing more."}
+SHORT_TEXT = {"type": "string", "maxLength": 200}
+
+NEW_PROJECT = obj(
+    ["title", "works", "contractor", "budget", "units"],
+    title={"type": "string", "minLength": 1, "maxLength": 200},
+    works={"type": "string", "minLength": 1, "maxLength": 5000, "description": "What will be done, in at least 10 characters."},
+    contractor={"type": "string", "minLength": 1, "maxLength": 200},
+    budget=AMOUNT,
+    units=UNITS,
+    scope_label={"type": "string", "maxLength": 100, "description": "How the pages name the scope, e.g. 3 号楼."},
+    works_start=DAY,
+    works_end=DAY,
+)
+
+PROJECT_SESSION = obj(session_id={"type": "string", "minLength": 1, "maxLength": 100, "description": "A draft session of the community."})
+
+WORKS_START = obj(date=DAY)
+
+COST = obj(
+    ["date", "amount"],
+    date=DAY,
+    amount=AMOUNT,
+    voucher={"type": "string", "maxLength": 100},
+    note={"type": "string", "maxLength": 500},
+)
+
+NEW_EMERGENCY = obj(
+    ["kind", "works", "units", "estimate"],
+    kind={"type": "string", "minLength": 1, "maxLength": 50, "description": "One of the kinds of emergency the community's rules name."},
+    works={"type": "string", "minLength": 1, "maxLength": 5000, "description": "What is damaged, what will be done."},
+    units=UNITS,
+    scope_label=SHORT_TEXT,
+    contractor=SHORT_TEXT,
+    estimate=AMOUNT,
+)
+
+EMERGENCY_DECISION = obj(
+    ["decision", "code"],
+    decision={"type": "string", "enum": ["confirm", "refuse"]},
+    reason={"type": "string", "maxLength": 5000, "description": "Required to refuse."},
+    code={"type": "string", "minLength": 1, "maxLength": 40, "description": "The current code of the official's authenticator app."},
+)

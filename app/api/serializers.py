@@ -9,6 +9,7 @@ from flask import url_for
 from ..communities.models import Community
 from ..communities.queries import CommunitySummary
 from ..db import utcnow
+from ..domain.ledger import format_fen
 from ..domain.lifecycle import SessionState, state_at
 from ..domain.numbers import format_area
 from ..notices import services as notices
@@ -74,3 +75,8 @@ def notice_json(notice: Notice, community: Community) -> dict[str, Any]:
         "body": notice.body,
         "url": url_for("notices.show_notice", slug=community.slug, public_id=notice.public_id, _external=True) if published else None,
     }
+
+
+def yuan(fen: int) -> str:
+    """Fen as the API writes yuan: two decimals, no thousands separator (12000.00)."""
+    return format_fen(fen).replace(",", "")

@@ -30,7 +30,10 @@ from schemathesis.specs.openapi.checks import (
 
 from app.accounts.services import create_user
 from app.communities import services as register
+from app.db import utcnow
+from app.fund.services import emergencies, projects
 from app.notices import services as notices
+from app.security.actor import actor_for
 from app.security.roles import Role
 from app.sessions.models import AssemblySession
 from tests.factories import CLI, PASSWORD, enrol, make_world, open_session
@@ -60,7 +63,15 @@ def world(app: Flask, client: FlaskClient) -> dict[str, Any]:
         CLI, username="district", display_name="周处长", password=PASSWORD, role=Role.DISTRICT_OFFICIAL, district_id=district.id
     )
     enrol(official)
+    chair = actor_for(built.committee)
+    works = {"works": "1 号楼屋面防水层破损修复", "contractor": "建工", "now": utcnow()}
+    project = projects.open_project(chair, community_id=built.community.id, title="屋面", budget="10000", units="1-101", **works)
+    emergency = emergencies.apply(
+        chair, community_id=built.community.id, kind="roof_leak", scope=["1"], scope_label="1 号楼", estimate="5000", **works
+    )
     return {
+        "project": project.public_id,
+        "emergency": emergency.public_id,
         "area": make_token(app.test_client(), "district", ["area"]),
         "district_code": district.code,
         "city_code": city.code,
@@ -87,12 +98,15 @@ def test_no_operation_answers_with_a_server_error_or_off_its_schema(app: Flask, 
         "notice_id": world["notice"],
         "district_code": world["district_code"],
         "city_code": world["city_code"],
+        "project_id": world["project"],
+        "emergency_id": world["emergency"],
     }
     failures: list[str] = []
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 15
     for operation in operations:
-        scope = "office" if operation.path.startswith("/offices") or operation.path.endswith("/orders") else "committee"
+        office = operation.path.startswith("/offices") or operation.path.endswith(("/orders", "/decision"))
+        scope = "office" if office else "committee"
         scope = "area" if operation.path.startswith(("/districts", "/cities")) else scope
         headers = {"Authorization": f"Bearer {world[scope]}"}
 
@@ -129,7 +143,7 @@ def test_undeclared_methods_and_created_resources_follow_the_protocol(app: Flask
             "phases": {"examples": {"enabled": False}, "fuzzing": {"enabled": False}},
             "headers": {"Authorization": f"Bearer {world['committee']}"},
             "operations": [
-                {"include-path-regex": "^/offices|/orders$", "headers": {"Authorization": f"Bearer {world['office']}"}},
+                {"include-path-regex": "^/offices|/orders$|/decision$", "headers": {"Authorization": f"Bearer {world['office']}"}},
                 {"include-path-regex": "^/(districts|cities)/", "headers": {"Authorization": f"Bearer {world['area']}"}},
             ],
         }

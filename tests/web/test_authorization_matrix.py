@@ -205,6 +205,23 @@ MATRIX: dict[str, tuple[str, str, tuple[int, ...]]] = {
     "api.office_figures": ("GET", "/api/v1/offices/xinhua-street/figures", (401, 401, 401, 401, 401)),
     "api.district_figures": ("GET", "/api/v1/districts/{dc}/figures", (401, 401, 401, 401, 401)),
     "api.city_figures": ("GET", "/api/v1/cities/{cc}/figures", (401, 401, 401, 401, 401)),
+    # The fund in the API ({fpp}: A's project, {em}: A's emergency application): anyone reads the projects.
+    "api.list_fund_projects": ("GET", "/api/v1/communities/lanting/fund/projects", (200, 200, 200, 200, 200)),
+    "api.get_fund_project": ("GET", "/api/v1/communities/lanting/fund/projects/{fpp}", (200, 200, 200, 200, 200)),
+    "api.letter_fund": ("POST", "/api/v1/letters/{token}/fund", (415, 415, 415, 415, 415)),
+    "api.open_fund_project": ("POST", "/api/v1/communities/lanting/fund/projects", (401, 401, 401, 401, 401)),
+    "api.put_fund_project_on_session": ("POST", "/api/v1/communities/lanting/fund/projects/{fpp}/session", (401, 401, 401, 401, 401)),
+    "api.approve_fund_project": ("POST", "/api/v1/communities/lanting/fund/projects/{fpp}/approve", (401, 401, 401, 401, 401)),
+    "api.start_fund_project": ("POST", "/api/v1/communities/lanting/fund/projects/{fpp}/start", (401, 401, 401, 401, 401)),
+    "api.book_fund_invoice": ("POST", "/api/v1/communities/lanting/fund/projects/{fpp}/invoices", (401, 401, 401, 401, 401)),
+    "api.settle_fund_project": ("POST", "/api/v1/communities/lanting/fund/projects/{fpp}/settle", (401, 401, 401, 401, 401)),
+    "api.withdraw_fund_project": ("POST", "/api/v1/communities/lanting/fund/projects/{fpp}/withdraw", (401, 401, 401, 401, 401)),
+    "api.apply_fund_emergency": ("POST", "/api/v1/communities/lanting/fund/emergencies", (401, 401, 401, 401, 401)),
+    "api.book_fund_emergency_cost": ("POST", "/api/v1/communities/lanting/fund/emergencies/{em}/costs", (401, 401, 401, 401, 401)),
+    "api.list_fund_accounts": ("GET", "/api/v1/communities/lanting/fund/accounts", (401, 401, 401, 401, 401)),
+    "api.get_fund_reconciliation": ("GET", "/api/v1/communities/lanting/fund/reconciliation", (401, 401, 401, 401, 401)),
+    "api.list_fund_deadlines": ("GET", "/api/v1/offices/xinhua-street/fund/deadlines", (401, 401, 401, 401, 401)),
+    "api.decide_fund_emergency": ("POST", "/api/v1/communities/lanting/fund/emergencies/{em}/decision", (401, 401, 401, 401, 401)),
     # The district's and the city's figures ({dc}, {cc}: the district over the office of A, its city): their
     # officials and the administrators read them (the area officials' answers: test_area_officials_only_read).
     "areas.district_dashboard": ("GET", "/oversight/districts/{dc}", (302, 200, 403, 403, 403)),
