@@ -264,3 +264,18 @@ def test_the_exports_list_every_unit_in_order(app: Flask) -> None:
     values = [list(r) for r in sheet.iter_rows(values_only=True)]
     assert values[0] == ["unit", "area", "deposits", "shares", "balance"]
     assert values[3][0] == "2-101" and float(values[3][4]) == 1200.0
+
+
+def test_the_same_deposits_saved_again_in_another_form_are_not_credited_twice(app: Flask) -> None:
+    world = world_with_units()
+    first = deposits_file("1-101,2026-12-01,8950.00,B-1,张伟", "1-102,2026-12-01,7500.00,,")
+    import_file(world, first)
+    resaved = b"\xef\xbb\xbf" + first.replace(b"\n", b"\r\n")  # a BOM and Windows line ends: other bytes, the same rows
+    with pytest.raises(accounts.DepositImportError, match="booked already"):
+        import_file(world, resaved, filename="bank-again.csv")
+    with pytest.raises(accounts.DepositImportError) as refused:
+        import_file(world, deposits_file("1-101,2026-12-01,8950.00,B-1,张伟", "1-102,2026-12-02,100.00,,"), filename="mixed.csv")
+    assert refused.value.problems == ["row 2, reference: deposit B-1 of this unit on this day is booked already."]
+    assert count(UnitDeposit) == 2
+    import_file(world, deposits_file("1-102,2026-12-01,7500.00,,", "1-101,2026-12-02,100.00,B-9,"), filename="next.csv")
+    assert count(UnitDeposit) == 4  # an unnumbered deposit like an earlier one may be a second payment

@@ -56,7 +56,7 @@ def decided(world: World, project: FundProject, **decision: object) -> None:
         s.get(FundProject, project.id).item_id = item_id  # type: ignore[union-attr]
 
 
-def invoice(world: World, project: FundProject, amount: str, day: str = "2027-04-01") -> LedgerEntry:
+def invoice(world: World, project: FundProject, amount: str, day: str = "2027-02-27") -> LedgerEntry:
     return projects.book_invoice(actor_for(world.committee), project.id, day=day, amount=amount, voucher="FP-1", now=NOW)
 
 

@@ -28,6 +28,7 @@ from tests.factories import CLI, PASSWORD, World, decided_item, make_world
 
 NOW = datetime(2027, 1, 20, 4, 0, tzinfo=UTC)  # 2027-01-20 in Beijing
 INCOME = LedgerKind.PUBLIC_INCOME
+SINCE = datetime(2025, 1, 1, 4, 0, tzinfo=UTC)  # when the rules of procedure's caps were recorded
 
 
 def add(world: World, day: str, direction: str, amount: str, category: str, ledger: LedgerKind = INCOME, **more: str) -> LedgerEntry:
@@ -49,7 +50,7 @@ def authorise(world: World, category: str, cap: str, *, other: bool = False) -> 
     """The rules of procedure (a passed, certified item) let the committee spend ``category`` up to ``cap`` a year."""
     community, member = (world.other_community, world.outsider) if other else (world.community, world.committee)
     rules = decided_item(world, "cn.rules_of_procedure", community=community)
-    ledgers.authorise(actor_for(member), community_id=community.id, category=category, cap=cap, item=str(rules), now=NOW)
+    ledgers.authorise(actor_for(member), community_id=community.id, category=category, cap=cap, item=str(rules), now=SINCE)
 
 
 def test_a_year_closes_into_a_statement_that_a_second_member_publishes(app: Flask) -> None:
@@ -172,7 +173,7 @@ def test_public_income_needs_an_item_or_a_category_within_its_yearly_cap(app: Fl
     (standing,) = ledgers.standing(world.community.id, today=date(2026, 7, 1))
     assert standing[0].category == "staff" and standing[1] == 1_000_000
     # A file is checked against the cap row by row: the row that goes over is named, nothing is written.
-    rows = "date,direction,amount,category\n2027-02-01,expense,3000,staff\n2027-02-02,expense,3000,staff\n"
+    rows = "date,direction,amount,category\n2027-01-10,expense,3000,staff\n2027-01-11,expense,3000,staff\n"
     with pytest.raises(ledgers.LedgerImportError) as refused_file:
         ledgers.import_entries(
             actor_for(world.committee), community_id=world.community.id, ledger=INCOME, filename="s.csv", data=rows.encode(), now=NOW
@@ -381,3 +382,20 @@ def test_the_rows_of_a_workbook_are_counted_before_it_is_read(app: Flask, monkey
     spreadsheets.check_xlsx_size(_xlsx_with_rows(99), max_rows=100)  # the header and 99 rows
     with pytest.raises(ValueError, match="more than 100 rows"):
         spreadsheets.check_xlsx_size(_xlsx_with_rows(100), max_rows=100)
+
+
+def test_a_cap_is_the_categorys_for_the_year_whatever_authorisation_and_day_the_expense_names(app: Flask) -> None:
+    world = make_world()
+    authorise(world, "staff", "10,000")
+    add(world, "2027-01-02", "expense", "10000", "staff")
+    authorise(world, "staff", "10,000")  # recorded again: the year's spending stays counted
+    with pytest.raises(RuleViolation, match=r"0\.00 yuan of 10,000\.00 yuan are left for 2027"):
+        add(world, "2027-01-03", "expense", "1", "staff")
+    with pytest.raises(RuleViolation, match="still to come") as refused:
+        add(world, "2031-01-01", "expense", "10000", "staff")  # a year of its own, but the money would go out now
+    assert refused.value.field == "date"
+    with pytest.raises(RuleViolation, match="authorise “Staff” from 2025-01-01") as refused:
+        add(world, "2024-12-31", "expense", "10", "staff")
+    assert refused.value.field == "authorised_item"
+    (standing,) = ledgers.standing(world.community.id, today=date(2027, 1, 20))
+    assert standing[1] == 1_000_000

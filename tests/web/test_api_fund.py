@@ -76,14 +76,14 @@ def test_anyone_reads_the_projects_and_their_spending(app: Flask, client: FlaskC
     assert client.post(f"{BASE}/projects/{public_id}/approve", json={}, headers=bearer(committee)).status_code == 200
     client.post(
         f"{BASE}/projects/{public_id}/invoices",
-        json={"date": "2027-04-01", "amount": "2500.5", "voucher": "FP-1"},
+        json={"date": "2026-11-20", "amount": "2500.5", "voucher": "FP-1"},
         headers=bearer(committee),
     )
     one = anyone.get(f"{BASE}/projects/{public_id}").get_json()
     assert one["spending_allowed"] is True and one["spending_refusal"] is None and one["item"].isdigit()
     (paid,) = one["invoices"]
     assert paid == {
-        "date": "2027-04-01",
+        "date": "2026-11-20",
         "amount": "2500.50",
         "amount_fen": 250_050,
         "voucher": "FP-1",
@@ -114,10 +114,10 @@ def test_the_committee_runs_a_project_from_opening_to_settlement(app: Flask, cli
     assert client.post(f"{at}/approve", json={}, headers=bearer(committee)).get_json()["project"]["state"] == "approved"
     started = client.post(f"{at}/start", json={"date": "2027-03-10"}, headers=bearer(committee)).get_json()
     assert started["project"]["state"] == "works" and started["project"]["works_start"] == "2027-03-10"
-    booked = client.post(f"{at}/invoices", json={"date": "2027-04-01", "amount": "10000"}, headers=bearer(committee))
+    booked = client.post(f"{at}/invoices", json={"date": "2026-11-20", "amount": "10000"}, headers=bearer(committee))
     assert booked.status_code == 201 and booked.get_json()["left_fen"] == 0
     # Beyond the budget's remainder: refused naming the amount.
-    body = problem(client.post(f"{at}/invoices", json={"date": "2027-04-02", "amount": "0.01"}, headers=bearer(committee)), 422)
+    body = problem(client.post(f"{at}/invoices", json={"date": "2026-11-21", "amount": "0.01"}, headers=bearer(committee)), 422)
     assert body["errors"][0]["field"] == "amount" and "0.00" in body["detail"]
     # Acceptance (with its report) is on the pages only; settling before it is refused.
     body = problem(client.post(f"{at}/settle", json={}, headers=bearer(committee)), 422)
@@ -187,7 +187,7 @@ def test_an_emergency_is_applied_for_confirmed_with_a_fresh_code_and_costed(app:
     assert applied["state"] == "applied" and applied["units"] == ["1-101", "1-102", "1-103"] and applied["estimate"] == "5000.00"
     at = f"{BASE}/emergencies/{applied['id']}"
     # No cost before the office confirms.
-    body = problem(client.post(f"{at}/costs", json={"date": "2027-03-02", "amount": "100"}, headers=bearer(committee)), 422)
+    body = problem(client.post(f"{at}/costs", json={"date": "2026-11-22", "amount": "100"}, headers=bearer(committee)), 422)
     assert body["errors"][0]["field"] == "emergency"
     # The office's deadlines list the answer it owes.
     api = app.test_client()
@@ -205,9 +205,9 @@ def test_an_emergency_is_applied_for_confirmed_with_a_fresh_code_and_costed(app:
     assert events("emergency.confirm") == 1
     assert api.get(f"/api/v1/offices/{world.office.code}/fund/deadlines", headers=bearer(office)).get_json() == []
     problem(api.post(f"{at}/decision", json={"decision": "confirm", "code": "123456"}, headers=bearer(office)), 422)
-    costed = client.post(f"{at}/costs", json={"date": "2027-03-02", "amount": "3000", "voucher": "FP-9"}, headers=bearer(committee))
+    costed = client.post(f"{at}/costs", json={"date": "2026-11-22", "amount": "3000", "voucher": "FP-9"}, headers=bearer(committee))
     assert costed.status_code == 201 and costed.get_json()["spent_fen"] == 300_000
-    body = problem(client.post(f"{at}/costs", json={"date": "2027-03-03", "amount": "2000.01"}, headers=bearer(committee)), 422)
+    body = problem(client.post(f"{at}/costs", json={"date": "2026-11-23", "amount": "2000.01"}, headers=bearer(committee)), 422)
     assert body["errors"][0]["field"] == "amount"
     # The costs are shared by area among the units: the accounts and the reconciliation show it.
     rows = {a["unit"]: a for a in client.get(f"{BASE}/accounts", headers=bearer(committee)).get_json()}
@@ -240,12 +240,12 @@ def test_bad_emergency_bodies_and_other_offices_are_refused(app: Flask, client: 
 
 def test_an_owner_reads_their_units_accounts_with_their_letter(app: Flask, client: FlaskClient) -> None:
     world, letters, committee, _office = setup(app, client)
-    data = "unit,date,amount,reference,payer\n1-101,2027-01-05,8950.00,YH-1,张伟\n1-102,2027-01-05,12000.00,YH-2,李娜\n".encode()
+    data = "unit,date,amount,reference,payer\n1-101,2026-11-05,8950.00,YH-1,张伟\n1-102,2026-11-05,12000.00,YH-2,李娜\n".encode()
     accounts.import_deposits(actor_for(world.committee), community_id=world.community.id, filename="d.csv", data=data, now=utcnow())
     applied = client.post(f"{BASE}/emergencies", json=EMERGENCY, headers=bearer(committee)).get_json()
     application = emergencies.by_public_id(actor_for(world.official), applied["id"])[0]
     emergencies.decide(actor_for(world.official), application.id, confirm=True, reason="", totp_code=fresh_code("official"), now=utcnow())
-    client.post(f"{BASE}/emergencies/{applied['id']}/costs", json={"date": "2027-03-02", "amount": "2695"}, headers=bearer(committee))
+    client.post(f"{BASE}/emergencies/{applied['id']}/costs", json={"date": "2026-11-22", "amount": "2695"}, headers=bearer(committee))
     owner = app.test_client()
     (unit,) = owner.post(f"/api/v1/letters/{letters['张伟']}/fund", json={"digits": "1234"}).get_json()
     assert unit["unit"] == "1-101" and unit["deposits"][0]["amount"] == "8950.00" and unit["deposits"][0]["reference"] == "YH-1"

@@ -55,8 +55,8 @@ def test_an_invoice_over_the_budget_is_refused_on_the_page_with_the_remainder(ap
     client.post(f"{page}/approve")
     db.session.rollback()
     assert db.session.get(FundProject, project.id).state is ProjectState.APPROVED  # type: ignore[union-attr]
-    assert client.post(f"{page}/invoices", data={"day": "2027-04-01", "amount": "600"}).status_code == 302
-    refused = client.post(f"{page}/invoices", data={"day": "2027-04-02", "amount": "500"}, follow_redirects=True).get_data(as_text=True)
+    assert client.post(f"{page}/invoices", data={"day": "2026-11-20", "amount": "600"}).status_code == 302
+    refused = client.post(f"{page}/invoices", data={"day": "2026-11-21", "amount": "500"}, follow_redirects=True).get_data(as_text=True)
     assert "500.00 元超出预算余额：预算 1,000.00 元，尚余 400.00 元" in refused
 
 

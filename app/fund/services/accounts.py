@@ -236,6 +236,7 @@ def import_deposits(actor: Actor, *, community_id: int, filename: str, data: byt
         deposits, problems = _checked(rows, units)
         if problems:
             raise DepositImportError(problems)
+        _refuse_booked_again(s, community.id, deposits)
         total = sum(d.fen for d in deposits)
         try:
             entry = ledgers.book(
@@ -293,6 +294,35 @@ def import_deposits(actor: Actor, *, community_id: int, filename: str, data: byt
             data={"file": name, "sha256": digest, "rows": len(deposits), "fen": total, "ledger_entry": entry.id},
         )
     return done
+
+
+def _refuse_booked_again(s: Session, community_id: int, deposits: list[DepositRow]) -> None:
+    """The same deposits in another file (saved again, another encoding, another name) are not credited twice.
+
+    A row the bank numbered (its reference) that is booked already for that unit, day and amount is refused;
+    so is a file whose every row is booked already, numbered or not.
+    """
+    booked = set(
+        s.execute(
+            select(UnitDeposit.unit_id, UnitDeposit.deposit_date, UnitDeposit.amount_fen, UnitDeposit.reference).where(
+                UnitDeposit.community_id == community_id,
+                UnitDeposit.unit_id.in_({d.unit_pk for d in deposits}),
+            )
+        ).all()
+    )
+    again = [d for d in deposits if (d.unit_pk, d.day, d.fen, d.reference) in booked]
+    if again and len(again) == len(deposits):
+        raise DepositImportError(
+            [str(_l("Every deposit of this file is booked already: it was imported before under another name or form."))]
+        )
+    numbered = [d for d in again if d.reference]
+    if numbered:
+        raise DepositImportError(
+            [
+                _problem(d.number, "reference", str(_l("deposit %(ref)s of this unit on this day is booked already.", ref=d.reference)))
+                for d in numbered
+            ]
+        )
 
 
 def imports(community_id: int) -> list[DepositImport]:

@@ -10,17 +10,18 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ...audit.services import record, scope
 from ...db import db
 from ...domain.errors import NotFound, RuleViolation
-from ...domain.ledger import LedgerKind, parse_fen
+from ...domain.ledger import parse_fen
 from ...notices.labels import CATEGORIES
 from ...security.actor import Actor
 from ...sessions.services.authority import deciding_item
-from ..models import EntryDirection, LedgerEntry, PublicIncomeAuthorisation
+from ..models import PublicIncomeAuthorisation
 from .common import books_community
+from .entries import spent_under_caps
 
 RULES_MATTER = "cn.rules_of_procedure"
 # Income categories and the balance brought forward are never spent.
@@ -99,7 +100,7 @@ def end(actor: Actor, authorisation_id: int, *, now: datetime) -> PublicIncomeAu
 
 
 def standing(community_id: int, *, today: date) -> list[tuple[PublicIncomeAuthorisation, int]]:
-    """The standing authorisations with what this year's spending under each has used, by category."""
+    """The standing authorisations with what this year's spending of their category under the caps has used."""
     s = db.session()
     found = list(
         s.execute(
@@ -108,21 +109,7 @@ def standing(community_id: int, *, today: date) -> list[tuple[PublicIncomeAuthor
             .order_by(PublicIncomeAuthorisation.category)
         ).scalars()
     )
-    used = dict(
-        s.execute(
-            select(LedgerEntry.authorisation_id, func.sum(LedgerEntry.amount_fen))
-            .where(
-                LedgerEntry.community_id == community_id,
-                LedgerEntry.ledger == LedgerKind.PUBLIC_INCOME,
-                LedgerEntry.direction == EntryDirection.EXPENSE,
-                LedgerEntry.authorisation_id.in_([a.id for a in found]),
-                LedgerEntry.entry_date >= date(today.year, 1, 1),
-                LedgerEntry.entry_date < date(today.year + 1, 1, 1),
-            )
-            .group_by(LedgerEntry.authorisation_id)
-        ).all()
-    )
-    return [(a, int(used.get(a.id, 0))) for a in found]
+    return [(a, spent_under_caps(s, community_id, a.category, today.year)) for a in found]
 
 
 def category_label(category: str) -> str:

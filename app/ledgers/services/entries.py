@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ...audit.services import record, scope
+from ...clock import today_in_china
 from ...communities.models import Community
 from ...db import db
 from ...domain.errors import NotFound, RuleViolation
@@ -105,27 +106,34 @@ class Books:
     booked: set[Period]  # periods that have entries other than balances brought forward
     items: dict[int, int]  # assembly items found to have approved spending
     authorisations: dict[str, PublicIncomeAuthorisation] = field(default_factory=dict)  # standing, by category
-    spent: dict[tuple[int, int], int] = field(default_factory=dict)  # (authorisation, year) -> fen, this batch included
+    spent: dict[tuple[str, int], int] = field(default_factory=dict)  # (category, year) -> fen under caps, this batch included
+    today: date | None = None  # no entry is dated after it: money is booked when it moves
 
     @classmethod
-    def of(cls, s: Session, community: Community, ledger: LedgerKind) -> Books:
+    def of(cls, s: Session, community: Community, ledger: LedgerKind, *, today: date | None = None) -> Books:
         kind = period_kind(community)
         days = s.execute(
             select(LedgerEntry.entry_date)
             .where(LedgerEntry.community_id == community.id, LedgerEntry.ledger == ledger, LedgerEntry.category != OPENING)
             .distinct()
         ).scalars()
+        # Locked until the commit: two expenses written at once cannot both fit under what is left of a cap.
         standing = {
             a.category: a
             for a in s.execute(
-                select(PublicIncomeAuthorisation).where(
-                    PublicIncomeAuthorisation.community_id == community.id, PublicIncomeAuthorisation.ended_at.is_(None)
-                )
+                select(PublicIncomeAuthorisation)
+                .where(PublicIncomeAuthorisation.community_id == community.id, PublicIncomeAuthorisation.ended_at.is_(None))
+                .with_for_update()
             ).scalars()
         }
-        return cls(community, ledger, locked_until(s, community.id, ledger), {Period.containing(kind, d) for d in days}, {}, standing)
+        booked = {Period.containing(kind, d) for d in days}
+        return cls(community, ledger, locked_until(s, community.id, ledger), booked, {}, standing, today=today)
 
     def check(self, s: Session, v: EntryValues) -> None:
+        if self.today is not None and v.day > self.today:
+            raise RuleViolation(
+                "date", str(_l("%(day)s is still to come: an entry is booked when the money moves.", day=v.day.isoformat()))
+            )
         if self.locked is not None and v.day < self.locked:
             raise RuleViolation(
                 "date",
@@ -168,9 +176,22 @@ class Books:
                     )
                 ),
             )
-        key = (authorisation.id, v.day.year)
+        since = today_in_china(authorisation.created_at)
+        if v.day < since:
+            raise RuleViolation(
+                "authorised_item",
+                str(
+                    _l(
+                        "The rules of procedure authorise “%(category)s” from %(day)s: an expense before it cites its assembly item.",
+                        category=CATEGORIES.get(v.category, v.category),
+                        day=since.isoformat(),
+                    )
+                ),
+            )
+        # The cap is the category's for the year, whichever authorisation of it (one replaced, one ended) the spending used.
+        key = (v.category, v.day.year)
         if key not in self.spent:
-            self.spent[key] = _spent_under(s, authorisation.id, v.day.year)
+            self.spent[key] = spent_under_caps(s, self.community.id, v.category, v.day.year)
         left = authorisation.yearly_cap_fen - self.spent[key]
         if v.fen > left:
             raise RuleViolation(
@@ -190,11 +211,15 @@ class Books:
         self.spent[key] += v.fen
 
 
-def _spent_under(s: Session, authorisation_id: int, year: int) -> int:
+def spent_under_caps(s: Session, community_id: int, category: str, year: int) -> int:
+    """Public income spent in ``year`` on ``category`` under any standing authorisation of the rules of procedure."""
     return int(
         s.execute(
             select(func.coalesce(func.sum(LedgerEntry.amount_fen), 0)).where(
-                LedgerEntry.authorisation_id == authorisation_id,
+                LedgerEntry.community_id == community_id,
+                LedgerEntry.ledger == LedgerKind.PUBLIC_INCOME,
+                LedgerEntry.category == category,
+                LedgerEntry.authorisation_id.is_not(None),
                 LedgerEntry.entry_date >= date(year, 1, 1),
                 LedgerEntry.entry_date < date(year + 1, 1, 1),
             )
@@ -244,7 +269,7 @@ def add_entry(actor: Actor, *, community_id: int, ledger: LedgerKind, now: datet
     with db.write() as s:
         community = books_community(s, actor, community_id)
         values = _values(ledger, **fields)
-        books = Books.of(s, community, ledger)
+        books = Books.of(s, community, ledger, today=today_in_china(now))
         books.check(s, values)
         entry = _insert(s, actor, community, books, values, now)
         record(
@@ -280,7 +305,7 @@ def book(
     """An entry written by the fund package inside its own transaction (a project's invoice, an emergency's cost,
     a deposit file's total), after it checked what the fund's rules ask; the books' lock is checked here."""
     values = EntryValues(day, direction, fen, category, counterparty.strip(), voucher.strip(), note.strip(), None, None)
-    Books.of(s, community, ledger).check(s, values)
+    Books.of(s, community, ledger, today=today_in_china(now)).check(s, values)
     entry = LedgerEntry(
         community_id=community.id,
         ledger=ledger,
@@ -353,7 +378,7 @@ def import_entries(actor: Actor, *, community_id: int, ledger: LedgerKind, filen
         raise LedgerImportError(problems)
     with db.write() as s:
         community = books_community(s, actor, community_id)
-        books = Books.of(s, community, ledger)
+        books = Books.of(s, community, ledger, today=today_in_china(now))
         for row, v in zip(rows, values, strict=True):
             try:
                 books.check(s, v)
