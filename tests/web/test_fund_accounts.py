@@ -57,7 +57,7 @@ def test_a_difference_with_the_ledger_is_shown_with_its_cause(app: Flask, client
     world = make_world()
     login(client, "chair")
     ledger = f"/committee/c/{world.community.id}/ledgers/maintenance_fund"
-    entry = {"day": "2026-12-31", "direction": "income", "amount": "3.21", "category": "interest", "voucher": "INT-1"}
+    entry = {"day": "2026-12-01", "direction": "income", "amount": "3.21", "category": "interest", "voucher": "INT-1"}
     assert client.post(ledger, data=entry).status_code == 302
     page = client.get(f"/committee/c/{world.community.id}/fund/accounts").get_data(as_text=True)
     assert "panel-error" in page and "INT-1" in page and "3.21" in page
