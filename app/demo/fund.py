@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from ..accounts.models import User
 from ..clock import today_in_china
 from ..communities.models import Building, Community, Unit
 from ..db import db, utcnow
@@ -18,12 +19,14 @@ from ..domain.ledger import LedgerKind, format_fen
 from ..fund.models.projects import FundProject
 from ..fund.services import accounts, costs, emergencies, projects
 from ..ledgers import services as ledgers
+from ..notices import services as notices
+from ..notices.models import NoticeKind
 from ..oversight import services as oversight
-from ..security.actor import Actor
+from ..security.actor import Actor, actor_for
 from ..sessions import services as sessions
 from ..sessions.models import SessionForm, Verdict
 from ..voting import services as voting
-from .actors import as_committee, as_office
+from .actors import as_office
 from .documents import text_pdf
 
 ELEVATOR = "3 号楼电梯更新"
@@ -65,7 +68,10 @@ def seed_fund(community: Community) -> Iterator[str]:
 
 def _seed(community: Community) -> None:
     now = utcnow()
-    committee, office = as_committee(community), as_office(community)
+    # The chair acts (its name stands on every step); a second member confirms what needs two.
+    chair = db.session.execute(select(User).where(User.username == "lanting-chair")).scalar_one()
+    member = db.session.execute(select(User).where(User.username == "lanting-member")).scalar_one()
+    committee, second, office = actor_for(chair), actor_for(member), as_office(community)
     start = now - timedelta(days=38)
     opens = start + timedelta(days=15, hours=1)
     closes = opens + timedelta(days=7)
@@ -108,6 +114,14 @@ def _seed(community: Community) -> None:
     certified = closes + timedelta(days=1)
     # Certified at the console: an official at the office would confirm it with their authenticator's code.
     oversight.decide(office, assembly.id, verdict=Verdict.CERTIFIED, reasons="", code="", now=certified)
+    # The decisions are published within the profile's days, a second member confirming.
+    title, body = sessions.decision_text(assembly)
+    published = certified + timedelta(days=1)
+    decision = notices.draft_notice(
+        committee, community_id=community.id, kind=NoticeKind.DECISION, title=title, body=body, now=published, session_id=assembly.id
+    )
+    notices.publish_notice(committee, decision.id, now=published)
+    notices.confirm_notice(second, decision.id, now=published)
     projects.approve(committee, elevator.id, now=certified + timedelta(hours=2))
     for category, cap in (("repairs", "30,000"), ("audit_fees", "10,000")):
         ledgers.authorise(
