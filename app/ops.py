@@ -154,6 +154,24 @@ def verify_chains(instance: Path) -> list[Finding]:
     return findings
 
 
+def _against_the_announcement(s: Session, assembly: Any) -> tuple[int, str] | None:
+    """Each scoped item's frozen roll (the rows the count weighs) against the SHA-256 its announcement recorded."""
+    from .audit.models import AuditEvent
+    from .sessions.services import bulletin, scopes
+
+    if all(item.scope is None for item in assembly.items):
+        return None
+    event = s.execute(
+        select(AuditEvent).where(AuditEvent.action == "session.announce", AuditEvent.target_id == assembly.public_id)
+    ).scalar_one_or_none()
+    recorded = (event.data or {}).get("scopes", {}) if event is not None else {}
+    now = scopes.scope_digests(s, assembly, bulletin.voter_pseudonyms(assembly.public_id))
+    for item_id, digest in now.items():
+        if recorded.get(item_id) != digest:
+            return 1, f"the scope's roll of item {item_id} is not the one its announcement recorded"
+    return None
+
+
 def _against_the_bulletin(s: Session, session_id: int, entries: list[dict[str, Any]]) -> tuple[int, str] | None:
     """The session's ballot tables, stored result, seal and tally event, each against its (genuine) bulletin."""
     from .audit.models import AuditEvent
@@ -164,6 +182,9 @@ def _against_the_bulletin(s: Session, session_id: int, entries: list[dict[str, A
 
     assembly = s.get(AssemblySession, session_id)
     assert assembly is not None
+    scoped = _against_the_announcement(s, assembly)
+    if scoped is not None:
+        return scoped
     items = counting.session_items(assembly, s)
     count, differs = counting.disagreement(s, assembly, items)
     if differs is not None or count is None:

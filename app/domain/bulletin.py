@@ -183,6 +183,9 @@ def count_entries(entries: Sequence[Mapping[str, Any]], *, items: Sequence[Sessi
                 inside = item.scope.voters.get(voter)  # type: ignore[union-attr]
                 if inside is not None and inside > area:
                     raise BulletinBroken(seq, f"the voter weighs more in the scope of item {item.id} than on the roll")
+                # The server signs every item of a voter's ballot: a gap means the roll put this voter in the scope after the fact.
+                if inside is not None and item.id not in choices:
+                    raise BulletinBroken(seq, f"no choice on item {item.id}, though the roll puts this voter in its scope")
             # Few ballots differ: each distinct set of choices is checked against the items once.
             try:
                 key: tuple[Any, ...] = (outside, *choices.items())
@@ -327,7 +330,11 @@ def _scope(raw: Any, where: str, need: Any) -> ItemScope:
     label = raw.get("label", "")
     if type(label) is not str:
         raise RuleViolation(f"{where}label", "has the wrong type")
-    return ItemScope(tuple(units), total, voters, label)
+    scope = ItemScope(tuple(units), total, voters, label)
+    published = raw.get("sha256")
+    if published is not None and published != scope.digest():
+        raise RuleViolation(f"{where}sha256", "the scope's units and voters are not the roll whose SHA-256 it states")
+    return scope
 
 
 def _candidate(raw: Any, where: str, need: Any) -> Candidate:

@@ -17,7 +17,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from .canonical import canonical_json, sha256_hex
 from .election import Candidate, ElectionItem, decide_election, sum_approvals
+from .numbers import format_area
 from .rules import Profile
 from .tally import ABSTAIN, INVALID, QUESTION_CHOICES, CastBallot, QuestionItem, Weight, decide_question, sum_choices
 
@@ -37,6 +39,16 @@ class ItemScope:
 
     def holds(self, voter: str) -> bool:
         return voter in self.voters
+
+    def digest(self) -> str:
+        """SHA-256 of the scope's frozen roll (its units, each voter's name and in-scope area), published at announcement:
+        the recount and ``flask audit verify`` hold roll.json and the stored rows to it."""
+        return scope_digest(self.units, self.voters)
+
+
+def scope_digest(units: Sequence[str], voters: Mapping[str, int]) -> str:
+    roll = {"units": list(units), "voters": {name: format_area(area) for name, area in sorted(voters.items())}}
+    return sha256_hex(canonical_json(roll))
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 import pytest
@@ -45,9 +46,14 @@ def entries_and_items(case: dict[str, Any]) -> tuple[list[dict[str, Any]], list[
         voter = parsed.roll.voter_for_unit(ballot["unit"])
         assert voter is not None
         weights = {"area": f"{voter.area_centi // 100}.{voter.area_centi % 100:02d}", "headcount": 1}
+        choices = ballot.get("choices", {})
+        # The server signs every item of the voter's ballot, a blank one as abstaining; a malformed case stays as it is.
+        with contextlib.suppress(BallotRefused):
+            signed = complete_ballot(items, choices, invalid=True, voter=voter.key)
+            choices = {i: list(c) if isinstance(c, tuple) else c for i, c in signed.items()}
         entries.append(
             {"type": "ballot", "session": "s", "seq": seq, "voter": voter.key, "weights": weights, "supersedes": None,
-             "hash": f"h{seq}", "choices": ballot.get("choices", {})}
+             "hash": f"h{seq}", "choices": choices}
         )  # fmt: skip
     return entries, items, Weight(parsed.roll.total_area_centi, parsed.roll.total_heads)
 

@@ -10,6 +10,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
+from app.audit.models import AuditEvent
 from app.communities import services as register
 from app.db import db, utcnow
 from app.domain.bulletin import BulletinBroken, PublishedRoll, decide, recount
@@ -110,9 +111,11 @@ def test_an_owner_outside_the_scope_has_no_such_item_and_cannot_choose_on_it(app
     world = make_world()
     _session, whole, scoped, tokens, now = scoped_session(world)
     q, w = str(scoped.id), str(whole.id)
-    with pytest.raises(RuleViolation) as refused:
+    # Their ballot never shows the item: a choice on it is a forged request, refused and audited as tampering.
+    with pytest.raises(RuleViolation):
         voting.cast_ballot(tokens["丙"], {q: "agree", w: "agree"}, ip="t", now=now)
-    assert refused.value.field == f"item-{q}" and "一单元电梯" in refused.value.reason
+    db.session.rollback()
+    assert db.session.execute(select(AuditEvent).where(AuditEvent.action == "ballot.tampered")).first() is not None
     ballot = voting.cast_ballot(tokens["戊"], {w: "agree"}, ip="t", now=now)
     assert ballot.choices == {w: "agree"}  # completion does not add the item outside their scope
     inside = voting.cast_ballot(tokens["甲"], {w: "agree"}, ip="t", now=now)
@@ -174,6 +177,16 @@ def test_the_published_roll_names_the_scope_and_recounts_to_the_result(app: Flas
     developer_name = max(item["scope"]["voters"], key=lambda v: float(item["scope"]["voters"][v]))
     item["scope"]["voters"][developer_name] = "250.00"
     item["scope"]["totals"]["area"] = "520.00"
+    # The announcement published the scope's roll by its SHA-256, which roll.json states: a changed roll is named.
+    with pytest.raises(RuleViolation, match="SHA-256") as refused:
+        PublishedRoll.from_json(tampered)
+    assert refused.value.field.endswith("scope.sha256")
+    announcement = db.session.execute(
+        select(Notice).where(Notice.session_id == assembly.id, Notice.kind == NoticeKind.ANNOUNCEMENT)
+    ).scalar_one()
+    assert scope["sha256"] in announcement.body
+    # Without the SHA-256 (a roll from elsewhere), the other checks still hold it to the bulletin.
+    del item["scope"]["sha256"]
     other = decide(recount(entries, keys, items=PublishedRoll.from_json(tampered).items, whole=True), PublishedRoll.from_json(tampered))
     assert other != assembly.result
     # A scoped area changed alone: the roll does not add up and is refused.
@@ -192,6 +205,7 @@ def test_a_recount_refuses_a_ballot_on_a_scoped_item_from_a_voter_outside_the_sc
     first = next(e for e in entries if e["type"] == "ballot" and str(scoped.id) in e["choices"])  # type: ignore[operator]
     area = item["scope"]["voters"].pop(first["voter"])
     item["scope"]["totals"] = {"area": f"{420 - float(area):.2f}", "heads": 3}
+    del item["scope"]["sha256"]  # else refused before any entry is read
     with pytest.raises(BulletinBroken) as broken:
         recount(entries, load_keyring(app.instance_path).published, items=PublishedRoll.from_json(shrunk).items, whole=True)
     assert broken.value.seq == first["seq"] and "scope" in broken.value.reason
@@ -231,6 +245,13 @@ def test_audit_verify_finds_the_tallied_scoped_session_as_its_bulletin_says(app:
     assembly, _scoped, _entries, _roll = closed_and_published(world)
     verified = app.test_cli_runner().invoke(args=["audit", "verify"])
     assert verified.exit_code == 0 and f"bulletin of session {assembly.public_id}: OK" in verified.output, verified.output
+    # Someone with the database moves area between two in-scope voters, keeping the totals: the rows no longer hash
+    # to the scope's roll the announcement recorded, and verify says so.
+    with db.write() as s:
+        rows = list(s.execute(select(ItemScopeEntry).order_by(ItemScopeEntry.area_centi)).scalars())
+        rows[0].area_centi, rows[-1].area_centi = rows[0].area_centi - 100, rows[-1].area_centi + 100
+    broken = app.test_cli_runner().invoke(args=["audit", "verify"])
+    assert broken.exit_code != 0 and "not the one its announcement recorded" in broken.output, broken.output
 
 
 def test_announcing_checks_the_scope_again_against_the_register_as_it_is_then(app: Flask) -> None:
@@ -247,3 +268,18 @@ def test_announcing_checks_the_scope_again_against_the_register_as_it_is_then(ap
     assert refused.value.field == "scope" and "101 室门前台阶" in refused.value.reason
     db.session.rollback()
     assert db.session.get(AssemblySession, session.id).announced_at is None  # type: ignore[union-attr]
+
+
+def test_a_recount_refuses_a_roll_that_puts_a_voter_in_the_scope_after_the_fact(app: Flask) -> None:
+    """The server signs every item of a voter's ballot: an entry without the scoped item is of a voter outside its scope."""
+    world = make_world()
+    _assembly, scoped, entries, roll = closed_and_published(world)
+    moved = json.loads(json.dumps(roll))
+    item = next(i for i in moved["items"] if i["id"] == str(scoped.id))
+    outsider = next(e for e in entries if e["type"] == "ballot" and str(scoped.id) not in e["choices"])  # type: ignore[operator]
+    del item["scope"]["sha256"]
+    item["scope"]["voters"][outsider["voter"]] = "1.00"
+    item["scope"]["totals"] = {"area": f"{float(item['scope']['totals']['area']) + 1:.2f}", "heads": item["scope"]["totals"]["heads"] + 1}
+    with pytest.raises(BulletinBroken, match="no choice on item") as broken:
+        recount(entries, load_keyring(app.instance_path).published, items=PublishedRoll.from_json(moved).items, whole=True)
+    assert broken.value.seq == outsider["seq"]

@@ -31,19 +31,22 @@ class BallotTampered(Exception):
     """The submitted choices name an item, choice or candidate the session's ballot does not offer."""
 
 
-def checked_choices(items: Sequence[SessionItem], choices: Choices, *, voter: str | None = None) -> Choices:
+def checked_choices(items: Sequence[SessionItem], choices: Choices, *, voter: str | None = None, forged_outside: bool = False) -> Choices:
     """Every item on the voter's ballot with its choice (blank items abstain), as ``complete_ballot`` decides.
 
     ``voter``, the bulletin's name for them, leaves out the scoped items whose
     scope holds none of their counting units (RULES §9). Raises BallotTampered
     for anything the form could not have sent, and a RuleViolation naming the
     item when more candidates are approved than seats, or when the ballot
-    chooses on a scoped item the voter is outside of.
+    chooses on a scoped item the voter is outside of; ``forged_outside``: the voter's own ballot, which never
+    shows them that item, so such a choice is tampering (a paper entry's is a slip, named).
     """
     try:
         return complete_ballot(items, choices, voter=voter)
     except BallotRefused as refused:
         item = next((i for i in items if i.id == refused.item_id), None)
+        if refused.outside and forged_outside:
+            raise BallotTampered from None
         if refused.outside and item is not None:
             message = _l("%(title)s: none of your units is in this item's scope; you do not vote on it.", title=item.title)
             raise RuleViolation(f"item-{item.id}", str(message)) from None

@@ -179,6 +179,7 @@ def _roll_item(item: SessionItem) -> dict[str, Any]:
             "label": item.scope.label,
             "totals": item.scope.total.as_json(),
             "voters": {voter: format_area(area) for voter, area in sorted(item.scope.voters.items())},
+            "sha256": item.scope.digest(),
         }
     if item.is_election:
         out |= {

@@ -250,7 +250,8 @@ def announce_session(actor: Actor, assembly_id: int, *, now: datetime) -> Announ
         assembly.roll_sha256 = roll.digest()
         assembly.roll_area_centi = roll.total_area_centi
         assembly.roll_heads = roll.total_heads
-        title, body = announcement_text(assembly)
+        digests = scopes.scope_digests(s, assembly, bulletin.voter_pseudonyms(assembly.public_id))
+        title, body = announcement_text(assembly, digests)
         notice = publish_system_notice(
             s, actor, community, kind=NoticeKind.ANNOUNCEMENT, title=title, body=body, session_id=assembly.id, now=now
         )
@@ -262,7 +263,13 @@ def announce_session(actor: Actor, assembly_id: int, *, now: datetime) -> Announ
             assembly.public_id,
             **scope(community),
             now=now,
-            data={"roll_sha256": assembly.roll_sha256, "voters": roll.total_heads, "letters": len(letters), "notice": notice.public_id},
+            data={
+                "roll_sha256": assembly.roll_sha256,
+                "voters": roll.total_heads,
+                "letters": len(letters),
+                "notice": notice.public_id,
+                **({"scopes": digests} if digests else {}),
+            },
         )
     return Announcement(roll.total_heads, len(letters), roll.digest())
 

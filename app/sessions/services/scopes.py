@@ -11,7 +11,7 @@ item. The ballot, the count and the published roll all read those rows.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from flask_babel import force_locale
@@ -23,6 +23,7 @@ from ...communities.models import Building, Community, Unit
 from ...communities.queries import register_units
 from ...db import db
 from ...domain.errors import RuleViolation
+from ...domain.result import scope_digest
 from ...domain.roll import UnitRecord, derive_scoped_roll
 from ...domain.units import unit_label_parts, unit_sort_key
 from ..models import AssemblySession, Item, ItemScopeEntry
@@ -94,6 +95,16 @@ def freeze_scopes(s: Session, assembly: AssemblySession, community: Community, e
         item.scope_area_centi, item.scope_heads = roll.total_area_centi, roll.total_heads
         rows.extend({"item_id": item.id, "roll_entry_id": entry_ids[v.key], "area_centi": v.area_centi} for v in roll.voters)
     s.execute(insert(ItemScopeEntry), rows)
+
+
+def scope_digests(s: Session, assembly: AssemblySession, name: Callable[[int], str]) -> dict[str, str]:
+    """Each scoped item's frozen roll as its SHA-256 (``ItemScope.digest``), by item id: what the announcement publishes."""
+    frozen = scope_entries(s, assembly.id)
+    return {
+        str(item.id): scope_digest(item.scope, {name(entry): area for entry, area in frozen.get(item.id, {}).items()})
+        for item in assembly.items
+        if item.scope is not None
+    }
 
 
 def scope_entries(s: Session, assembly_id: int) -> dict[int, dict[int, int]]:

@@ -28,10 +28,11 @@ VOTE_HOW = {
 }
 
 
-def scope_line(item: Item) -> str:
-    """A scoped item's scope in a notice (RULES §9): who decides it, its units, and its frozen voters and area."""
+def scope_line(item: Item, digest: str | None = None) -> str:
+    """A scoped item's scope in a notice (RULES §9): who decides it, its units, its frozen voters and area, and
+    at announcement the SHA-256 of its frozen roll, which roll.json must match."""
     assert item.scope is not None
-    return str(
+    line = str(
         _l(
             "Decided by the owners of %(scope)s only: %(count)d units (%(units)s), %(heads)d voters, %(area)s m².",
             scope=escape_markdown(item.scope_label or str(_l("part of the community"))),
@@ -41,9 +42,12 @@ def scope_line(item: Item) -> str:
             area=format_area(item.scope_area_centi or 0),
         )
     )
+    if digest is not None:
+        line += " " + str(_l("SHA-256 of the scope's roll: `%(digest)s`.", digest=digest))
+    return line
 
 
-def announcement_text(assembly: AssemblySession) -> tuple[str, str]:
+def announcement_text(assembly: AssemblySession, scope_digests: dict[str, str] | None = None) -> tuple[str, str]:
     """The announcement notice in Chinese, the owners' language: window, roll, every item in full (Markdown)."""
     with force_locale("zh_CN"):
         # flask-babel shows times in the configured zone (Asia/Shanghai).
@@ -76,7 +80,7 @@ def announcement_text(assembly: AssemblySession) -> tuple[str, str]:
         for item in assembly.items:
             lines += ["", f"### {item.position}. {escape_markdown(item.title)}", "", f"*{MATTER_LABELS[item.matter]}*"]
             if item.scope is not None:
-                lines += ["", scope_line(item)]
+                lines += ["", scope_line(item, (scope_digests or {}).get(str(item.id)))]
             if item.body:
                 lines += ["", escape_markdown(item.body)]
             for document in documents.get(item.id, ()):

@@ -116,7 +116,7 @@ def _prepare_cast(letter: LetterRef, choices: Choices, *, now: datetime) -> _Pre
         items = session_items(assembly)
     pseudonym = bulletin.voter_pseudonym(row.public_id, letter.roll_entry_id)
     try:
-        complete: Choices | None = checked_choices(items, choices, voter=pseudonym)
+        complete: Choices | None = checked_choices(items, choices, voter=pseudonym, forged_outside=True)
     except BallotTampered:
         complete = None
     return _PreparedCast(
