@@ -1,6 +1,7 @@
 """The demo's maintenance fund in 兰亭苑: the units' opening balances, a building-3 elevator project from its vote to
-its settlement, an emergency repair the street office confirmed, one still waiting for its answer, and public income
-spent under the caps the rules of procedure set."""
+its settlement, building 2's wall works past their planned end, an emergency repair the street office confirmed and
+its works published, one done but not published in time, one still waiting for its answer, and public income spent
+under the caps the rules of procedure set."""
 
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ from .actors import as_office
 from .documents import text_pdf
 
 ELEVATOR = "3 号楼电梯更新"
+WALL = "2 号楼外墙面砖整治"
 SESSION_TITLE = "2026 年第二次业主大会会议（3 号楼电梯更新）"
 # The fund's first deposits, by area (RULES §11 apportions by area too): 45 yuan a square metre.
 YUAN_PER_M2 = 45
@@ -98,6 +100,20 @@ def _seed(community: Community) -> None:
         body="日常维修每年不超过 30,000 元，年度审计每年不超过 10,000 元；超出限额的支出提交业主大会决定。",
     )
     item = projects.put_on_session(committee, elevator.id, assembly_id=assembly.id, now=start)
+    # A second project on the same session, building 2's: its works ran past their planned end and are not accepted yet.
+    wall = projects.open_project(
+        committee,
+        community_id=community.id,
+        title=WALL,
+        works="2 号楼外墙面砖空鼓、局部脱落：拆除空鼓面砖约 600 平方米，改为真石漆涂料，搭设安全防护棚。",
+        contractor="华东建筑装饰工程有限公司",
+        budget="320,000",
+        buildings=[_building(community, "2")],
+        works_start=today_in_china(closes + timedelta(days=3)),
+        works_end=today_in_china(now - timedelta(days=6)),
+        now=start,
+    )
+    wall_item = projects.put_on_session(committee, wall.id, assembly_id=assembly.id, now=start)
     sessions.announce_session(committee, assembly.id, now=start)
     rng = random.Random(ELEVATOR)
     when = opens + timedelta(hours=3)
@@ -109,6 +125,8 @@ def _seed(community: Community) -> None:
         choices = {str(rules.id): rng.choice(("agree", "agree", "agree", "agree", "disagree", "abstain"))}
         if any(unit.startswith("3-") for unit in letter.roll_entry.units):
             choices[str(item.id)] = rng.choice(("agree", "agree", "agree", "agree", "agree", "disagree"))
+        if any(unit.startswith("2-") for unit in letter.roll_entry.units):
+            choices[str(wall_item.id)] = rng.choice(("agree", "agree", "agree", "agree", "disagree", "abstain"))
         voting.cast_ballot(sessions.letter_token(letter), choices, ip="demo", now=when)
     sessions.sync_state(assembly.id, now=closes + timedelta(hours=1))
     certified = closes + timedelta(days=1)
@@ -123,6 +141,7 @@ def _seed(community: Community) -> None:
     notices.publish_notice(committee, decision.id, now=published)
     notices.confirm_notice(second, decision.id, now=published)
     projects.approve(committee, elevator.id, now=certified + timedelta(hours=2))
+    projects.approve(committee, wall.id, now=certified + timedelta(hours=2))
     for category, cap in (("repairs", "30,000"), ("audit_fees", "10,000")):
         ledgers.authorise(
             committee, community_id=community.id, category=category, cap=cap, item=str(rules.id), now=certified + timedelta(hours=3)
@@ -141,6 +160,7 @@ def _seed(community: Community) -> None:
             counterparty=counterparty,
         )
     projects.start_works(committee, elevator.id, day=today_in_china(closes + timedelta(days=2)), now=closes + timedelta(days=2))
+    projects.start_works(committee, wall.id, day=today_in_china(closes + timedelta(days=3)), now=closes + timedelta(days=3))
     first = closes + timedelta(days=5)
     projects.book_invoice(committee, elevator.id, day=today_in_china(first), amount="400,000", voucher="FP-0001", note="设备款", now=first)
     accepted = now - timedelta(days=4)
@@ -183,6 +203,23 @@ def _seed(community: Community) -> None:
     acceptance = text_pdf("2 号楼 1 号电梯钢丝绳更换验收记录", "更换曳引钢丝绳 6 根，试运行正常，经维保单位与业委会验收。")
     emergencies.publish(
         committee, repair.id, acceptance_file=emergencies.AcceptanceFile("验收记录.pdf", acceptance), now=applied + timedelta(days=10)
+    )
+    # One whose works were done more than the profile's days ago and are still unpublished: red on the dashboard.
+    pump_applied = now - timedelta(days=45)
+    pump = emergencies.apply(
+        committee,
+        community_id=community.id,
+        kind="fire_equipment",
+        works="地下车库消防稳压泵电机烧毁，消火栓系统失压，更换稳压泵电机及控制箱接触器。",
+        scope=["1", "2", "3"],
+        scope_label="1—3 号楼",
+        contractor="安信消防设备维保有限公司",
+        estimate="9,800",
+        now=pump_applied,
+    )
+    emergencies.decide(office, pump.id, confirm=True, reason="", totp_code="", now=pump_applied + timedelta(hours=5))
+    emergencies.complete(
+        committee, pump.id, works_done_on=today_in_china(pump_applied + timedelta(days=1)), now=pump_applied + timedelta(days=1)
     )
     # One the office has not answered in its hours: red on its dashboard.
     emergencies.apply(
