@@ -133,6 +133,21 @@ def check_published(published: Mapping[str, Any], entries: Sequence[Mapping[str,
         raise BulletinBroken(len(entries), "the bulletin says it is not sealed")
 
 
+def _correct(
+    entry: Mapping[str, Any], current: dict[str, tuple[Mapping[str, Any], Any, int, int]], voided: dict[str, Any], windows: dict[str, str]
+) -> None:
+    """A correction after a seal: the voter's counted ballot it names leaves the count, and their window opens."""
+    voter = entry["voter"]
+    if entry["voids"] is not None:
+        before = current.get(voter)
+        if before is None or before[0]["hash"] != entry["voids"]:
+            raise BulletinBroken(entry["seq"], "voids an entry that is not the voter's counted ballot")
+        voided[voter] = current.pop(voter)[0]["weights"]  # a new ballot of theirs supersedes nothing
+    if entry["until"] < entry["made_at"]:
+        raise BulletinBroken(entry["seq"], "the voter's window ends before the correction was made")
+    windows[voter] = entry["until"]
+
+
 def count_entries(entries: Sequence[Mapping[str, Any]], *, items: Sequence[SessionItem] | None = None) -> Recount:
     """Apply superseding and sum the counted ballots of entries already known to be genuine (``recount`` checks them).
 
@@ -149,11 +164,29 @@ def count_entries(entries: Sequence[Mapping[str, Any]], *, items: Sequence[Sessi
     checked: dict[tuple[Any, ...], dict[str, str | tuple[str, ...]]] = {}
     areas: dict[str, int] = {}
     scoped = [item for item in items or () if item.scope is not None]
+    sealed = False
+    # After a seal, only a voter an upheld objection reopened the chain for casts, before the end of their window.
+    windows: dict[str, str] = {}
+    voided: dict[str, Any] = {}  # voters whose ballot a correction took out of the count: its weights
     for entry in entries:
-        if entry["type"] != "ballot":
+        kind = entry["type"]
+        if kind != "ballot":
+            if kind == "seal":
+                sealed = True
+                windows.clear()
+            elif kind == "correction":
+                _correct(entry, current, voided, windows)
             continue
         seq, voter, weights = entry["seq"], entry["voter"], entry["weights"]
+        if sealed:
+            until = windows.pop(voter, None)
+            if until is None:
+                raise BulletinBroken(seq, "a ballot after the seal, with no correction reopening the chain for its voter")
+            if entry["cast_at"] > until:
+                raise BulletinBroken(seq, "cast after the end of the voter's extra window")
         before = current.get(voter)
+        if voter in voided and voided[voter] != weights:
+            raise BulletinBroken(seq, "the voter's weights differ from the ballot the correction took out")
         if entry["supersedes"] is None:
             if before is not None:
                 raise BulletinBroken(seq, f"a second ballot of the voter of entry {before[0]['seq']} that does not supersede it")

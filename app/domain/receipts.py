@@ -5,9 +5,14 @@ before it (``prev``), so the entries of a session form one chain. A receipt
 is the entry with ``hash``, ``key_id`` and ``sig``: an Ed25519 signature over
 the canonical JSON of the entry plus ``hash`` and ``key_id``.
 
-Besides ballots, a chain ends with one ``seal`` entry once voting closes: the
-head hash and the number of ballot entries before it, signed the same way
-(its fields are SEAL_FIELDS; ``sealed_at`` is when it was made).
+Besides ballots, a chain ends with a ``seal`` entry once voting closes: the
+head hash and the number of entries before it, signed the same way (its
+fields are SEAL_FIELDS; ``sealed_at`` is when it was made). An objection the
+street office upholds can reopen a sealed chain for one voter: a
+``correction`` entry (CORRECTION_FIELDS) names the voter, the ballot it no
+longer counts (``voids``) and the end of the voter's extra window
+(``until``); that voter's new ballot, if any, follows, and a new seal closes
+the chain again.
 """
 
 from __future__ import annotations
@@ -31,7 +36,8 @@ from .numbers import format_area
 
 ENTRY_FIELDS = ("v", "type", "session", "seq", "cast_at", "voter", "weights", "choices", "supersedes", "prev")
 SEAL_FIELDS = ("v", "type", "session", "seq", "closes_at", "sealed_at", "head", "count", "prev")
-FIELDS = {"ballot": ENTRY_FIELDS, "seal": SEAL_FIELDS}
+CORRECTION_FIELDS = ("v", "type", "session", "seq", "made_at", "voter", "voids", "until", "objection", "prev")
+FIELDS = {"ballot": ENTRY_FIELDS, "seal": SEAL_FIELDS, "correction": CORRECTION_FIELDS}
 SIGNATURE_FIELDS = ("hash", "key_id", "sig")
 _STAMP = re.compile(r"\d{4}-[01]\d-[0-3]\dT[0-2]\d:[0-5]\d:[0-6]\dZ")
 
@@ -94,6 +100,25 @@ def make_seal(*, session: str, seq: int, closes_at: datetime, sealed_at: datetim
     }
 
 
+def make_correction(
+    *, session: str, seq: int, made_at: datetime, voter: str, voids: str | None, until: datetime, objection: str, prev: str
+) -> dict[str, Any]:
+    """After a seal: the upheld objection ``objection`` takes the voter's ballot ``voids`` out of the count and lets
+    the voter cast one again until ``until`` (``until`` = ``made_at`` when the committee enters it from paper at once)."""
+    return {
+        "v": 1,
+        "type": "correction",
+        "session": session,
+        "seq": seq,
+        "made_at": utc_stamp(made_at),
+        "voter": voter,
+        "voids": voids,
+        "until": utc_stamp(until),
+        "objection": objection,
+        "prev": prev,
+    }
+
+
 def fields_of(entry: Mapping[str, Any]) -> tuple[str, ...]:
     return FIELDS.get(entry.get("type"), ENTRY_FIELDS)  # type: ignore[arg-type]
 
@@ -103,8 +128,9 @@ def entry_hash(entry: Mapping[str, Any]) -> str:
 
 
 def entry_time(entry: Mapping[str, Any]) -> str:
-    """When the entry was signed, for the key's validity: the cast or the sealing."""
-    return entry["sealed_at"] if entry.get("type") == "seal" else entry["cast_at"]
+    """When the entry was signed, for the key's validity: the cast, the sealing or the correction."""
+    kind = entry.get("type")
+    return entry["sealed_at"] if kind == "seal" else entry["made_at"] if kind == "correction" else entry["cast_at"]
 
 
 def public_raw(key: Ed25519PrivateKey | Ed25519PublicKey) -> bytes:
@@ -195,6 +221,10 @@ _SHAPES: dict[str, tuple[tuple[str, Any], ...]] = {
             ("weights", _is_weights),
             ("choices", _is_choices),
             ("supersedes", lambda x: x is None or _is_hex64(x)),
+            ("made_at", _is_stamp),
+            ("voids", lambda x: x is None or _is_hex64(x)),
+            ("until", _is_stamp),
+            ("objection", lambda x: type(x) is str and 0 < len(x) <= 40),
             ("closes_at", _is_stamp),
             ("sealed_at", _is_stamp),
             ("head", _is_hex64),
@@ -280,11 +310,12 @@ def verify_chain(receipts: Sequence[Mapping[str, Any]], keys: Iterable[Published
     """Check a session's entries in order; the first (seq, reason) that breaks, or None.
 
     Every entry is signed, numbered from 1 and names the hash before it; a
-    seal, if any, is the last entry and states the head and count truly.
+    seal states the head and count truly, and only a correction may follow it.
     """
     keys = list(keys)
     prev = ZERO_HASH
     session = None
+    sealed = False  # some entry before is a seal
     for index, receipt in enumerate(receipts, start=1):
         if not isinstance(receipt, Mapping):
             return index, "not a JSON object"
@@ -299,8 +330,13 @@ def verify_chain(receipts: Sequence[Mapping[str, Any]], keys: Iterable[Published
             session = receipt["session"]
         elif receipt["session"] != session:
             return index, f"belongs to session {receipt['session']}, not {session}"
-        if receipt["type"] == "seal":
-            if index != len(receipts):
+        kind = receipt["type"]
+        if kind == "correction" and not sealed:
+            return index, "a correction before the bulletin was sealed"
+        if kind == "seal":
+            sealed = True
+            after = receipts[index] if index < len(receipts) else None
+            if after is not None and (not isinstance(after, Mapping) or after.get("type") != "correction"):
                 return index + 1, "comes after the seal"
             if receipt["count"] != index - 1:
                 return index, f"the seal counts {receipt['count']} entries, the chain has {index - 1}"
