@@ -26,7 +26,7 @@ from .sessions.models import (
     ProxyAuthorisation,
     RollEntry,
 )
-from .voting.models import Dispute, Petition, PetitionSignature
+from .voting.models import Objection, ObjectionDocument, Petition, PetitionSignature
 
 __all__ = [
     "AssemblySession",
@@ -46,7 +46,6 @@ __all__ = [
     "Committee",
     "Community",
     "DepositImport",
-    "Dispute",
     "District",
     "Election",
     "EmergencyApplication",
@@ -59,6 +58,8 @@ __all__ = [
     "LoginSession",
     "Membership",
     "Notice",
+    "Objection",
+    "ObjectionDocument",
     "Order",
     "PaperBallot",
     "Person",

@@ -162,6 +162,26 @@ def open_session(world: World, *, more_voters: int = 0) -> tuple[AssemblySession
     return session, tokens_by_holder(session.id), utcnow()
 
 
+def past_session(world: World) -> tuple[AssemblySession, dict[str, str], datetime]:
+    """The roll of ``open_session``, voting from 18 to 10 days ago: once counted at its close, its objection period
+    (7 days) is over now, so it can be certified with a code of the current minute. Returns a moment of its window."""
+    services.import_register_file(
+        CLI,
+        world.community.id,
+        "r.csv",
+        register_csv("1,101,89.50,,,,张伟,1234,,", "1,102,120.00,,,,李娜、王强,2345;3456,,", "1,103,60.00,,,,赵敏,0456,,"),
+    )
+    then = utcnow() - timedelta(days=40)
+    session = draft_session(
+        world,
+        opens_at=then + timedelta(days=22),
+        closes_at=then + timedelta(days=30),
+        items=(("cn.hire_manager", "续聘"), ("cn.use_fund", "电梯")),
+    )
+    sessions.announce_session(actor_for(world.committee), session.id, now=then)
+    return session, tokens_by_holder(session.id), then + timedelta(days=25)
+
+
 def revote_profile(folder: Path) -> Iterator[None]:
     """Run with the test community on a copy of cn-national that lets owners change their ballot until the close."""
     import json

@@ -271,7 +271,7 @@ def _seated_by_election(community: Community, official: User) -> Iterator[str]:
         title="松风苑 2026 年第一次业主大会（选举业主委员会）",
         form=SessionForm.WRITTEN,
         opens_at=opens,
-        closes_at=opens + timedelta(days=10),
+        closes_at=opens + timedelta(days=5),
     )
     committee_actor = as_committee(community)
     sessions.add_item(committee_actor, assembly.id, matter="cn.rules_of_procedure", title="通过《业主大会议事规则》")
@@ -291,9 +291,10 @@ def _seated_by_election(community: Community, official: User) -> Iterator[str]:
             left_out.add(rng.choices(ids, weights=(5, 5, 5, 5, 5, 8, 9))[0])
         choices = {str(i.id): "agree" for i in assembly.items} | {str(item.id): [c for c in ids if c not in left_out]}
         voting.cast_ballot(sessions.letter_token(letter), choices, ip="demo", now=opens + timedelta(hours=3))
-    sessions.sync_state(assembly.id, now=now)
+    sessions.sync_state(assembly.id, now=assembly.closes_at + timedelta(minutes=1))
     db.session.refresh(assembly)
-    decided = now - timedelta(days=HISTORY_DAYS - 30)
+    # Certified once the preliminary result's objection period (7 days) is over.
+    decided = assembly.closes_at + timedelta(days=7, hours=2)
     misses = bool(oversight.party_misses(assembly))
     # Certified at the console: an official at the office would confirm it with their authenticator's code.
     oversight.decide(

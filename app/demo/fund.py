@@ -85,7 +85,7 @@ def _seed(community: Community) -> None:
         contractor="迅达电梯（中国）有限公司",
         budget="680,000",
         buildings=[_building(community, "3")],
-        works_start=today_in_china(closes + timedelta(days=2)),
+        works_start=today_in_china(closes + timedelta(days=9)),
         works_end=today_in_china(now - timedelta(days=5)),
         now=start,
     )
@@ -109,7 +109,7 @@ def _seed(community: Community) -> None:
         contractor="华东建筑装饰工程有限公司",
         budget="320,000",
         buildings=[_building(community, "2")],
-        works_start=today_in_china(closes + timedelta(days=3)),
+        works_start=today_in_china(closes + timedelta(days=9)),
         works_end=today_in_china(now - timedelta(days=6)),
         now=start,
     )
@@ -129,7 +129,8 @@ def _seed(community: Community) -> None:
             choices[str(wall_item.id)] = rng.choice(("agree", "agree", "agree", "agree", "disagree", "abstain"))
         voting.cast_ballot(sessions.letter_token(letter), choices, ip="demo", now=when)
     sessions.sync_state(assembly.id, now=closes + timedelta(hours=1))
-    certified = closes + timedelta(days=1)
+    # Certified once the preliminary result's objection period (7 days) is over.
+    certified = closes + timedelta(days=7, hours=2)
     # Certified at the console: an official at the office would confirm it with their authenticator's code.
     oversight.decide(office, assembly.id, verdict=Verdict.CERTIFIED, reasons="", code="", now=certified)
     # The decisions are published within the profile's days, a second member confirming.
@@ -159,9 +160,9 @@ def _seed(community: Community) -> None:
             category=category,
             counterparty=counterparty,
         )
-    projects.start_works(committee, elevator.id, day=today_in_china(closes + timedelta(days=2)), now=closes + timedelta(days=2))
-    projects.start_works(committee, wall.id, day=today_in_china(closes + timedelta(days=3)), now=closes + timedelta(days=3))
-    first = closes + timedelta(days=5)
+    projects.start_works(committee, elevator.id, day=today_in_china(certified + timedelta(days=1)), now=certified + timedelta(days=1))
+    projects.start_works(committee, wall.id, day=today_in_china(certified + timedelta(days=1)), now=certified + timedelta(days=1))
+    first = certified + timedelta(days=2)
     projects.book_invoice(committee, elevator.id, day=today_in_china(first), amount="400,000", voucher="FP-0001", note="设备款", now=first)
     accepted = now - timedelta(days=4)
     report = text_pdf(

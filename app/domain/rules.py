@@ -116,6 +116,10 @@ class Settings:
     emergency_kinds: tuple[str, ...]
     emergency_answer_hours: int
     emergency_publish_days: int
+    # The preliminary result (RULES §6): owners object for this many days after it is published (0: no period), and a
+    # voter whose ballot was not theirs casts again with a re-issued letter within this many hours.
+    objection_days: int
+    objection_recast_hours: int
 
     def as_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -252,7 +256,7 @@ def _settings(raw: Mapping[str, Any], field: str) -> Settings:
     unknown = set(raw) - {f.name for f in fields(Settings)}
     if unknown:
         raise RuleViolation(f"{field}.{sorted(unknown)[0]}", "unknown setting")
-    for name in ("emergency_answer_hours", "emergency_publish_days"):
+    for name in ("emergency_answer_hours", "emergency_publish_days", "objection_recast_hours"):
         if values[name] < 1:
             raise RuleViolation(f"{field}.{name}", "expected a whole number, 1 or more")
     return Settings(**values)

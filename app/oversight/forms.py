@@ -51,5 +51,13 @@ class CloseOrderForm(FlaskForm):
     note = StringField(_l("Note"), validators=[Length(max=500)])
 
 
-class ResolveForm(FlaskForm):
-    resolution = StringField(_l("What was found and done"), validators=[DataRequired(), Length(max=2000)])
+class ObjectionDecisionForm(FlaskForm):
+    decision = SelectField(
+        _l("Decision"),
+        choices=[SelectChoice("upheld", _l("Upheld")), SelectChoice("dismissed", _l("Dismissed"))],
+        validators=[DataRequired()],
+    )
+    outcome = SelectField(_l("What follows if upheld"), choices=[SelectChoice("", "—")], validate_choice=False)
+    reasons = TextAreaField(_l("Reasons"), validators=[DataRequired(), Length(max=5000)])
+    order_due_on = DateField(_l("Owners convened again by (if the result is rejected)"), validators=[Optional()])
+    code = StringField(_l("Authenticator code (to reject the result)"), validators=[Optional(), Length(max=10)])

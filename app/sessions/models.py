@@ -42,6 +42,8 @@ class AssemblySession(Base):
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     result_sha256: Mapped[str | None] = mapped_column(String(64))
     tallied_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The preliminary result's objection period ends then (RULES §6); None: a count made before there was one.
+    objections_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Who convened it: the committee, or the street office after its order went unheeded (RULES §10).
     convened_by: Mapped[str] = mapped_column(String(20), default="committee", server_default="committee")
 
@@ -279,6 +281,28 @@ class BulletinHead(Base):
     seq: Mapped[int] = mapped_column(Integer, default=0)
     head: Mapped[str] = mapped_column(String(64))
     sealed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class CorrectionWindow(Base):
+    """A sealed session reopened for one voter by an upheld objection (a ``correction`` entry on the bulletin).
+
+    Until ``until`` that voter alone casts again, online with a re-issued letter or on paper entered by two members
+    (``channel``); the first ballot, or the end of the window, closes it, and the bulletin is sealed again once no
+    window is open.
+    """
+
+    __tablename__ = "correction_window"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("assembly_session.id", ondelete="RESTRICT"), index=True)
+    roll_entry_id: Mapped[int] = mapped_column(ForeignKey("roll_entry.id", ondelete="RESTRICT"))
+    channel: Mapped[str] = mapped_column(String(10))  # online | paper
+    voided_ballot_id: Mapped[int | None] = mapped_column(ForeignKey("ballot.id", ondelete="RESTRICT"))
+    objection: Mapped[str] = mapped_column(String(24))  # the objection's public id, as the entry names it
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    until: Mapped[datetime] = mapped_column(UTCDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    ballot_id: Mapped[int | None] = mapped_column(ForeignKey("ballot.id", ondelete="RESTRICT"))  # the ballot cast in it
 
 
 class BulletinEntry(Base):

@@ -1,4 +1,4 @@
-"""What owners do with their letters besides voting: say a ballot is not theirs, and petition."""
+"""What owners do with their letters besides voting: object to the count, and petition."""
 
 from __future__ import annotations
 
@@ -9,30 +9,55 @@ from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..db import Base, UTCDateTime, str_enum
+from ..domain.objections import ObjectionKind, ObjectionStatus, Outcome
 
 
-class DisputeStatus(enum.Enum):
-    OPEN = "open"
-    RESOLVED = "resolved"
+class Objection(Base):
+    """An owner's objection to a session's count, from their letter: a ballot not theirs, the roll, the weight, the count.
 
+    The committee answers it; the street office upholds or dismisses it; an upheld one ends in its outcome (RULES §6,
+    ``domain.objections``). Who objected is never shown to the public, only how many and of which kinds.
+    """
 
-class Dispute(Base):
-    """An owner's complaint that the ballot on record for their units is not theirs; goes to the street office."""
-
-    __tablename__ = "dispute"
+    __tablename__ = "objection"
+    __table_args__ = (UniqueConstraint("letter_id", "kind"),)  # one of each kind per letter: the holder says it once
 
     id: Mapped[int] = mapped_column(primary_key=True)
     public_id: Mapped[str] = mapped_column(String(24), unique=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("assembly_session.id", ondelete="RESTRICT"), index=True)
-    # One dispute per letter: the holder says it once; the office answers it.
-    letter_id: Mapped[int] = mapped_column(ForeignKey("voting_letter.id", ondelete="RESTRICT"), unique=True)
-    ballot_id: Mapped[int] = mapped_column(ForeignKey("ballot.id", ondelete="RESTRICT"))
+    letter_id: Mapped[int] = mapped_column(ForeignKey("voting_letter.id", ondelete="RESTRICT"))
+    roll_entry_id: Mapped[int] = mapped_column(ForeignKey("roll_entry.id", ondelete="RESTRICT"))
+    kind: Mapped[ObjectionKind] = mapped_column(str_enum(ObjectionKind, "objection_kind"))
+    ballot_id: Mapped[int | None] = mapped_column(ForeignKey("ballot.id", ondelete="RESTRICT"))  # the ballot said not to be theirs
     statement: Mapped[str] = mapped_column(Text)
     filed_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    status: Mapped[DisputeStatus] = mapped_column(str_enum(DisputeStatus, "dispute_status"), default=DisputeStatus.OPEN)
-    resolution: Mapped[str] = mapped_column(Text, default="")
-    resolved_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="RESTRICT"))
-    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    status: Mapped[ObjectionStatus] = mapped_column(str_enum(ObjectionStatus, "objection_status"), default=ObjectionStatus.FILED)
+    answer: Mapped[str] = mapped_column(Text, default="")
+    answered_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="RESTRICT"))
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decision: Mapped[str] = mapped_column(Text, default="")  # the street office's reasons
+    decided_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="RESTRICT"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    outcome: Mapped[Outcome | None] = mapped_column(str_enum(Outcome, "objection_outcome"))
+    # Carried out: the letter re-issued for the voter's window (which ``session.correction_window`` keeps), or the
+    # order that follows a rejected result.
+    reissued_letter_id: Mapped[int | None] = mapped_column(ForeignKey("voting_letter.id", ondelete="RESTRICT"))
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("oversight_order.id", ondelete="RESTRICT"))
+    settled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class ObjectionDocument(Base):
+    """A photo or scan the owner attaches (a deed, the paper ballot they kept), kept under its SHA-256."""
+
+    __tablename__ = "objection_document"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    objection_id: Mapped[int] = mapped_column(ForeignKey("objection.id", ondelete="CASCADE"), index=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(40))
+    size: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class PetitionStatus(enum.Enum):

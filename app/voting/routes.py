@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, TypeVar, overload
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask import session as browser
 from flask_babel import gettext as _
+from flask_login import login_required
+from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from ..communities.models import Community, Person
@@ -20,15 +24,19 @@ from ..domain.id_digits import MAX_ATTEMPTS, may_end_in_x
 from ..domain.lifecycle import SessionState
 from ..domain.receipts import tracker
 from ..extensions import limiter
+from ..notices.services import attachments_folder
 from ..orders.services import order_of_petition
 from ..qr import qr_svg
 from ..security.keys import cached_keyring
+from ..security.permissions import can_run_session, require
+from ..security.web import current_actor
 from ..sessions.forms import submitted_choices
-from ..sessions.models import AssemblySession, Letter, ProxyAuthorisation, RollEntry
-from ..sessions.services import bulletin, current_ballot, revote_allowed, scopes, sync_state
+from ..sessions.models import AssemblySession, Certification, CorrectionWindow, Letter, ProxyAuthorisation, RollEntry, Verdict
+from ..sessions.services import bulletin, corrections, current_ballot, revote_allowed, scopes, sync_state
 from . import services as voting
 from .forms import BallotForm, BoardPetitionForm, DigitsForm, IdentityForm, PetitionForm
-from .models import Petition
+from .labels import OBJECTION_KINDS, OBJECTION_STATUSES, OUTCOME_LABELS, objection_kinds
+from .models import Objection, ObjectionDocument, Petition
 
 bp = Blueprint("voting", __name__)
 
@@ -116,6 +124,13 @@ def _voter_page(letter: Letter, *, chosen: dict[str, str] | None = None, error: 
     state = sync_state(letter.session_id, now=utcnow())
     community = db.session.get(Community, assembly.community_id)
     assert community is not None
+    objections = voting.objections_of_voter(letter.session_id, letter.roll_entry_id)
+    # After the count, a voter an upheld objection reopened it for votes again here, until the window ends.
+    window = (
+        corrections.open_for(db.session(), letter.session_id, letter.roll_entry_id, "online", utcnow())
+        if state is SessionState.TALLIED
+        else None
+    )
     entry = db.session.get(RollEntry, letter.roll_entry_id)
     holder = db.session.get(Person, letter.person_id)
     proxy = db.session.get(ProxyAuthorisation, letter.proxy_id) if letter.proxy_id else None
@@ -134,7 +149,13 @@ def _voter_page(letter: Letter, *, chosen: dict[str, str] | None = None, error: 
         cast_by=voting.who_cast(ballot, letter) if ballot else None,
         closed=state in ENDED,
         history=voting.ballot_history(letter),
-        dispute=voting.dispute_of_letter(letter.id),
+        objections=objections,
+        objection_kinds=objection_kinds(state, ballot is not None, assembly.objections_until, utcnow()),
+        objection_labels=OBJECTION_KINDS,
+        objection_statuses=OBJECTION_STATUSES,
+        outcome_labels=OUTCOME_LABELS,
+        objection_files={o.id: voting.documents_of(o.id) for o in objections},
+        window=window,
         revote=revote_allowed(assembly),
         petitions=voting.petitions_for_letter(letter, utcnow()),
         community_slug=community.slug,
@@ -192,7 +213,10 @@ def show_review(token: str) -> Response | str:
     checking = browser.get(CHECKING) or {}
     cast = current_ballot(letter.session_id, letter.roll_entry_id) is not None
     state = sync_state(letter.session_id, now=utcnow())
-    if checking.get("letter") != letter.id or state is not SessionState.OPEN or (cast and not revote_allowed(assembly)):
+    may_vote = state is SessionState.OPEN or (
+        state is SessionState.TALLIED and corrections.open_for(db.session(), letter.session_id, letter.roll_entry_id, "online", utcnow())
+    )
+    if checking.get("letter") != letter.id or not may_vote or (cast and not revote_allowed(assembly)):
         return redirect(url_for(".open_letter", token=token))
     assert assembly is not None
     items = scopes.items_for_voter(assembly, letter.roll_entry_id)
@@ -216,19 +240,44 @@ def cast_ballot(token: str) -> Response | str:
     return redirect(url_for(".show_receipt", token=token))
 
 
-@bp.post("/v/<token>/dispute")
+@bp.post("/v/<token>/objections")
 @limiter.limit(_letter_limit)
-def file_dispute(token: str) -> Response | str:
-    """The holder reports that the ballot on record for their units is not theirs; the street office answers."""
+def file_objection(token: str) -> Response | str:
+    """The holder objects to the count (a ballot not theirs, the roll, their weight, the count), with photos or scans."""
     letter = _confirmed_letter(token)
     if not BallotForm().validate_on_submit():
         return _voter_page(letter, error=_("The form has expired. Please try again."))
+    files = [voting.Upload(f.filename or "", f.read()) for f in request.files.getlist("files") if f and f.filename]
     try:
-        voting.file_dispute(letter.id, request.form.get("statement", ""), ip=request.remote_addr or "-", now=utcnow())
+        voting.file_objection(
+            letter.id,
+            request.form.get("kind", ""),
+            request.form.get("statement", ""),
+            files=files,
+            ip=request.remote_addr or "-",
+            now=utcnow(),
+        )
     except RuleViolation as exc:
         return _voter_page(letter, error=exc.reason)
-    flash(_("Your report has reached the street office. It will look into it and answer."), "success")
+    flash(
+        _("Your objection is filed. Those running the session answer it, then the street office decides; each step shows here."), "success"
+    )
     return redirect(url_for(".open_letter", token=token))
+
+
+@bp.get("/v/<token>/objections/<public_id>/files/<int:document_id>")
+def objection_file(token: str, public_id: str, document_id: int) -> Response:
+    """A file the holder attached, for the holders of the same units only."""
+    letter = _confirmed_letter(token)
+    objection = voting.objection_by_public_id(public_id)
+    if objection is None or objection.session_id != letter.session_id or objection.roll_entry_id != letter.roll_entry_id:
+        raise NotFound(_("No such file."))
+    document = next((d for d in voting.documents_of(objection.id) if d.id == document_id), None)
+    if document is None:
+        raise NotFound(_("No such file."))
+    response = send_file(attachments_folder() / document.sha256, mimetype=document.content_type, download_name=document.filename)
+    response.headers["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
+    return response
 
 
 @bp.post("/v/<token>/petitions")
@@ -393,3 +442,115 @@ def sign_board_petition(slug: str, public_id: str) -> Response | str:
     else:
         flash(_("Signed. Thank you."), "success")
     return redirect(url_for(".show_petition", slug=community.slug, public_id=public_id))
+
+
+# Those running the session: each objection, with the owner's files, and their answer ---------------------------
+
+
+@dataclass(frozen=True)
+class ObjectionLine:
+    objection: Objection
+    units: list[str]
+    files: list[ObjectionDocument]
+
+
+@bp.app_template_global()
+def session_objections(assembly: AssemblySession) -> list[ObjectionLine]:
+    """The session's objections for those running it (the committee's page of the session)."""
+    out = []
+    for objection in voting.objections_of_session(assembly.id):
+        entry = db.session.get(RollEntry, objection.roll_entry_id)
+        out.append(ObjectionLine(objection, list(entry.units) if entry else [], voting.documents_of(objection.id)))
+    return out
+
+
+@bp.app_template_global()
+def window_units(window: CorrectionWindow) -> list[str]:
+    entry = db.session.get(RollEntry, window.roll_entry_id)
+    return list(entry.units) if entry else []
+
+
+@bp.app_template_global()
+def objection_text(kind: str, status: str = "", outcome: str = "") -> str:
+    """The labels of an objection's kind, step and outcome, for pages rendered by other packages."""
+    return str(OUTCOME_LABELS[outcome] if outcome else OBJECTION_STATUSES[status] if status else OBJECTION_KINDS[kind])
+
+
+@bp.post("/committee/objections/<public_id>/answer")
+@login_required
+def answer_objection(public_id: str) -> Response:
+    objection = voting.objection_by_public_id(public_id)
+    if objection is None:
+        raise NotFound(_("No such objection."))
+    assembly = db.session.get(AssemblySession, objection.session_id)
+    assert assembly is not None
+    if not BallotForm().validate_on_submit():
+        flash(_("The form has expired. Please try again."), "error")
+    else:
+        try:
+            voting.answer_objection(current_actor(), objection.id, answer=request.form.get("answer", ""), now=utcnow())
+        except RuleViolation as exc:
+            flash(exc.reason, "error")
+        else:
+            flash(_("Your answer is recorded; the owner and the street office see it."), "success")
+    return redirect(url_for("sessions.show_session", public_id=assembly.public_id, _anchor=f"objection-{public_id}"))
+
+
+@bp.get("/committee/objections/<public_id>/files/<int:document_id>")
+@login_required
+def committee_objection_file(public_id: str, document_id: int) -> Response:
+    objection = voting.objection_by_public_id(public_id)
+    assembly = db.session.get(AssemblySession, objection.session_id) if objection else None
+    community = db.session.get(Community, assembly.community_id) if assembly else None
+    if objection is None or assembly is None or community is None:
+        raise NotFound(_("No such file."))
+    require(can_run_session(current_actor(), community, assembly.convened_by))
+    document = next((d for d in voting.documents_of(objection.id) if d.id == document_id), None)
+    if document is None:
+        raise NotFound(_("No such file."))
+    response = send_file(attachments_folder() / document.sha256, mimetype=document.content_type, download_name=document.filename)
+    response.headers["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
+    return response
+
+
+# The public result page: how many objections of which kinds, and the way from the count to the final result -----
+
+
+@bp.app_template_global()
+def objection_summary(assembly: AssemblySession) -> voting.Summary:
+    return voting.summary(assembly.id)
+
+
+@dataclass(frozen=True)
+class Step:
+    label: str
+    when: datetime | None
+    done: bool
+
+
+@bp.app_template_global()
+def result_timeline(assembly: AssemblySession) -> list[Step]:
+    """Closed, preliminary result published, objections until, objections decided, certified (or rejected)."""
+    if assembly.tallied_at is None:
+        return []
+    now = utcnow()
+    objections = voting.objections_of_session(assembly.id)
+    decided = [o.decided_at for o in objections if o.decided_at is not None]
+    verdict = db.session.execute(select(Certification).where(Certification.session_id == assembly.id)).scalar_one_or_none()
+    steps = [
+        Step(_("Voting closed"), assembly.closes_at, True),
+        Step(_("Preliminary result published"), assembly.tallied_at, True),
+    ]
+    until = assembly.objections_until
+    if until is not None and until > assembly.tallied_at:
+        steps.append(Step(_("Objections until"), until, now >= until))
+    if objections:
+        all_decided = len(decided) == len(objections)
+        steps.append(Step(_("Objections decided"), max(decided) if all_decided else None, all_decided))
+    if verdict is not None and verdict.verdict is Verdict.REJECTED:
+        steps.append(Step(_("Rejected by the street office"), verdict.decided_at, True))
+    else:
+        steps.append(
+            Step(_("Certified by the street office: the result is final"), verdict.decided_at if verdict else None, verdict is not None)
+        )
+    return steps

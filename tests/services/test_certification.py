@@ -24,15 +24,15 @@ from app.security.permissions import PermissionDenied
 from app.sessions import services as sessions
 from app.sessions.models import AssemblySession, Verdict
 from app.voting import services as voting
-from tests.factories import CLI, PASSWORD, World, enrol, items, make_world, next_code, open_session
+from tests.factories import CLI, PASSWORD, World, enrol, items, make_world, next_code, open_session, past_session
 
 
 def tallied(world: World) -> AssemblySession:
-    session, tokens, now = open_session(world)
+    session, tokens, now = past_session(world)
     q1, q2 = items(session)
     voting.cast_ballot(tokens["张伟"], {q1: "agree", q2: "agree"}, ip="t", now=now)
     voting.cast_ballot(tokens["李娜"], {q1: "agree", q2: "disagree"}, ip="t", now=now)
-    # The session closed an hour ago.
+    # Counted an hour after its close; its objection period is over.
     sessions.sync_state(session.id, now=session.closes_at + timedelta(hours=1))
     db.session.rollback()
     db.session.refresh(session)
@@ -129,7 +129,8 @@ def test_certifying_twice_another_offices_session_or_rejecting_without_reasons_i
         services.decide(actor_for(official), session.id, verdict=Verdict.CERTIFIED, reasons="", code=next_code("official"), now=utcnow())
     db.session.rollback()
     assert db.session.get(AssemblySession, session.id).state is SessionState.REJECTED  # type: ignore[union-attr]
-    assert all(n.kind is not NoticeKind.RESULT for n in notices.board(world.community.id))
+    # Only the preliminary count was published; a rejected result has no final notice.
+    assert [n.title for n in notices.board(world.community.id) if n.kind is NoticeKind.RESULT] == ["初步统计结果公示：会议"]
 
 
 def test_the_review_lists_what_deserves_a_look(app: Flask) -> None:

@@ -143,8 +143,11 @@ def close(session: AssemblySession) -> None:
 
 
 def certify(world: World, session: AssemblySession, **kwargs: bool) -> None:
+    """At the console (no authenticator code), once the preliminary result's objection period is over."""
+    db.session.refresh(session)
+    when = max(utcnow(), session.objections_until or utcnow())
     oversight.decide(
-        operator("test", Grant.office(world.office.id)), session.id, verdict=Verdict.CERTIFIED, reasons="", code="", now=utcnow(), **kwargs
+        operator("test", Grant.office(world.office.id)), session.id, verdict=Verdict.CERTIFIED, reasons="", code="", now=when, **kwargs
     )
     db.session.rollback()
 

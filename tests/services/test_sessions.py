@@ -215,10 +215,10 @@ def test_close_due_opens_and_closes_sessions_by_the_clock_and_is_idempotent(app:
     world, now = make_world(), utcnow()
     session = draft(world, now)
     announce(world, session, now)
-    assert services.advance_due_sessions(now=now) == {"opened": 0, "closed": 0}
-    assert services.advance_due_sessions(now=now + timedelta(days=17)) == {"opened": 1, "closed": 0}
-    assert services.advance_due_sessions(now=now + timedelta(days=24)) == {"opened": 0, "closed": 1}
-    assert services.advance_due_sessions(now=now + timedelta(days=25)) == {"opened": 0, "closed": 0}
+    assert services.advance_due_sessions(now=now) == {"opened": 0, "closed": 0, "recounted": 0}
+    assert services.advance_due_sessions(now=now + timedelta(days=17)) == {"opened": 1, "closed": 0, "recounted": 0}
+    assert services.advance_due_sessions(now=now + timedelta(days=24)) == {"opened": 0, "closed": 1, "recounted": 0}
+    assert services.advance_due_sessions(now=now + timedelta(days=25)) == {"opened": 0, "closed": 0, "recounted": 0}
     db.session.refresh(session)
     assert session.state is SessionState.TALLIED and session.result is not None
 

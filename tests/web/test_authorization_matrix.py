@@ -63,7 +63,10 @@ MATRIX: dict[str, tuple[str, str, tuple[int, ...]]] = {
     "voting.show_receipt": ("GET", "/v/{token}/receipt", (404, 404, 404, 404, 404)),
     "voting.download_receipt": ("GET", "/v/{token}/receipt.json", (404, 404, 404, 404, 404)),
     "voting.receipt_qr": ("GET", "/v/{token}/receipt.svg", (404, 404, 404, 404, 404)),
-    "voting.file_dispute": ("POST", "/v/{token}/dispute", (404, 404, 404, 404, 404)),
+    "voting.file_objection": ("POST", "/v/{token}/objections", (404, 404, 404, 404, 404)),
+    "voting.objection_file": ("GET", "/v/{token}/objections/nonexistent/files/1", (404, 404, 404, 404, 404)),
+    "voting.answer_objection": ("POST", "/committee/objections/nonexistent/answer", (302, 404, 404, 404, 404)),
+    "voting.committee_objection_file": ("GET", "/committee/objections/nonexistent/files/1", (302, 404, 404, 404, 404)),
     "voting.start_petition": ("POST", "/v/{token}/petitions", (404, 404, 404, 404, 404)),
     "voting.sign_petition": ("POST", "/v/{token}/petitions/nonexistent/sign", (404, 404, 404, 404, 404)),
     "voting.show_petition": ("GET", "/c/lanting/petitions/nonexistent", (404, 404, 404, 404, 404)),
@@ -147,7 +150,8 @@ MATRIX: dict[str, tuple[str, str, tuple[int, ...]]] = {
     "oversight.close_order": ("POST", "/office/orders/nonexistent/close", (302, 404, 404, 404, 404)),
     # The office convenes a session itself after an order went unheeded (tests/web/test_board_petition_pages.py has one).
     "oversight.convene": ("GET", "/office/orders/nonexistent/convene", (302, 404, 404, 404, 404)),
-    "oversight.resolve_dispute": ("POST", "/office/disputes/nonexistent/resolve", (302, 404, 404, 404, 404)),
+    "oversight.decide_objection": ("POST", "/office/objections/nonexistent/decide", (302, 404, 404, 404, 404)),
+    "oversight.objection_file": ("GET", "/office/objections/nonexistent/files/1", (302, 404, 404, 404, 404)),
     "sessions.draft_decision": ("POST", "/committee/s/{t}/decision-notice", (302, 403, 302, 403, 403)),
     # Elections ({e}: one of community A in its nomination period). The committee runs them, the street
     # office vets and seats and may run one itself; owners stand on the public page.

@@ -10,12 +10,12 @@ from flask.testing import FlaskClient
 from app.db import db
 from app.sessions import services as sessions
 from app.voting import services as voting
-from tests.factories import items, login, make_world, next_code, open_session
+from tests.factories import items, login, make_world, next_code, open_session, past_session
 
 
 def test_the_official_reviews_and_certifies_from_the_dashboard(app: Flask, client: FlaskClient) -> None:
     world = make_world()
-    session, tokens, now = open_session(world)
+    session, tokens, now = past_session(world)  # its objection period is over
     q1, _ = items(session)
     voting.cast_ballot(tokens["张伟"], {q1: "agree"}, ip="t", now=now)
     sessions.sync_state(session.id, now=session.closes_at + timedelta(minutes=5))
@@ -84,19 +84,27 @@ def test_an_owner_reports_a_ballot_they_did_not_cast_and_the_office_answers(app:
     phone = app.test_client()
     assert phone.post(f"/v/{tokens['赵敏']}", data={"digits": "0456"}).status_code == 302
     assert "这不是我的表决票" in phone.get(f"/v/{tokens['赵敏']}").get_data(as_text=True)
-    empty = phone.post(f"/v/{tokens['赵敏']}/dispute", data={"statement": " "}).get_data(as_text=True)
+    url = f"/v/{tokens['赵敏']}/objections"
+    empty = phone.post(url, data={"kind": "not_mine", "statement": " "}).get_data(as_text=True)
     assert "请简要说明" in empty
-    filed = phone.post(f"/v/{tokens['赵敏']}/dispute", data={"statement": "我没有投票，也没有交纸质票。"}, follow_redirects=True)
-    assert "已送达街道办事处" in filed.get_data(as_text=True) and "街道办事处正在调查" in filed.get_data(as_text=True)
-    again = phone.post(f"/v/{tokens['赵敏']}/dispute", data={"statement": "再说一次"}).get_data(as_text=True)
-    assert "已经反映过" in again
+    filed = phone.post(url, data={"kind": "not_mine", "statement": "我没有投票，也没有交纸质票。"}, follow_redirects=True)
+    page = filed.get_data(as_text=True)
+    assert "异议已提交" in page and "等待会议组织方答复" in page
+    # During voting only "not mine" can be said; the count itself is objected to once it is published.
+    assert "计票结果与表决票不符" not in page
+    again = phone.post(url, data={"kind": "not_mine", "statement": "再说一次"}).get_data(as_text=True)
+    assert "已就此提出过异议" in again
     login(client, "official")
-    assert "我没有投票" in client.get(f"/office/{world.office.id}").get_data(as_text=True)
+    assert "待处理的异议" in client.get(f"/office/{world.office.id}").get_data(as_text=True)
+    sessions.sync_state(session.id, now=session.closes_at + timedelta(minutes=1))
     review = client.get(f"/office/s/{session.public_id}").get_data(as_text=True)
-    assert "<strong>1-103</strong> (纸质表决票)" in review
-    from app.oversight.services import disputes_of_session
-
-    (view,) = disputes_of_session(session.id)
-    client.post(f"/office/disputes/{view.dispute.public_id}/resolve", data={"resolution": "经核实纸质票签名非本人，已责令业委会说明。"})
+    assert "1-103" in review and "我没有投票" in review and "业主可在" in review
+    (objection,) = voting.objections_of_session(session.id)
+    decided = client.post(
+        f"/office/objections/{objection.public_id}/decide",
+        data={"decision": "upheld", "outcome": "reissue", "reasons": "经核实纸质票签名非本人。"},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "您的决定已记录" in decided
     answered = phone.get(f"/v/{tokens['赵敏']}").get_data(as_text=True)
-    assert "经核实纸质票签名非本人" in answered
+    assert "经核实纸质票签名非本人" in answered and "您可以重新表决" in answered

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import select
@@ -19,17 +20,21 @@ from ...communities.models import Community, StreetOffice
 from ...communities.queries import area_of_office
 from ...db import db, utcnow
 from ...domain.errors import NotFound, RuleViolation
+from ...domain.objections import OUTCOMES, blockers
 from ...notices.obligations import Obligation
+from ...notices.services import attachments_folder
 from ...orders import services as order_book
 from ...orders.models import Order, OrderKind, OrderStatus
 from ...security.permissions import can_certify, can_issue_orders, can_oversee, require
 from ...security.web import current_actor
 from ...sessions.forms import NewSessionForm
-from ...sessions.models import AssemblySession, SessionForm, Verdict
-from ...sessions.services import bulletin
-from ...voting.models import Dispute
+from ...sessions.models import AssemblySession, RollEntry, SessionForm, Verdict
+from ...sessions.services import bulletin, corrections
+from ...voting import services as voting
+from ...voting.labels import OBJECTION_KINDS, OBJECTION_STATUSES, OUTCOME_LABELS
+from ...voting.models import Objection, ObjectionDocument
 from .. import services
-from ..forms import ORDER_KIND_LABELS, CloseOrderForm, OrderForm, ResolveForm, VerdictForm
+from ..forms import ORDER_KIND_LABELS, CloseOrderForm, ObjectionDecisionForm, OrderForm, VerdictForm
 from ..labels import FLAG_LABELS
 from ..services.obligations import obligations
 from .common import bp
@@ -95,7 +100,8 @@ def dashboard(office_id: int) -> str:
         flag_labels=FLAG_LABELS,
         figures=services.figures(every),
         queue=services.queue(office.id),
-        disputes=services.open_disputes(office.id),
+        objections=services.objections_to_decide(office.id),
+        objection_labels=OBJECTION_KINDS,
         # A district's or city's official reads the dashboard; its links then lead to the public pages, not to the office's.
         reads_only=not can_oversee(current_actor(), office.id),
     )
@@ -155,8 +161,14 @@ def review(public_id: str) -> Response | str:
         anomalies=services.anomalies(assembly),
         anomaly_labels=services.ANOMALY_LABELS,
         certification=services.certification_of(assembly.id),
-        disputes=services.disputes_of_session(assembly.id),
-        resolve_form=ResolveForm(),
+        objections=[_objection_view(o) for o in voting.objections_of_session(assembly.id)],
+        objection_form=ObjectionDecisionForm(),
+        objection_labels=OBJECTION_KINDS,
+        objection_statuses=OBJECTION_STATUSES,
+        outcome_labels=OUTCOME_LABELS,
+        outcomes_of={k.value: [o.value for o in v] for k, v in OUTCOMES.items()},
+        windows=corrections.windows_of_session(assembly.id),
+        blockers=blockers(utcnow(), assembly.objections_until, voting.pending(assembly.id)) if assembly.state.value == "tallied" else None,
         form=form,
         may_decide=can_certify(current_actor(), community),
         today=today_in_china(utcnow()),
@@ -272,25 +284,73 @@ def convene(public_id: str) -> Response | str:
     )
 
 
-@bp.post("/disputes/<public_id>/resolve")
+@bp.post("/objections/<public_id>/decide")
 @login_required
-def resolve_dispute(public_id: str) -> Response:
-    dispute = db.session.execute(select(Dispute).where(Dispute.public_id == public_id)).scalar_one_or_none()
-    if dispute is None:
-        raise NotFound(_("No such dispute."))
-    assembly = db.session.get(AssemblySession, dispute.session_id)
+def decide_objection(public_id: str) -> Response:
+    objection = voting.objection_by_public_id(public_id)
+    if objection is None:
+        raise NotFound(_("No such objection."))
+    assembly = db.session.get(AssemblySession, objection.session_id)
     assert assembly is not None
     community = db.session.get(Community, assembly.community_id)
     assert community is not None
     require(can_certify(current_actor(), community))
-    form = ResolveForm()
-    if form.validate_on_submit():
-        try:
-            services.resolve_dispute(current_actor(), dispute.id, resolution=form.resolution.data or "", now=utcnow())
-        except RuleViolation as exc:
-            flash(exc.reason, "error")
-        else:
-            flash(_("The dispute is resolved; the owner sees your answer."), "success")
+    form = ObjectionDecisionForm()
+    if not form.validate_on_submit():
+        field, errors = next(((f.label.text, f.errors) for f in form if f.errors), (_("Reasons"), [_("Fill in the form.")]))
+        flash(f"{field}: {errors[0]}", "error")
+        return redirect(url_for(".review", public_id=assembly.public_id, _anchor=f"objection-{public_id}"))
+    try:
+        decided = services.decide_objection(
+            current_actor(),
+            objection.id,
+            upheld=form.decision.data == "upheld",
+            reasons=form.reasons.data or "",
+            outcome=form.outcome.data or None,
+            code=form.code.data or "",
+            order_due_on=form.order_due_on.data,
+            now=utcnow(),
+        )
+    except RuleViolation as exc:
+        label = getattr(form, exc.field).label.text if hasattr(form, exc.field) else ""
+        flash(f"{label}: {exc.reason}" if label else exc.reason, "error")
     else:
-        flash(_("Write what was found and done."), "error")
-    return redirect(url_for(".review", public_id=assembly.public_id))
+        if decided.token:
+            flash(
+                _("Upheld. The letter that cast the ballot is replaced: those running the session print the new one for the owner."),
+                "success",
+            )
+        else:
+            flash(_("Your decision is recorded; the owner sees it on their letter."), "success")
+    return redirect(url_for(".review", public_id=assembly.public_id, _anchor=f"objection-{public_id}"))
+
+
+@bp.get("/objections/<public_id>/files/<int:document_id>")
+@login_required
+def objection_file(public_id: str, document_id: int) -> Response:
+    objection = voting.objection_by_public_id(public_id)
+    if objection is None:
+        raise NotFound(_("No such file."))
+    assembly = db.session.get(AssemblySession, objection.session_id)
+    community = db.session.get(Community, assembly.community_id) if assembly else None
+    assert community is not None
+    require(can_oversee(current_actor(), community.street_office_id))
+    document = next((d for d in voting.documents_of(objection.id) if d.id == document_id), None)
+    if document is None:
+        raise NotFound(_("No such file."))
+    response = send_file(attachments_folder() / document.sha256, mimetype=document.content_type, download_name=document.filename)
+    response.headers["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
+    return response
+
+
+@dataclass(frozen=True)
+class ObjectionView:
+    objection: Objection
+    units: list[str]
+    files: list[ObjectionDocument]
+    settled: bool
+
+
+def _objection_view(objection: Objection) -> ObjectionView:
+    entry = db.session.get(RollEntry, objection.roll_entry_id)
+    return ObjectionView(objection, list(entry.units) if entry else [], voting.documents_of(objection.id), voting.settled(objection))

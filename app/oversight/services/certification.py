@@ -13,6 +13,7 @@ from datetime import datetime
 
 from cryptography.exceptions import InvalidSignature
 from flask import current_app
+from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -24,6 +25,7 @@ from ...db import Refusal, db
 from ...domain.canonical import canonical_json
 from ...domain.errors import NotFound, RuleViolation
 from ...domain.lifecycle import SessionState, require_transition
+from ...domain.objections import blockers
 from ...domain.receipts import PublishedKey, b64url, unb64url, utc_stamp
 from ...elections.models import Election, ElectionState
 from ...notices.models import NoticeKind
@@ -31,8 +33,9 @@ from ...notices.services import publish_system_notice
 from ...security.actor import Actor
 from ...security.keys import signing_keyring
 from ...sessions.models import AssemblySession, Certification, Verdict
-from ...sessions.services import bulletin
+from ...sessions.services import bulletin, corrections
 from ...sessions.services.texts import result_text
+from ...voting.services import objections
 from .access import office_community
 from .review import party_misses
 
@@ -80,6 +83,7 @@ def decide(
         raise RuleViolation("reasons", str(_l("Give the reasons for rejecting the result.")))
     if len(reasons) > 5000:
         raise RuleViolation("reasons", str(_l("At most %(max)d characters.", max=5000)))
+    corrections.close_due_windows(now=now, session_id=session_id)  # a window whose time is up: sealed and recounted first
     with db.write() as s:
         session = s.get(AssemblySession, session_id, with_for_update=True)
         if session is None:
@@ -89,6 +93,8 @@ def decide(
             raise RuleViolation("state", str(_l("This result has already been decided.")))
         if session.state is not SessionState.TALLIED:
             raise RuleViolation("state", str(_l("Only a counted result can be certified.")))
+        if verdict is Verdict.CERTIFIED:
+            _refuse_while_objectable(session, now)
         if verdict is Verdict.CERTIFIED and party_misses(session) and not acknowledge_party:
             raise RuleViolation(
                 "acknowledge_party", str(_l("The elected committee misses the local party-member target: acknowledge it to certify."))
@@ -96,11 +102,29 @@ def decide(
         if not confirm_presence(s, actor, code, now=now, during="certification"):
             # The wrong code is audited; the refusal keeps that record.
             raise Refusal(RuleViolation("code", str(_l("The code is not valid. Enter the current code from your authenticator app."))))
-        certification = _record_verdict(s, actor, session, community, verdict, reasons, now)
+        certification = record_verdict(s, actor, session, community, verdict, reasons, now)
     return certification
 
 
-def _record_verdict(
+def _refuse_while_objectable(session: AssemblySession, now: datetime) -> None:
+    """The preliminary result becomes final only after its objection period, every objection decided and carried out."""
+    found = blockers(now, session.objections_until, objections.pending(session.id))
+    if found.period_until is not None:
+        until = format_datetime(found.period_until, "yyyy-MM-dd HH:mm")
+        raise RuleViolation(
+            "objections", str(_l("Owners may object to the preliminary result until %(until)s: certify after that.", until=until))
+        )
+    if found.undecided:
+        names = "、".join(found.undecided)
+        raise RuleViolation("objections", str(_l("Decide the owners' objections first: %(ids)s.", ids=names)))
+    if found.unsettled:
+        names = "、".join(found.unsettled)
+        raise RuleViolation(
+            "objections", str(_l("An upheld objection is still being carried out (the voter's window is open): %(ids)s.", ids=names))
+        )
+
+
+def record_verdict(
     s: Session, actor: Actor, session: AssemblySession, community: Community, verdict: Verdict, reasons: str, now: datetime
 ) -> Certification:
     seal = bulletin.seal_of(s, session.id)

@@ -31,7 +31,7 @@ from ...security.web import current_actor
 from .. import services
 from ..forms import ItemForm, NewSessionForm, PaperBallotForm, ProxyForm, RejectPaperForm, submitted_choices
 from ..models import AssemblySession, Item, Letter, PaperBallot, SessionForm
-from ..services import scopes
+from ..services import corrections, scopes
 from .common import bp, load_assembly, load_community, may_run
 
 
@@ -95,6 +95,8 @@ def show_session(public_id: str) -> str:
         "sessions/show.html",
         buildings=buildings,
         pending=pending,
+        # After the count, the voters an upheld objection reopened it for on paper: their ballot is entered here.
+        paper_windows=[w for w in corrections.windows_of_session(assembly.id) if w.channel == "paper" and w.closed_at is None],
         rejected=services.rejected_paper(assembly.id),
         paper_form=PaperBallotForm(),
         reject_form=RejectPaperForm(),

@@ -42,13 +42,15 @@ class StoredEntry:
     entry: dict[str, Any]
 
 
-def ballot_entries(s: Session, session_id: int) -> list[StoredEntry]:
-    """The session's ballot entries in chain order, decoded from the stored canonical JSON, with the ballot each records."""
-    rows = s.connection().execute(
-        select(BulletinEntry.seq, BulletinEntry.ballot_id, BulletinEntry.body)
-        .where(BulletinEntry.session_id == session_id, BulletinEntry.kind == "ballot")
-        .order_by(BulletinEntry.seq)
-    )
+def ballot_entries(s: Session, session_id: int, *, every: bool = False) -> list[StoredEntry]:
+    """The session's ballot entries in chain order, decoded from the stored canonical JSON, with the ballot each records.
+
+    ``every``: the seals and corrections too, which a count after a correction needs (their ``ballot_id`` is None).
+    """
+    query = select(BulletinEntry.seq, BulletinEntry.ballot_id, BulletinEntry.body).where(BulletinEntry.session_id == session_id)
+    if not every:
+        query = query.where(BulletinEntry.kind == "ballot")
+    rows = s.connection().execute(query.order_by(BulletinEntry.seq))
     return [StoredEntry(seq, ballot_id, _loads(body)) for seq, ballot_id, body in rows]
 
 

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from ...db import table_of
 from ...domain.canonical import ZERO_HASH, canonical_json
 from ...domain.errors import RuleViolation
-from ...domain.receipts import make_entry, make_seal, pseudonym, sign_entry
+from ...domain.receipts import make_correction, make_entry, make_seal, pseudonym, sign_entry
 from ...security.instance import instance_secret
 from ...security.keys import signing_keyring
 from ..models import AssemblySession, Ballot, BulletinEntry, BulletinHead, RollEntry
@@ -148,6 +148,34 @@ def seal(s: Session, session: AssemblySession, *, now: datetime) -> dict[str, An
     return receipt
 
 
+def append_correction(
+    s: Session, session: AssemblySession, roll_entry_id: int, voids: int | None, *, until: datetime, objection: str, now: datetime
+) -> dict[str, Any]:
+    """Reopen the sealed chain for one voter (an upheld objection): the entry takes ballot ``voids`` out of the count
+    and lets the voter cast until ``until``; the chain stays open until ``seal`` closes it again."""
+    head = lock_head(s, session.id)
+    if (
+        head.sealed_at is None
+        and not s.execute(select(BulletinEntry.id).where(BulletinEntry.session_id == session.id, BulletinEntry.kind == "seal")).first()
+    ):
+        raise RuleViolation("state", str(_l("The count is not sealed yet.")))
+    voided = s.connection().execute(_SUPERSEDED_HASH, {"ballot_id": voids}).scalar_one() if voids is not None else None
+    entry = make_correction(
+        session=session.public_id,
+        seq=head.seq + 1,
+        made_at=now,
+        voter=voter_pseudonym(session.public_id, roll_entry_id),
+        voids=voided,
+        until=until,
+        objection=objection,
+        prev=head.head,
+    )
+    receipt = _append(s, head, entry, None, now)
+    s.execute(update(BulletinHead).where(BulletinHead.session_id == session.id).values(sealed_at=None))
+    head.sealed_at = None
+    return receipt
+
+
 # Reading ---------------------------------------------------------------------------------------------
 
 
@@ -219,8 +247,12 @@ def head_of(s: Session, session_id: int) -> BulletinHead | None:
 
 
 def seal_of(s: Session, session_id: int) -> dict[str, Any] | None:
+    """The latest seal: a correction reopens the chain and a new seal closes it again."""
     body = s.execute(
-        select(BulletinEntry.body).where(BulletinEntry.session_id == session_id, BulletinEntry.kind == "seal")
+        select(BulletinEntry.body)
+        .where(BulletinEntry.session_id == session_id, BulletinEntry.kind == "seal")
+        .order_by(BulletinEntry.seq.desc())
+        .limit(1)
     ).scalar_one_or_none()
     return None if body is None else json.loads(body)
 

@@ -37,7 +37,7 @@ from ...domain.errors import NotFound
 from ...domain.lifecycle import SessionState, require_transition, state_at
 from ...security.actor import CLOCK
 from ..models import AssemblySession
-from . import bulletin
+from . import bulletin, corrections
 from .counting import tally
 
 
@@ -47,6 +47,8 @@ def public_session(public_id: str, *, now: datetime) -> tuple[AssemblySession, S
     if assembly is None or assembly.state is SessionState.DRAFT:
         raise NotFound(str(_l("No such session.")))
     state = sync_state(assembly.id, now=now)
+    if state is SessionState.TALLIED and corrections.close_due_windows(now=now, session_id=assembly.id):
+        db.session.expire_all()  # sealed again and recounted: the page shows the corrected count
     db.session.refresh(assembly)
     return assembly, state
 
@@ -93,7 +95,7 @@ def advance_due_sessions(*, now: datetime) -> dict[str, int]:
         .scalars()
         .all()
     )
-    counts = {"opened": 0, "closed": 0}
+    counts = {"opened": 0, "closed": 0, "recounted": corrections.close_due_windows(now=now)}
     for assembly_id in due:
         before = db.session.get(AssemblySession, assembly_id)
         was = before.state if before else None

@@ -21,16 +21,21 @@ from ...db import db
 from ...domain.bulletin import BulletinBroken, Recount, count_entries
 from ...domain.canonical import ZERO_HASH, canonical_json, sha256_hex
 from ...domain.election import Candidate
+from ...domain.errors import RuleViolation
 from ...domain.lifecycle import SessionState, require_transition
 from ...domain.numbers import format_area, percent
+from ...domain.objections import period_end
 from ...domain.result import ItemScope, SessionItem, session_result
 from ...domain.rules import get_profile
 from ...domain.tally import Weight
+from ...notices.models import NoticeKind
+from ...notices.services import publish_system_notice
 from ...security.actor import CLOCK
 from ..models import AssemblySession, Ballot, BallotApproval, BallotChoice, RollEntry
 from . import bulletin, scopes, slates
 from .agreement import Disagreement, StoredEntry, ballot_entries, first_difference, uncollected
 from .slates import slates_of
+from .texts import preliminary_text
 
 
 def _sums(s: Session, assembly_id: int) -> tuple[Weight, dict[int, dict[str, Weight]], int]:
@@ -86,19 +91,20 @@ def compute_result(assembly: AssemblySession, community: Community, s: Session |
     s = s or db.session()
     items = session_items(assembly, s)
     with uncollected():
-        return result_of(assembly, community, bulletin_count(ballot_entries(s, assembly.id), items), items)
+        return result_of(assembly, community, bulletin_count(ballot_entries(s, assembly.id, every=True), items), items)
 
 
 def disagreement(s: Session, assembly: AssemblySession, items: list[SessionItem]) -> tuple[Recount | None, Disagreement | None]:
     """The bulletin's count of the session, and the first place its ballot tables say otherwise (None when they agree)."""
     with uncollected():
-        entries = ballot_entries(s, assembly.id)
+        entries = ballot_entries(s, assembly.id, every=True)
         try:
             count = bulletin_count(entries, items)
         except BulletinBroken as exc:
             return None, Disagreement(exc.seq, None, exc.reason)
         counted = frozenset(count.counted)
-        return count, first_difference(s, assembly.id, assembly.public_id, entries, counted)
+        ballots = [e for e in entries if e.ballot_id is not None]  # seals and corrections record no ballot
+        return count, first_difference(s, assembly.id, assembly.public_id, ballots, counted)
 
 
 # Announced sessions' items, which the frozen roll fixes (slates cannot change once published): every cast checks against them.
@@ -214,6 +220,10 @@ def tally(s: Session, assembly: AssemblySession, community: Community, *, now: d
     assembly.result_sha256 = sha256_hex(canonical_json(result))
     assembly.tallied_at = now
     assembly.state = SessionState.TALLIED
+    # Published as preliminary at once; owners object until the profile's period ends (RULES §6).
+    assembly.objections_until = period_end(now, get_profile(community.rule_profile).settings.objection_days)
+    title, body = preliminary_text(assembly, seal=sealed["hash"])
+    publish_system_notice(s, CLOCK, community, kind=NoticeKind.RESULT, title=title, body=body, session_id=assembly.id, now=now)
     decided = [i.id for i in assembly.items if i.kind == "election"]
     if decided:
         slates.source().items_decided(s, decided)
@@ -225,9 +235,35 @@ def tally(s: Session, assembly: AssemblySession, community: Community, *, now: d
         assembly.public_id,
         **scope(community),
         now=now,
-        data={"result_sha256": assembly.result_sha256, "ballots": result["ballots"], "bulletin_head": sealed["head"]},
+        data={
+            "result_sha256": assembly.result_sha256,
+            "ballots": result["ballots"],
+            "bulletin_head": sealed["head"],
+            "objections_until": assembly.objections_until.isoformat(),
+        },
     )
     return True
+
+
+def recount_corrected(s: Session, assembly: AssemblySession, community: Community, *, now: datetime) -> None:
+    """Seal the chain again once no voter's window is open, and publish the corrected preliminary result.
+
+    Inside the transaction that closed the last window; the tables must agree with the bulletin as at the close.
+    """
+    items = session_items(assembly, s)
+    count, differs = disagreement(s, assembly, items)
+    if differs is not None or count is None:
+        assert differs is not None
+        raise RuleViolation("state", f"the ballot tables differ from the bulletin at entry {differs.seq}: {differs.reason}")
+    sealed = bulletin.seal(s, assembly, now=now)
+    before = assembly.result_sha256
+    result = result_of(assembly, community, count, items)
+    assembly.result = result
+    assembly.result_sha256 = sha256_hex(canonical_json(result))
+    title, body = preliminary_text(assembly, seal=sealed["hash"], corrected=True)
+    publish_system_notice(s, CLOCK, community, kind=NoticeKind.RESULT, title=title, body=body, session_id=assembly.id, now=now)
+    data = {"result_sha256": assembly.result_sha256, "before": before, "ballots": result["ballots"], "bulletin_head": sealed["head"]}
+    record(s, CLOCK, "session.recount", "session", assembly.public_id, **scope(community), now=now, data=data)
 
 
 @dataclass(frozen=True)

@@ -24,8 +24,8 @@ from ...domain.lifecycle import SessionState, state_at
 from ...domain.units import unit_sort_key
 from ...security.actor import Actor
 from ..labels import CHANNEL_LABELS
-from ..models import AssemblySession, Ballot, Channel, PaperBallot, RollEntry
-from . import bulletin
+from ..models import AssemblySession, Ballot, Channel, CorrectionWindow, PaperBallot, RollEntry
+from . import bulletin, corrections
 from .ballots import BallotTampered, Choices, checked_choices, record_ballot
 from .counting import session_items
 from .drafting import assembly_for_committee
@@ -48,9 +48,24 @@ def _entry_for_unit(s: Session, assembly_id: int, unit: str) -> RollEntry:
 
 def _open_for_committee(s: Session, actor: Actor, assembly_id: int, now: datetime) -> tuple[AssemblySession, Community]:
     assembly, community = assembly_for_committee(s, actor, assembly_id)
+    if assembly.state is not SessionState.TALLIED:
+        _require_open(assembly, now)
+    return assembly, community
+
+
+def _require_open(assembly: AssemblySession, now: datetime) -> None:
     if state_at(assembly.state, assembly.opens_at, assembly.closes_at, now) is not SessionState.OPEN:
         raise RuleViolation("state", str(_l("Voting is not open for this session.")))
-    return assembly, community
+
+
+def _window(s: Session, assembly: AssemblySession, entry: RollEntry, now: datetime) -> CorrectionWindow | None:
+    """After the count, only a voter an upheld objection reopened the count for, on paper, inside their window."""
+    if assembly.state is not SessionState.TALLIED:
+        return None
+    window = corrections.open_for(s, assembly.id, entry.id, "paper", now)
+    if window is None:
+        _require_open(assembly, now)
+    return window
 
 
 def enter_paper_ballot(actor: Actor, assembly_id: int, *, unit: str, choices: Choices, paper_reference: str, now: datetime) -> PaperBallot:
@@ -61,6 +76,7 @@ def enter_paper_ballot(actor: Actor, assembly_id: int, *, unit: str, choices: Ch
     with db.write() as s:
         assembly, community = _open_for_committee(s, actor, assembly_id, now)
         entry = _entry_for_unit(s, assembly.id, unit.strip())
+        _window(s, assembly, entry, now)
         try:
             voter = bulletin.voter_pseudonym(assembly.public_id, entry.id)
             complete = checked_choices(session_items(assembly, s), choices, voter=voter)
@@ -109,12 +125,15 @@ def confirm_paper_ballot(actor: Actor, paper_id: int, *, now: datetime) -> Ballo
                 raise RuleViolation("paper", str(_l("A second person running this session must confirm the ballot you entered.")))
             entry = s.get(RollEntry, paper.roll_entry_id)
             assert entry is not None
+            window = _window(s, assembly, entry, now)
             existing = _counted_ballot(s, assembly, entry)
             if existing is not None:
                 paper.conflict_at = now
                 _refuse_conflict(s, actor, assembly, community, entry, existing, now=now, reference=paper.paper_reference)
             ballot = record_ballot(s, head, assembly.id, assembly.public_id, entry, dict(paper.choices), Channel.PAPER, None, now)
             paper.confirmed_at, paper.confirmed_by_user_id, paper.ballot_id = now, actor.user_id, ballot.id
+            if window is not None:
+                corrections.close_window(s, window, ballot_id=ballot.id, now=now)
             record(
                 s,
                 actor,

@@ -105,45 +105,95 @@ def announcement_text(assembly: AssemblySession, scope_digests: dict[str, str] |
     return title, "\n".join(lines)
 
 
-def result_text(assembly: AssemblySession, *, key_id: str, signature: str) -> tuple[str, str]:
-    """The result notice in Chinese: each item's outcome and figures, and the certification's signature."""
+def _outcome_lines(assembly: AssemblySession) -> list[str]:
+    """Each item's outcome and figures, as the result notices list them (in the caller's zh_CN locale)."""
     result = assembly.result or {}
     names = candidate_names(assembly)
-    with force_locale("zh_CN"):
-        outcomes = {"passed": str(_l("Passed")), "rejected": str(_l("Not passed")), "no_quorum": str(_l("No quorum: not decided"))}
-        title = str(_l("Voting result: %(title)s", title=assembly.title))
-        lines = [
-            str(_l("%(num)d ballots counted. The street office certified the result.", num=result.get("ballots", 0))),
-        ]
-        for item in result.get("items", []):
-            if item.get("kind") == "election":
-                lines += ["", f"### {item['position']}. {escape_markdown(item['title'])}", "", *election_lines(item, names)]
-                continue
-            agree, part = item["agree"], item["participating"]
-            lines += [
-                "",
-                f"### {item['position']}. {escape_markdown(item['title'])}",
-                "",
-                f"**{outcomes[item['outcome']]}**",
-                "",
-                str(
-                    _l(
-                        "Voted: %(area)s m², %(heads)d owners. Agreed: %(agree_area)s m², %(agree_heads)d owners.",
-                        area=part["area"],
-                        heads=part["heads"],
-                        agree_area=agree["area"],
-                        agree_heads=agree["heads"],
-                    )
-                ),
-            ]
+    outcomes = {"passed": str(_l("Passed")), "rejected": str(_l("Not passed")), "no_quorum": str(_l("No quorum: not decided"))}
+    lines: list[str] = []
+    for item in result.get("items", []):
+        if item.get("kind") == "election":
+            lines += ["", f"### {item['position']}. {escape_markdown(item['title'])}", "", *election_lines(item, names)]
+            continue
+        agree, part = item["agree"], item["participating"]
         lines += [
+            "",
+            f"### {item['position']}. {escape_markdown(item['title'])}",
+            "",
+            f"**{outcomes[item['outcome']]}**",
             "",
             str(
                 _l(
-                    "Every figure and its reasons, the bulletin board and the recount: [%(path)s](%(path)s)",
-                    path=f"/s/{assembly.public_id}",
+                    "Voted: %(area)s m², %(heads)d owners. Agreed: %(agree_area)s m², %(agree_heads)d owners.",
+                    area=part["area"],
+                    heads=part["heads"],
+                    agree_area=agree["area"],
+                    agree_heads=agree["heads"],
                 )
             ),
+        ]
+    return lines
+
+
+def _figures_line(assembly: AssemblySession) -> str:
+    return str(
+        _l("Every figure and its reasons, the bulletin board and the recount: [%(path)s](%(path)s)", path=f"/s/{assembly.public_id}")
+    )
+
+
+def preliminary_text(assembly: AssemblySession, *, seal: str, corrected: bool = False) -> tuple[str, str]:
+    """The preliminary result notice (初步统计结果公示): the count, the participation list, the seal, the objection period."""
+    result = assembly.result or {}
+    with force_locale("zh_CN"):
+        title = str(
+            _l("Corrected preliminary result: %(title)s", title=assembly.title)
+            if corrected
+            else _l("Preliminary result: %(title)s", title=assembly.title)
+        )
+        lines = [
+            str(
+                _l(
+                    "%(num)d ballots counted. This result is preliminary until the street office certifies it.",
+                    num=result.get("ballots", 0),
+                )
+            )
+        ]
+        if corrected:
+            lines += ["", str(_l("The count was corrected after an objection the street office upheld."))]
+        until = assembly.objections_until
+        if until is not None and assembly.tallied_at is not None and until > assembly.tallied_at:
+            lines += [
+                "",
+                str(
+                    _l(
+                        "Owners who find an error may object from their voting letter until %(until)s (Beijing time).",
+                        until=format_datetime(until, "yyyy-MM-dd HH:mm"),
+                    )
+                ),
+            ]
+        lines += _outcome_lines(assembly)
+        path = f"/s/{assembly.public_id}/participation"
+        lines += [
+            "",
+            str(_l("The units that voted: [%(path)s](%(path)s)", path=path)),
+            "",
+            _figures_line(assembly),
+            "",
+            str(_l("The bulletin board's seal: `%(hash)s`", hash=seal)),
+        ]
+    return title, "\n".join(lines)
+
+
+def result_text(assembly: AssemblySession, *, key_id: str, signature: str) -> tuple[str, str]:
+    """The final result notice in Chinese: each item's outcome and figures, and the certification's signature."""
+    result = assembly.result or {}
+    with force_locale("zh_CN"):
+        title = str(_l("Voting result: %(title)s", title=assembly.title))
+        lines = [
+            str(_l("%(num)d ballots counted. The street office certified the result.", num=result.get("ballots", 0))),
+            *_outcome_lines(assembly),
+            "",
+            _figures_line(assembly),
             "",
             str(_l("Certification signed with key %(key)s: `%(sig)s`", key=key_id, sig=signature)),
         ]

@@ -1,7 +1,6 @@
 """What an owner does with a voting letter, one module per step; the public names are re-exported here."""
 
 from .casting import CastBy, PastBallot, ballot_history, cast_ballot, cast_with_receipt, receipt_of_letter, who_cast
-from .disputes import dispute_of_letter, file_dispute
 from .letters import (
     MAX_LETTER_ATTEMPTS,
     LetterRef,
@@ -11,6 +10,20 @@ from .letters import (
     find_letter,
     find_letter_ref,
     refusal_text,
+)
+from .objections import (
+    Summary,
+    Upload,
+    answer_objection,
+    documents_of,
+    file_objection,
+    objection_by_public_id,
+    objections_of_session,
+    objections_of_voter,
+    pending,
+    settled,
+    summary,
+    window_of_objection,
 )
 from .petitions import (
     Progress,
@@ -33,16 +46,23 @@ __all__ = [
     "LetterStatus",
     "PastBallot",
     "Progress",
+    "Summary",
+    "Upload",
+    "answer_objection",
     "ballot_history",
     "cast_ballot",
     "cast_with_receipt",
     "confirm_letter",
-    "dispute_of_letter",
+    "documents_of",
     "expected_digits",
-    "file_dispute",
+    "file_objection",
     "find_letter",
     "find_letter_ref",
+    "objection_by_public_id",
+    "objections_of_session",
+    "objections_of_voter",
     "open_petitions",
+    "pending",
     "petition_by_public_id",
     "petition_status",
     "petitions_for_letter",
@@ -50,9 +70,12 @@ __all__ = [
     "progress_of",
     "receipt_of_letter",
     "refusal_text",
+    "settled",
     "sign_board_petition",
     "sign_petition",
     "start_board_petition",
     "start_petition",
+    "summary",
     "who_cast",
+    "window_of_objection",
 ]

@@ -18,8 +18,8 @@ from ...domain.errors import RuleViolation
 from ...domain.lifecycle import SessionState, state_at
 from ...domain.rules import get_profile
 from ...security.actor import OWNER, PROXY, Actor
-from ...sessions.models import AssemblySession, Ballot, Channel, Letter, ProxyAuthorisation, RollEntry
-from ...sessions.services import bulletin
+from ...sessions.models import AssemblySession, Ballot, Channel, CorrectionWindow, Letter, ProxyAuthorisation, RollEntry
+from ...sessions.services import bulletin, corrections
 from ...sessions.services.ballots import (
     CURRENT_BALLOT_ID,
     BallotTampered,
@@ -77,6 +77,7 @@ class _PreparedCast:
     actor: Actor
     channel: Channel
     pseudonym: str  # the voter's name on the bulletin
+    window_id: int | None = None  # the correction window this cast is let in by, after the count
 
 
 # The cast's read, built once: building it costs more than running it, and every cast runs it.
@@ -107,8 +108,13 @@ def _prepare_cast(letter: LetterRef, choices: Choices, *, now: datetime) -> _Pre
     state = row.state
     if state_at(state, row.opens_at, row.closes_at, now) is not state:
         state = sync_state(letter.session_id, now=now)  # the clock moved it: record that first
+    window = None
     if state_at(state, row.opens_at, row.closes_at, now) is not SessionState.OPEN:
-        raise RuleViolation("state", str(_l("Voting is not open for this session.")))
+        # After the count, only a voter an upheld objection reopened it for, inside their window (RULES §6).
+        if state is SessionState.TALLIED:
+            window = corrections.open_for(db.session(), letter.session_id, letter.roll_entry_id, "online", now)
+        if window is None:
+            raise RuleViolation("state", str(_l("Voting is not open for this session.")))
     items = announced_items(row.public_id, row.announced_at)
     if items is None:
         assembly = db.session.get(AssemblySession, letter.session_id)
@@ -130,6 +136,7 @@ def _prepare_cast(letter: LetterRef, choices: Choices, *, now: datetime) -> _Pre
         actor=OWNER if letter.proxy_id is None else PROXY,
         channel=Channel.ONLINE if letter.proxy_id is None else Channel.PROXY,
         pseudonym=pseudonym,
+        window_id=window.id if window is not None else None,
     )
 
 
@@ -152,6 +159,12 @@ def _cast(s: Session, p: _PreparedCast, *, ip: str, now: datetime) -> RecordedBa
         supersedes=existing, pseudonym=p.pseudonym,
     )  # fmt: skip
     data = {"session": p.assembly_public_id, "letter": p.letter_id, "supersedes": existing}
+    if p.window_id is not None:
+        window = s.get(CorrectionWindow, p.window_id, with_for_update=True)
+        if window is None or window.closed_at is not None or now >= window.until:
+            raise RuleViolation("state", str(_l("Voting is not open for this session.")))
+        corrections.close_window(s, window, ballot_id=recorded.ballot.id, now=now)
+        data["objection"] = window.objection
     record(s, p.actor, "ballot.cast", "ballot", recorded.ballot.id, **p.scope, now=now, data=data)  # the audit chain's lock: last
     return recorded
 
