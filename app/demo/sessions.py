@@ -22,6 +22,7 @@ from ..sessions.labels import STATE_LABELS
 from ..sessions.models import AssemblySession, SessionForm
 from ..voting import services as voting
 from .actors import as_committee
+from .documents import text_pdf
 
 DEMO_SESSION_TITLE = "兰亭苑 2027 年第一次业主大会"
 
@@ -102,12 +103,42 @@ def seed_voting_sessions(lanting: Community, meiyuan: Community) -> Iterator[str
                 voted.add(letter.roll_entry_id)
                 choices = {i: rng.choice(("agree", "agree", "agree", "disagree", "abstain")) for i in item_ids}
                 voting.cast_ballot(sessions.letter_token(letter), choices, ip="demo", now=when)
-            sessions.sync_state(assembly.id, now=now)
+            # Counted at its close: a session already over had its preliminary result published then.
+            sessions.sync_state(assembly.id, now=min(now, assembly.closes_at + timedelta(minutes=1)))
+            if assembly.closes_at < now:
+                _seed_objection(community, assembly)
             existing = assembly
         db.session.refresh(existing)
         yield _("%(title)s: %(state)s, %(path)s", title=title, state=STATE_LABELS[existing.state.value], path=f"/s/{existing.public_id}")
         if existing.state is SessionState.OPEN:
             yield from _letters_to_try(existing)
+        undecided = voting.summary(existing.id).undecided
+        if undecided:
+            yield "  " + _("%(n)d objection(s) to the count waiting for the street office's decision", n=undecided)
+
+
+def _seed_objection(community: Community, assembly: AssemblySession) -> None:
+    """An owner objected to their weight during the period; the committee answered; the street office has to decide."""
+    db.session.refresh(assembly)
+    filed = assembly.closes_at + timedelta(days=2)
+    letter = next(
+        letter for letter in sessions.letters_of_session(assembly.id) if sessions.current_ballot(assembly.id, letter.roll_entry_id)
+    )
+    unit = letter.roll_entry.units[0]
+    objection = voting.file_objection(
+        letter.id,
+        "weight_wrong",
+        f"{unit} 的不动产权证登记建筑面积比表决名册多 9 平方米，请核对（附权证照片）。",
+        files=[voting.Upload("不动产权证.pdf", text_pdf("不动产权证（复印件）", f"房屋坐落：{unit}；建筑面积：以登记簿为准。"))],
+        ip="demo",
+        now=filed,
+    )
+    voting.answer_objection(
+        as_committee(community),
+        objection.id,
+        answer=f"已调取不动产登记簿：{unit} 的建筑面积与名册一致，业主所附权证为另一套房屋。",
+        now=filed + timedelta(days=1),
+    )
 
 
 def _letters_to_try(assembly: AssemblySession) -> Iterator[str]:
