@@ -182,6 +182,8 @@ class PublishedKey:
 
 
 _hex64 = re.compile(r"[0-9a-f]{64}").fullmatch
+# 64 bytes in unpadded base64url: 85 characters of the URL-safe alphabet and a last one without stray bits.
+_SIG = re.compile(r"[A-Za-z0-9_-]{85}[AQgw]")
 _hex16 = re.compile(r"[0-9a-f]{16}").fullmatch
 
 
@@ -297,7 +299,7 @@ def verify_receipt(receipt: Mapping[str, Any], keys: Iterable[PublishedKey]) -> 
     try:
         sig = receipt["sig"]
         # One signature, one spelling: 64 bytes are 86 characters, the last carrying no stray bits.
-        if len(sig) != 86 or sig[-1] not in "AQgw":
+        if _SIG.fullmatch(sig) is None:
             raise ValueError("not canonical base64url")
         signature = unb64url(sig)
         key.public_key.verify(signature, signed_bytes(receipt["type"], entry_bytes, body, receipt["hash"], receipt["key_id"]))

@@ -172,3 +172,12 @@ def test_the_signed_bytes_a_recount_splices_are_exactly_the_canonical_json(choic
     assert signed_bytes("ballot", canonical_json(body), body, digest, kid) == canonical_json({**body, "hash": digest, "key_id": kid})
     receipt = sign_entry(e, KEY)
     assert verify_receipt(receipt, [PUBLISHED]) is None
+
+
+def test_a_signature_has_one_spelling_only() -> None:
+    # Standard base64 decodes to the same bytes as base64url; a receipt must still spell its signature one way.
+    receipt = next(r for r in (sign_entry(entry(seq=n), KEY) for n in range(1, 100)) if {"-", "_"} & set(r["sig"]))
+    assert verify_receipt(receipt, [PUBLISHED]) is None
+    standard = receipt["sig"].replace("-", "+").replace("_", "/")
+    assert verify_receipt({**receipt, "sig": standard}, [PUBLISHED]) == "the signature does not verify"
+    assert verify_receipt({**receipt, "sig": receipt["sig"] + "=="}, [PUBLISHED]) == "the signature does not verify"
