@@ -132,8 +132,7 @@ def get_session(session_id: str) -> dict[str, Any]:
 def get_bulletin(session_id: str) -> dict[str, Any]:
     assembly, _state = sessions.public_session(session_id, now=utcnow())
     s = db.session()
-    head = bulletin.head_of(s, assembly.id)
-    return json.loads(bulletin.published_json(s, assembly, sealed=bool(head and head.sealed_at)))
+    return json.loads(bulletin.published_json(s, assembly, sealed=bulletin.ever_sealed(s, assembly.id)))
 
 
 @operation(

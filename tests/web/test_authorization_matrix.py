@@ -77,6 +77,7 @@ MATRIX: dict[str, tuple[str, str, tuple[int, ...]]] = {
     "sessions.show_bulletin": ("GET", "/s/{t}/bulletin", (200, 200, 200, 200, 200)),
     "sessions.bulletin_json": ("GET", "/s/{t}/bulletin.json", (200, 200, 200, 200, 200)),
     "sessions.roll_json": ("GET", "/s/{t}/roll.json", (200, 200, 200, 200, 200)),
+    "sessions.result_json": ("GET", "/s/{t}/result.json", (200, 200, 200, 200, 200)),
     "sessions.show_participation": ("GET", "/s/{t}/participation", (200, 200, 200, 200, 200)),
     # Paper ballots need an open session; these sessions are not open, so the chair is told so.
     "sessions.enter_paper_ballot": ("POST", "/committee/s/{t}/paper", (302, 403, 302, 403, 403)),

@@ -5,13 +5,15 @@ from __future__ import annotations
 import json
 
 from flask import current_app, render_template, request
+from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from ...communities.models import Community
 from ...db import db, utcnow
 from ...domain.lifecycle import SessionState
+from ...domain.receipts import utc_stamp
 from .. import services
-from ..models import AssemblySession
+from ..models import AssemblySession, Certification
 from ..services import bulletin
 from .common import bp
 
@@ -72,7 +74,7 @@ def show_bulletin(public_id: str) -> str:
     s = db.session()
     head = bulletin.head_of(s, assembly.id)
     count = head.seq if head else 0
-    sealed = bool(head and head.sealed_at)
+    sealed = bulletin.ever_sealed(s, assembly.id)
     pages = max(1, -(-count // BULLETIN_PAGE))
     page = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
     query = (request.args.get("tracker") or "").strip()
@@ -101,9 +103,7 @@ def bulletin_json(public_id: str) -> Response:
     """Every entry in order; while voting is open only each entry's number, hash and link (DESIGN §4)."""
     assembly, _state = _public_session(public_id)
     s = db.session()
-    head = bulletin.head_of(s, assembly.id)
-    sealed = bool(head and head.sealed_at)
-    body = bulletin.published_json(s, assembly, sealed=sealed)
+    body = bulletin.published_json(s, assembly, sealed=bulletin.ever_sealed(s, assembly.id))
     response = current_app.response_class(body, mimetype="application/json")
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
@@ -116,5 +116,30 @@ def roll_json(public_id: str) -> Response:
     response = current_app.response_class(
         json.dumps(services.published_roll(assembly), ensure_ascii=False, indent=2) + "\n", mimetype="application/json"
     )
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@bp.get("/s/<public_id>/result.json")
+def result_json(public_id: str) -> Response:
+    """The result as counted (preliminary until certified), its SHA-256, the seal, and the signed verdict once given."""
+    assembly, state = _public_session(public_id)
+    seal = bulletin.seal_of(db.session(), assembly.id)
+    verdict = db.session.execute(select(Certification).where(Certification.session_id == assembly.id)).scalar_one_or_none()
+    body = {
+        "session": assembly.public_id,
+        "title": assembly.title,
+        "state": state.value,
+        "final": state is SessionState.CERTIFIED,
+        "closes_at": utc_stamp(assembly.closes_at),
+        "counted_at": utc_stamp(assembly.tallied_at) if assembly.tallied_at else None,
+        "objections_until": utc_stamp(assembly.objections_until) if assembly.objections_until else None,
+        "result": assembly.result,
+        "result_sha256": assembly.result_sha256,
+        "seal": seal["hash"] if seal else None,
+        # The statement the street office's key signed, as signed: rebuild nothing to check it.
+        "certification": {**json.loads(verdict.statement), "key_id": verdict.key_id, "sig": verdict.signature} if verdict else None,
+    }
+    response = current_app.response_class(json.dumps(body, ensure_ascii=False, indent=2) + "\n", mimetype="application/json")
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response

@@ -154,10 +154,7 @@ def append_correction(
     """Reopen the sealed chain for one voter (an upheld objection): the entry takes ballot ``voids`` out of the count
     and lets the voter cast until ``until``; the chain stays open until ``seal`` closes it again."""
     head = lock_head(s, session.id)
-    if (
-        head.sealed_at is None
-        and not s.execute(select(BulletinEntry.id).where(BulletinEntry.session_id == session.id, BulletinEntry.kind == "seal")).first()
-    ):
+    if head.sealed_at is None and not ever_sealed(s, session.id):
         raise RuleViolation("state", str(_l("The count is not sealed yet.")))
     voided = s.connection().execute(_SUPERSEDED_HASH, {"ballot_id": voids}).scalar_one() if voids is not None else None
     entry = make_correction(
@@ -209,7 +206,7 @@ def published_json(s: Session, session: AssemblySession, *, sealed: bool) -> str
     meta = {
         "session": session.public_id,
         "title": session.title,
-        "sealed": sealed,
+        "sealed": bool(head and head.sealed_at),  # false while a correction has the chain reopened
         "count": head.seq if head else 0,
         "head": head.head if head else ZERO_HASH,
     }
@@ -240,6 +237,12 @@ def find_tracker(s: Session, session_id: int, tracker: str) -> dict[str, Any] | 
         select(BulletinEntry.body).where(BulletinEntry.session_id == session_id, BulletinEntry.hash.startswith(prefix, autoescape=True))
     ).scalar_one_or_none()
     return None if body is None else json.loads(body)
+
+
+def ever_sealed(s: Session, session_id: int) -> bool:
+    """Whether the whole entries are public: once sealed they stay so, even while a correction has reopened the chain."""
+    query = select(BulletinEntry.id).where(BulletinEntry.session_id == session_id, BulletinEntry.kind == "seal").limit(1)
+    return s.execute(query).first() is not None
 
 
 def head_of(s: Session, session_id: int) -> BulletinHead | None:
