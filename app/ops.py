@@ -178,7 +178,7 @@ def _against_the_bulletin(s: Session, session_id: int, entries: list[dict[str, A
     from .communities.models import Community
     from .domain.canonical import canonical_json, sha256_hex
     from .sessions.models import AssemblySession
-    from .sessions.services import counting
+    from .sessions.services import corrections, counting
 
     assembly = s.get(AssemblySession, session_id)
     assert assembly is not None
@@ -194,6 +194,8 @@ def _against_the_bulletin(s: Session, session_id: int, entries: list[dict[str, A
         return None
     after = len(entries) + 1
     if not entries or entries[-1]["type"] != "seal":
+        if assembly.state is SessionState.TALLIED and corrections.open_windows(s, assembly.id):
+            return None  # reopened for a voter an upheld objection names: the tables were checked, the seal follows
         return after, f"the session is {assembly.state.value} but its bulletin has no seal"
     seal = entries[-1]
     community = s.get(Community, assembly.community_id)
@@ -203,8 +205,12 @@ def _against_the_bulletin(s: Session, session_id: int, entries: list[dict[str, A
         result["profile"] = assembly.result.get("profile")  # the profile in force at the close
     if assembly.result != result or assembly.result_sha256 != sha256_hex(canonical_json(assembly.result)):
         return seal["seq"], "the stored result is not the bulletin's (or not its own hash)"
+    # The count the audit log recorded last: the tally at the close, or the recount after a correction.
     event = s.execute(
-        select(AuditEvent).where(AuditEvent.action == "session.tally", AuditEvent.target_id == assembly.public_id)
+        select(AuditEvent)
+        .where(AuditEvent.action.in_(["session.tally", "session.recount"]), AuditEvent.target_id == assembly.public_id)
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
     ).scalar_one_or_none()
     if event is None:
         return seal["seq"], "the audit log holds no tally of the session"

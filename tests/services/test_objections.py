@@ -144,6 +144,8 @@ def test_not_my_ballot_upheld_re_issues_the_letter_and_the_owner_votes_again_in_
     assert decided.token is not None
     db.session.rollback()
     assert voting.find_letter(tokens["赵敏"]) is None and db.session.get(Letter, old.id).revoked_at is not None  # type: ignore[union-attr]
+    verify = app.test_cli_runner().invoke(args=["audit", "verify"])
+    assert verify.exit_code == 0 and f"bulletin of session {session.public_id}: OK" in verify.output, verify.output
     # The disputed ballot is out of the count; certification waits for her window.
     with pytest.raises(RuleViolation, match="still being carried out"):
         certify(world, session, utcnow())  # type: ignore[operator]
@@ -161,6 +163,8 @@ def test_not_my_ballot_upheld_re_issues_the_letter_and_the_owner_votes_again_in_
     assert [e["type"] for e in entries][-3:] == ["correction", "ballot", "seal"]
     again = recount(entries, load_keyring(app.instance_path).published, whole=True)
     assert again.ballots == 3 and again.sums[q1]["disagree"].heads == 1
+    verify = app.test_cli_runner().invoke(args=["audit", "verify"])
+    assert verify.exit_code == 0 and f"bulletin of session {session.public_id}: OK" in verify.output, verify.output
     corrected = notices.board(world.community.id)[0]
     assert corrected.title.startswith("更正后的初步统计结果")
     assert certify(world, session, utcnow()).verdict is Verdict.CERTIFIED  # type: ignore[operator]

@@ -98,10 +98,7 @@ def close_window(s: Session, window: CorrectionWindow, *, ballot_id: int | None,
     assembly = s.get(AssemblySession, window.session_id)
     community = s.get(Community, assembly.community_id) if assembly else None
     assert assembly is not None and community is not None
-    others = s.execute(
-        select(CorrectionWindow.id).where(CorrectionWindow.session_id == assembly.id, CorrectionWindow.closed_at.is_(None))
-    ).first()
-    if others is None:
+    if not open_windows(s, assembly.id):
         recount_corrected(s, assembly, community, now=now)
 
 
@@ -122,6 +119,12 @@ def close_due_windows(*, now: datetime, session_id: int | None = None) -> int:
                 close_window(s, window, ballot_id=None, now=now)
                 closed += 1
     return closed
+
+
+def open_windows(s: Session, assembly_id: int) -> bool:
+    """Whether any voter's window is open (the chain then ends without a seal until it closes)."""
+    query = select(CorrectionWindow.id).where(CorrectionWindow.session_id == assembly_id, CorrectionWindow.closed_at.is_(None))
+    return s.execute(query.limit(1)).first() is not None
 
 
 def windows_of_session(assembly_id: int) -> list[CorrectionWindow]:
