@@ -150,7 +150,12 @@ def _voter_page(letter: Letter, *, chosen: dict[str, str] | None = None, error: 
         closed=state in ENDED,
         history=voting.ballot_history(letter),
         objections=objections,
-        objection_kinds=objection_kinds(state, ballot is not None, assembly.objections_until, utcnow()),
+        # Each ground once: what the holders already objected on is not offered again.
+        objection_kinds=[
+            k
+            for k in objection_kinds(state, ballot is not None, assembly.objections_until, utcnow())
+            if k not in {o.kind.value for o in objections}
+        ],
         objection_labels=OBJECTION_KINDS,
         objection_statuses=OBJECTION_STATUSES,
         outcome_labels=OUTCOME_LABELS,
@@ -462,6 +467,11 @@ def session_objections(assembly: AssemblySession) -> list[ObjectionLine]:
         entry = db.session.get(RollEntry, objection.roll_entry_id)
         out.append(ObjectionLine(objection, list(entry.units) if entry else [], voting.documents_of(objection.id)))
     return out
+
+
+@bp.app_template_global()
+def objection_window(objection: Objection) -> CorrectionWindow | None:
+    return voting.window_of_objection(objection)
 
 
 @bp.app_template_global()

@@ -283,7 +283,9 @@ def test_a_community_without_a_committee_forms_one_through_its_preparatory_group
     db.session.rollback()
     db.session.refresh(assembly)
     assert assembly.state is SessionState.TALLIED
-    clock.move_to(assembly.closes_at + timedelta(minutes=5))
+    # Day 45: the preliminary result's objection period is over, with no objection.
+    assert assembly.objections_until is not None
+    clock.move_to(assembly.objections_until + timedelta(minutes=5))
     member = desk(browser)
     sign_in(member, server, clock, username, password)
     member.goto(f"{server}/committee/c/{zhulin.id}/preparatory-group")

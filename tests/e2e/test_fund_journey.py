@@ -195,6 +195,9 @@ def test_building_3_decides_and_pays_for_its_elevator_and_anyone_recounts_it(
     assert stored["scope"] == sorted(fund_item.scope) and stored["totals"] == {"area": yuan(scope_area), "heads": 3}
     assert stored["agree"] == {"area": yuan(scope_area - centi(OWNERS["陈三"][1])), "heads": 2}
 
+    # Day 30: the preliminary result's objection period is over, with no objection.
+    assert assembly.objections_until is not None
+    clock.move_to(assembly.objections_until + timedelta(minutes=5))
     official = desk(browser)
     sign_in(official, server, clock, "official")
     official.click("text=街道办事处")

@@ -9,12 +9,12 @@ from urllib.parse import urlparse
 from flask import Flask
 from playwright.sync_api import Browser, Page
 
-from app.db import db
+from app.db import db, utcnow
 from app.sessions import services as sessions
 from app.sessions.models import AssemblySession
 from app.voting import services as voting
 from tests.e2e.a11y import check_page
-from tests.factories import items, make_world, next_code, open_session
+from tests.factories import items, make_world, next_code, open_session, past_session
 
 PHONE = {"width": 390, "height": 844}
 DESK = {"width": 1366, "height": 768}
@@ -80,7 +80,7 @@ def login(page: Page, server: str, username: str) -> None:
 
 def test_a_street_official_certifies_with_totp_revokes_a_decision_and_the_board_shows_it(app: Flask, server: str, browser: Browser) -> None:
     world = make_world()
-    session, tokens, now = open_session(world)
+    session, tokens, now = past_session(world)  # counted ten days ago: the objection period is over
     q1, q2 = items(session)
     for holder in ("张伟", "李娜", "赵敏"):
         voting.cast_ballot(tokens[holder], {q1: "agree", q2: "agree"}, ip="t", now=now)
@@ -104,7 +104,7 @@ def test_a_street_official_certifies_with_totp_revokes_a_decision_and_the_board_
     page.select_option("select[name=kind]", "revoke")
     page.fill("input[name=subject]", "续聘决定程序违法")
     page.fill("textarea[name=body]", "经查，续聘议题的表决程序不符合议事规则。")
-    page.fill("input[name=due_on]", (now + timedelta(days=10)).date().isoformat())
+    page.fill("input[name=due_on]", (utcnow() + timedelta(days=10)).date().isoformat())
     page.fill("input[name=item_id]", q1)
     page.click("text=发出并公告")
     page.wait_for_selector("text=已发出，并在小区公告栏公告")

@@ -108,3 +108,9 @@ def test_an_owner_reports_a_ballot_they_did_not_cast_and_the_office_answers(app:
     assert "您的决定已记录" in decided
     answered = phone.get(f"/v/{tokens['赵敏']}").get_data(as_text=True)
     assert "经核实纸质票签名非本人" in answered and "您可以重新表决" in answered
+    # Those running the session print the letter of that voter alone, to hand over while the window runs.
+    chair = app.test_client()
+    login(chair, "chair")
+    assert "打印新的表决通知书" in chair.get(f"/committee/s/{session.public_id}").get_data(as_text=True)
+    printed = chair.post(f"/committee/s/{session.public_id}/letters/print", data={}).get_data(as_text=True)
+    assert tokens["赵敏"] in printed and tokens["张伟"] not in printed

@@ -148,7 +148,10 @@ def review(public_id: str) -> Response | str:
                     acknowledge_party=bool(form.acknowledge_party.data),
                 )
             except RuleViolation as exc:
-                getattr(form, exc.field, form.reasons).errors.append(exc.reason)
+                if hasattr(form, exc.field):
+                    getattr(form, exc.field).errors.append(exc.reason)
+                else:  # the objection period or the objections themselves: not a field of this form
+                    flash(exc.reason, "error")
             else:
                 flash(_("Your verdict is recorded and signed."), "success")
                 return redirect(url_for(".review", public_id=public_id))

@@ -16,6 +16,7 @@ from ...domain.lifecycle import SessionState
 from ...domain.units import unit_sort_key
 from ...security.actor import Actor
 from ..models import Ballot, Letter, ProxyAuthorisation, RollEntry
+from . import corrections
 from .drafting import assembly_for_committee
 from .tokens import letter_key, new_nonce, token_for, token_hash
 
@@ -159,7 +160,12 @@ def print_letters(actor: Actor, assembly_id: int, *, building: str, now: datetim
     """Every current letter whose units lie in ``building`` ("" for all), for printing; audited."""
     with db.write() as s:
         assembly, community = assembly_for_committee(s, actor, assembly_id)
-        if assembly.state not in (SessionState.ANNOUNCED, SessionState.OPEN):
+        # After the count, only the letters of voters an upheld objection lets vote again, while their window runs.
+        reopened = None
+        if assembly.state is SessionState.TALLIED:
+            windows = corrections.windows_of_session(assembly.id)
+            reopened = {w.roll_entry_id for w in windows if w.channel == "online" and w.closed_at is None and now < w.until}
+        if assembly.state not in (SessionState.ANNOUNCED, SessionState.OPEN) and not reopened:
             raise RuleViolation("state", str(_l("Letters can be printed from the announcement until voting closes.")))
         rows = s.execute(
             select(Letter, Person)
@@ -172,7 +178,8 @@ def print_letters(actor: Actor, assembly_id: int, *, building: str, now: datetim
         printed = [
             PrintedLetter(letter, person, token_for(letter.nonce, key))
             for letter, person in rows
-            if not building or any(unit.split("-", 1)[0] == building for unit in letter.roll_entry.units)
+            if (not building or any(unit.split("-", 1)[0] == building for unit in letter.roll_entry.units))
+            and (reopened is None or letter.roll_entry_id in reopened)
         ]
         record(
             s,
