@@ -313,10 +313,21 @@ def print_letters(public_id: str) -> Response | str:
     except RuleViolation as exc:
         flash(exc.reason, "error")
         return redirect(url_for(".show_session", public_id=public_id))
+    # A letter re-issued after the count is for the voter's window, which ends before anything else.
+    windows = {w.roll_entry_id: w.until for w in corrections.windows_of_session(assembly.id) if w.closed_at is None}
     pages = []
     for p in printed:
         url = url_for("voting.open_letter", token=p.token, _external=True)
-        pages.append({"letter": p.letter, "holder": p.holder, "url": url, "token": p.token, "qr": qr_svg_data_uri(url)})
+        pages.append(
+            {
+                "letter": p.letter,
+                "holder": p.holder,
+                "url": url,
+                "token": p.token,
+                "qr": qr_svg_data_uri(url),
+                "until": windows.get(p.letter.roll_entry_id),
+            }
+        )
     return render_template("sessions/print.html", assembly=assembly, community=community, pages=pages, building=building)
 
 
