@@ -7,8 +7,6 @@ stay on the committee's pages.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -26,21 +24,10 @@ from ..fund.services import accounts, costs, deadlines, emergencies, projects
 from ..security.permissions import can_confirm_emergency, can_manage_fund, can_oversee, require
 from ..sessions import services as sessions
 from . import schemas as S
-from .operations import COMMITTEE_ERRORS, Created, api_actor, not_found, operation, stamp
+from .operations import COMMITTEE_ERRORS, Created, api_actor, fields, not_found, operation, stamp
 from .serializers import yuan
 
 FUND_ERRORS = (401, 403, 404)
-
-
-@contextmanager
-def fields(**renamed: str) -> Iterator[None]:
-    """A service's refusal, naming the body's field where the service's name for it differs."""
-    try:
-        yield
-    except RuleViolation as exc:
-        if exc.field in renamed:
-            raise RuleViolation(renamed[exc.field], exc.reason) from None
-        raise
 
 
 # Shapes ----------------------------------------------------------------------------------------------------------

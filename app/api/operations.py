@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -219,6 +220,17 @@ def parse_stamp(value: str, field: str) -> datetime:
     except (OverflowError, ValueError):  # 0001-01-01T00:00:00+01:00 is a valid stamp before the first UTC instant
         detail = _("%(field)s is outside the dates this service keeps.", field=field)
         raise Problem(422, _("Invalid request"), detail, kind="urn:gongzhi:problem:invalid", errors=[FieldError(field, detail)]) from None
+
+
+@contextmanager
+def fields(**renamed: str) -> Iterator[None]:
+    """A service's refusal, naming the body's field where the service's name for it differs."""
+    try:
+        yield
+    except RuleViolation as exc:
+        if exc.field in renamed:
+            raise RuleViolation(renamed[exc.field], exc.reason) from None
+        raise
 
 
 def not_found(what: str) -> Problem:

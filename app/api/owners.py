@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 
 from flask import request
@@ -16,12 +17,13 @@ from ..fund.labels import emergency_kind_label
 from ..fund.services import accounts
 from ..sessions import services as sessions
 from ..sessions.models import AssemblySession, Letter, RollEntry
-from ..sessions.services import scopes
+from ..sessions.services import corrections, scopes
 from ..voting import services as voting
+from ..voting.labels import objection_kinds
 from . import schemas as S
-from .operations import letter_limit, not_found, operation
+from .operations import letter_limit, not_found, operation, stamp
 from .problems import Problem
-from .serializers import item_json, session_json, yuan
+from .serializers import item_json, objection_json, session_json, yuan
 from .spec import FieldError
 
 
@@ -51,12 +53,20 @@ def letter_json(letter: Letter) -> dict[str, Any]:
         "holder": holder.name,
         "units": list(entry.units) if entry else [],
         "proxy": letter.proxy_id is not None,
-        "voting_open": state is SessionState.OPEN,
+        # After the count, a voter an upheld objection reopened it for votes again online, until their window ends.
+        "voting_open": state is SessionState.OPEN or _vote_again_until(letter, state) is not None,
         "revote_allowed": sessions.revote_allowed(assembly),
         # RULES §9: a scoped item only on the ballot of a voter its scope holds.
         "items": [item_json(i) for i in scopes.items_for_voter(assembly, letter.roll_entry_id)],
         "receipt": voting.receipt_of_letter(letter),
     }
+
+
+def _vote_again_until(letter: Letter, state: SessionState) -> datetime | None:
+    if state is not SessionState.TALLIED:
+        return None
+    window = corrections.open_for(db.session(), letter.session_id, letter.roll_entry_id, "online", utcnow())
+    return window.until if window is not None else None
 
 
 @operation(
@@ -144,3 +154,60 @@ def letter_fund(token: str, body: dict[str, Any]) -> list[dict[str, Any]]:
         }
         for st in accounts.account_of_units(assembly.community_id, entry.units)
     ]
+
+
+def letter_objections_json(letter: Letter) -> dict[str, Any]:
+    now = utcnow()
+    state = sessions.sync_state(letter.session_id, now=now)
+    assembly = db.session.get(AssemblySession, letter.session_id)
+    assert assembly is not None
+    has_ballot = sessions.current_ballot(letter.session_id, letter.roll_entry_id) is not None
+    return {
+        "until": stamp(assembly.objections_until),
+        "may_file": objection_kinds(state, has_ballot, assembly.objections_until, now),
+        "vote_again_until": stamp(_vote_again_until(letter, state)),
+        # The holders of the same units see each other's objections, whichever of their letters made them, as on the page.
+        "objections": [objection_json(o) for o in voting.objections_of_voter(letter.session_id, letter.roll_entry_id)],
+    }
+
+
+@operation(
+    "POST",
+    "/letters/{token}/objections",
+    summary="The objections to the count made for the letter's units, each with its steps",
+    tag="owners",
+    body=S.OPEN_LETTER,
+    response=S.ref("LetterObjections"),
+    auth="letter",
+    limit=letter_limit,
+    errors=(400, 403, 404, 413, 415, 422, 429),
+    description="RULES §6: each objection as filed, the answer of those running the session, the street office's decision "
+    "and what followed (the window to vote again, or the order after a rejected result). `may_file` lists the kinds the "
+    "holder may object on now: not_mine while voting is open and a ballot is on record, every kind while the preliminary "
+    "result's objection period runs (`until`). `vote_again_until` is set while an upheld objection lets this letter cast "
+    "again. The holder confirms with the last four characters of their ID number, as when opening the letter, so this is a POST.",
+)
+def list_letter_objections(token: str, body: dict[str, Any]) -> dict[str, Any]:
+    return letter_objections_json(opened_letter(token, body["digits"]))
+
+
+@operation(
+    "POST",
+    "/letters/{token}/objections/new",
+    summary="Object to the count: a ballot not the holder's, the roll, their weight, or the count",
+    tag="owners",
+    body=S.NEW_OBJECTION,
+    response=S.ref("Objection"),
+    status=201,
+    auth="letter",
+    limit=letter_limit,
+    errors=(400, 403, 404, 413, 415, 422, 429),
+    description="As on the letter's page: one objection of each kind per letter, while `may_file` allows it; refusals name "
+    "`kind` (the period, a ballot to dispute, said already) or `statement`. Those running the session answer it, then the "
+    "street office decides. Photos and scans are attached on the letter's page only: this operation takes JSON.",
+)
+def file_letter_objection(token: str, body: dict[str, Any]) -> dict[str, Any]:
+    letter = opened_letter(token, body["digits"])
+    sessions.sync_state(letter.session_id, now=utcnow())  # a session past its close is counted first, as the letter's page does
+    objection = voting.file_objection(letter.id, body["kind"], body["statement"], ip=request.remote_addr or "-", now=utcnow())
+    return objection_json(objection)

@@ -22,7 +22,7 @@ from ..sessions import services as sessions
 from ..sessions.services import bulletin
 from . import schemas as S
 from .operations import NOT_FOUND, not_found, operation, optional_bearer, stamp
-from .serializers import community_json, item_json, notice_json, session_json
+from .serializers import community_json, item_json, notice_json, objection_summary_json, session_json
 
 
 @operation("GET", "/communities", summary="Every community on this server", tag="public", response=S.array(S.ref("Community")))
@@ -90,10 +90,13 @@ def list_sessions(slug: str) -> list[dict[str, Any]]:
 @operation(
     "GET",
     "/sessions/{session_id}",
-    summary="A session: its items, live turnout while open, the result once tallied",
+    summary="A session: its items, live turnout while open, the result once tallied, and its objections",
     tag="public",
     response=S.ref("Session"),
     errors=NOT_FOUND,
+    description="Once the preliminary result is published, `objections` counts the owners' objections by kind and by "
+    "decision (never who made them) and gives the way to the final result: voting closed, preliminary result published, "
+    "objections until, objections decided, certified or rejected.",
 )
 def get_session(session_id: str) -> dict[str, Any]:
     assembly, state = sessions.public_session(session_id, now=utcnow())
@@ -118,6 +121,7 @@ def get_session(session_id: str) -> dict[str, Any]:
         "roll": roll,
         "turnout": turnout,
         "result": assembly.result,
+        "objections": objection_summary_json(assembly),
     }
 
 

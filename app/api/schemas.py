@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..domain.figures import FIGURE_NAMES
+from ..domain.objections import ObjectionKind, ObjectionStatus, Outcome
 from ..domain.rules import MATTERS
 
 Schema = dict[str, Any]
@@ -99,6 +100,7 @@ COMPONENTS: dict[str, Schema] = {
         roll=nullable(obj(sha256=STR, area=STR, headcount=INT)),
         turnout=nullable(obj(area=STR, headcount=INT, area_percent=STR, headcount_percent=STR)),
         result=nullable({"type": "object", "description": "The rule engine's decision of every item, as hashed and certified."}),
+        objections=nullable(ref("ObjectionSummary")),
     ),
     "Receipt": {
         "type": "object",
@@ -421,4 +423,117 @@ EMERGENCY_DECISION = obj(
     decision={"type": "string", "enum": ["confirm", "refuse"]},
     reason={"type": "string", "maxLength": 5000, "description": "Required to refuse."},
     code={"type": "string", "minLength": 1, "maxLength": 40, "description": "The current code of the official's authenticator app."},
+)
+
+# Objections to a preliminary result (RULES §6) ---------------------------------------------------------------------
+
+OBJECTION_KINDS = [k.value for k in ObjectionKind]
+OBJECTION_KIND: Schema = {
+    "type": "string",
+    "enum": OBJECTION_KINDS,
+    "description": "not_mine: the ballot on record for my units is not mine; unit_missing: a unit of mine is missing from my "
+    "entry on the roll; unit_wrong: a unit on the roll is wrongly there; weight_wrong: my area or headcount on the roll is wrong; "
+    "count_wrong: the count does not follow from the ballots.",
+}
+OUTCOME: Schema = {
+    "type": "string",
+    "enum": [o.value for o in Outcome],
+    "description": "What follows an upheld objection: reissue (the ballot leaves the count and the owner votes again online in a "
+    "short window, with a new letter), paper (two committee members enter the owner's paper ballot in that window), rejected "
+    "(the result is rejected, with an order to convene the owners again).",
+}
+TIMELINE_STEP_NAMES = ["closed", "preliminary", "objections_until", "decided", "rejected", "certified"]
+
+COMPONENTS |= {
+    "ObjectionWindow": {
+        **obj(
+            channel={"type": "string", "enum": ["online", "paper"]},
+            opened_at=STAMP,
+            until=STAMP,
+            closed_at=nullable(STAMP),
+            open=BOOL,
+        ),
+        "description": "The window an upheld objection opened for the voter to vote again (online, or on paper entered by two "
+        "committee members); closed by their ballot or at its end.",
+    },
+    "Objection": {
+        **obj(
+            id=STR,
+            community=STR,
+            session=STR,
+            kind=OBJECTION_KIND,
+            kind_label=STR,
+            status={"type": "string", "enum": [s.value for s in ObjectionStatus]},
+            status_label=STR,
+            units=array(STR),
+            statement=STR,
+            files=array(obj(filename=STR, size=INT, sha256=STR)),
+            filed_at=STAMP,
+            answer=nullable(STR),
+            answered_at=nullable(STAMP),
+            decision=nullable(STR),
+            decided_at=nullable(STAMP),
+            outcome=nullable(OUTCOME),
+            outcome_label=nullable(STR),
+            outcomes=array(OUTCOME),
+            letter_reissued=BOOL,
+            window=nullable(ref("ObjectionWindow")),
+            order=nullable(STR),
+        ),
+        "description": "An owner's objection with each step: filed (with the owner's files, which are attached and read on the "
+        "pages), answered by those running the session, decided by the street office (its reasons), and what followed: the "
+        "voter's window to vote again, or the order after a rejected result. `outcomes` are those an upholding may choose; "
+        "`letter_reissued` says the letter that cast the disputed ballot was replaced, for those running the session to print "
+        "the new one. `status` is settled once an upheld objection's outcome is carried out.",
+    },
+    "LetterObjections": obj(
+        until=nullable(STAMP),
+        may_file=array(OBJECTION_KIND),
+        vote_again_until=nullable(STAMP),
+        objections=array(ref("Objection")),
+    ),
+    "ObjectionSummary": {
+        **obj(
+            until=nullable(STAMP),
+            total=INT,
+            by_kind=obj(**{kind: INT for kind in OBJECTION_KINDS}),
+            upheld=INT,
+            dismissed=INT,
+            undecided=INT,
+            timeline=array(obj(step={"type": "string", "enum": TIMELINE_STEP_NAMES}, label=STR, at=nullable(STAMP), done=BOOL)),
+        ),
+        "description": "How many objections of each kind and how many are decided, never who made them; and the way from the "
+        "count to the final result: voting closed, preliminary result published, objections until, objections decided, "
+        "certified or rejected (`at` is when it happened, or is due).",
+    },
+}
+
+NEW_OBJECTION = obj(
+    digits=DIGITS,
+    kind=OBJECTION_KIND,
+    statement={
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 2000,
+        "description": "What is wrong, briefly: for example that you did not vote.",
+    },
+)
+
+OBJECTION_ANSWER = obj(answer={"type": "string", "minLength": 1, "maxLength": 2000, "description": "What you found."})
+
+OBJECTION_DECISION = obj(
+    ["decision", "reasons"],
+    decision={"type": "string", "enum": ["upheld", "dismissed"]},
+    reasons={"type": "string", "minLength": 1, "maxLength": 5000},
+    outcome={
+        **OUTCOME,
+        "description": "Required to uphold, one of the objection's `outcomes`; ignored when dismissed. " + OUTCOME["description"],
+    },
+    order_due_on={**DAY, "description": "To reject the result: the day, after today, by which the owners are convened again."},
+    code={
+        "type": "string",
+        "maxLength": 40,
+        "description": "To reject the result: the current code of the official's authenticator app, used once (a wrong one is "
+        "audited and refused naming `code`).",
+    },
 )

@@ -8,14 +8,19 @@ from flask import url_for
 
 from ..communities.models import Community
 from ..communities.queries import CommunitySummary
-from ..db import utcnow
+from ..db import db, utcnow
 from ..domain.ledger import format_fen
 from ..domain.lifecycle import SessionState, state_at
 from ..domain.numbers import format_area
+from ..domain.objections import OUTCOMES
 from ..notices import services as notices
 from ..notices.models import Notice, NoticeState
+from ..orders.models import Order
 from ..sessions import services as sessions
-from ..sessions.models import AssemblySession, Item
+from ..sessions.models import AssemblySession, Item, RollEntry
+from ..voting import services as voting
+from ..voting.labels import OBJECTION_KINDS, OBJECTION_STATUSES, OUTCOME_LABELS, TIMELINE_STEPS
+from ..voting.models import Objection
 from .operations import stamp
 
 
@@ -80,3 +85,65 @@ def notice_json(notice: Notice, community: Community) -> dict[str, Any]:
 def yuan(fen: int) -> str:
     """Fen as the API writes yuan: two decimals, no thousands separator (12000.00)."""
     return format_fen(fen).replace(",", "")
+
+
+def objection_json(objection: Objection) -> dict[str, Any]:
+    """An objection with each of its steps, as the owner who made it and the officials who answer and decide it read it."""
+    assembly = db.session.get(AssemblySession, objection.session_id)
+    community = db.session.get(Community, assembly.community_id) if assembly else None
+    assert assembly is not None and community is not None
+    entry = db.session.get(RollEntry, objection.roll_entry_id)
+    window = voting.window_of_objection(objection)
+    order = db.session.get(Order, objection.order_id) if objection.order_id is not None else None
+    status = "settled" if voting.settled(objection) else objection.status.value
+    outcome = objection.outcome.value if objection.outcome else None
+    return {
+        "id": objection.public_id,
+        "community": community.slug,
+        "session": assembly.public_id,
+        "kind": objection.kind.value,
+        "kind_label": str(OBJECTION_KINDS[objection.kind.value]),
+        "status": status,
+        "status_label": str(OBJECTION_STATUSES[status]),
+        "units": list(entry.units) if entry else [],
+        "statement": objection.statement,
+        "files": [{"filename": d.filename, "size": d.size, "sha256": d.sha256} for d in voting.documents_of(objection.id)],
+        "filed_at": stamp(objection.filed_at),
+        "answer": objection.answer if objection.answered_at else None,
+        "answered_at": stamp(objection.answered_at),
+        "decision": objection.decision if objection.decided_at else None,
+        "decided_at": stamp(objection.decided_at),
+        "outcome": outcome,
+        "outcome_label": str(OUTCOME_LABELS[outcome]) if outcome else None,
+        "outcomes": [o.value for o in OUTCOMES[objection.kind]],
+        "letter_reissued": objection.reissued_letter_id is not None,
+        "window": None
+        if window is None
+        else {
+            "channel": window.channel,
+            "opened_at": stamp(window.opened_at),
+            "until": stamp(window.until),
+            "closed_at": stamp(window.closed_at),
+            "open": window.closed_at is None and utcnow() < window.until,
+        },
+        "order": order.public_id if order else None,
+    }
+
+
+def objection_summary_json(assembly: AssemblySession) -> dict[str, Any] | None:
+    """What anyone sees of a session's objections once the preliminary result is published: counts, never who; the timeline."""
+    if assembly.tallied_at is None:
+        return None
+    found = voting.summary(assembly.id)
+    return {
+        "until": stamp(assembly.objections_until),
+        "total": found.total,
+        "by_kind": {kind: found.by_kind.get(kind, 0) for kind in OBJECTION_KINDS},
+        "upheld": found.upheld,
+        "dismissed": found.dismissed,
+        "undecided": found.undecided,
+        "timeline": [
+            {"step": step.step, "label": str(TIMELINE_STEPS[step.step]), "at": stamp(step.when), "done": step.done}
+            for step in voting.timeline(assembly, utcnow())
+        ],
+    }

@@ -31,6 +31,16 @@ OUTCOME_LABELS = {
     "rejected": _l("The result is rejected, and the owners are convened again by order"),
 }
 
+# The steps from the count to the final result (``services.timeline``), for the result page and the API.
+TIMELINE_STEPS = {
+    "closed": _l("Voting closed"),
+    "preliminary": _l("Preliminary result published"),
+    "objections_until": _l("Objections until"),
+    "decided": _l("Objections decided"),
+    "rejected": _l("Rejected by the street office"),
+    "certified": _l("Certified by the street office: the result is final"),
+}
+
 
 def objection_kinds(state: SessionState, has_ballot: bool, until: datetime | None, now: datetime) -> list[str]:
     """The kinds an owner may object on now: "not mine" while voting is open, every kind during the period."""

@@ -12,7 +12,6 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask import session as browser
 from flask_babel import gettext as _
 from flask_login import login_required
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from ..communities.models import Community, Person
@@ -31,11 +30,11 @@ from ..security.keys import cached_keyring
 from ..security.permissions import can_run_session, require
 from ..security.web import current_actor
 from ..sessions.forms import submitted_choices
-from ..sessions.models import AssemblySession, Certification, CorrectionWindow, Letter, ProxyAuthorisation, RollEntry, Verdict
+from ..sessions.models import AssemblySession, CorrectionWindow, Letter, ProxyAuthorisation, RollEntry
 from ..sessions.services import bulletin, corrections, current_ballot, revote_allowed, scopes, sync_state
 from . import services as voting
 from .forms import BallotForm, BoardPetitionForm, DigitsForm, IdentityForm, PetitionForm
-from .labels import OBJECTION_KINDS, OBJECTION_STATUSES, OUTCOME_LABELS, objection_kinds
+from .labels import OBJECTION_KINDS, OBJECTION_STATUSES, OUTCOME_LABELS, TIMELINE_STEPS, objection_kinds
 from .models import Objection, ObjectionDocument, Petition
 
 bp = Blueprint("voting", __name__)
@@ -541,26 +540,4 @@ class Step:
 @bp.app_template_global()
 def result_timeline(assembly: AssemblySession) -> list[Step]:
     """Closed, preliminary result published, objections until, objections decided, certified (or rejected)."""
-    if assembly.tallied_at is None:
-        return []
-    now = utcnow()
-    objections = voting.objections_of_session(assembly.id)
-    decided = [o.decided_at for o in objections if o.decided_at is not None]
-    verdict = db.session.execute(select(Certification).where(Certification.session_id == assembly.id)).scalar_one_or_none()
-    steps = [
-        Step(_("Voting closed"), assembly.closes_at, True),
-        Step(_("Preliminary result published"), assembly.tallied_at, True),
-    ]
-    until = assembly.objections_until
-    if until is not None and until > assembly.tallied_at:
-        steps.append(Step(_("Objections until"), until, now >= until))
-    if objections:
-        all_decided = len(decided) == len(objections)
-        steps.append(Step(_("Objections decided"), max(decided) if all_decided else None, all_decided))
-    if verdict is not None and verdict.verdict is Verdict.REJECTED:
-        steps.append(Step(_("Rejected by the street office"), verdict.decided_at, True))
-    else:
-        steps.append(
-            Step(_("Certified by the street office: the result is final"), verdict.decided_at if verdict else None, verdict is not None)
-        )
-    return steps
+    return [Step(str(TIMELINE_STEPS[t.step]), t.when, t.done) for t in voting.timeline(assembly, utcnow())]

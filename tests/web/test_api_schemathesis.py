@@ -36,6 +36,7 @@ from app.notices import services as notices
 from app.security.actor import actor_for
 from app.security.roles import Role
 from app.sessions.models import AssemblySession
+from app.voting import services as voting
 from tests.factories import CLI, PASSWORD, enrol, make_world, open_session
 from tests.web.test_api import make_token
 
@@ -69,7 +70,14 @@ def world(app: Flask, client: FlaskClient) -> dict[str, Any]:
     emergency = emergencies.apply(
         chair, community_id=built.community.id, kind="roof_leak", scope=["1"], scope_label="1 号楼", estimate="5000", **works
     )
+    # An owner's objection to reach: someone voted with 赵敏's letter while voting is open, and she says so.
+    (question, _other) = [str(i.id) for i in session.items]
+    voting.cast_ballot(tokens["赵敏"], {question: "agree"}, ip="t", now=utcnow())
+    letter = voting.find_letter(tokens["赵敏"])
+    assert letter is not None
+    objection = voting.file_objection(letter.id, "not_mine", "我没有投票。", ip="t", now=utcnow())
     return {
+        "objection": objection.public_id,
         "project": project.public_id,
         "emergency": emergency.public_id,
         "area": make_token(app.test_client(), "district", ["area"]),
@@ -100,6 +108,7 @@ def test_no_operation_answers_with_a_server_error_or_off_its_schema(app: Flask, 
         "city_code": world["city_code"],
         "project_id": world["project"],
         "emergency_id": world["emergency"],
+        "objection_id": world["objection"],
     }
     failures: list[str] = []
     operations = [result.ok() for result in schema.get_all_operations()]

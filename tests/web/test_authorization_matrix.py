@@ -227,6 +227,14 @@ MATRIX: dict[str, tuple[str, str, tuple[int, ...]]] = {
     "api.get_fund_reconciliation": ("GET", "/api/v1/communities/lanting/fund/reconciliation", (401, 401, 401, 401, 401)),
     "api.list_fund_deadlines": ("GET", "/api/v1/offices/xinhua-street/fund/deadlines", (401, 401, 401, 401, 401)),
     "api.decide_fund_emergency": ("POST", "/api/v1/communities/lanting/fund/emergencies/{em}/decision", (401, 401, 401, 401, 401)),
+    # Objections in the API: the owner's with a letter (a JSON body with the digits first); those running the session and
+    # the street office with their tokens, checked before the session or the objection is looked up.
+    "api.list_letter_objections": ("POST", "/api/v1/letters/{token}/objections", (415, 415, 415, 415, 415)),
+    "api.file_letter_objection": ("POST", "/api/v1/letters/{token}/objections/new", (415, 415, 415, 415, 415)),
+    "api.list_session_objections": ("GET", "/api/v1/sessions/{t}/objections", (401, 401, 401, 401, 401)),
+    "api.answer_session_objection": ("POST", "/api/v1/sessions/{t}/objections/nonexistent/answer", (401, 401, 401, 401, 401)),
+    "api.list_office_objections": ("GET", "/api/v1/offices/xinhua-street/objections", (401, 401, 401, 401, 401)),
+    "api.decide_session_objection": ("POST", "/api/v1/sessions/{t}/objections/nonexistent/decision", (401, 401, 401, 401, 401)),
     # The district's and the city's figures ({dc}, {cc}: the district over the office of A, its city): their
     # officials and the administrators read them (the area officials' answers: test_area_officials_only_read).
     "areas.district_dashboard": ("GET", "/oversight/districts/{dc}", (302, 200, 403, 403, 403)),

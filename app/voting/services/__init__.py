@@ -13,6 +13,7 @@ from .letters import (
 )
 from .objections import (
     Summary,
+    TimelineStep,
     Upload,
     answer_objection,
     documents_of,
@@ -23,6 +24,7 @@ from .objections import (
     pending,
     settled,
     summary,
+    timeline,
     window_of_objection,
 )
 from .petitions import (
@@ -47,6 +49,7 @@ __all__ = [
     "PastBallot",
     "Progress",
     "Summary",
+    "TimelineStep",
     "Upload",
     "answer_objection",
     "ballot_history",
@@ -76,6 +79,7 @@ __all__ = [
     "start_board_petition",
     "start_petition",
     "summary",
+    "timeline",
     "who_cast",
     "window_of_objection",
 ]

@@ -27,7 +27,7 @@ from ...domain.objections import ObjectionKind, ObjectionStatus, Pending, can_fi
 from ...notices.services import checked_file, store_file
 from ...security.actor import OWNER, Actor
 from ...security.permissions import can_run_session, require
-from ...sessions.models import AssemblySession, Ballot, CorrectionWindow, Letter
+from ...sessions.models import AssemblySession, Ballot, Certification, CorrectionWindow, Letter, Verdict
 from ..models import Objection, ObjectionDocument
 
 MAX_STATEMENT = 2000
@@ -237,3 +237,33 @@ def summary(session_id: int) -> Summary:
         dismissed=statuses[ObjectionStatus.DISMISSED],
         undecided=statuses[ObjectionStatus.FILED] + statuses[ObjectionStatus.ANSWERED],
     )
+
+
+@dataclass(frozen=True)
+class TimelineStep:
+    """One step from the count to the final result: ``step`` names it (``labels.TIMELINE_STEPS``), ``when`` it is or was due."""
+
+    step: str  # closed, preliminary, objections_until, decided, rejected or certified
+    when: datetime | None
+    done: bool
+
+
+def timeline(assembly: AssemblySession, now: datetime) -> list[TimelineStep]:
+    """Closed, preliminary result published, objections until, objections decided, certified (or rejected); [] before the count."""
+    if assembly.tallied_at is None:
+        return []
+    objections = objections_of_session(assembly.id)
+    decided = [o.decided_at for o in objections if o.decided_at is not None]
+    verdict = db.session.execute(select(Certification).where(Certification.session_id == assembly.id)).scalar_one_or_none()
+    steps = [TimelineStep("closed", assembly.closes_at, True), TimelineStep("preliminary", assembly.tallied_at, True)]
+    until = assembly.objections_until
+    if until is not None and until > assembly.tallied_at:
+        steps.append(TimelineStep("objections_until", until, now >= until))
+    if objections:
+        all_decided = len(decided) == len(objections)
+        steps.append(TimelineStep("decided", max(decided) if all_decided else None, all_decided))
+    if verdict is not None and verdict.verdict is Verdict.REJECTED:
+        steps.append(TimelineStep("rejected", verdict.decided_at, True))
+    else:
+        steps.append(TimelineStep("certified", verdict.decided_at if verdict else None, verdict is not None))
+    return steps
