@@ -209,7 +209,7 @@ def test_an_owner_objects_that_a_ballot_is_not_hers_the_office_upholds_it_she_vo
     assert f"街道办事处认定成立：{DECISION}" in decided and "该票不再计入；业主在限定时间内重新在线表决" in decided
     assert "该业主重新表决的时限至" in decided
     chair.screenshot(path=str(ARTIFACTS / "o07-desk-committee-after-decision.png"), full_page=True)
-    chair.click("text=打印新的表决通知书")
+    chair.click("button:has-text('打印新的表决通知书')")
     chair.wait_for_selector(".letter-page")
     assert chair.locator(".letter-page").count() == 1 and "重新表决截止" in chair.locator(".letter-page").inner_text()
     new_token = chair.locator(".letter-page p.url").inner_text().rsplit("/v/", 1)[1].strip()

@@ -275,3 +275,28 @@ def test_the_audit_log_records_each_step(app: Flask) -> None:
     assert actions == ["objection.file", "objection.answer", "objection.decide"]
     data = db.session.execute(select(AuditEvent.data).where(AuditEvent.action == "objection.decide")).scalar_one()
     assert json.loads(json.dumps(data))["upheld"] is False
+
+
+def test_rejecting_while_a_window_runs_seals_the_count_first_and_leaves_nothing_to_decide(app: Flask) -> None:
+    world = make_world()
+    session, tokens, _q = counted(world)
+    filed = session.tallied_at + timedelta(hours=1)  # type: ignore[operator]
+    mine = voting.file_objection(letter_of(tokens["赵敏"]).id, "not_mine", "不是我投的", ip="t", now=filed)
+    other = voting.file_objection(letter_of(tokens["张伟"]).id, "count_wrong", "计票有误", ip="t", now=filed)
+    now = utcnow()
+    office.decide_objection(actor_for(world.official), mine.id, upheld=True, reasons="属实", outcome="reissue", now=now)
+    rejected = office.decide(
+        actor_for(world.official), session.id, verdict=Verdict.REJECTED, reasons="另有违规", code=next_code("official"), now=now
+    )
+    db.session.rollback()
+    assembly = db.session.get(AssemblySession, session.id)
+    assert assembly is not None and assembly.state is SessionState.REJECTED and assembly.result["ballots"] == 2  # type: ignore[index]
+    # What was signed is the sealed count without the voided ballot; no window is left to reopen a decided result.
+    assert json.loads(rejected.statement)["result_sha256"] == assembly.result_sha256
+    entries = bulletin.entries(db.session(), session.id)
+    assert entries[-1]["type"] == "seal" and json.loads(rejected.statement)["seal"] == entries[-1]["hash"]
+    assert corrections.close_due_windows(now=now + timedelta(days=3)) == 0
+    assert [o.public_id for o, _a in office.objections_to_decide(world.office.id)] == []
+    assert voting.objection_by_public_id(other.public_id).status.value == "filed"  # type: ignore[union-attr]
+    verify = app.test_cli_runner().invoke(args=["audit", "verify"])
+    assert verify.exit_code == 0, verify.output

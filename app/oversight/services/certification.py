@@ -127,6 +127,7 @@ def _refuse_while_objectable(session: AssemblySession, now: datetime) -> None:
 def record_verdict(
     s: Session, actor: Actor, session: AssemblySession, community: Community, verdict: Verdict, reasons: str, now: datetime
 ) -> Certification:
+    corrections.close_all(s, session, now=now)  # a voter's window still open: sealed and recounted before signing
     seal = bulletin.seal_of(s, session.id)
     seal_hash = seal["hash"] if seal else ""
     statement = certification_statement(session, seal_hash, verdict, now)

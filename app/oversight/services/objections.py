@@ -162,7 +162,12 @@ def objections_to_decide(street_office_id: int) -> list[tuple[Objection, Assembl
         select(Objection, AssemblySession)
         .join(AssemblySession, AssemblySession.id == Objection.session_id)
         .join(Community, Community.id == AssemblySession.community_id)
-        .where(Community.street_office_id == street_office_id, Objection.status.in_([ObjectionStatus.FILED, ObjectionStatus.ANSWERED]))
+        .where(
+            Community.street_office_id == street_office_id,
+            Objection.status.in_([ObjectionStatus.FILED, ObjectionStatus.ANSWERED]),
+            # Still to be decided: a result already certified or rejected leaves them moot.
+            AssemblySession.state.in_([SessionState.OPEN, SessionState.TALLIED]),
+        )
         .order_by(Objection.filed_at)
     )
     return [(o, a) for o, a in rows]

@@ -115,10 +115,28 @@ def close_due_windows(*, now: datetime, session_id: int | None = None) -> int:
             assert window is not None
             bulletin.lock_head(s, window.session_id)  # the chain head first, as every append
             s.refresh(window, with_for_update=True)
-            if window.closed_at is None:
+            assembly = s.get(AssemblySession, window.session_id)
+            if window.closed_at is None and assembly is not None and assembly.state is SessionState.TALLIED:
                 close_window(s, window, ballot_id=None, now=now)
                 closed += 1
     return closed
+
+
+def close_all(s: Session, assembly: AssemblySession, *, now: datetime) -> None:
+    """Before a verdict: every window still open ends now, and the count is sealed again (the office rejects a result
+    while a voter's window runs: what it signs is the count without the voided ballot)."""
+    windows = (
+        s.execute(select(CorrectionWindow).where(CorrectionWindow.session_id == assembly.id, CorrectionWindow.closed_at.is_(None)))
+        .scalars()
+        .all()
+    )
+    for window in windows:
+        window.closed_at = now
+    if windows:
+        s.flush()
+        community = s.get(Community, assembly.community_id)
+        assert community is not None
+        recount_corrected(s, assembly, community, now=now)
 
 
 def open_windows(s: Session, assembly_id: int) -> bool:

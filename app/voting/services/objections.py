@@ -28,6 +28,7 @@ from ...notices.services import checked_file, store_file
 from ...security.actor import OWNER, Actor
 from ...security.permissions import can_run_session, require
 from ...sessions.models import AssemblySession, Ballot, Certification, CorrectionWindow, Letter, Verdict
+from ...sessions.services.clock import sync_state
 from ..models import Objection, ObjectionDocument
 
 MAX_STATEMENT = 2000
@@ -66,6 +67,9 @@ def file_objection(
             checked.append((checked_file(upload.filename, upload.data), upload.data))
         except RuleViolation as exc:
             raise RuleViolation("files", f"{upload.filename}: {exc.message}") from None
+    known = db.session.get(Letter, letter_id)
+    if known is not None:
+        sync_state(known.session_id, now=now)  # a session whose time is up is closed and counted first
     try:
         with db.write() as s:
             letter = s.get(Letter, letter_id)
