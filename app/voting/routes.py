@@ -21,6 +21,7 @@ from ..domain.canonical import canonical_json
 from ..domain.errors import NotFound, RuleViolation
 from ..domain.id_digits import MAX_ATTEMPTS, may_end_in_x
 from ..domain.lifecycle import SessionState
+from ..domain.objections import can_file
 from ..domain.receipts import tracker
 from ..extensions import limiter
 from ..notices.services import attachments_folder
@@ -466,6 +467,12 @@ def session_objections(assembly: AssemblySession) -> list[ObjectionLine]:
         entry = db.session.get(RollEntry, objection.roll_entry_id)
         out.append(ObjectionLine(objection, list(entry.units) if entry else [], voting.documents_of(objection.id)))
     return out
+
+
+@bp.app_template_global()
+def period_running(assembly: AssemblySession) -> bool:
+    """Whether owners can still object to the session's preliminary result now."""
+    return assembly.state is SessionState.TALLIED and can_file(utcnow(), assembly.objections_until)
 
 
 @bp.app_template_global()

@@ -7,7 +7,7 @@ from datetime import timedelta
 from flask import Flask
 from flask.testing import FlaskClient
 
-from app.db import db
+from app.db import db, utcnow
 from app.sessions import services as sessions
 from app.voting import services as voting
 from tests.factories import items, login, make_world, next_code, open_session, past_session
@@ -114,3 +114,23 @@ def test_an_owner_reports_a_ballot_they_did_not_cast_and_the_office_answers(app:
     assert "打印新的表决通知书" in chair.get(f"/committee/s/{session.public_id}").get_data(as_text=True)
     printed = chair.post(f"/committee/s/{session.public_id}/letters/print", data={}).get_data(as_text=True)
     assert tokens["赵敏"] in printed and tokens["张伟"] not in printed
+
+
+def test_after_the_period_the_committee_reads_that_it_ended_and_a_replaced_letter_says_why(app: Flask, client: FlaskClient) -> None:
+    from app.oversight import services as office
+    from app.security.actor import actor_for
+
+    world = make_world()
+    session, tokens, when = past_session(world)
+    q1, _ = items(session)
+    voting.cast_ballot(tokens["赵敏"], {q1: "agree"}, ip="t", now=when)
+    sessions.sync_state(session.id, now=session.closes_at + timedelta(minutes=1))
+    letter = voting.find_letter(tokens["赵敏"])
+    assert letter is not None
+    objection = voting.file_objection(letter.id, "not_mine", "不是我投的", ip="t", now=session.closes_at + timedelta(days=1))
+    office.decide_objection(actor_for(world.official), objection.id, upheld=True, reasons="属实", outcome="reissue", now=utcnow())
+    login(client, "chair")
+    page = client.get(f"/committee/s/{session.public_id}").get_data(as_text=True)
+    assert "异议期已于" in page and "业主可在" not in page
+    replaced = app.test_client().get(f"/v/{tokens['赵敏']}")
+    assert replaced.status_code == 404 and "这份通知书已被换发" in replaced.get_data(as_text=True)
