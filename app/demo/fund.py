@@ -18,7 +18,7 @@ from ..communities.models import Building, Community, Unit
 from ..db import db, utcnow
 from ..domain.ledger import LedgerKind, format_fen
 from ..fund.models.projects import FundProject
-from ..fund.services import accounts, costs, emergencies, projects
+from ..fund.services import accounts, costs, deposits, emergencies, projects
 from ..ledgers import services as ledgers
 from ..notices import services as notices
 from ..notices.models import NoticeKind
@@ -44,7 +44,7 @@ def seed_opening_deposits(community: Community, actor: Actor, day: date, *, now:
     ).all()
     lines = ["房号,日期,金额,凭证号"]
     lines += [f"{b}-{n},{day.isoformat()},{format_fen(area * YUAN_PER_M2).replace(',', '')},期初分户余额" for b, n, area in rows]
-    accounts.import_deposits(
+    deposits.import_deposits(
         actor, community_id=community.id, filename=f"专户分户余额-{day.isoformat()}.csv", data="\n".join(lines).encode(), now=now
     )
 

@@ -20,7 +20,7 @@ from app.domain.ledger import LedgerKind
 from app.fund.models.accounts import DepositImport, UnitDeposit
 from app.fund.models.emergencies import EmergencyApplication
 from app.fund.models.projects import FundProject
-from app.fund.services import accounts
+from app.fund.services import accounts, deposits
 from app.ledgers import services as ledgers
 from app.ledgers.models import EntryDirection, LedgerEntry
 from app.security.actor import actor_for
@@ -48,7 +48,7 @@ def deposits_file(*rows: str) -> bytes:
 
 
 def import_file(world: World, data: bytes, filename: str = "bank-2026-12.csv") -> DepositImport:
-    return accounts.import_deposits(actor_for(world.committee), community_id=world.community.id, filename=filename, data=data, now=NOW)
+    return deposits.import_deposits(actor_for(world.committee), community_id=world.community.id, filename=filename, data=data, now=NOW)
 
 
 def project(world: World, title: str = "1号楼屋面防水", scope: tuple[str, ...] = ("1-101", "1-102")) -> int:
@@ -124,7 +124,7 @@ def test_every_bad_row_is_named_and_nothing_is_written(app: Flask) -> None:
         "2-101,2026-12-01,12.345,,",
         ",2026-12-01,5,,",
     )
-    with pytest.raises(accounts.DepositImportError) as caught:
+    with pytest.raises(deposits.DepositImportError) as caught:
         import_file(world, data)
     assert caught.value.problems == [
         "row 3, unit: no unit 9-9-999 in this community",
@@ -139,7 +139,7 @@ def test_a_file_already_imported_is_refused(app: Flask) -> None:
     world = world_with_units()
     data = deposits_file("1-101,2026-12-01,100.00,,")
     import_file(world, data)
-    with pytest.raises(accounts.DepositImportError, match=r"imported already, as bank-2026-12\.csv"):
+    with pytest.raises(deposits.DepositImportError, match=r"imported already, as bank-2026-12\.csv"):
         import_file(world, data, filename="again.csv")
     assert count(UnitDeposit) == count(DepositImport) == count(LedgerEntry) == 1
 
@@ -163,7 +163,7 @@ def test_only_the_committee_imports(app: Flask) -> None:
     world = world_with_units()
     for user in (world.outsider, world.official, world.admin):
         with pytest.raises(PermissionDenied):
-            accounts.import_deposits(actor_for(user), community_id=world.community.id, filename="f.csv", data=b"", now=NOW)
+            deposits.import_deposits(actor_for(user), community_id=world.community.id, filename="f.csv", data=b"", now=NOW)
 
 
 def test_a_cost_is_shared_by_area_and_a_scope_outside_the_register_is_refused(app: Flask) -> None:
@@ -271,9 +271,9 @@ def test_the_same_deposits_saved_again_in_another_form_are_not_credited_twice(ap
     first = deposits_file("1-101,2026-12-01,8950.00,B-1,张伟", "1-102,2026-12-01,7500.00,,")
     import_file(world, first)
     resaved = b"\xef\xbb\xbf" + first.replace(b"\n", b"\r\n")  # a BOM and Windows line ends: other bytes, the same rows
-    with pytest.raises(accounts.DepositImportError, match="booked already"):
+    with pytest.raises(deposits.DepositImportError, match="booked already"):
         import_file(world, resaved, filename="bank-again.csv")
-    with pytest.raises(accounts.DepositImportError) as refused:
+    with pytest.raises(deposits.DepositImportError) as refused:
         import_file(world, deposits_file("1-101,2026-12-01,8950.00,B-1,张伟", "1-102,2026-12-02,100.00,,"), filename="mixed.csv")
     assert refused.value.problems == ["row 2, reference: deposit B-1 of this unit on this day is booked already."]
     assert count(UnitDeposit) == 2

@@ -12,7 +12,7 @@ from app.db import db, utcnow
 from app.domain.errors import RuleViolation
 from app.domain.ledger import LedgerKind
 from app.fund.models.projects import FundProject
-from app.fund.services import accounts, costs, projects
+from app.fund.services import accounts, costs, deposits, projects
 from app.fund.services import emergencies as fund
 from app.ledgers import services as ledgers
 from app.security.actor import actor_for
@@ -64,7 +64,7 @@ def test_deposits_invoices_and_emergency_costs_reconcile_with_the_fund_ledger(ap
     now = utcnow()
     chair = actor_for(world.committee)
     rows = "unit,date,amount\n1-101,2026-11-01,20000\n1-102,2026-11-01,30000\n2-101,2026-11-02,25000\n2-102,2026-11-02,20000\n"
-    accounts.import_deposits(chair, community_id=world.community.id, filename="bank.csv", data=rows.encode(), now=now)
+    deposits.import_deposits(chair, community_id=world.community.id, filename="bank.csv", data=rows.encode(), now=now)
     project = projects.open_project(
         chair,
         community_id=world.community.id,

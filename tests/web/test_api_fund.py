@@ -15,7 +15,7 @@ from app.accounts.models import User
 from app.audit.models import AuditEvent
 from app.db import db, utcnow
 from app.fund.models.projects import FundProject
-from app.fund.services import accounts, emergencies
+from app.fund.services import deposits, emergencies
 from app.security.actor import actor_for
 from tests.factories import ENROLMENTS, World, decided_item, draft_session, make_world, next_code, open_session
 from tests.web.test_api import bearer, make_token, problem
@@ -241,7 +241,7 @@ def test_bad_emergency_bodies_and_other_offices_are_refused(app: Flask, client: 
 def test_an_owner_reads_their_units_accounts_with_their_letter(app: Flask, client: FlaskClient) -> None:
     world, letters, committee, _office = setup(app, client)
     data = "unit,date,amount,reference,payer\n1-101,2026-11-05,8950.00,YH-1,张伟\n1-102,2026-11-05,12000.00,YH-2,李娜\n".encode()
-    accounts.import_deposits(actor_for(world.committee), community_id=world.community.id, filename="d.csv", data=data, now=utcnow())
+    deposits.import_deposits(actor_for(world.committee), community_id=world.community.id, filename="d.csv", data=data, now=utcnow())
     applied = client.post(f"{BASE}/emergencies", json=EMERGENCY, headers=bearer(committee)).get_json()
     application = emergencies.by_public_id(actor_for(world.official), applied["id"])[0]
     emergencies.decide(actor_for(world.official), application.id, confirm=True, reason="", totp_code=fresh_code("official"), now=utcnow())

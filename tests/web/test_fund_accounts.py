@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from app.communities import services as register
 from app.db import db
-from app.fund.services import accounts
+from app.fund.services import deposits
 from app.security.actor import actor_for
 from tests.factories import CLI, login, make_world, open_session, register_csv
 
@@ -39,7 +39,7 @@ def test_the_committee_imports_a_deposit_file_sees_the_accounts_and_exports_them
     status, page = upload(client, world.community.id, HEADER + "1-101,2026-12-01,100.00,,\n9-9-999,2026-12-01,5,,\n")
     assert status == 400 and "第 3 行，unit：" in page and "9-9-999" in page
     db.session.rollback()
-    assert accounts.imports(world.community.id) == []
+    assert deposits.imports(world.community.id) == []
     status, page = upload(client, world.community.id, HEADER + "1-101,2026-12-01,8950.00,B-1,张伟\n1-102,2026-12-02,7500.00,,\n")
     assert status == 200 and "16,450.00" in page and "bank.csv" in page
     assert "分户账与维修资金账目一致" in page and "panel-error" not in page
@@ -66,7 +66,7 @@ def test_a_difference_with_the_ledger_is_shown_with_its_cause(app: Flask, client
 def test_the_owner_sees_their_units_account_from_the_letter_and_no_other(app: Flask, client: FlaskClient) -> None:
     world = make_world()
     _session, tokens, now = open_session(world)
-    accounts.import_deposits(
+    deposits.import_deposits(
         actor_for(world.committee),
         community_id=world.community.id,
         filename="bank.csv",

@@ -19,7 +19,7 @@ from ...spreadsheets import MAX_ROWS, MAX_XLSX_UNPACKED
 from ...voting.routes import _confirmed_letter as confirmed_letter
 from ...web_params import page_arg
 from ..forms.accounts import DepositFileForm
-from ..services import accounts
+from ..services import accounts, deposits
 from .common import bp
 
 PER_PAGE = 100  # unit accounts on one page: a community of 10,000 units pages through 100 of them
@@ -44,7 +44,7 @@ def _page(community: Community, upload: DepositFileForm, problems: list[str]) ->
         community=community,
         upload=upload,
         problems=problems,
-        imports=accounts.imports(community.id),
+        imports=deposits.imports(community.id),
         check=check,
         differences=check.differences[:MAX_DIFFERENCES],
         more_differences=max(0, len(check.differences) - MAX_DIFFERENCES),
@@ -52,8 +52,8 @@ def _page(community: Community, upload: DepositFileForm, problems: list[str]) ->
         units=len(everyone),
         page=page,
         pages=pages,
-        columns=accounts.DEPOSIT_COLUMNS,
-        headings=accounts.CHINESE_HEADINGS,
+        columns=deposits.DEPOSIT_COLUMNS,
+        headings=deposits.CHINESE_HEADINGS,
         max_rows=format_decimal(MAX_ROWS),
         max_mb=MAX_XLSX_UNPACKED // (1024 * 1024),
     )
@@ -76,10 +76,10 @@ def import_deposits(community_id: int) -> Response | tuple[str, int]:
         return redirect(url_for(".show_accounts", community_id=community.id))
     file = upload.file.data
     try:
-        done = accounts.import_deposits(
+        done = deposits.import_deposits(
             current_actor(), community_id=community.id, filename=file.filename or "", data=file.read(), now=utcnow()
         )
-    except accounts.DepositImportError as exc:
+    except deposits.DepositImportError as exc:
         return _page(community, upload, exc.problems), 400
     flash(ngettext("%(num)d deposit imported.", "%(num)d deposits imported.", done.rows), "success")
     return redirect(url_for(".show_accounts", community_id=community.id))

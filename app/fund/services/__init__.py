@@ -1,1 +1,1 @@
-"""The fund's services, one module per stage: projects, per-unit accounts, emergency applications, deadlines."""
+"""The fund's services, one module per stage: projects, deposit files, per-unit accounts, emergency applications, deadlines."""
