@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 from markupsafe import Markup
@@ -305,8 +305,4 @@ def attachment(slug: str, public_id: str, attachment_id: int) -> Response:
     found = db.session.get(Attachment, attachment_id)
     if found is None or found.notice_id != notice.id:
         raise NotFound(_("No such file."))
-    response = send_file(
-        services.attachments_folder() / found.sha256, mimetype=found.content_type, download_name=found.filename, max_age=86400
-    )
-    response.headers["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
-    return response
+    return services.stored_file_response(found.sha256, found.content_type, found.filename, max_age=86400)

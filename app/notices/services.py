@@ -14,10 +14,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from flask import current_app
+from flask import current_app, send_file
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import extract, func, select
 from sqlalchemy.orm import Session
+from werkzeug.wrappers import Response
 
 from ..audit.services import record, scope
 from ..communities.models import Community
@@ -256,6 +257,17 @@ def sniff(data: bytes) -> str | None:
 
 def attachments_folder() -> Path:
     return Path(current_app.instance_path) / "attachments"
+
+
+# A stored file opens sandboxed: a PDF or an image, never a page that runs as the site.
+FILE_POLICY = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
+
+
+def stored_file_response(sha256: str, content_type: str, filename: str, *, max_age: int = 0) -> Response:
+    """The response serving a file kept under its SHA-256, with its name and the sandboxing policy."""
+    response = send_file(attachments_folder() / sha256, mimetype=content_type, download_name=filename, max_age=max_age)
+    response.headers["Content-Security-Policy"] = FILE_POLICY
+    return response
 
 
 def checked_file(filename: str, data: bytes) -> tuple[str, str, str]:

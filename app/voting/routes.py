@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar, overload
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask import session as browser
 from flask_babel import gettext as _
 from flask_login import login_required
@@ -24,7 +24,7 @@ from ..domain.lifecycle import SessionState
 from ..domain.objections import can_file
 from ..domain.receipts import tracker
 from ..extensions import limiter
-from ..notices.services import attachments_folder
+from ..notices.services import stored_file_response
 from ..orders.services import order_of_petition
 from ..qr import qr_svg
 from ..security.keys import cached_keyring
@@ -280,9 +280,7 @@ def objection_file(token: str, public_id: str, document_id: int) -> Response:
     document = next((d for d in voting.documents_of(objection.id) if d.id == document_id), None)
     if document is None:
         raise NotFound(_("No such file."))
-    response = send_file(attachments_folder() / document.sha256, mimetype=document.content_type, download_name=document.filename)
-    response.headers["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
-    return response
+    return stored_file_response(document.sha256, document.content_type, document.filename)
 
 
 @bp.post("/v/<token>/petitions")
@@ -524,9 +522,7 @@ def committee_objection_file(public_id: str, document_id: int) -> Response:
     document = next((d for d in voting.documents_of(objection.id) if d.id == document_id), None)
     if document is None:
         raise NotFound(_("No such file."))
-    response = send_file(attachments_folder() / document.sha256, mimetype=document.content_type, download_name=document.filename)
-    response.headers["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
-    return response
+    return stored_file_response(document.sha256, document.content_type, document.filename)
 
 
 # The public result page: how many objections of which kinds, and the way from the count to the final result -----

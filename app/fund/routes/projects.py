@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import flash, redirect, render_template, request, send_file, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
@@ -20,7 +20,7 @@ from ...domain.errors import NotFound, RuleViolation
 from ...domain.lifecycle import SessionState
 from ...domain.units import unit_sort_key
 from ...extensions import limiter, upload_limit
-from ...notices.services import attachments_folder
+from ...notices.services import stored_file_response
 from ...security.permissions import can_certify, can_manage_fund, require
 from ...security.web import current_actor
 from ...sessions.models import AssemblySession
@@ -317,6 +317,4 @@ def project_document(slug: str, public_id: str, document_id: int) -> Response:
     found = db.session.get(ProjectDocument, document_id)
     if found is None or found.project_id != project.id:
         raise NotFound(_("No such file."))
-    response = send_file(attachments_folder() / found.sha256, mimetype=found.content_type, download_name=found.filename, max_age=86400)
-    response.headers["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
-    return response
+    return stored_file_response(found.sha256, found.content_type, found.filename, max_age=86400)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from flask import current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import select
@@ -22,7 +22,7 @@ from ...db import db, utcnow
 from ...domain.errors import NotFound, RuleViolation
 from ...domain.objections import OUTCOMES, blockers
 from ...notices.obligations import Obligation
-from ...notices.services import attachments_folder
+from ...notices.services import stored_file_response
 from ...orders import services as order_book
 from ...orders.models import Order, OrderKind, OrderStatus
 from ...security.permissions import can_certify, can_issue_orders, can_oversee, require
@@ -341,9 +341,7 @@ def objection_file(public_id: str, document_id: int) -> Response:
     document = next((d for d in voting.documents_of(objection.id) if d.id == document_id), None)
     if document is None:
         raise NotFound(_("No such file."))
-    response = send_file(attachments_folder() / document.sha256, mimetype=document.content_type, download_name=document.filename)
-    response.headers["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
-    return response
+    return stored_file_response(document.sha256, document.content_type, document.filename)
 
 
 @dataclass(frozen=True)

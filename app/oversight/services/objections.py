@@ -28,7 +28,7 @@ from ...orders.services import publish_order
 from ...security.actor import Actor
 from ...sessions.models import AssemblySession, Ballot, Letter, Verdict
 from ...sessions.services import corrections
-from ...sessions.services.tokens import new_nonce, token_for, token_hash
+from ...sessions.services.letters import replace_letter
 from ...voting.models import Objection
 from ...voting.services.objections import objection_for_update
 from .access import office_community
@@ -136,24 +136,11 @@ def _reopen(
     if used is None or used.revoked_at is not None:
         return None
     # Whoever cast it held that letter: it stops working, and its holder gets a new one to vote with in the window.
-    used.revoked_at = now
-    nonce = new_nonce()
-    token = token_for(nonce)
-    new = Letter(
-        session_id=used.session_id,
-        roll_entry_id=used.roll_entry_id,
-        person_id=used.person_id,
-        proxy_id=used.proxy_id,
-        nonce=nonce,
-        token_hash=token_hash(token),
-        issued_at=now,
-    )
-    s.add(new)
-    s.flush()
-    objection.reissued_letter_id = new.id
+    issued = replace_letter(s, used, now=now)
+    objection.reissued_letter_id = issued.letter.id
     data = {"replaces": used.id, "objection": objection.public_id}
-    record(s, actor, "letter.reissue", "letter", new.id, **scope(community), data=data, now=now)
-    return token
+    record(s, actor, "letter.reissue", "letter", issued.letter.id, **scope(community), data=data, now=now)
+    return issued.token
 
 
 def objections_to_decide(street_office_id: int) -> list[tuple[Objection, AssemblySession]]:

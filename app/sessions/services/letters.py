@@ -7,6 +7,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from ...audit.services import record, scope
 from ...communities.models import Person
@@ -38,21 +39,27 @@ def reissue_letter(actor: Actor, letter_id: int, *, now: datetime) -> IssuedLett
             raise RuleViolation("state", str(_l("Letters can be re-issued only until voting closes.")))
         if old.revoked_at is not None:
             raise RuleViolation("letter", str(_l("This letter was already replaced.")))
-        old.revoked_at = now
-        nonce = new_nonce()
-        token = token_for(nonce)
-        new = Letter(
-            session_id=old.session_id,
-            roll_entry_id=old.roll_entry_id,
-            person_id=old.person_id,
-            proxy_id=old.proxy_id,
-            nonce=nonce,
-            token_hash=token_hash(token),
-            issued_at=now,
-        )
-        s.add(new)
-        s.flush()
-        record(s, actor, "letter.reissue", "letter", new.id, **scope(community), data={"replaces": old.id}, now=now)
+        issued = replace_letter(s, old, now=now)
+        record(s, actor, "letter.reissue", "letter", issued.letter.id, **scope(community), data={"replaces": old.id}, now=now)
+    return issued
+
+
+def replace_letter(s: Session, old: Letter, *, now: datetime) -> IssuedLetter:
+    """Inside the caller's write: ``old`` stops working, and its holder has a new letter for the same units."""
+    old.revoked_at = now
+    nonce = new_nonce()
+    token = token_for(nonce)
+    new = Letter(
+        session_id=old.session_id,
+        roll_entry_id=old.roll_entry_id,
+        person_id=old.person_id,
+        proxy_id=old.proxy_id,
+        nonce=nonce,
+        token_hash=token_hash(token),
+        issued_at=now,
+    )
+    s.add(new)
+    s.flush()
     return IssuedLetter(new, token)
 
 
