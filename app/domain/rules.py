@@ -80,6 +80,18 @@ class PartyTarget:
 
 
 @dataclass(frozen=True)
+class NegativeEntry:
+    """One entry of the negative list: a code (labelled where it is shown) and its limit (months of arrears, meetings
+    missed), None where the conduct itself is the finding."""
+
+    code: str
+    limit: int | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return {"code": self.code, "limit": self.limit}
+
+
+@dataclass(frozen=True)
 class Settings:
     notice_days: int
     window_min_days: int
@@ -120,6 +132,12 @@ class Settings:
     # voter whose ballot was not theirs casts again with a re-issued letter within this many hours.
     objection_days: int
     objection_recast_hours: int
+    # The committee's own conduct (RULES §5): members holding this share of all seats may convene a meeting besides the
+    # chair; the committee should meet this many times a year (the yearly review counts it); the negative list
+    # (履职负面清单) whose findings suspend a member at once, each entry a code with its limit where it has one.
+    meeting_convene_share: Fraction
+    meetings_per_year: int
+    negative_list: tuple[NegativeEntry, ...]
 
     def as_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -133,6 +151,8 @@ class Settings:
                 value = {str(year): str(share) for year, share in value}
             elif f.name == "emergency_kinds":
                 value = list(value)
+            elif f.name == "negative_list":
+                value = [entry.as_json() for entry in value]
             out[f.name] = value
         return out
 
@@ -208,6 +228,22 @@ def parse_codes(raw: object, field: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+def parse_negative_list(raw: object, field: str) -> tuple[NegativeEntry, ...]:
+    """``[{"code": "fee_arrears", "limit": 6}, {"code": "office_for_gain"}]``: each code once, a limit of 1 or more where given."""
+    if not isinstance(raw, list):
+        raise RuleViolation(field, 'expected a list such as [{"code": "fee_arrears", "limit": 6}]')
+    codes = parse_codes([e.get("code") if isinstance(e, dict) else e for e in raw], field) if raw else ()
+    out = []
+    for i, (entry, code) in enumerate(zip(raw, codes, strict=True)):
+        if not isinstance(entry, dict) or set(entry) - {"code", "limit"}:
+            raise RuleViolation(f"{field}[{i}]", 'expected {"code": ..., "limit": ...}')
+        limit = entry.get("limit")
+        if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
+            raise RuleViolation(f"{field}[{i}].limit", "expected a whole number, 1 or more")
+        out.append(NegativeEntry(code, limit))
+    return tuple(out)
+
+
 def _conditions(raw: object, field: str) -> tuple[Condition, ...]:
     if not isinstance(raw, list):
         raise RuleViolation(field, "expected a list of conditions")
@@ -243,6 +279,8 @@ def _settings(raw: Mapping[str, Any], field: str) -> Settings:
             values[f.name] = parse_formation_targets(value, f"{field}.formation_targets")
         elif f.name == "emergency_kinds":
             values[f.name] = parse_codes(value, f"{field}.emergency_kinds")
+        elif f.name == "negative_list":
+            values[f.name] = parse_negative_list(value, f"{field}.negative_list")
         elif f.type in ("Fraction",):
             values[f.name] = parse_fraction(value, f"{field}.{f.name}")
         elif f.type == "bool":
