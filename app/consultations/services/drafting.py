@@ -178,7 +178,8 @@ def _announcement(consultation: Consultation, community: Community) -> str:
             ]
         )
     )
-    parts.append(f"[{_l('Answer the consultation')}]({public_path(community, consultation)})")
+    link = str(_l("Answer the consultation"))
+    parts.append(f"[{link}]({public_path(community, consultation)})")
     return "\n\n".join(parts)
 
 
@@ -213,7 +214,8 @@ def summary_text(consultation: Consultation, community: Community, s: Session | 
     """The summary notice: the counts by option, by area and headcount, and the participation; nobody's answer."""
     counts = summary(consultation, s)
     rows = [f"| {escape_markdown(o.label)} | {o.heads} | {format_area(o.area_centi)} |" for o in counts.options]
-    table = "\n".join([f"| {_l('Option')} | {_l('Owners (headcount)')} | {_l('Area (m²)')} |", "| --- | ---: | ---: |", *rows])
+    head = " | ".join(str(text) for text in (_l("Option"), _l("Owners (headcount)"), _l("Area (m²)")))
+    table = "\n".join([f"| {head} |", "| --- | ---: | ---: |", *rows])
     participation = str(
         _l(
             "%(heads)d of %(roll_heads)d voters answered (%(heads_share)s%%), holding %(area)s of %(roll_area)s m² (%(area_share)s%%).",
@@ -232,6 +234,7 @@ def summary_text(consultation: Consultation, community: Community, s: Session | 
             closed=local_time(consultation.closed_at or consultation.closes_at),
         )
     )
+    link = str(_l("The consultation"))
     return "\n\n".join(
         [
             f"**{escape_markdown(consultation.title)}**",
@@ -239,7 +242,7 @@ def summary_text(consultation: Consultation, community: Community, s: Session | 
             participation,
             table,
             str(_l("A consultation does not bind anyone; who answered what is not published.")),
-            f"[{_l('The consultation')}]({public_path(community, consultation)})",
+            f"[{link}]({public_path(community, consultation)})",
         ]
     )
 
