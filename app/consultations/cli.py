@@ -10,5 +10,6 @@ from .services import close_due
 
 
 def close_due_report(now: datetime) -> str:
-    """Close the consultations due and say how many, for the command's output."""
-    return _("closed %(closed)d consultation(s) and published their summaries", closed=close_due(now))
+    """Close the consultations due and say how many, for the command's output (nothing when none was due)."""
+    closed = close_due(now)
+    return _("closed %(closed)d consultation(s) and published their summaries", closed=closed) if closed else ""

@@ -22,7 +22,7 @@ DUE = "gongzhi.close_due"
 
 
 def on_due(app: Flask, run: Callable[[datetime], str]) -> None:
-    """Have ``flask close-due`` also run ``run(now)`` (which closes what is due and says what it did)."""
+    """Have ``flask close-due`` also run ``run(now)``: it closes what is due and says what it did ("" when nothing was)."""
     app.extensions.setdefault(DUE, []).append(run)
 
 
@@ -35,4 +35,5 @@ def close_due() -> None:
     counts = advance_due_sessions(now=now)
     click.echo(_("opened %(opened)d, closed %(closed)d session(s)", opened=counts["opened"], closed=counts["closed"]))
     for run in current_app.extensions.get(DUE, []):
-        click.echo(run(now))
+        if said := run(now):
+            click.echo(said)

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from flask.testing import FlaskCliRunner
 from sqlalchemy import inspect, select
 
 from app.audit.models import AuditEvent
@@ -227,3 +228,17 @@ def test_a_draft_cannot_open_without_a_roll_and_held_in_counts_the_opened(app: F
     assert consultations.held_in(world.community.id, today.replace(month=1, day=1), today.replace(month=12, day=31)) == 1
     assert consultations.held_in(world.community.id, today + timedelta(days=1), today + timedelta(days=30)) == 0
     assert consultations.held_in(world.community.id, today, today, purpose="satisfaction") == 0
+
+
+def test_flask_close_due_closes_the_consultations_past_their_last_day(app: Flask, runner: FlaskCliRunner) -> None:
+    world = make_world()
+    _session, _tokens, now = open_session(world)
+    c = opened(world, now)
+    with db.write() as s:  # its last day ended a minute ago
+        s.get(Consultation, c.id).closes_at = now - timedelta(minutes=1)  # type: ignore[union-attr]
+    result = runner.invoke(args=["close-due"], env={"GONGZHI_LANG": "en"})
+    assert result.exit_code == 0, result.output
+    assert "closed 1 consultation(s) and published their summaries" in result.output
+    db.session.rollback()
+    closed = db.session.get(Consultation, c.id)
+    assert closed is not None and closed.state is ConsultationState.CLOSED and closed.summary_notice_id is not None
