@@ -35,6 +35,7 @@ def build_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     from .accounts.routes import bp as accounts_bp
     from .api.routes import bp as api_bp
     from .communities.routes import bp as communities_bp
+    from .consultations.routes import bp as consultations_bp
     from .elections.routes import bp as elections_bp
     from .formation.routes import bp as formation_bp
     from .fund.routes import bp as fund_bp
@@ -58,6 +59,7 @@ def build_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(elections_bp)
     app.register_blueprint(formation_bp)  # its services answer elections' committee_seated signal
     app.register_blueprint(fund_bp)
+    app.register_blueprint(consultations_bp)
     app.register_blueprint(api_bp)
     errors.register(app)
 
@@ -65,6 +67,11 @@ def build_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     from .sessions.services import slates
 
     slates.provide(ElectionSlates())  # sessions read election slates through this, never importing elections
+
+    from .consultations.cli import close_due_report
+    from .sessions.cli import on_due
+
+    on_due(app, close_due_report)  # `flask close-due` closes consultations too, without sessions importing them
 
     from .security.web import register as register_security
 

@@ -3,6 +3,7 @@
 from .accounts.models import LoginSession, RecoveryCode, RoleAssignment, User
 from .audit.models import AuditEvent
 from .communities.models import Building, City, Community, District, Holding, Person, StreetOffice, Unit
+from .consultations.models import Consultation, ConsultationAnswer, ConsultationOption, ConsultationRollLine
 from .db import Base
 from .elections.models import Candidate, ChairBallot, Committee, Election, Membership
 from .formation.models import GroupMember, PreparatoryGroup
@@ -45,6 +46,10 @@ __all__ = [
     "City",
     "Committee",
     "Community",
+    "Consultation",
+    "ConsultationAnswer",
+    "ConsultationOption",
+    "ConsultationRollLine",
     "DepositImport",
     "District",
     "Election",

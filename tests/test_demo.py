@@ -95,3 +95,17 @@ def test_a_letter_locked_after_the_first_run_is_not_offered_again(app: Flask, ru
     again = runner.invoke(args=["demo"], env={"GONGZHI_LANG": "en"})
     offered = [line.split()[0] for line in again.output.splitlines() if "/v/" in line]
     assert len(offered) == 3 and url not in offered
+
+
+def test_lanting_has_a_consultation_taking_answers_and_one_whose_summary_is_on_the_board(app: Flask, demo: str) -> None:
+    from app.consultations import services as consultations
+    from app.consultations.models import ConsultationState
+
+    lanting = db.session.execute(select(Community).where(Community.slug == "lanting")).scalar_one()
+    shown = consultations.consultations_of(lanting.id)
+    assert [c.state for c in shown] == [ConsultationState.OPEN, ConsultationState.CLOSED]
+    live, closed = shown
+    assert consultations.summary(live).heads > 0 and closed.summary_notice_id is not None
+    assert consultations.summary(closed).heads > 0
+    page = app.test_client().get(f"/c/lanting/consultations/{closed.public_id}?lang=en").get_data(as_text=True)
+    assert "Owners (headcount)" in page

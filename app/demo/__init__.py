@@ -17,6 +17,7 @@ from .actors import DEMO, DEMO_PASSWORD
 from .areas import figure_lines, seed_areas, seed_second_office
 from .books import seed_books, seed_orders
 from .committees import lanting_login_names, seed_committees
+from .consultations import seed_consultations
 from .convening import seed_convened_session
 from .fund import seed_fund
 from .preparatory import seed_groups
@@ -69,6 +70,7 @@ def seed_demo() -> Iterator[str]:
     yield from seed_voting_sessions(communities["lanting"], communities["meiyuan"])
     yield from seed_books(communities["lanting"], communities["meiyuan"])
     yield from seed_fund(communities["lanting"])
+    yield from seed_consultations(communities["lanting"])
     yield from seed_orders(communities["meiyuan"])
     yield from seed_committees(office, communities["lanting"], communities["meiyuan"])
     yield from seed_groups()

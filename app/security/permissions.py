@@ -122,6 +122,12 @@ def can_publish_notices(actor: Actor, community: Scoped) -> bool:
     return is_committee_member(actor, community.id) or is_preparatory_member(actor, community.id)
 
 
+def can_consult_owners(actor: Actor, community: Scoped) -> bool:
+    """Draft, open and close the community's consultations (意见征询) and read their summaries before the close:
+    its committee (or temporary committee), or its preparatory group while there is no committee."""
+    return can_publish_notices(actor, community)
+
+
 def can_manage_fund(actor: Actor, community: Scoped) -> bool:
     """Open fund projects, book their invoices, apply for emergency use, import unit deposits: the committee (or temporary committee)."""
     return is_committee_member(actor, community.id)

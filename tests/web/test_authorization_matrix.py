@@ -16,7 +16,9 @@ from sqlalchemy import select
 
 from app.accounts.models import User
 from app.accounts.services import create_user
+from app.clock import today_in_china
 from app.communities import services as register
+from app.consultations import services as consultations
 from app.db import db, utcnow
 from app.elections import services as elections
 from app.formation import services as formation
@@ -252,6 +254,16 @@ MATRIX: dict[str, tuple[str, str, tuple[int, ...]]] = {
     "fund.publish_emergency": ("POST", "/committee/emergencies/{em}/publish", (302, 403, 302, 403, 403)),
     "fund.book_emergency_cost": ("POST", "/committee/emergencies/{em}/costs", (302, 403, 302, 403, 403)),
     "fund.decide_emergency": ("GET", "/office/emergencies/{em}", (302, 403, 403, 403, 200)),
+    # Consultations ({cq}: a draft of A). The committee drafts, opens and closes (the chair opens it, then closes it);
+    # the street office reads; owners answer on the board or from a letter opened in this browser (nobody here has).
+    "consultations.list_consultations": ("GET", "/committee/c/{a}/consultations", (302, 403, 200, 403, 200)),
+    "consultations.edit_consultation": ("GET", "/committee/consultations/{cq}", (302, 403, 200, 403, 200)),
+    "consultations.open_consultation": ("POST", "/committee/consultations/{cq}/open", (302, 403, 302, 403, 403)),
+    "consultations.close_consultation": ("POST", "/committee/consultations/{cq}/close", (302, 403, 302, 403, 403)),
+    "consultations.board_consultations": ("GET", "/c/lanting/consultations", (200, 200, 200, 200, 200)),
+    "consultations.show_consultation": ("GET", "/c/lanting/consultations/nonexistent", (404, 404, 404, 404, 404)),
+    "consultations.answer_on_board": ("POST", "/c/lanting/consultations/nonexistent/answer", (404, 404, 404, 404, 404)),
+    "consultations.answer_with_letter": ("GET", "/v/{token}/consultations/nonexistent", (404, 404, 404, 404, 404)),
     # Last: these end the session.
     "accounts.logout_everywhere": ("POST", "/account/logout-everywhere", (302, 302, 302, 302, 302)),
     "accounts.logout": ("POST", "/logout", (302, 302, 302, 302, 302)),
@@ -328,7 +340,17 @@ def test_every_role_gets_the_expected_answer_on_every_route(app: Flask, client: 
         units="1-101, 1-102",
         now=now,
     )
+    consultation = consultations.draft_consultation(
+        actor_for(chair),
+        community_id=world.community.id,
+        title="是否加装电梯",
+        description="",
+        options=["同意", "不同意"],
+        closes_on=today_in_china(now) + timedelta(days=7),
+        now=now,
+    )
     values = {
+        "cq": consultation.public_id,
         "fp": project.id,
         "fpp": project.public_id,
         "dc": district.code,
