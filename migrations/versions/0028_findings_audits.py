@@ -41,6 +41,29 @@ _audit = sa.table(
 )
 
 
+class _ForeignKeysOff:
+    """SQLite rebuilds a table to drop a column; other tables' rows reference it, so foreign keys are
+    switched off meanwhile (only possible between transactions: the one the upgrade runs in is committed first)."""
+
+    def __enter__(self) -> None:
+        bind = op.get_bind()
+        self.sqlite = bind.dialect.name == "sqlite"
+        if self.sqlite:
+            bind.exec_driver_sql("COMMIT")
+            bind.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            bind.exec_driver_sql("BEGIN")
+
+    def __exit__(self, *exc: object) -> None:
+        if self.sqlite:
+            bind = op.get_bind()
+            problems = bind.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if problems:
+                raise RuntimeError(f"foreign keys broken by the rebuild: {problems[:5]}")
+            bind.exec_driver_sql("COMMIT")
+            bind.exec_driver_sql("PRAGMA foreign_keys=ON")
+            bind.exec_driver_sql("BEGIN")
+
+
 def _audits_from_ticks() -> None:
     """Each ticked audit becomes a published one, by the official who ticked it, when they ticked it; its scope unknown."""
     bind = op.get_bind()
@@ -214,14 +237,14 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("rejected_entry", sa.String(length=40), nullable=True))
 
     _audits_from_ticks()
-    with op.batch_alter_table("committee", schema=None) as batch_op:
+    with _ForeignKeysOff(), op.batch_alter_table("committee", schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f("fk_committee_handover_audit_by_user_id_user_account"), type_="foreignkey")
         batch_op.drop_column("handover_audit_by_user_id")
         batch_op.drop_column("handover_audit_at")
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("committee", schema=None) as batch_op:
+    with _ForeignKeysOff(), op.batch_alter_table("committee", schema=None) as batch_op:
         batch_op.add_column(sa.Column("handover_audit_at", sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column("handover_audit_by_user_id", sa.Integer(), nullable=True))
         batch_op.create_foreign_key(
@@ -233,7 +256,7 @@ def downgrade() -> None:
         )
 
     _ticks_from_audits()
-    with op.batch_alter_table("candidate", schema=None) as batch_op:
+    with _ForeignKeysOff(), op.batch_alter_table("candidate", schema=None) as batch_op:
         batch_op.drop_column("rejected_entry")
         batch_op.drop_column("cleared")
 

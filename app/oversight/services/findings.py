@@ -150,7 +150,9 @@ def record_finding(
         s.flush()
         for name, kind, digest, content in checked:
             store_file(digest, content)
-            s.add(FindingDocument(finding_id=finding.id, filename=name, content_type=kind, size=len(content), sha256=digest, uploaded_at=now))
+            s.add(
+                FindingDocument(finding_id=finding.id, filename=name, content_type=kind, size=len(content), sha256=digest, uploaded_at=now)
+            )
         data = {
             "finding": finding.public_id,
             "member": membership.id,
