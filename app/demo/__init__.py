@@ -18,6 +18,7 @@ from .areas import figure_lines, seed_areas, seed_second_office
 from .books import seed_books, seed_orders
 from .committees import lanting_login_names, seed_committees
 from .convening import seed_convened_session
+from .findings import seed_findings
 from .fund import seed_fund
 from .preparatory import seed_groups
 from .registers import lanting_register, meiyuan_register
@@ -71,6 +72,7 @@ def seed_demo() -> Iterator[str]:
     yield from seed_fund(communities["lanting"])
     yield from seed_orders(communities["meiyuan"])
     yield from seed_committees(office, communities["lanting"], communities["meiyuan"])
+    yield from seed_findings()
     yield from seed_groups()
     yield from seed_convened_session()
     yield from seed_second_office(areas)
