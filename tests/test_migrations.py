@@ -74,3 +74,34 @@ def test_sqlite_and_postgresql_get_the_same_schema(migrated_sqlite: Any, migrate
     assert a.keys() == b.keys()
     for table in a:
         assert a[table] == b[table], table
+
+
+def test_a_ticked_term_end_audit_becomes_a_published_audit_and_back(app: Flask) -> None:
+    """Committees whose audit was ticked before 0028 stay ready to be succeeded: the tick becomes a published audit."""
+    from sqlalchemy import text
+
+    from app.elections import services as elections
+    from app.oversight import services as oversight
+    from app.security.actor import actor_for
+    from tests.services.test_elections import PDF, seated
+
+    setup, committee, _cand = seated(app)
+    official = setup.world.official
+    draft = oversight.save_audit(actor_for(official), committee.id, auditor="", covered=["ledgers"], report=("r.pdf", PDF), now=db_now())
+    oversight.publish_audit(actor_for(official), draft.id, now=db_now())
+    committee_id, official_id = committee.id, official.id
+    db.session.remove()
+    downgrade("0025")
+    with db.engine.connect() as conn:
+        ticked = conn.execute(text("SELECT handover_audit_by_user_id FROM committee WHERE id = :id"), {"id": committee_id}).scalar()
+    assert ticked == official_id
+    upgrade()
+    audit = elections.audit_of(committee_id)
+    assert audit is not None and audit.published and audit.published_by_user_id == official_id
+    assert elections.audit_published(db.session(), committee_id)
+
+
+def db_now() -> Any:
+    from app.db import utcnow
+
+    return utcnow()

@@ -19,6 +19,7 @@ from .books import seed_books, seed_orders
 from .committees import lanting_login_names, seed_committees
 from .consultations import seed_consultations
 from .convening import seed_convened_session
+from .findings import seed_findings
 from .fund import seed_fund
 from .preparatory import seed_groups
 from .registers import lanting_register, meiyuan_register
@@ -73,6 +74,7 @@ def seed_demo() -> Iterator[str]:
     yield from seed_consultations(communities["lanting"])
     yield from seed_orders(communities["meiyuan"])
     yield from seed_committees(office, communities["lanting"], communities["meiyuan"])
+    yield from seed_findings()
     yield from seed_groups()
     yield from seed_convened_session()
     yield from seed_second_office(areas)

@@ -261,7 +261,15 @@ def _seated_by_election(community: Community, official: User) -> Iterator[str]:
     vetted = start + timedelta(days=15)
     db.session.refresh(election)
     for index, candidate in enumerate(election.candidates):
-        elections.vet_candidate(actor_for(official), candidate.id, approve=True, reason="", party_verified=index < 4, now=vetted)
+        elections.vet_candidate(
+            actor_for(official),
+            candidate.id,
+            approve=True,
+            reason="",
+            party_verified=index < 4,
+            now=vetted,
+            cleared=elections.negative_codes(community),
+        )
     elections.publish_slate(as_committee(community), election.id, now=vetted)
     announced = now - timedelta(days=HISTORY_DAYS - 2)
     opens = announced + timedelta(days=15, hours=1)

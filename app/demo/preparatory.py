@@ -156,7 +156,15 @@ def _first_assembly(zhulin: Community, official: User) -> None:
     vetted = opens + timedelta(days=16)
     db.session.refresh(election)
     for index, candidate in enumerate(election.candidates):
-        elections.vet_candidate(actor_for(official), candidate.id, approve=True, reason="", party_verified=index < 4, now=vetted)
+        elections.vet_candidate(
+            actor_for(official),
+            candidate.id,
+            approve=True,
+            reason="",
+            party_verified=index < 4,
+            now=vetted,
+            cleared=elections.negative_codes(zhulin),
+        )
     elections.publish_slate(group_actor, election.id, now=vetted + timedelta(days=1))
 
     voting_opens = now + timedelta(days=16)

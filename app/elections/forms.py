@@ -12,6 +12,7 @@ from wtforms import (
     RadioField,
     SelectChoice,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
 )
@@ -120,6 +121,9 @@ class VetForm(FlaskForm):
         validators=[Optional()],
     )
     reason = StringField(_l("Reason (the candidate sees it)"), validators=[Length(max=2000)])
+    # The negative list as a checklist: the entries the official confirms clear; a rejection may name one.
+    cleared = SelectMultipleField(_l("Confirmed clear"), choices=[], validate_choice=False)
+    rejected_entry = StringField(_l("Entry that applies (when rejecting)"), validators=[Optional(), Length(max=40)])
 
 
 class DepartureForm(FlaskForm):

@@ -89,6 +89,9 @@ class Candidate(Base):
     party_verified: Mapped[bool | None] = mapped_column(Boolean)
     status: Mapped[CandidateStatus] = mapped_column(str_enum(CandidateStatus, "candidate_status"), default=CandidateStatus.NOMINATED)
     reason: Mapped[str] = mapped_column(Text, default="")  # the vetting's reason, shown to the candidate
+    # The negative list's entries the vetting official confirmed clear (codes), and the entry a rejection names.
+    cleared: Mapped[list[str]] = mapped_column(JSON, default=list)
+    rejected_entry: Mapped[str | None] = mapped_column(String(40))
     vetted_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="RESTRICT"))
     vetted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -119,9 +122,6 @@ class Committee(Base):
     term_end: Mapped[date] = mapped_column(Date)
     seated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    # 换届审计: the street office ticks the term-end audit before a successor is seated.
-    handover_audit_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    handover_audit_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="RESTRICT"))
     reelection_ordered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # The members elect the chair and vice chair within 7 days of seating (RULES §5); after that the street
     # office may order a new vote, which starts a new round of ballots open until this day (Beijing).
@@ -184,6 +184,114 @@ class ChairBallot(Base):
     cast_at: Mapped[datetime] = mapped_column(UTCDateTime())
     # 1 for the vote after seating; each vote the street office orders again is the next round.
     round: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+
+class FindingOutcome(enum.Enum):
+    STANDING = "standing"  # recorded: the member is suspended until the finding ends
+    REMOVED = "removed"  # the assembly removed the member; the first alternate took the seat
+    LIFTED = "lifted"  # the finding was overturned: the suspension is lifted
+
+
+class Finding(Base):
+    """履职负面清单: the street office's finding that a seated member falls under one entry of the profile's negative list.
+
+    Recorded, it suspends the member at once; while it stands nothing else gives the rights back.
+    """
+
+    __tablename__ = "conduct_finding"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(24), unique=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("community.id", ondelete="RESTRICT"), index=True)
+    committee_id: Mapped[int] = mapped_column(ForeignKey("committee.id", ondelete="RESTRICT"), index=True)
+    membership_id: Mapped[int] = mapped_column(ForeignKey("committee_member.id", ondelete="RESTRICT"), index=True)
+    code: Mapped[str] = mapped_column(String(40))  # the entry of the negative list
+    limit: Mapped[int | None] = mapped_column(Integer)  # the entry's limit when the finding was recorded
+    found_on: Mapped[date] = mapped_column(Date)
+    evidence: Mapped[str] = mapped_column(Text)
+    outcome: Mapped[FindingOutcome] = mapped_column(str_enum(FindingOutcome, "finding_outcome"), default=FindingOutcome.STANDING)
+    removal_item_id: Mapped[int | None] = mapped_column(ForeignKey("session_item.id", ondelete="RESTRICT"))
+    outcome_note: Mapped[str] = mapped_column(Text, default="")
+    notice_id: Mapped[int] = mapped_column(ForeignKey("notice.id", ondelete="RESTRICT"))
+    outcome_notice_id: Mapped[int | None] = mapped_column(ForeignKey("notice.id", ondelete="RESTRICT"))
+    recorded_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="RESTRICT"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    decided_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="RESTRICT"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    documents: Mapped[list[FindingDocument]] = relationship(order_by="FindingDocument.id")
+
+    @property
+    def standing(self) -> bool:
+        return self.outcome is FindingOutcome.STANDING
+
+
+class FindingDocument(Base):
+    """Evidence of a finding: a PDF or image kept by its SHA-256, read by the street office only."""
+
+    __tablename__ = "conduct_finding_document"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    finding_id: Mapped[int] = mapped_column(ForeignKey("conduct_finding.id", ondelete="RESTRICT"), index=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(40))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+# What a term-end audit covers, in the order its form and notice list them.
+AUDIT_SCOPE = ("ledgers", "fund_projects", "contracts", "records")
+
+
+class AuditState(enum.Enum):
+    DRAFT = "draft"
+    PUBLISHED = "published"  # on the board; a successor may now be seated
+
+
+class TermAudit(Base):
+    """换届审计/离任审计: the audit of an outgoing committee, by the street office or an auditor it names.
+
+    Published, it is a notice on the board, and the next committee may be seated.
+    """
+
+    __tablename__ = "term_audit"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(24), unique=True)
+    committee_id: Mapped[int] = mapped_column(ForeignKey("committee.id", ondelete="RESTRICT"), unique=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("community.id", ondelete="RESTRICT"), index=True)
+    auditor: Mapped[str] = mapped_column(String(200), default="")  # an auditor firm; empty: the street office itself
+    # Each part of AUDIT_SCOPE: whether the audit covered it.
+    scope: Mapped[dict[str, bool]] = mapped_column(JSON, default=dict)
+    state: Mapped[AuditState] = mapped_column(str_enum(AuditState, "audit_state"), default=AuditState.DRAFT)
+    report_filename: Mapped[str | None] = mapped_column(String(200))
+    report_content_type: Mapped[str | None] = mapped_column(String(40))
+    report_size: Mapped[int | None] = mapped_column(Integer)
+    report_sha256: Mapped[str | None] = mapped_column(String(64))
+    notice_id: Mapped[int | None] = mapped_column(ForeignKey("notice.id", ondelete="RESTRICT"))
+    created_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="RESTRICT"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    published_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="RESTRICT"))
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    findings: Mapped[list[AuditFinding]] = relationship(order_by="AuditFinding.id")
+
+    @property
+    def published(self) -> bool:
+        return self.state is AuditState.PUBLISHED
+
+
+class AuditFinding(Base):
+    """One finding of a term-end audit; the office may turn it into an order to rectify."""
+
+    __tablename__ = "term_audit_finding"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    audit_id: Mapped[int] = mapped_column(ForeignKey("term_audit.id", ondelete="RESTRICT"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("oversight_order.id", ondelete="RESTRICT"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 def slate_json(election: Election) -> list[dict[str, Any]]:

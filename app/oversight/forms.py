@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from flask_wtf.file import FileField, MultipleFileField
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -61,3 +71,44 @@ class ObjectionDecisionForm(FlaskForm):
     reasons = TextAreaField(_l("Reasons"), validators=[DataRequired(), Length(max=5000)])
     order_due_on = DateField(_l("Owners convened again by (if the result is rejected)"), validators=[Optional()])
     code = StringField(_l("Authenticator code (to reject the result)"), validators=[Optional(), Length(max=10)])
+
+
+class FindingForm(FlaskForm):
+    """A negative-list finding: the member, the entry, the date found and the evidence (text and files)."""
+
+    membership_id = SelectField(_l("Committee member"), coerce=int, validate_choice=False)
+    code = SelectField(_l("Entry of the negative list"), validate_choice=False)
+    found_on = DateField(_l("Date found"), validators=[DataRequired()])
+    evidence = TextAreaField(_l("Evidence"), validators=[DataRequired(), Length(max=5000)], render_kw={"rows": 6})
+    files = MultipleFileField(_l("Evidence files (PDF, PNG or JPEG; optional)"))
+
+
+class FindingOutcomeForm(FlaskForm):
+    outcome = RadioField(
+        _l("Outcome"),
+        choices=[
+            SelectChoice("removed", _l("Removed by the owners' assembly")),
+            SelectChoice("lifted", _l("Lifted: the finding is overturned")),
+        ],
+        validators=[DataRequired()],
+    )
+    item_id = IntegerField(_l("Assembly item that removed the member (number)"), validators=[Optional()])
+    note = TextAreaField(_l("Note (shown on the board)"), validators=[Length(max=2000)], render_kw={"rows": 3})
+
+
+class AuditForm(FlaskForm):
+    auditor = StringField(_l("Auditor (leave empty when the street office audits itself)"), validators=[Length(max=200)])
+    covered = SelectMultipleField(_l("The audit covered"), choices=[], validate_choice=False)
+    report = FileField(_l("Audit report (PDF)"))
+
+
+class AuditFindingForm(FlaskForm):
+    text = TextAreaField(_l("Finding"), validators=[DataRequired(), Length(max=2000)], render_kw={"rows": 3})
+
+
+class AuditOrderForm(FlaskForm):
+    """The office's order to rectify, prefilled from an audit's finding."""
+
+    subject = StringField(_l("Subject"), validators=[DataRequired(), Length(max=150)])
+    body = TextAreaField(_l("What must be done, and why"), validators=[DataRequired(), Length(max=5000)], render_kw={"rows": 6})
+    due_on = DateField(_l("Deadline"), validators=[Optional()])

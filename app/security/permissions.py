@@ -138,6 +138,12 @@ def can_certify(actor: Actor, community: Scoped) -> bool:
     return is_street_official(actor, community.street_office_id)
 
 
+def can_judge_conduct(actor: Actor, community: Scoped) -> bool:
+    """Record a negative-list finding against a member of a community's committee and decide how it ends, and carry out
+    and publish the outgoing committee's term-end audit: the officials of the community's street office."""
+    return is_street_official(actor, community.street_office_id)
+
+
 def can_confirm_emergency(actor: Actor, community: Scoped) -> bool:
     """Confirm or refuse an emergency use of the maintenance fund (RULES §11): the officials of its street office."""
     return is_street_official(actor, community.street_office_id)

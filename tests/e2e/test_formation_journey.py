@@ -222,7 +222,15 @@ def test_a_community_without_a_committee_forms_one_through_its_preparatory_group
     # Day 16: nominations closed, the office vetted every candidate; the group publishes the slate and drafts the assembly.
     clock.move_to(start + timedelta(days=16))
     for candidate in db.session.execute(select(Candidate).where(Candidate.election_id == election.id)).scalars().all():
-        elections.vet_candidate(actor_for(world.official), candidate.id, approve=True, reason="", party_verified=None, now=clock.now())
+        elections.vet_candidate(
+            actor_for(world.official),
+            candidate.id,
+            approve=True,
+            reason="",
+            party_verified=None,
+            now=clock.now(),
+            cleared=elections.negative_codes(world.community),
+        )
     member = desk(browser)
     sign_in(member, server, clock, username, password)
     member.goto(f"{server}/elections/{election.public_id}")

@@ -58,6 +58,9 @@ class Setup:
     start: datetime  # the election was created then, nominations open for 15 days
 
 
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
 def owners_register(world: World, owners: int = OWNERS) -> None:
     rows = [f"2,{n},80.00,,,,业主{n},{n:04d},," for n in range(1, owners + 1)]
     register.import_register_file(CLI, world.community.id, "r.csv", register_csv(*rows))
@@ -105,6 +108,7 @@ def vet_all(setup: Setup, party: set[int] = frozenset()) -> None:  # type: ignor
             reason="",
             party_verified=number in party,
             now=setup.start + timedelta(days=16),
+            cleared=elections.negative_codes(setup.world.community),
         )
 
 
@@ -291,7 +295,15 @@ def test_vetting_gives_the_candidate_a_reason_and_the_slate_is_published_only_wh
     with pytest.raises(RuleViolation, match="reason"):
         elections.vet_candidate(actor_for(official), first.id, approve=False, reason=" ", party_verified=None, now=after_close)
     with pytest.raises(PermissionDenied):
-        elections.vet_candidate(actor_for(chair), first.id, approve=True, reason="", party_verified=True, now=after_close)
+        elections.vet_candidate(
+            actor_for(chair),
+            first.id,
+            approve=True,
+            reason="",
+            party_verified=True,
+            now=after_close,
+            cleared=elections.negative_codes(world.community),
+        )
     vet_all(setup, party={2, 3})
     elections.vet_candidate(actor_for(official), first.id, approve=False, reason="不是本小区业主本人", party_verified=None, now=after_close)
     # The candidate sees the outcome with the details they stood with; a stranger learns nothing.
@@ -308,7 +320,15 @@ def test_vetting_gives_the_candidate_a_reason_and_the_slate_is_published_only_wh
     slate = notices.board(world.community.id, kind=NoticeKind.ELECTION_SLATE)
     assert len(slate) == 1 and "业主2" in slate[0].body and "业主1（" not in slate[0].body
     with pytest.raises(RuleViolation, match="no longer be vetted"):
-        elections.vet_candidate(actor_for(official), first.id, approve=True, reason="", party_verified=None, now=after_close)
+        elections.vet_candidate(
+            actor_for(official),
+            first.id,
+            approve=True,
+            reason="",
+            party_verified=None,
+            now=after_close,
+            cleared=elections.negative_codes(world.community),
+        )
 
 
 # The vote, the result, seating -------------------------------------------------------------------------------
@@ -539,8 +559,11 @@ def test_a_new_committee_is_seated_only_after_the_term_end_audit(app: Flask) -> 
     with pytest.raises(RuleViolation, match="term-end audit"):
         elections.seat_committee(actor_for(world.official), second.election.id, now=utcnow())
     with pytest.raises(PermissionDenied):
-        elections.tick_handover_audit(actor_for(world.committee), committee.id, now=utcnow())
-    elections.tick_handover_audit(actor_for(world.official), committee.id, now=utcnow())
+        oversight.save_audit(actor_for(world.committee), committee.id, auditor="", covered=["ledgers"], now=utcnow())
+    draft = oversight.save_audit(
+        actor_for(world.official), committee.id, auditor="", covered=["ledgers"], report=("report.pdf", PDF), now=utcnow()
+    )
+    oversight.publish_audit(actor_for(world.official), draft.id, now=utcnow())
     successor = elections.seat_committee(actor_for(world.official), second.election.id, now=utcnow())
     db.session.refresh(committee)
     assert committee.ended_at is not None and elections.current_committee(world.community.id).id == successor.id  # type: ignore[union-attr]

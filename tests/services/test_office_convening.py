@@ -133,7 +133,13 @@ def test_the_office_runs_its_session_through_to_the_close_and_the_committee_only
         )
     for candidate in db.session.execute(select(Candidate).where(Candidate.election_id == election.id)).scalars().all():
         elections.vet_candidate(
-            actor_for(world.official), candidate.id, approve=True, reason="", party_verified=False, now=T0 + timedelta(days=6)
+            actor_for(world.official),
+            candidate.id,
+            approve=True,
+            reason="",
+            party_verified=False,
+            now=T0 + timedelta(days=6),
+            cleared=elections.negative_codes(world.community),
         )
     later = T0 + timedelta(days=6)
     elections.publish_slate(actor_for(world.official), election.id, now=later)

@@ -154,6 +154,15 @@ MATRIX: dict[str, tuple[str, str, tuple[int, ...]]] = {
     # The office convenes a session itself after an order went unheeded (tests/web/test_board_petition_pages.py has one).
     "oversight.convene": ("GET", "/office/orders/nonexistent/convene", (302, 404, 404, 404, 404)),
     "oversight.decide_objection": ("POST", "/office/objections/nonexistent/decide", (302, 404, 404, 404, 404)),
+    "oversight.findings": ("GET", "/office/c/{a}/findings", (302, 403, 403, 403, 200)),
+    "oversight.finding": ("GET", "/office/findings/nonexistent", (302, 404, 404, 404, 404)),
+    "oversight.finding_outcome": ("POST", "/office/findings/nonexistent/outcome", (302, 404, 404, 404, 404)),
+    "oversight.finding_file": ("GET", "/office/findings/nonexistent/files/1", (302, 404, 404, 404, 404)),
+    "oversight.audit": ("GET", "/office/committees/999999/audit", (302, 404, 404, 404, 404)),
+    "oversight.audit_finding": ("POST", "/office/audits/nonexistent/findings", (302, 404, 404, 404, 404)),
+    "oversight.publish_audit": ("POST", "/office/audits/nonexistent/publish", (302, 404, 404, 404, 404)),
+    "oversight.audit_report": ("GET", "/office/audits/nonexistent/report", (302, 404, 404, 404, 404)),
+    "oversight.audit_order": ("GET", "/office/audits/findings/999999/order", (302, 404, 404, 404, 404)),
     "oversight.objection_file": ("GET", "/office/objections/nonexistent/files/1", (302, 404, 404, 404, 404)),
     "sessions.draft_decision": ("POST", "/committee/s/{t}/decision-notice", (302, 403, 302, 403, 403)),
     # Elections ({e}: one of community A in its nomination period). The committee runs them, the street
@@ -176,7 +185,6 @@ MATRIX: dict[str, tuple[str, str, tuple[int, ...]]] = {
     "elections.public_election": ("GET", "/e/{e}", (200, 200, 200, 200, 200)),
     "elections.committee_page": ("GET", "/c/lanting/committee", (200, 200, 200, 200, 200)),
     "elections.departure": ("POST", "/committees/999999/members/1/leave", (302, 404, 404, 404, 404)),
-    "elections.handover_audit": ("POST", "/committees/999999/audit", (302, 404, 404, 404, 404)),
     "elections.chair_ballot": ("POST", "/committees/999999/chair", (302, 404, 404, 404, 404)),
     "elections.appoint_temporary": ("GET", "/office/c/{a}/temporary", (302, 403, 403, 403, 200)),
     # The preparatory group: the office forms and dissolves it; the group, the committee and the office read its page

@@ -1,4 +1,4 @@
-"""The committee page (public) and the seated committee's actions: departures, the handover audit, the chair ballot."""
+"""The committee page (public) and the seated committee's actions: departures, the chair ballot."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from ...accounts.forms import ConfirmForm
 from ...communities.models import Community
 from ...db import db, utcnow
 from ...domain.errors import NotFound, RuleViolation
+from ...notices.services import public_id_of
 from ...security.permissions import can_certify, require
 from ...security.web import current_actor
 from ...web_params import id_arg
@@ -53,6 +54,7 @@ def committee_page(slug: str) -> str:
         may_audit=current_user.is_authenticated and can_certify(current_actor(), community),
         departure_form=DepartureForm(),
         confirm_form=ConfirmForm(),
+        audit_notice=public_id_of(view.audit.notice_id) if view and view.audit else None,
     )
 
 
@@ -84,21 +86,6 @@ def departure(committee_id: int, membership_id: int) -> Response:
                 _("Recorded. The first alternate takes the seat.") if successor else _("Recorded. No alternate is left to take the seat."),
                 "success",
             )
-    return redirect(url_for(".committee_page", slug=community.slug))
-
-
-@bp.post("/committees/<int:committee_id>/audit")
-@login_required
-def handover_audit(committee_id: int) -> Response:
-    committee, community = _committee(committee_id)
-    require(can_certify(current_actor(), community))
-    if ConfirmForm().validate_on_submit():
-        try:
-            services.tick_handover_audit(current_actor(), committee.id, now=utcnow())
-        except RuleViolation as exc:
-            flash(exc.reason, "error")
-        else:
-            flash(_("The term-end audit is recorded."), "success")
     return redirect(url_for(".committee_page", slug=community.slug))
 
 

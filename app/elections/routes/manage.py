@@ -27,6 +27,7 @@ from ..forms import (
     TemporaryForm,
     VetForm,
 )
+from ..labels import entry_label
 from ..models import Candidate, Election, ElectionKind, Nomination
 from .common import UNIT, bp, load_community, load_election, may_manage
 
@@ -75,6 +76,7 @@ def manage(public_id: str) -> str:
         p.id: p for p in db.session.execute(select(Person).where(Person.id.in_([c.person_id for c in election.candidates]))).scalars()
     }
     now = utcnow()
+    outgoing = services.current_committee(community.id)
     return render_template(
         "elections/manage.html",
         election=election,
@@ -90,7 +92,9 @@ def manage(public_id: str) -> str:
         may_vet=can_certify(current_actor(), community),
         now=now,
         not_yet_publishable=services.not_yet_publishable(election, now=now),
-        outgoing=services.current_committee(community.id),
+        outgoing=outgoing,
+        negative_list=[(e.code, entry_label(e)) for e in get_profile(community.rule_profile).settings.negative_list],
+        outgoing_audited=outgoing is not None and services.audit_published(db.session(), outgoing.id),
     )
 
 
@@ -146,6 +150,8 @@ def vet(candidate_id: int) -> Response:
             reason=form.reason.data or "",
             party_verified=party,
             now=utcnow(),
+            cleared=list(form.cleared.data or []),
+            rejected_entry=form.rejected_entry.data or "",
         )
     except RuleViolation as exc:
         flash(exc.reason, "error")

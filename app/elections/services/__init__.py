@@ -11,10 +11,10 @@ from .committee import (
     chair_offices_filled,
     chair_tally,
     chair_vote_overdue,
+    end_membership,
     record_departure,
     register_sitting_committee,
     reopen_chair_vote,
-    tick_handover_audit,
 )
 from .common import (
     SETUP_MESSAGES,
@@ -27,8 +27,9 @@ from .common import (
     new_election,
     owner_of,
 )
+from .conduct import audit_of, audit_published, findings_in, negative_codes, standing_finding, standing_findings
 from .nominations import JOINT_NOMINATORS_MIN, find_own_candidacy, nominate, nominate_self, vet_candidate
-from .orders import lift_suspension, order_reelection, suspend_member
+from .orders import lift_suspension, order_reelection, suspend_member, suspend_membership
 from .reading import CommitteeView, committee_view, elections_of, open_elections_count, session_state_of
 from .seating import create_followup, election_of_item, result_of, seat_committee
 from .setup import create_election
@@ -41,6 +42,8 @@ __all__ = [
     "CommitteeView",
     "appoint_temporary",
     "approved",
+    "audit_of",
+    "audit_published",
     "cast_chair_ballot",
     "chair_deadline",
     "chair_offices_filled",
@@ -53,11 +56,14 @@ __all__ = [
     "drop_role",
     "election_of_item",
     "elections_of",
+    "end_membership",
     "find_own_candidacy",
+    "findings_in",
     "grant_role",
     "lift_suspension",
     "load_election",
     "may_run",
+    "negative_codes",
     "new_election",
     "nominate",
     "nominate_self",
@@ -74,7 +80,9 @@ __all__ = [
     "session_state_of",
     "slate_check",
     "slate_text",
+    "standing_finding",
+    "standing_findings",
     "suspend_member",
-    "tick_handover_audit",
+    "suspend_membership",
     "vet_candidate",
 ]

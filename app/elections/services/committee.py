@@ -1,4 +1,4 @@
-"""The seated committee through its term: departures, the handover audit, the chair ballot, temporary and registered committees."""
+"""The seated committee through its term: departures, the chair ballot, temporary and registered committees."""
 
 from __future__ import annotations
 
@@ -51,38 +51,27 @@ def record_departure(actor: Actor, membership_id: int, *, reason: str, now: date
         community = s.get(Community, committee.community_id)
         assert community is not None
         may_run(actor, community)
-        membership.ended_at, membership.end_reason = now, reason
-        drop_role(s, community.id, membership.person_id)
-        successor = None
-        if membership.role is not MemberRole.ALTERNATE:
-            seats = [
-                rules.Seat(str(m.id), m.alternate_rank, m.ended_at is None) for m in committee.members if m.role is MemberRole.ALTERNATE
-            ]
-            chosen = rules.next_alternate(seats)
-            if chosen is not None:
-                successor = s.get(Membership, int(chosen))
-                assert successor is not None
-                successor.role, successor.alternate_rank = MemberRole.MEMBER, None
-                grant_role(s, community.id, successor.person_id)
+        successor = end_membership(s, membership, committee, reason=reason, now=now)
         data = {"member": membership.id, "reason": reason, "successor": successor.id if successor else None}
         record(s, actor, "committee.departure", "committee", committee.id, **scope(community), now=now, data=data)
     return successor
 
 
-def tick_handover_audit(actor: Actor, committee_id: int, *, now: datetime) -> Committee:
-    """换届审计: the street office records that the outgoing committee's term-end audit is done."""
-    with db.write() as s:
-        committee = s.get(Committee, committee_id, with_for_update=True)
-        if committee is None:
-            raise NotFound(str(_l("No such committee.")))
-        community = s.get(Community, committee.community_id)
-        assert community is not None
-        require(can_certify(actor, community))
-        if committee.handover_audit_at is not None:
-            raise RuleViolation("handover_audit", str(_l("The term-end audit is already recorded.")))
-        committee.handover_audit_at, committee.handover_audit_by_user_id = now, actor.user_id
-        record(s, actor, "committee.handover_audit", "committee", committee.id, **scope(community), now=now)
-    return committee
+def end_membership(s: Session, membership: Membership, committee: Committee, *, reason: str, now: datetime) -> Membership | None:
+    """End a place inside the caller's transaction: the role goes, and a seat passes to the first-ranked alternate (returned)."""
+    membership.ended_at, membership.end_reason = now, reason[:300]
+    drop_role(s, committee.community_id, membership.person_id)
+    if membership.role is MemberRole.ALTERNATE:
+        return None
+    seats = [rules.Seat(str(m.id), m.alternate_rank, m.ended_at is None) for m in committee.members if m.role is MemberRole.ALTERNATE]
+    chosen = rules.next_alternate(seats)
+    if chosen is None:
+        return None
+    successor = s.get(Membership, int(chosen))
+    assert successor is not None
+    successor.role, successor.alternate_rank = MemberRole.MEMBER, None
+    grant_role(s, committee.community_id, successor.person_id)
+    return successor
 
 
 def chair_deadline(committee: Committee) -> date:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
@@ -13,8 +14,10 @@ from ...communities.identity import check_identity
 from ...communities.models import Community, Person
 from ...db import db
 from ...domain.errors import NotFound, RuleViolation
+from ...domain.rules import get_profile
 from ...security.actor import ANONYMOUS, OWNER, Actor
 from ...security.permissions import can_certify, require
+from ..labels import entry_label
 from ..models import (
     Candidate,
     CandidateStatus,
@@ -193,8 +196,23 @@ def nominate(
     return candidate
 
 
-def vet_candidate(actor: Actor, candidate_id: int, *, approve: bool, reason: str, party_verified: bool | None, now: datetime) -> Candidate:
-    """The street office approves or rejects a candidate, with a reason the candidate sees, and checks party membership."""
+def vet_candidate(
+    actor: Actor,
+    candidate_id: int,
+    *,
+    approve: bool,
+    reason: str,
+    party_verified: bool | None,
+    now: datetime,
+    cleared: Collection[str] = (),
+    rejected_entry: str = "",
+) -> Candidate:
+    """The street office approves or rejects a candidate, with a reason the candidate sees, and checks party membership.
+
+    The profile's negative list is the eligibility checklist: approving needs the official to
+    confirm every entry clear (``cleared``, stored with who vetted); a rejection may name the
+    entry that applies (``rejected_entry``).
+    """
     reason = reason.strip()
     if not approve and not reason:
         raise RuleViolation("reason", str(_l("Give the reason for rejecting the candidate; they will see it.")))
@@ -208,10 +226,37 @@ def vet_candidate(actor: Actor, candidate_id: int, *, approve: bool, reason: str
         require(can_certify(actor, community))
         if election.state is not ElectionState.NOMINATING:
             raise RuleViolation("election", str(_l("The slate is published; candidates can no longer be vetted.")))
+        entries = get_profile(community.rule_profile).settings.negative_list
+        codes = [e.code for e in entries]
+        unknown = sorted(set(cleared) - set(codes))
+        if unknown or (rejected_entry and rejected_entry not in codes):
+            raise RuleViolation("cleared", str(_l("Choose entries of this community's negative list.")))
+        missing = [e for e in entries if e.code not in cleared]
+        if approve and missing:
+            raise RuleViolation(
+                "cleared",
+                str(
+                    _l(
+                        "Confirm that each entry of the negative list is clear before approving; not confirmed: %(entries)s.",
+                        entries="; ".join(entry_label(e) for e in missing),
+                    )
+                ),
+            )
+        if approve and rejected_entry:
+            raise RuleViolation("rejected_entry", str(_l("An approved candidate falls under no entry of the negative list.")))
         candidate.status = CandidateStatus.APPROVED if approve else CandidateStatus.REJECTED
         candidate.reason = reason
         candidate.party_verified = party_verified
+        candidate.cleared = [c for c in codes if c in cleared]
+        candidate.rejected_entry = rejected_entry or None
         candidate.vetted_by_user_id, candidate.vetted_at = actor.user_id, now
-        data = {"candidate": candidate.id, "status": candidate.status.value, "party_verified": party_verified, "reason": reason}
+        data = {
+            "candidate": candidate.id,
+            "status": candidate.status.value,
+            "party_verified": party_verified,
+            "reason": reason,
+            "cleared": candidate.cleared,
+            "rejected_entry": candidate.rejected_entry,
+        }
         record(s, actor, "election.vet", "election", election.public_id, **scope(community), now=now, data=data)
     return candidate

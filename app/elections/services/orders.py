@@ -14,6 +14,7 @@ from ...communities.models import Community, Person
 from ...domain import committee as rules
 from ...domain.errors import RuleViolation
 from ...domain.rules import get_profile
+from ...orders.models import Order, OrderKind, OrderStatus
 from ...security.actor import Actor
 from ..models import (
     Committee,
@@ -28,6 +29,7 @@ from .common import (
     grant_role,
     new_election,
 )
+from .conduct import standing_finding
 
 
 def suspend_member(s: Session, community: Community, name: str, *, now: datetime) -> int:
@@ -49,13 +51,39 @@ def suspend_member(s: Session, community: Community, name: str, *, now: datetime
     return found.id
 
 
-def lift_suspension(s: Session, membership_id: int) -> None:
+def suspend_membership(s: Session, membership_id: int, *, now: datetime) -> Membership:
+    """Suspend a seated member by their place (a negative-list finding): the rights end at once; already suspended stays so."""
+    membership = s.get(Membership, membership_id, with_for_update=True)
+    if membership is None or not membership.holds_seat:
+        raise RuleViolation("member", str(_l("Name a current member of this community's committee.")))
+    if membership.suspended_at is None:
+        membership.suspended_at = now
+    committee = s.get(Committee, membership.committee_id)
+    assert committee is not None
+    drop_role(s, committee.community_id, membership.person_id)
+    return membership
+
+
+def lift_suspension(s: Session, membership_id: int) -> bool:
+    """Give a suspended member the rights back, unless something still suspends them; returns whether it did.
+
+    A standing negative-list finding, or another open suspension order naming the place, keeps the suspension.
+    """
     membership = s.get(Membership, membership_id)
-    if membership is not None and membership.ended_at is None and membership.suspended_at is not None:
-        membership.suspended_at = None
-        committee = s.get(Committee, membership.committee_id)
-        if committee is not None and membership.role is not MemberRole.ALTERNATE:
-            grant_role(s, committee.community_id, membership.person_id)
+    if membership is None or membership.ended_at is not None or membership.suspended_at is None:
+        return False
+    if standing_finding(s, membership.id) is not None:
+        return False
+    still_ordered = s.execute(
+        select(Order.id).where(Order.membership_id == membership.id, Order.kind == OrderKind.SUSPEND, Order.status == OrderStatus.OPEN)
+    ).first()
+    if still_ordered is not None:
+        return False
+    membership.suspended_at = None
+    committee = s.get(Committee, membership.committee_id)
+    if committee is not None and membership.role is not MemberRole.ALTERNATE:
+        grant_role(s, committee.community_id, membership.person_id)
+    return True
 
 
 def order_reelection(s: Session, actor: Actor, community: Community, subject: str, due_on: date, *, now: datetime) -> tuple[int, int]:

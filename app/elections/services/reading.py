@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import func, select
@@ -22,11 +22,13 @@ from ..models import (
     ElectionState,
     MemberRole,
     Membership,
+    TermAudit,
 )
 from .committee import chair_deadline, chair_vote_overdue
 from .common import (
     current_committee,
 )
+from .conduct import audit_of, standing_findings
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,9 @@ class CommitteeView:
     party_target_met: bool | None
     chair_due: date  # the last day of the chair vote (Beijing)
     chair_overdue: bool  # past it, and the chair or vice chair still to be elected
+    # Members suspended by a standing negative-list finding: membership id → the day of the finding.
+    findings: dict[int, date] = field(default_factory=dict)
+    audit: TermAudit | None = None  # the street office's term-end audit of this committee, once started
 
     @property
     def party_share(self) -> str:
@@ -76,6 +81,8 @@ def committee_view(community: Community, *, now: datetime, committee: Committee 
         party_target_met=met,
         chair_due=chair_deadline(committee),
         chair_overdue=chair_vote_overdue(committee, now=now),
+        findings=standing_findings(committee.id),
+        audit=audit_of(committee.id),
     )
 
 

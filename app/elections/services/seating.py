@@ -43,6 +43,7 @@ from .common import (
     may_run,
     new_election,
 )
+from .conduct import audit_published
 from .slate import slate_text
 
 
@@ -82,7 +83,7 @@ def seat_committee(actor: Actor, election_id: int, *, now: datetime) -> Committe
     seating the follow-up seats the parent's places and the follow-up's together
     (``domain.election.fill_places``), and forms the committee once the members reach
     the profile's minimum; every election of that chain is then seated.
-    The outgoing committee's term-end audit must be ticked first.
+    The outgoing committee's term-end audit must be published first.
     """
     with db.write() as s:
         election, community = load_election(s, election_id, lock=True)
@@ -160,10 +161,18 @@ def _stored_result(s: Session, election: Election) -> dict[str, Any] | None:
 
 
 def _new_committee(s: Session, community: Community, election: Election, now: datetime, *, seats: int | None = None) -> Committee:
-    """A new owners' committee for a term from today; the outgoing one ends, once its term-end audit is ticked."""
+    """A new owners' committee for a term from today; the outgoing one ends, once its term-end audit is published."""
     outgoing = current_committee(community.id, s)
-    if outgoing is not None and outgoing.kind is CommitteeKind.OWNERS and outgoing.handover_audit_at is None:
-        raise RuleViolation("handover_audit", str(_l("The street office must first tick the outgoing committee's term-end audit.")))
+    if outgoing is not None and outgoing.kind is CommitteeKind.OWNERS and not audit_published(s, outgoing.id):
+        raise RuleViolation(
+            "term_audit",
+            str(
+                _l(
+                    "The outgoing committee's term-end audit must be published on the board before the next committee is seated "
+                    "(the street office publishes it from the community's audit page)."
+                )
+            ),
+        )
     if outgoing is not None:
         outgoing.ended_at = now
         _drop_roles(s, outgoing, now)

@@ -42,34 +42,50 @@ def issue_order(
     street office runs, with nominations until the deadline; a chair-vote order opens the
     members' vote for the chair and vice chair again, for 7 days from the order.
     """
-    subject, body = subject.strip(), body.strip()
-    if not subject or len(subject) > 150:
-        raise RuleViolation("subject", str(_l("Give the order a subject of at most 150 characters.")))
-    if not body:
-        raise RuleViolation("body", str(_l("Write what the committee must do, and why.")))
     with db.write() as s:
         community = s.get(Community, community_id)
         if community is None:
             raise NotFound(str(_l("No such community.")))
         require(can_certify(actor, community))
-        if kind is OrderKind.CHAIR_VOTE:  # the rule sets the deadline: 7 days from the order
-            due_on = chair_vote_reopened_until(today_in_china(now))
-        if due_on is None or due_on <= today_in_china(now):
-            raise RuleViolation("due_on", str(_l("Set a deadline after today.")))
-        item = None
-        effects: dict[str, int | None] = {}
-        if kind is OrderKind.REVOKE:
-            item = _revocable_item(s, community, item_id)
-            item.revoked_at = now
-        elif kind is OrderKind.SUSPEND:
-            effects["membership_id"] = elections.suspend_member(s, community, member, now=now)
-        elif kind is OrderKind.REELECT:
-            effects["committee_id"], effects["election_id"] = elections.order_reelection(s, actor, community, subject, due_on, now=now)
-        elif kind is OrderKind.CHAIR_VOTE:
-            effects["committee_id"] = elections.reopen_chair_vote(s, community, now=now)
-        where = {"item_id": item.id, "session_id": item.session_id} if item is not None else {}
-        order = publish_order(s, actor, community, kind, subject, body, due_on, now=now, **where, **effects)
-    return order
+        return order_in(s, actor, community, kind, subject, body, due_on, now=now, item_id=item_id, member=member)
+
+
+def order_in(
+    s: Session,
+    actor: Actor,
+    community: Community,
+    kind: OrderKind,
+    subject: str,
+    body: str,
+    due_on: date | None,
+    *,
+    now: datetime,
+    item_id: int | None = None,
+    member: str = "",
+) -> Order:
+    """``issue_order``'s checks and effects inside the caller's transaction (an audit's finding becoming an order)."""
+    subject, body = subject.strip(), body.strip()
+    if not subject or len(subject) > 150:
+        raise RuleViolation("subject", str(_l("Give the order a subject of at most 150 characters.")))
+    if not body:
+        raise RuleViolation("body", str(_l("Write what the committee must do, and why.")))
+    if kind is OrderKind.CHAIR_VOTE:  # the rule sets the deadline: 7 days from the order
+        due_on = chair_vote_reopened_until(today_in_china(now))
+    if due_on is None or due_on <= today_in_china(now):
+        raise RuleViolation("due_on", str(_l("Set a deadline after today.")))
+    item = None
+    effects: dict[str, int | None] = {}
+    if kind is OrderKind.REVOKE:
+        item = _revocable_item(s, community, item_id)
+        item.revoked_at = now
+    elif kind is OrderKind.SUSPEND:
+        effects["membership_id"] = elections.suspend_member(s, community, member, now=now)
+    elif kind is OrderKind.REELECT:
+        effects["committee_id"], effects["election_id"] = elections.order_reelection(s, actor, community, subject, due_on, now=now)
+    elif kind is OrderKind.CHAIR_VOTE:
+        effects["committee_id"] = elections.reopen_chair_vote(s, community, now=now)
+    where = {"item_id": item.id, "session_id": item.session_id} if item is not None else {}
+    return publish_order(s, actor, community, kind, subject, body, due_on, now=now, **where, **effects)
 
 
 def _revocable_item(s: Session, community: Community, item_id: int | None) -> Item:
