@@ -5,7 +5,7 @@ published ``term_audit`` in its place, so that nothing already seated or ready t
 re-seated changes; the tick's columns go, the audit being the one record seating reads.
 
 Revision ID: 0028
-Revises: 0025
+Revises: 0027
 Create Date: 2026-12-06 21:00:00
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0028"
-down_revision = "0025"
+down_revision = "0027"
 branch_labels = None
 depends_on = None
 
