@@ -34,6 +34,7 @@ def build_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     from . import models as _models  # noqa: F401  every mapper known before the first query
     from .accounts.routes import bp as accounts_bp
     from .api.routes import bp as api_bp
+    from .committees.routes import bp as committees_bp
     from .communities.routes import bp as communities_bp
     from .elections.routes import bp as elections_bp
     from .formation.routes import bp as formation_bp
@@ -58,6 +59,7 @@ def build_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(elections_bp)
     app.register_blueprint(formation_bp)  # its services answer elections' committee_seated signal
     app.register_blueprint(fund_bp)
+    app.register_blueprint(committees_bp)
     app.register_blueprint(api_bp)
     errors.register(app)
 
