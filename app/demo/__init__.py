@@ -19,6 +19,7 @@ from .books import seed_books, seed_orders
 from .committees import lanting_login_names, seed_committees
 from .convening import seed_convened_session
 from .fund import seed_fund
+from .meetings import seed_meetings
 from .preparatory import seed_groups
 from .registers import lanting_register, meiyuan_register
 from .sessions import seed_draft_session, seed_voting_sessions
@@ -71,6 +72,7 @@ def seed_demo() -> Iterator[str]:
     yield from seed_fund(communities["lanting"])
     yield from seed_orders(communities["meiyuan"])
     yield from seed_committees(office, communities["lanting"], communities["meiyuan"])
+    yield from seed_meetings(communities["lanting"])
     yield from seed_groups()
     yield from seed_convened_session()
     yield from seed_second_office(areas)
