@@ -37,6 +37,12 @@ def decision_revocation(notice: Notice) -> services.Revocation | None:
     return services.revocation_of(notice)
 
 
+@bp.app_template_global()
+def decision_revocations(community: Community) -> dict[int, services.Revocation]:
+    """The community's revoked committee decisions by notice id, for a list of notices."""
+    return services.revocations_in(community.id)
+
+
 @bp.app_context_processor
 def _labels() -> dict[str, object]:
     return {

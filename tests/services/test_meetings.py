@@ -313,8 +313,10 @@ def test_the_street_office_revokes_a_committee_decision_and_the_board_says_so(ap
     order_notice = notices.public_id_of(order.notice_id)
     assert "Revoked by order of the street office" in page or "已被街道办事处责令撤销" in page
     assert f"/n/{order_notice}" in page
-    board = client.get(f"/c/{world.community.slug}").get_data(as_text=True)
-    assert f"/n/{order_notice}" in board
+    for path in (f"/c/{world.community.slug}", f"/c/{world.community.slug}/meetings"):
+        listing = client.get(path).get_data(as_text=True)
+        card = listing[listing.index(f"/n/{notice.public_id}") :]
+        assert "已被街道办事处责令撤销" in card.split("</li>")[0] and f"/n/{order_notice}" in card.split("</li>")[0]
 
 
 # Figures for the yearly review -----------------------------------------------------------------------------------------

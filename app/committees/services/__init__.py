@@ -12,6 +12,7 @@ from .decisions import (
     overdue_decisions,
     published_decisions,
     revocation_of,
+    revocations_in,
     revoke_decision,
 )
 from .figures import ConductFigures, consecutive_absences, year_figures
@@ -45,6 +46,7 @@ __all__ = [
     "published_decisions",
     "record_attendance",
     "revocation_of",
+    "revocations_in",
     "revoke_decision",
     "seat_of_actor",
     "seated_committee",

@@ -196,3 +196,25 @@ def revocation_of(notice: Notice) -> Revocation | None:
     if order is None:
         return None
     return Revocation(motion.revoked_at, order, s.get(Notice, order.notice_id))
+
+
+def revocations_in(community_id: int) -> dict[int, Revocation]:
+    """Every revoked committee decision of the community, by the id of each version of its notice (one query for a
+    board's worth of notices; revocations are few)."""
+    s = db.session()
+    rows = s.execute(
+        select(Motion, Order)
+        .join(Meeting, Meeting.id == Motion.meeting_id)
+        .join(Order, Order.motion_id == Motion.id)
+        .where(Meeting.community_id == community_id, Motion.revoked_at.is_not(None))
+        .order_by(Order.id.desc())
+    ).all()
+    found: dict[int, Revocation] = {}
+    for motion, order in rows:
+        assert motion.revoked_at is not None and motion.notice_id is not None
+        revocation = Revocation(motion.revoked_at, order, s.get(Notice, order.notice_id))
+        version: int | None = motion.notice_id
+        while version is not None:  # the decision's notice and every correction of it
+            found[version] = revocation
+            version = s.execute(select(Notice.id).where(Notice.supersedes_id == version)).scalar()
+    return found
