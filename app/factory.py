@@ -68,6 +68,11 @@ def build_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
 
     slates.provide(ElectionSlates())  # sessions read election slates through this, never importing elections
 
+    from .committees.services.decisions import drafted_from_motion
+    from .notices.services import guard_edits
+
+    guard_edits(drafted_from_motion)  # a decision drafted from a motion keeps the motion's words
+
     from .security.web import register as register_security
 
     register_security(app)

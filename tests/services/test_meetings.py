@@ -352,3 +352,16 @@ def test_year_figures_and_consecutive_absences(app: Flask) -> None:
     assert committees.consecutive_absences(seated.seats["周一"].id) == 0
     empty = committees.year_figures(seated.committee.id, date(2000, 1, 1), date(2000, 12, 31))
     assert empty.meetings_held == 0 and empty.meetings_missed_by_member[seated.seats["冯五"].id] == 0
+
+
+def test_a_decision_notice_drafted_from_a_motion_keeps_its_words(app: Flask) -> None:
+    seated = seated_committee()
+    motion = passed_motion(seated)
+    notice = committees.draft_decision_notice(seated.actor("周一"), motion.public_id, now=utcnow())
+    with pytest.raises(RuleViolation, match="published as drafted"):
+        notices.edit_draft(seated.actor("周一"), notice.id, title="另一个标题", body="另写的内容", now=utcnow())
+    # Other drafts stay editable.
+    other = notices.draft_notice(
+        seated.actor("周一"), community_id=seated.world.community.id, kind=NoticeKind.DECISION, title="草稿", body="正文", now=utcnow()
+    )
+    assert notices.edit_draft(seated.actor("周一"), other.id, title="草稿二", body="正文二", now=utcnow()).title == "草稿二"

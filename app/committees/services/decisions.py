@@ -80,6 +80,13 @@ def draft_decision_notice(actor: Actor, motion_public_id: str, *, now: datetime)
     return notice
 
 
+def drafted_from_motion(s: Session, notice: Notice) -> str | None:
+    """The notices' edit guard: a decision notice drafted from a motion says what the members decided, word for word."""
+    if notice.kind is not NoticeKind.DECISION or s.execute(select(Motion.id).where(Motion.notice_id == notice.id)).first() is None:
+        return None
+    return str(_l("This decision notice is drafted from the motion the members passed and is published as drafted."))
+
+
 @dataclass(frozen=True)
 class Decision:
     """A passed motion and its notice: due by, published when, overdue or late."""
