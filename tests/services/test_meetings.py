@@ -154,9 +154,9 @@ def test_three_of_five_pass_whatever_the_attendance(app: Flask) -> None:
     assert decided is not None
     db.session.refresh(decided)
     assert (decided.state, decided.agree, decided.seats) == (MotionState.PASSED, 3, 5)
-    # Nobody took the roll: the members not on it are recorded absent at the close.
+    # Nobody took the roll: at the close the three who voted are recorded present, the other two absent.
     view = committees.meeting_view(seated.actor("周一"), meeting.public_id)
-    assert view.roll == {m.id: False for m in seated.seats.values()}
+    assert view.roll == {m.id: name in ("周一", "吴二", "郑三") for name, m in seated.seats.items()}
 
 
 def test_two_against_two_with_one_absent_fails_with_five_seats(app: Flask) -> None:

@@ -110,11 +110,12 @@ def test_a_meeting_from_the_roll_to_its_published_minutes(app: Flask, client: Fl
     assert chair.post(f"{base}/minutes", data={"notes": "维保单位列席说明了报价。"}).status_code == 302
     db.session.rollback()
     minutes = db.session.execute(select(Minutes)).scalar_one()
-    for client_ in (chair, wu):
+    wang_client = member(app, "m4")  # not on the roll, but voted on the meeting's paper record: attended
+    for client_ in (chair, wu, wang_client):
         assert client_.post(f"/committee/minutes/{minutes.public_id}/sign").status_code == 302
     assert client.get(f"/c/{community.slug}/meetings/{meeting.public_id}").status_code == 404  # not until all have signed
-    wang_client = member(app, "m4")  # present on paper only: not on the roll, so not a signatory
-    refused = wang_client.post(f"/committee/minutes/{minutes.public_id}/sign", follow_redirects=True)
+    feng = member(app, "m5")  # neither on the roll nor voting: absent
+    refused = feng.post(f"/committee/minutes/{minutes.public_id}/sign", follow_redirects=True)
     assert "Only the members who attended the meeting confirm its minutes." in refused.get_data(as_text=True)
     assert zheng.post(f"/committee/minutes/{minutes.public_id}/sign").status_code == 302
     db.session.rollback()
@@ -122,7 +123,7 @@ def test_a_meeting_from_the_roll_to_its_published_minutes(app: Flask, client: Fl
     public = client.get(f"/c/{community.slug}/meetings").get_data(as_text=True)
     assert meeting.title in public and f"/c/{community.slug}/meetings/{meeting.public_id}" in public
     record = client.get(f"/c/{community.slug}/meetings/{meeting.public_id}").get_data(as_text=True)
-    assert "周一、吴二、郑三" in record and "维保单位列席说明了报价。" in record
+    assert "周一、吴二、郑三、王四" in record and "冯五" in record and "维保单位列席说明了报价。" in record
     # A correction needs its reason, then is a new draft; the public keeps version 1 until it is confirmed.
     no_reason = chair.post(f"/committee/minutes/{minutes.public_id}/correct", data={"notes": ""})
     assert no_reason.status_code == 400 and 'id="notes-error"' in no_reason.get_data(as_text=True)

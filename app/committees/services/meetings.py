@@ -16,7 +16,7 @@ from ...domain import meetings as rules
 from ...domain.errors import NotFound, RuleViolation
 from ...elections.models import Committee, MemberRole, Membership
 from ...security.actor import Actor
-from ..models import Attendance, Meeting, MeetingRequest, MeetingState, MotionState
+from ..models import Attendance, Meeting, MeetingRequest, MeetingState, MotionState, MotionVote
 from .common import committee_of, load_meeting, seat_of, settings_of
 from .motions import decide
 
@@ -139,7 +139,8 @@ def record_attendance(actor: Actor, meeting_public_id: str, *, membership_id: in
 
 
 def close_meeting(actor: Actor, meeting_public_id: str, *, now: datetime) -> Meeting:
-    """A member closes the meeting: votes still open are closed and counted, members not on the roll are absent."""
+    """A member closes the meeting: votes still open are closed and counted; members not on the roll are recorded
+    present if they voted at the meeting (in the app or on its paper record), absent otherwise."""
     with db.write() as s:
         meeting, community = load_meeting(s, meeting_public_id, lock=True)
         committee, seat = seat_of(s, actor, community)
@@ -148,9 +149,20 @@ def close_meeting(actor: Actor, meeting_public_id: str, *, now: datetime) -> Mee
             if motion.state is MotionState.OPEN:
                 decide(s, actor, community, committee, motion, seat, now)
         on_roll = set(s.execute(select(Attendance.membership_id).where(Attendance.meeting_id == meeting.id)).scalars())
-        absent = [m.id for m in committee.members if m.holds_seat and m.id not in on_roll]
-        for member_id in absent:
-            s.add(Attendance(meeting_id=meeting.id, membership_id=member_id, present=False, recorded_by_id=None, recorded_at=now))
+        motion_ids = [m.id for m in meeting.motions]
+        voted = (
+            set(s.execute(select(MotionVote.membership_id).where(MotionVote.motion_id.in_(motion_ids))).scalars()) if motion_ids else set()
+        )
+        absent = []
+        for member in committee.members:
+            if member.holds_seat and member.id not in on_roll:  # a member who voted at the meeting attended it
+                s.add(
+                    Attendance(
+                        meeting_id=meeting.id, membership_id=member.id, present=member.id in voted, recorded_by_id=None, recorded_at=now
+                    )
+                )
+                if member.id not in voted:
+                    absent.append(member.id)
         meeting.state, meeting.closed_at = MeetingState.CLOSED, now
         s.flush()
         record(s, actor, "meeting.close", "meeting", meeting.public_id, **scope(community), now=now, data={"by": seat.id, "absent": absent})

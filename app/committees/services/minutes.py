@@ -33,19 +33,14 @@ def meeting_record(s: Session, meeting: Meeting, committee: Committee) -> str:
     present = [names.get(a.membership_id, "?") for a in roll if a.present]
     absent = [names.get(a.membership_id, "?") for a in roll if not a.present]
     with force_locale("zh_CN"):
-        lines = [
-            f"**{escape_markdown(meeting.title)}**",
-            "",
+        facts = [
             str(_l("Time: %(when)s", when=local_time(meeting.starts_at))),
             str(_l("Place: %(place)s", place=escape_markdown(meeting.place))),
             str(_l("Members: %(seats)d seats", seats=committee.seats)),
             str(_l("Present (%(n)d): %(names)s", n=len(present), names="、".join(present) or "—")),
             str(_l("Absent (%(n)d): %(names)s", n=len(absent), names="、".join(absent) or "—")),
-            "",
-            str(_l("Agenda:")),
-            "",
-            escape_markdown(meeting.agenda),
         ]
+        blocks = [f"**{escape_markdown(meeting.title)}**", "\n".join(f"- {fact}" for fact in facts), str(_l("Agenda:")), meeting.agenda]
         for motion in meeting.motions:
             votes = list(s.execute(select(MotionVote).where(MotionVote.motion_id == motion.id).order_by(MotionVote.id)).scalars())
             by_choice = {
@@ -53,30 +48,28 @@ def meeting_record(s: Session, meeting: Meeting, committee: Committee) -> str:
                 for choice in CHOICE_LABELS
             }
             seats = motion.seats or committee.seats
-            lines += [
-                "",
-                str(_l("Motion %(n)d: %(text)s", n=motion.number, text=escape_markdown(motion.text))),
-                "",
-                str(
-                    _l(
-                        "Agree %(agree)d, disagree %(disagree)d, abstain %(abstain)d; %(needed)d of all %(seats)d members must agree.",
-                        agree=motion.agree,
-                        disagree=motion.disagree,
-                        abstain=motion.abstain,
-                        needed=seats // 2 + 1,
-                        seats=seats,
-                    )
-                ),
-                "; ".join(f"{CHOICE_LABELS[c]}: {n}" for c, n in by_choice.items()),
-                str(
-                    _l(
-                        "Result: %(state)s (%(share)s of all members agreed).",
-                        state=MOTION_STATE_LABELS[motion.state.value],
-                        share=f"{motion.agree}/{seats}",
-                    )
-                ),
+            count = str(
+                _l(
+                    "Agree %(agree)d, disagree %(disagree)d, abstain %(abstain)d; %(needed)d of all %(seats)d members must agree.",
+                    agree=motion.agree,
+                    disagree=motion.disagree,
+                    abstain=motion.abstain,
+                    needed=seats // 2 + 1,
+                    seats=seats,
+                )
+            )
+            result = str(
+                _l(
+                    "Result: %(state)s (%(share)s of all members agreed).",
+                    state=MOTION_STATE_LABELS[motion.state.value],
+                    share=f"{motion.agree}/{seats}",
+                )
+            )
+            blocks += [
+                "**" + str(_l("Motion %(n)d: %(text)s", n=motion.number, text=escape_markdown(motion.text))) + "**",
+                "\n".join(["- " + count, *(f"- {CHOICE_LABELS[c]}: {n}" for c, n in by_choice.items()), "- " + result]),
             ]
-    return "\n".join(lines)
+    return "\n\n".join(blocks)
 
 
 def _closed(s: Session, actor: Actor, public_id: str) -> tuple[Meeting, Community, Committee, int]:
