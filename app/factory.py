@@ -34,6 +34,7 @@ def build_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     from . import models as _models  # noqa: F401  every mapper known before the first query
     from .accounts.routes import bp as accounts_bp
     from .api.routes import bp as api_bp
+    from .committees.routes import bp as committees_bp
     from .communities.routes import bp as communities_bp
     from .consultations.routes import bp as consultations_bp
     from .elections.routes import bp as elections_bp
@@ -60,6 +61,7 @@ def build_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(formation_bp)  # its services answer elections' committee_seated signal
     app.register_blueprint(fund_bp)
     app.register_blueprint(consultations_bp)
+    app.register_blueprint(committees_bp)
     app.register_blueprint(api_bp)
     errors.register(app)
 
@@ -72,6 +74,10 @@ def build_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     from .sessions.cli import on_due
 
     on_due(app, close_due_report)  # `flask close-due` closes consultations too, without sessions importing them
+    from .committees.services.decisions import drafted_from_motion
+    from .notices.services import guard_edits
+
+    guard_edits(drafted_from_motion)  # a decision drafted from a motion keeps the motion's words
 
     from .security.web import register as register_security
 

@@ -2,6 +2,7 @@
 
 from .accounts.models import LoginSession, RecoveryCode, RoleAssignment, User
 from .audit.models import AuditEvent
+from .committees.models import Attendance, Meeting, MeetingRequest, Minutes, MinutesSignature, Motion, MotionVote
 from .communities.models import Building, City, Community, District, Holding, Person, StreetOffice, Unit
 from .consultations.models import Consultation, ConsultationAnswer, ConsultationOption, ConsultationRollLine
 from .db import Base
@@ -32,6 +33,7 @@ from .voting.models import Objection, ObjectionDocument, Petition, PetitionSigna
 __all__ = [
     "AssemblySession",
     "Attachment",
+    "Attendance",
     "AuditEvent",
     "Ballot",
     "BallotApproval",
@@ -61,7 +63,13 @@ __all__ = [
     "LedgerEntry",
     "Letter",
     "LoginSession",
+    "Meeting",
+    "MeetingRequest",
     "Membership",
+    "Minutes",
+    "MinutesSignature",
+    "Motion",
+    "MotionVote",
     "Notice",
     "Objection",
     "ObjectionDocument",

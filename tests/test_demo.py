@@ -13,6 +13,7 @@ from app.communities.models import Community, Person
 from app.db import db
 from app.elections.models import Membership
 from app.elections.services import current_committee
+from app.security.actor import Actor
 from app.sessions.models import AssemblySession
 from tests.factories import enrol, login
 
@@ -109,3 +110,25 @@ def test_lanting_has_a_consultation_taking_answers_and_one_whose_summary_is_on_t
     assert consultations.summary(closed).heads > 0
     page = app.test_client().get(f"/c/lanting/consultations/{closed.public_id}?lang=en").get_data(as_text=True)
     assert "Owners (headcount)" in page
+
+
+def test_lanting_committee_held_meetings_with_a_published_and_a_draft_decision(app: Flask, demo: str) -> None:
+    from app.committees import services as committees
+    from app.committees.models import MeetingState
+    from app.db import utcnow
+
+    lanting = db.session.execute(select(Community).where(Community.slug == "lanting")).scalar_one()
+    decisions = committees.decisions_of(lanting, now=utcnow())
+    assert [d.published for d in decisions] == [False, True] and not any(d.overdue or d.late for d in decisions)
+    held = committees.held_meetings(lanting)
+    assert len(held) == 1 and "5/7" in held[0].minutes.record and "3/7" in held[0].minutes.record
+    page = app.test_client().get("/c/lanting/meetings?lang=en").get_data(as_text=True)
+    assert held[0].meeting.title in page and decisions[1].notice is not None and f"/n/{decisions[1].notice.public_id}" in page
+    _community, _committee, meetings = committees.meetings_for_committee(committees_actor(lanting), lanting.id)
+    assert [m.state for m in meetings] == [MeetingState.REQUESTED, MeetingState.CLOSED, MeetingState.CLOSED]
+
+
+def committees_actor(community: Community) -> Actor:
+    from app.demo.actors import as_committee
+
+    return as_committee(community)

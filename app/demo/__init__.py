@@ -21,6 +21,7 @@ from .consultations import seed_consultations
 from .convening import seed_convened_session
 from .findings import seed_findings
 from .fund import seed_fund
+from .meetings import seed_meetings
 from .preparatory import seed_groups
 from .registers import lanting_register, meiyuan_register
 from .sessions import seed_draft_session, seed_voting_sessions
@@ -75,6 +76,7 @@ def seed_demo() -> Iterator[str]:
     yield from seed_orders(communities["meiyuan"])
     yield from seed_committees(office, communities["lanting"], communities["meiyuan"])
     yield from seed_findings()
+    yield from seed_meetings(communities["lanting"])
     yield from seed_groups()
     yield from seed_convened_session()
     yield from seed_second_office(areas)

@@ -24,13 +24,13 @@ class Titled(Protocol):
 class Obligation:
     """Something the committee must publish by a date: a period's statement, or a certified session's decisions."""
 
-    kind: str  # "statement" | "decision"
+    kind: str  # "statement" | "decision" (an assembly's) | "committee_decision"
     due: date
     notice: Notice | None
     ledger: LedgerKind | None = None
     period: Period | None = None
     statement: Statement | None = None
-    session: Titled | None = None  # a certified session, for a decision
+    session: Titled | None = None  # a certified session, for a decision; the passed motion, for a committee decision
 
     @property
     def met(self) -> bool:

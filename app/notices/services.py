@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,16 @@ from .markup import render
 from .models import CONFIRMED_KINDS, Attachment, Notice, NoticeKind, NoticeState, Statement
 
 MAX_BODY = 50_000
+
+# Drafts whose text a package above generated from its record (a committee decision drafted from its motion): each
+# guard says why a draft may not be edited, or None. The factory provides them; this package never imports theirs.
+EditGuard = Callable[[Session, Notice], str | None]
+_edit_guards: list[EditGuard] = []
+
+
+def guard_edits(guard: EditGuard) -> None:
+    if guard not in _edit_guards:
+        _edit_guards.append(guard)
 
 
 def _checked(title: str, body: str) -> tuple[str, str]:
@@ -81,6 +92,10 @@ def edit_draft(actor: Actor, notice_id: int, *, title: str, body: str, now: date
         notice, community = _notice_for_committee(s, actor, notice_id)
         if notice.state is not NoticeState.DRAFT:
             raise RuleViolation("state", str(_l("A published notice cannot be edited; publish a correction instead.")))
+        for guard in _edit_guards:
+            reason = guard(s, notice)
+            if reason is not None:
+                raise RuleViolation("body", reason)
         notice.title, notice.body = title, body
         record(s, actor, "notice.edit", "notice", notice.public_id, **scope(community), now=now, data={"title": title})
     return notice

@@ -45,6 +45,8 @@ class Order(Base):
     committee_id: Mapped[int | None] = mapped_column(ForeignKey("committee.id", ondelete="RESTRICT"))
     election_id: Mapped[int | None] = mapped_column(ForeignKey("election.id", ondelete="RESTRICT"))
     petition_id: Mapped[int | None] = mapped_column(ForeignKey("petition.id", ondelete="RESTRICT"))
+    # A revocation of a committee decision names its motion (instead of an assembly item).
+    motion_id: Mapped[int | None] = mapped_column(ForeignKey("committee_motion.id", ondelete="RESTRICT"))
     # The session the street office convened itself once the order went unheeded (RULES §10).
     convened_session_id: Mapped[int | None] = mapped_column(ForeignKey("assembly_session.id", ondelete="RESTRICT"), unique=True)
     issued_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="RESTRICT"))

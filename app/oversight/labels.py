@@ -15,6 +15,7 @@ FLAG_LABELS = {
     "chair_overdue": _l("Chair not elected in 7 days"),
     "awaiting_certification": _l("Result awaiting certification"),
     "publication_overdue": _l("Publication overdue"),
+    "committee_decision_overdue": _l("A committee decision not published within its days"),
     "order_overdue": _l("Order overdue"),
     "petition_near": _l("Petition near or at the threshold"),
     "members_unpublished_overdue": _l("Preparatory group's member list not published in time"),

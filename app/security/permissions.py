@@ -133,6 +133,18 @@ def can_manage_fund(actor: Actor, community: Scoped) -> bool:
     return is_committee_member(actor, community.id)
 
 
+def can_hold_meetings(actor: Actor, community: Scoped) -> bool:
+    """Convene or ask for the committee's meetings, take the roll, vote on motions, enter and confirm paper votes, close
+    votes, draft and sign minutes, draft decision notices: the members of the community's committee (the service then
+    finds their seat: a suspended seat keeps its place but cannot act)."""
+    return is_committee_member(actor, community.id)
+
+
+def can_view_meetings(actor: Actor, community: Scoped) -> bool:
+    """Read the committee's meetings, votes and draft minutes: its members, its street office's officials, the administrators."""
+    return is_committee_member(actor, community.id) or is_street_official(actor, community.street_office_id) or is_administrator(actor)
+
+
 def can_certify(actor: Actor, community: Scoped) -> bool:
     """Certify or reject a community's result, vet its candidates, order it: the officials of its street office."""
     return is_street_official(actor, community.street_office_id)

@@ -1,7 +1,7 @@
 """Consultations (意见征询): the committee's non-binding questions to the owners, their options, roll and answers
 
 Revision ID: 0027
-Revises: 0025
+Revises: 0026
 Create Date: 2026-12-10 10:00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0027"
-down_revision = "0025"
+down_revision = "0026"
 branch_labels = None
 depends_on = None
 

@@ -16,6 +16,7 @@ from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
 from ...clock import local_to_utc, today_in_china
+from ...committees import services as committees
 from ...communities.models import Community, StreetOffice
 from ...communities.queries import area_of_office
 from ...db import db, utcnow
@@ -188,6 +189,11 @@ def orders(office_id: int) -> Response | str:
         db.session.execute(select(Community).where(Community.street_office_id == office.id).order_by(Community.name)).scalars().all()
     )
     form.community.choices = [SelectChoice(c.id, c.name) for c in communities]
+    form.motion_id.choices = [SelectChoice("", "—")] + [
+        SelectChoice(str(motion.id), f"{c.name} · {notice.title}")
+        for c in communities
+        for motion, notice in committees.published_decisions(c.id)
+    ]
     if form.is_submitted():
         require(can_issue_orders(current_actor(), office.id))
         if form.validate():
@@ -200,6 +206,7 @@ def orders(office_id: int) -> Response | str:
                     body=form.body.data or "",
                     due_on=form.due_on.data,
                     item_id=form.item_id.data,
+                    motion_id=int(form.motion_id.data) if (form.motion_id.data or "").isdigit() else None,
                     member=form.member.data or "",
                     now=utcnow(),
                 )

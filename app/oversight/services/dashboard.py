@@ -48,6 +48,7 @@ class CommunityRow:
     preparatory_since: date | None = None  # the Beijing day the open preparatory group was formed
     reelections: int = 0  # open orders to re-elect the committee
     reelections_overdue: int = 0  # ... past their deadline
+    committee_decisions_overdue: int = 0  # committee decisions whose notice is past its days (also in ``overdue``)
     today: date | None = None  # the day the row was read, for the figures' terms
 
     @property
@@ -75,6 +76,8 @@ class CommunityRow:
             out.append("awaiting_certification")
         if self.overdue:
             out.append("publication_overdue")
+        if self.committee_decisions_overdue:
+            out.append("committee_decision_overdue")
         if self.orders_overdue:
             out.append("order_overdue")
         if any(p.reached or p.measure.nearness >= NEAR_THRESHOLD for p in self.petitions):
@@ -136,6 +139,7 @@ def dashboard(street_office_id: int, *, now: datetime) -> list[CommunityRow]:
                 preparatory_since=today_in_china(group.formed_at) if group is not None else None,
                 reelections=sum(1 for o in pending if o.kind is OrderKind.REELECT),
                 reelections_overdue=sum(1 for o in pending if o.kind is OrderKind.REELECT and o.overdue(today)),
+                committee_decisions_overdue=sum(1 for o in owed if o.kind == "committee_decision" and o.overdue(today)),
                 today=today,
             )
         )

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from ...clock import today_in_china
+from ...committees import services as committees
 from ...communities.models import Community
 from ...db import db
 from ...domain.rules import get_profile
@@ -40,6 +41,12 @@ def decision_obligations(community: Community) -> list[Obligation]:
     return found
 
 
+def committee_decision_obligations(community: Community, *, now: datetime) -> list[Obligation]:
+    """Every decision the committee passed owes its notice within the profile's decision_publication_days of the vote."""
+    return [Obligation("committee_decision", d.due, d.notice, session=d.motion) for d in committees.decisions_of(community, now=now)]
+
+
 def obligations(community: Community, *, now: datetime) -> list[Obligation]:
-    """What the community owes the public, unmet first by due date."""
-    return sorted(statement_obligations(community, now=now) + decision_obligations(community), key=lambda o: (o.met, o.due))
+    """What the community owes the public, unmet first by due date: statements, the assembly's and the committee's decisions."""
+    owed = statement_obligations(community, now=now) + decision_obligations(community) + committee_decision_obligations(community, now=now)
+    return sorted(owed, key=lambda o: (o.met, o.due))

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from ...audit.services import record, scope
 from ...clock import today_in_china
+from ...committees import services as committees
 from ...communities.models import Community
 from ...db import db
 from ...domain.committee import chair_vote_reopened_until
@@ -33,11 +34,12 @@ def issue_order(
     due_on: date | None,
     now: datetime,
     item_id: int | None = None,
+    motion_id: int | None = None,
     member: str = "",
 ) -> Order:
     """An order with its deadline, published on the community's board at once.
 
-    A revocation marks the item revoked; a suspension takes the member's rights
+    A revocation marks the item revoked, or the committee decision ``motion_id`` names; a suspension takes the member's rights
     at once; a re-election order marks the committee and opens an election the
     street office runs, with nominations until the deadline; a chair-vote order opens the
     members' vote for the chair and vice chair again, for 7 days from the order.
@@ -47,7 +49,7 @@ def issue_order(
         if community is None:
             raise NotFound(str(_l("No such community.")))
         require(can_certify(actor, community))
-        return order_in(s, actor, community, kind, subject, body, due_on, now=now, item_id=item_id, member=member)
+        return order_in(s, actor, community, kind, subject, body, due_on, now=now, item_id=item_id, motion_id=motion_id, member=member)
 
 
 def order_in(
@@ -61,6 +63,7 @@ def order_in(
     *,
     now: datetime,
     item_id: int | None = None,
+    motion_id: int | None = None,
     member: str = "",
 ) -> Order:
     """``issue_order``'s checks and effects inside the caller's transaction (an audit's finding becoming an order)."""
@@ -75,7 +78,11 @@ def order_in(
         raise RuleViolation("due_on", str(_l("Set a deadline after today.")))
     item = None
     effects: dict[str, int | None] = {}
-    if kind is OrderKind.REVOKE:
+    if kind is OrderKind.REVOKE and motion_id is not None:
+        if item_id is not None:
+            raise RuleViolation("motion_id", str(_l("Name either an assembly item or a committee decision, not both.")))
+        effects["motion_id"] = committees.revoke_decision(s, community, motion_id, now=now)
+    elif kind is OrderKind.REVOKE:
         item = _revocable_item(s, community, item_id)
         item.revoked_at = now
     elif kind is OrderKind.SUSPEND:
