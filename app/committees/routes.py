@@ -135,8 +135,6 @@ def _meeting_page(public_id: str, **forms: FlaskForm) -> tuple[str, int]:
         paper_motion=request.form.get("motion") if forms.get("paper_form") else None,
         minutes_form=forms.get("minutes_form") or MinutesForm(),
         correction_form=forms.get("correction_form") or CorrectionForm(),
-        vote_form=VoteForm(),
-        attendance_form=AttendanceForm(),
         confirm_form=ConfirmForm(),
         render=render,
     ), status
