@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
-from werkzeug.datastructures import MultiDict
-
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
 
 from app.committees import services as committees
 from app.committees.models import Attendance, MotionVote
@@ -74,3 +73,31 @@ def test_the_roll_and_vote_buttons_record_what_they_say(app: Flask) -> None:
     db.session.rollback()
     (cast,) = db.session.execute(select(MotionVote).where(MotionVote.motion_id == motion.id)).scalars().all()
     assert (cast.membership_id, cast.choice) == (seated.seats["周一"].id, "disagree")
+
+
+def test_a_member_suspended_by_a_finding_is_told_why_the_meetings_are_closed_to_them(app: Flask) -> None:
+    from app.db import utcnow
+    from app.oversight import services as oversight
+    from app.security.actor import actor_for
+
+    seated = seated_committee(logins=True)
+    meeting = held_meeting(seated)
+    community = seated.world.community
+    code = next(e.code for e, _label in oversight.negative_entries(community))
+    oversight.record_finding(
+        actor_for(seated.world.official),
+        community_id=community.id,
+        membership_id=seated.seats["郑三"].id,
+        code=code,
+        evidence="经核查属实。",
+        found_on=utcnow().date(),
+        files=[],
+        now=utcnow(),
+    )
+    zheng = app.test_client()
+    login(zheng, "m3")
+    zheng.post("/lang", data={"lang": "en"})
+    for url in (f"/committee/meetings/{meeting.public_id}", f"/committee/c/{community.id}/meetings"):
+        page = zheng.get(url)
+        assert page.status_code == 403
+        assert "Your seat on the committee is suspended by the street office" in page.get_data(as_text=True)
