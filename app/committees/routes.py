@@ -20,9 +20,10 @@ from ..communities.queries import community_by_slug
 from ..consultations import services as consultations
 from ..db import db, utcnow
 from ..domain.errors import NotFound, RuleViolation
+from ..elections.models import Membership
 from ..notices.markup import render
 from ..notices.models import Notice
-from ..security.permissions import can_hold_meetings, can_view_meetings, require
+from ..security.permissions import PermissionDenied, can_hold_meetings, can_view_meetings, require
 from ..security.web import current_actor
 from . import services
 from .forms import AttendanceForm, CorrectionForm, MeetingForm, MinutesForm, MotionForm, PaperVoteForm, VoteForm
@@ -60,8 +61,33 @@ def _labels() -> dict[str, object]:
 # The committee's pages --------------------------------------------------------------------------------------------
 
 
+def _refuse_suspended(community: Community | None) -> None:
+    """A member whose seat the street office suspended has lost the committee's pages: say why, not only "not allowed"."""
+    actor = current_actor()
+    if community is None or actor.person_id is None or can_view_meetings(actor, community):
+        return
+    committee = services.seated_committee(community)
+    seat = (
+        db.session.execute(
+            select(Membership).where(
+                Membership.committee_id == committee.id, Membership.person_id == actor.person_id, Membership.suspended_at.is_not(None)
+            )
+        ).scalar()
+        if committee is not None
+        else None
+    )
+    if seat is not None and seat.holds_seat:
+        raise PermissionDenied(
+            _(
+                "Your seat on the committee is suspended by the street office: you cannot read or act on the committee's "
+                "meetings until the suspension ends. The community's committee page on the board says why."
+            )
+        )
+
+
 def _list_page(community_id: int, form: MeetingForm) -> tuple[str, int]:
     actor = current_actor()
+    _refuse_suspended(db.session.get(Community, community_id))
     community, committee, meetings = services.meetings_for_committee(actor, community_id)
     now = utcnow()
     return render_template(
@@ -117,6 +143,8 @@ def convene(community_id: int) -> Response | tuple[str, int]:
 
 def _meeting_page(public_id: str, **forms: FlaskForm) -> tuple[str, int]:
     actor = current_actor()
+    meeting = db.session.execute(select(Meeting).where(Meeting.public_id == public_id)).scalar_one_or_none()
+    _refuse_suspended(db.session.get(Community, meeting.community_id) if meeting is not None else None)
     view = services.meeting_view(actor, public_id)
     seat = services.seat_of_actor(actor, view.committee)
     paper = forms.get("paper_form") or PaperVoteForm()
@@ -141,8 +169,6 @@ def _meeting_page(public_id: str, **forms: FlaskForm) -> tuple[str, int]:
         paper_motion=request.form.get("motion") if forms.get("paper_form") else None,
         minutes_form=forms.get("minutes_form") or MinutesForm(),
         correction_form=forms.get("correction_form") or CorrectionForm(),
-        vote_form=VoteForm(),
-        attendance_form=AttendanceForm(),
         confirm_form=ConfirmForm(),
         render=render,
     ), status
