@@ -103,21 +103,21 @@ def seed_meetings(lanting: Community) -> Iterator[str]:
         committees.sign_minutes(actor, minutes.public_id, now=decided + timedelta(days=2))
     yield _("%(name)s: a held committee meeting, its published decision and signed minutes", name=lanting.name)
 
-    # Two days ago: the audit passes; its decision notice is drafted but not yet published (still within its days).
+    # Five days ago: the audit passes; its decision notice is drafted but not published, past its 3 days (the dashboard flags it).
     second, (audit,) = _hold(
         lanting,
         actors,
         title="2026 年第四次业主委员会会议",
         agenda="聘请会计师事务所审计 2025 年度公共收益",
-        starts=now - timedelta(days=2),
+        starts=now - timedelta(days=5),
         absent={5},
         motions=[
             ("聘请华信会计师事务所审计 2025 年度公共收益账目，费用不超过 8,000 元。", ["agree", "agree", "agree", "agree", "disagree"])
         ],
     )
-    committees.draft_decision_notice(logins[0], audit, now=now - timedelta(days=2) + timedelta(hours=3))
-    committees.draft_minutes(logins[0], second.public_id, notes="", now=now - timedelta(days=2) + timedelta(hours=3))
-    yield _("%(name)s: a recent committee decision whose notice is still a draft", name=lanting.name)
+    committees.draft_decision_notice(logins[0], audit, now=now - timedelta(days=5) + timedelta(hours=3))
+    committees.draft_minutes(logins[0], second.public_id, notes="", now=now - timedelta(days=5) + timedelta(hours=3))
+    yield _("%(name)s: a committee decision whose notice is overdue, still a draft", name=lanting.name)
 
     # Next week: a member asks for a meeting on the parking fees; it needs a third of the seats to ask.
     asker = logins[-1]

@@ -63,7 +63,7 @@ def test_a_published_audit_is_on_the_board_with_its_scope_findings_and_report_an
     assert audit.state is AuditState.PUBLISHED and elections.audit_of(committee.id).id == audit.id  # type: ignore[union-attr]
     [notice] = [n for n in notices.board(world.community.id, kind=NoticeKind.ORDER) if n.id == audit.notice_id]
     assert "诚信会计师事务所" in notice.body and "3,200" in notice.body
-    assert notice.body.count("not covered") + notice.body.count("未覆盖") == 2  # fund projects and records
+    assert notice.body.count("未审计") == 2  # fund projects and records
     assert [a.filename for a in notices.attachments_of(notice.id)] == ["r.pdf"]
     with pytest.raises(RuleViolation, match="published"):
         oversight.add_audit_finding(official, audit.id, text="补充", now=utcnow())

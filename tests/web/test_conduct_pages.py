@@ -19,6 +19,7 @@ def test_the_office_records_a_finding_on_its_page_and_the_committee_page_marks_t
     setup, _committee, _cand = seated(app)
     world = setup.world
     login(client, "official")
+    client.post("/lang", data={"lang": "en"})
     page = client.get(f"/office/c/{world.community.id}/findings")
     assert page.status_code == 200 and "No finding has been recorded" in page.get_data(as_text=True)
     form = {"membership_id": str(member("业主2").id), "code": "fee_arrears", "found_on": "", "evidence": "欠费清单"}
@@ -37,6 +38,7 @@ def test_the_office_records_a_finding_on_its_page_and_the_committee_page_marks_t
 def test_the_office_drafts_attaches_and_publishes_the_audit_on_its_page(app: Flask, client: FlaskClient) -> None:
     setup, committee, _cand = seated(app)
     login(client, "official")
+    client.post("/lang", data={"lang": "en"})
     url = f"/office/committees/{committee.id}/audit"
     assert "Start the audit" in client.get(url).get_data(as_text=True)
     png = client.post(url, data={"auditor": "", "covered": ["ledgers"], "report": (io.BytesIO(b"\x89PNG\r\n\x1a\n0000"), "r.png")})

@@ -13,7 +13,7 @@ from app.consultations import services as consultations
 from app.consultations.models import Consultation, ConsultationState
 from app.db import db, utcnow
 from app.notices.services import public_id_of
-from tests.factories import World, login, make_world, open_session
+from tests.factories import World, items, login, make_world, open_session
 
 
 def english(client: FlaskClient) -> FlaskClient:
@@ -90,11 +90,15 @@ def test_owners_answer_once_from_the_board_and_from_the_letter_and_the_counts_wa
     again = board.post(answer, data={"option": options["再议"], "unit": "1-103", "name": "赵敏", "id_last4": "0456"})
     assert "already answered this consultation" in again.get_data(as_text=True)
 
-    # From the letter: its page lists the consultation; the co-owner's letter then shows it answered.
+    # From the letter: while the ballot is before the voter its page is the ballot alone; once cast, it lists the
+    # consultation; the co-owner's letter then shows it answered.
     phone = english(app.test_client())
     assert phone.post(f"/v/{tokens['李娜']}", data={"digits": "2345"}).status_code == 302
-    letter = phone.get(f"/v/{tokens['李娜']}").get_data(as_text=True)
     link = f"/v/{tokens['李娜']}/consultations/{c.public_id}"
+    assert link not in phone.get(f"/v/{tokens['李娜']}").get_data(as_text=True)
+    q1, q2 = items(_session)
+    assert phone.post(f"/v/{tokens['李娜']}/cast", data={f"item-{q1}": "agree", f"item-{q2}": "agree"}).status_code == 302
+    letter = phone.get(f"/v/{tokens['李娜']}").get_data(as_text=True)
     assert link in letter
     form = phone.get(link)
     assert form.status_code == 200 and form.headers["Cache-Control"] == "no-store"
