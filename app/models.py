@@ -14,6 +14,7 @@ from .fund.models.projects import FundProject, ProjectDocument
 from .ledgers.models import LedgerEntry
 from .notices.models import Attachment, Notice, Statement
 from .orders.models import Order
+from .oversight.models import YearlyReview
 from .sessions.models import (
     AssemblySession,
     Ballot,
@@ -90,4 +91,5 @@ __all__ = [
     "UnitDeposit",
     "UnitShare",
     "User",
+    "YearlyReview",
 ]

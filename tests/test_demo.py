@@ -132,3 +132,18 @@ def committees_actor(community: Community) -> Actor:
     from app.demo.actors import as_committee
 
     return as_committee(community)
+
+
+def test_meiyuan_s_review_of_last_year_is_on_its_board_and_lanting_s_of_this_year_is_a_draft(app: Flask, demo: str) -> None:
+    from app.db import utcnow
+    from app.oversight.services import yearly
+
+    year = utcnow().year
+    meiyuan = db.session.execute(select(Community).where(Community.slug == "meiyuan")).scalar_one()
+    lanting = db.session.execute(select(Community).where(Community.slug == "lanting")).scalar_one()
+    last = yearly.view(meiyuan, yearly.committees_of_year(meiyuan.id, year - 1)[0], year - 1, now=utcnow())
+    this = yearly.view(lanting, yearly.committees_of_year(lanting.id, year)[0], year, now=utcnow())
+    assert last.published and not this.published and this.review is not None and this.review.office_marks == 17
+    assert f"yearly review {year - 1}" in demo
+    board = app.test_client().get("/c/meiyuan?lang=zh").get_data(as_text=True)
+    assert f"委员会 {year - 1} 年度考核" in board

@@ -21,6 +21,8 @@ class MeetingForm(FlaskForm):
 
 class MotionForm(FlaskForm):
     text = TextAreaField(_l("Motion put to the vote"), validators=[DataRequired(), Length(max=5000)], render_kw={"rows": 3})
+    # The service checks the choice (a consultation of this community): the list is filled per page.
+    consultation = SelectField(_l("Owners' consultation it follows"), choices=[], validate_choice=False)
 
 
 def _choices() -> list[SelectChoice]:

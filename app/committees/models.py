@@ -98,6 +98,8 @@ class Motion(Base):
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("committee_member.id", ondelete="RESTRICT"))
     notice_id: Mapped[int | None] = mapped_column(ForeignKey("notice.id", ondelete="RESTRICT"), unique=True)
+    # The consultation of the owners the committee held before deciding (意见征询), linked from the decision notice.
+    consultation_id: Mapped[int | None] = mapped_column(ForeignKey("consultation.id", ondelete="RESTRICT"))
     # Set when the street office revokes the decision (an Order of kind revoke naming this motion).
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

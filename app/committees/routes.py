@@ -17,6 +17,7 @@ from ..accounts.forms import ConfirmForm
 from ..clock import local_to_utc, today_in_china
 from ..communities.models import Community
 from ..communities.queries import community_by_slug
+from ..consultations import services as consultations
 from ..db import db, utcnow
 from ..domain.errors import NotFound, RuleViolation
 from ..notices.markup import render
@@ -121,6 +122,11 @@ def _meeting_page(public_id: str, **forms: FlaskForm) -> tuple[str, int]:
     paper = forms.get("paper_form") or PaperVoteForm()
     assert isinstance(paper, PaperVoteForm)
     paper.membership_id.choices = [(m.id, view.names.get(m.id, "?")) for m in view.seats if m.suspended_at is None]
+    motion_form = forms.get("motion_form") or MotionForm()
+    assert isinstance(motion_form, MotionForm)
+    motion_form.consultation.choices = [("", _("None"))] + [
+        (c.public_id, c.title) for c in consultations.consultations_of(view.community.id)
+    ]
     status = 400 if any(f.errors for f in forms.values()) else 200
     return render_template(
         "committees/meeting.html",
@@ -130,7 +136,7 @@ def _meeting_page(public_id: str, **forms: FlaskForm) -> tuple[str, int]:
         seat=seat,
         may_act=can_hold_meetings(actor, view.community) and seat is not None and seat.suspended_at is None,
         now=utcnow(),
-        motion_form=forms.get("motion_form") or MotionForm(),
+        motion_form=motion_form,
         paper_form=paper,
         paper_motion=request.form.get("motion") if forms.get("paper_form") else None,
         minutes_form=forms.get("minutes_form") or MinutesForm(),
@@ -193,9 +199,12 @@ def add_motion(public_id: str) -> Response | tuple[str, int]:
     form = MotionForm()
     if form.validate_on_submit():
         try:
-            motion = services.add_motion(current_actor(), public_id, text=form.text.data or "", now=utcnow())
+            motion = services.add_motion(
+                current_actor(), public_id, text=form.text.data or "", consultation=form.consultation.data or "", now=utcnow()
+            )
         except RuleViolation as exc:
-            form.text.errors = [*form.text.errors, exc.reason]
+            target = form.consultation if exc.field == "consultation" else form.text
+            target.errors = [*target.errors, exc.reason]
         else:
             flash(_("The motion is put to the vote."), "success")
             return redirect(url_for(".show_meeting", public_id=public_id) + f"#motion-{motion.number}")

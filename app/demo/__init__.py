@@ -24,6 +24,7 @@ from .fund import seed_fund
 from .meetings import seed_meetings
 from .preparatory import seed_groups
 from .registers import lanting_register, meiyuan_register
+from .reviews import seed_reviews
 from .sessions import seed_draft_session, seed_voting_sessions
 
 __all__ = ["DEMO_PASSWORD", "lanting_register", "meiyuan_register", "seed_demo"]
@@ -77,6 +78,7 @@ def seed_demo() -> Iterator[str]:
     yield from seed_committees(office, communities["lanting"], communities["meiyuan"])
     yield from seed_findings()
     yield from seed_meetings(communities["lanting"])
+    yield from seed_reviews(communities["lanting"], communities["meiyuan"])
     yield from seed_groups()
     yield from seed_convened_session()
     yield from seed_second_office(areas)

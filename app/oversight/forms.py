@@ -16,7 +16,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 
 class VerdictForm(FlaskForm):
@@ -113,3 +113,19 @@ class AuditOrderForm(FlaskForm):
     subject = StringField(_l("Subject"), validators=[DataRequired(), Length(max=150)])
     body = TextAreaField(_l("What must be done, and why"), validators=[DataRequired(), Length(max=5000)], render_kw={"rows": 6})
     due_on = DateField(_l("Deadline"), validators=[Optional()])
+
+
+MARKS_MESSAGE = _l("Give the office's marks, 0 to 20.")
+
+
+class ReviewForm(FlaskForm):
+    marks = IntegerField(
+        _l("Marks of the street office (0–20)"),
+        validators=[
+            InputRequired(message=_l("Give the office's marks, 0 to 20.")),
+            NumberRange(0, 20, message=_l("Give the office's marks, 0 to 20.")),
+        ],
+        render_kw={"inputmode": "numeric", "min": 0, "max": 20},
+    )
+    remarks = TextAreaField(_l("Remarks"), validators=[Length(max=5000)], description=_l("Published with the scorecard."))
+    commended = BooleanField(_l("Commend the committee (excellent only)"))

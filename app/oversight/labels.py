@@ -49,3 +49,14 @@ CSV_HEADERS = (
     _l("Petitions collecting signatures"),
     _l("Flags"),
 )
+
+# The yearly review's scorecard (domain.review): its parts and grade bands.
+PART_LABELS = {
+    "meetings": _l("Meetings held"),
+    "decisions": _l("Decisions published on time"),
+    "statements": _l("Accounts published on time"),
+    "orders": _l("Orders of the street office complied with"),
+    "consultations": _l("Owners consulted"),
+    "findings": _l("No negative-list findings"),
+}
+GRADE_LABELS = {"excellent": _l("Excellent"), "good": _l("Good"), "pass": _l("Pass"), "fail": _l("Fail")}

@@ -365,3 +365,27 @@ def test_a_decision_notice_drafted_from_a_motion_keeps_its_words(app: Flask) -> 
         seated.actor("周一"), community_id=seated.world.community.id, kind=NoticeKind.DECISION, title="草稿", body="正文", now=utcnow()
     )
     assert notices.edit_draft(seated.actor("周一"), other.id, title="草稿二", body="正文二", now=utcnow()).title == "草稿二"
+
+
+def test_a_motion_names_the_consultation_it_follows_and_its_decision_notice_links_it(app: Flask) -> None:
+    from app.consultations import services as consultations
+    from tests.services.test_consultations import opened
+
+    seated = seated_committee()
+    asked = opened(seated.world, title="是否续签电梯维保合同？")
+    meeting = held_meeting(seated)
+    chair = seated.actor("周一")
+    with pytest.raises(RuleViolation, match="consultation this community") as refused:
+        committees.add_motion(chair, meeting.public_id, text="续签。", consultation="nonexistent", now=utcnow())
+    assert refused.value.field == "consultation"
+    draft = consultations.draft_consultation(
+        chair, community_id=seated.world.community.id, title="草稿", description="", options=["是", "否"],
+        closes_on=today_in_china(utcnow()) + timedelta(days=3), now=utcnow(),
+    )  # fmt: skip
+    with pytest.raises(RuleViolation, match="consultation this community"):
+        committees.add_motion(chair, meeting.public_id, text="续签。", consultation=draft.public_id, now=utcnow())
+    motion = committees.add_motion(chair, meeting.public_id, text="同意续签电梯维保合同一年。", consultation=asked.public_id, now=utcnow())
+    vote(seated, motion, {"周一": "agree", "吴二": "agree", "郑三": "agree"})
+    closed(motion, seated)
+    notice = committees.draft_decision_notice(chair, motion.public_id, now=utcnow())
+    assert f"(/c/lanting/consultations/{asked.public_id})" in notice.body and "是否续签电梯维保合同？" in notice.body

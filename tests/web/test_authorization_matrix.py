@@ -154,6 +154,9 @@ MATRIX: dict[str, tuple[str, str, tuple[int, ...]]] = {
     # The office convenes a session itself after an order went unheeded (tests/web/test_board_petition_pages.py has one).
     "oversight.convene": ("GET", "/office/orders/nonexistent/convene", (302, 404, 404, 404, 404)),
     "oversight.decide_objection": ("POST", "/office/objections/nonexistent/decide", (302, 404, 404, 404, 404)),
+    "oversight.yearly_reviews": ("GET", "/office/{o}/reviews", (302, 200, 403, 403, 200)),
+    "oversight.yearly_review": ("GET", "/office/committees/999999/review/2026", (302, 404, 404, 404, 404)),
+    "oversight.publish_yearly_review": ("POST", "/office/committees/999999/review/2026/publish", (302, 404, 404, 404, 404)),
     "oversight.findings": ("GET", "/office/c/{a}/findings", (302, 403, 403, 403, 200)),
     "oversight.finding": ("GET", "/office/findings/nonexistent", (302, 404, 404, 404, 404)),
     "oversight.finding_outcome": ("POST", "/office/findings/nonexistent/outcome", (302, 404, 404, 404, 404)),
@@ -477,7 +480,7 @@ def test_every_role_gets_the_expected_answer_on_every_route(app: Flask, client: 
 # its orders and their area's figures; on every other route, and on every write, they get what the committee
 # member of B gets, who has no say over A. The district official does not read the city's figures.
 AREA_ROLES = ("district", "city")
-AREA_READS = {"oversight.dashboard", "oversight.dashboard_csv", "oversight.orders"}
+AREA_READS = {"oversight.dashboard", "oversight.dashboard_csv", "oversight.orders", "oversight.yearly_reviews"}
 
 
 def area_expected(role: str, endpoint: str, method: str, expected: tuple[int, ...]) -> int:

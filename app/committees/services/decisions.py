@@ -14,6 +14,8 @@ from sqlalchemy.orm import Session
 from ...audit.services import record, scope
 from ...clock import local_time, today_in_china
 from ...communities.models import Community
+from ...consultations.models import Consultation
+from ...consultations.services.drafting import public_path as consultation_path
 from ...db import db
 from ...domain import meetings as rules
 from ...domain.errors import RuleViolation
@@ -24,6 +26,17 @@ from ...orders.models import Order
 from ...security.actor import Actor
 from ..models import Meeting, Motion, MotionState
 from .common import load_motion, seat_of, settings_of
+
+
+def consulted(motion: Motion) -> list[str]:
+    """The decision notice's line on the owners' consultation the motion followed: its question and where its summary is."""
+    asked = db.session.get(Consultation, motion.consultation_id) if motion.consultation_id is not None else None
+    if asked is None:
+        return []
+    community = db.session.get(Community, asked.community_id)
+    assert community is not None
+    link = f"[{escape_markdown(asked.title)}]({consultation_path(community, asked)})"
+    return [str(_l("Before deciding, the committee consulted the owners: %(consultation)s.", consultation=link))]
 
 
 def decision_text(community: Community, meeting: Meeting, motion: Motion) -> tuple[str, str]:
@@ -53,6 +66,7 @@ def decision_text(community: Community, meeting: Meeting, motion: Motion) -> tup
                         abstain=motion.abstain,
                     )
                 ),
+                *consulted(motion),
                 str(_l("The owners' committee of %(community)s", community=community.name)),
             ]
         )

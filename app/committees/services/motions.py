@@ -12,6 +12,8 @@ from sqlalchemy.orm import Session
 
 from ...audit.services import record, scope
 from ...communities.models import Community
+from ...consultations import services as consultations
+from ...consultations.models import ConsultationState
 from ...db import db
 from ...domain import meetings as rules
 from ...domain.errors import NotFound, RuleViolation
@@ -40,8 +42,8 @@ def _check_vote(s: Session, committee: Committee, motion: Motion, voter: Members
         raise RuleViolation("choice" if problem == "choice" else "member", str(VOTE_MESSAGES[problem]))
 
 
-def add_motion(actor: Actor, meeting_public_id: str, *, text: str, now: datetime) -> Motion:
-    """A member puts an agenda item to the vote at a convened meeting."""
+def add_motion(actor: Actor, meeting_public_id: str, *, text: str, now: datetime, consultation: str = "") -> Motion:
+    """A member puts an agenda item to the vote at a convened meeting, naming the owners' consultation it follows, if any."""
     text = text.strip()
     if not text or len(text) > MAX_TEXT:
         raise RuleViolation("text", str(_l("Write the motion, in at most %(max)d characters.", max=MAX_TEXT)))
@@ -50,8 +52,18 @@ def add_motion(actor: Actor, meeting_public_id: str, *, text: str, now: datetime
         _committee, seat = seat_of(s, actor, community)
         if meeting.committee_id != _committee.id or meeting.state is not MeetingState.CONVENED:
             raise RuleViolation("meeting", str(_l("Motions are put at a convened meeting that has not closed.")))
+        asked = consultations.by_public_id(consultation.strip()) if consultation.strip() else None
+        if consultation.strip() and (asked is None or asked.community_id != community.id or asked.state is ConsultationState.DRAFT):
+            raise RuleViolation("consultation", str(_l("Choose a consultation this community's owners were asked, or none.")))
         number = (s.execute(select(func.max(Motion.number)).where(Motion.meeting_id == meeting.id)).scalar() or 0) + 1
-        motion = Motion(public_id=secrets.token_urlsafe(9), meeting_id=meeting.id, number=number, text=text, created_at=now)
+        motion = Motion(
+            public_id=secrets.token_urlsafe(9),
+            meeting_id=meeting.id,
+            number=number,
+            text=text,
+            created_at=now,
+            consultation_id=asked.id if asked is not None else None,
+        )
         s.add(motion)
         s.flush()
         record(

@@ -4,7 +4,7 @@ One module per audience registers its views; ``common`` holds the street office'
 """
 
 from ..labels import FLAG_LABELS
-from . import conduct, office  # noqa: F401  the views register on ``bp``
+from . import conduct, office, reviews  # noqa: F401  the views register on ``bp``
 from .areas import areas_bp
 from .common import bp
 

@@ -20,6 +20,8 @@ from ...domain.figures import FIGURE_NAMES
 from ...security.roles import Role
 from ...security.web import current_actor
 from .. import services
+from ..labels import GRADE_LABELS
+from ..services import yearly
 from ..services.area_figures import AREA_KIND_LABELS, COMMITTEE_STATE_LABELS, FIGURE_HINTS, FIGURE_LABELS
 
 areas_bp = Blueprint("areas", __name__, url_prefix="/oversight")
@@ -51,7 +53,13 @@ def _city(code: str) -> City:
     return city
 
 
+def _office_ids(report: services.AreaReport) -> list[int]:
+    return [report.id] if report.kind == "office" else [i for child in report.children for i in _office_ids(child)]
+
+
 def _page(report: services.AreaReport) -> str:
+    year = report.on.year
+    grades, reviewed = yearly.distribution(_office_ids(report), year)
     return render_template(
         "oversight/area.html",
         report=report,
@@ -60,6 +68,10 @@ def _page(report: services.AreaReport) -> str:
         hints=FIGURE_HINTS,
         kind_labels=AREA_KIND_LABELS,
         committee_labels=COMMITTEE_STATE_LABELS,
+        review_year=year,
+        review_grades=grades,
+        reviewed=reviewed,
+        grade_labels=GRADE_LABELS,
     )
 
 
