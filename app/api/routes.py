@@ -23,6 +23,7 @@ from . import (  # noqa: F401  their operations register on ``bp``
     owners,
     public,
     record,
+    reviews,
 )
 from .document import build
 from .operations import bp, json_response, registry

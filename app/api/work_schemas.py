@@ -248,3 +248,54 @@ AUDIT_DRAFT = obj(
 )
 
 AUDIT_FINDING = obj(text={"type": "string", "minLength": 1, "maxLength": 2000})
+
+# The street office's yearly review (考核) ------------------------------------------------------------------------
+
+GRADES = ["excellent", "good", "pass", "fail"]
+MEASURED_FIELDS = [
+    "meetings_held",
+    "meetings_expected",
+    "decisions_due",
+    "decisions_on_time",
+    "statements_due",
+    "statements_on_time",
+    "orders_issued",
+    "orders_complied",
+    "consultations_held",
+    "findings",
+]
+POINTS: Schema = {"type": "string", "description": "Points with at most two decimals, never rounded up past what was earned."}
+
+COMPONENTS |= {
+    "YearlyReview": {
+        **obj(
+            id=nullable(STR),
+            community=STR,
+            committee=INT,
+            term_start=DAY,
+            term_end=DAY,
+            year=INT,
+            measured=obj(**{name: INT for name in MEASURED_FIELDS}),
+            parts=array(obj(code=STR, label=STR, points=INT, score=POINTS, measured=BOOL)),
+            office_marks=INT,
+            remarks=STR,
+            commended=BOOL,
+            total=POINTS,
+            grade={"type": "string", "enum": GRADES},
+            grade_label=STR,
+            published_at=nullable(STAMP),
+            notice=nullable(STR),
+        ),
+        "description": "A committee's yearly review card: what the record measured over the year (frozen when published, else "
+        "as it stands today), each part's points, the street office's marks (0–20), remarks and commendation, the total and "
+        "grade. `committee` is the committee's id, which the office's save and publish name.",
+    },
+    "RankedReview": obj(place=INT, review=ref("YearlyReview")),
+}
+
+REVIEW_MARKS = obj(
+    ["marks"],
+    marks={"type": "integer", "minimum": 0, "maximum": 20, "description": "The street office's marks, 0 to 20."},
+    remarks={"type": "string", "maxLength": 5000},
+    commended={"type": "boolean", "description": "表彰: only a committee graded excellent (90 points or more)."},
+)

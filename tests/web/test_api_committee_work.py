@@ -276,3 +276,34 @@ def test_the_term_end_audit_is_drafted_published_and_read_by_anyone(app: Flask, 
     assert public["id"] == published["id"] and public["notice"] and public["findings"][0]["order"] is None
     assert field_of(post(client, "/communities/lanting/audit", office, covered=["ledgers"])) == "state"
     db.session.rollback()
+
+
+# The yearly review ------------------------------------------------------------------------------------------------
+
+
+def test_the_office_marks_and_publishes_a_yearly_review_which_anyone_then_reads(app: Flask, client: FlaskClient) -> None:
+    seated = seated_committee(logins=True)
+    office = make_token(app.test_client(), "official", ["office"])
+    committee = make_token(app.test_client(), "m1", ["committee"])
+    year = today_in_china(utcnow()).year
+    card = f"/committees/{seated.committee.id}/reviews/{year}"
+
+    (ranked,) = client.get(f"/api/v1/offices/xinhua-street/reviews?year={year}", headers=bearer(office)).get_json()
+    assert ranked["place"] == 1 and ranked["review"]["committee"] == seated.committee.id and ranked["review"]["id"] is None
+    assert field_of(client.get(f"/api/v1/offices/xinhua-street/reviews?year={year + 1}", headers=bearer(office)), 400) == "year"
+    problem(client.get(f"/api/v1/offices/xinhua-street/reviews?year={year}", headers=bearer(committee)), 403)
+    problem(client.get(f"/api/v1{card}", headers=bearer(committee)), 403)
+    problem(client.get(f"/api/v1/committees/{seated.committee.id}/reviews/2001", headers=bearer(office)), 404)  # it did not sit
+
+    assert field_of(post(client, f"{card}/publish", office)) == "marks"  # no marks yet
+    assert field_of(post(client, card, office, marks=5, commended=True)) == "commended"  # only an excellent committee
+    assert field_of(post(client, f"/committees/{seated.committee.id}/reviews/2001", office, marks=5)) == "year"
+    problem(post(client, card, committee, marks=5), 403)
+    saved = post(client, card, office, marks=15, remarks="会议记录规范。")
+    assert saved.status_code == 200 and saved.get_json()["office_marks"] == 15 and saved.get_json()["published_at"] is None
+    assert client.get("/api/v1/communities/lanting/reviews").get_json() == []
+    published = post(client, f"{card}/publish", office).get_json()
+    assert published["published_at"] and published["notice"] and published["remarks"] == "会议记录规范。"
+    (public,) = client.get("/api/v1/communities/lanting/reviews").get_json()
+    assert (public["id"], public["total"], public["grade"]) == (published["id"], published["total"], published["grade"])
+    assert field_of(post(client, card, office, marks=10)) == "year"  # published: final

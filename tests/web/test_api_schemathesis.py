@@ -125,6 +125,8 @@ def committee_at_work(built: World) -> dict[str, str]:
         "minutes": minutes.public_id,
         "consultation": consultation.public_id,
         "finding": finding.public_id,
+        "committee_id": str(seated.id),
+        "year": str(today_in_china(now).year),
     }
 
 
@@ -193,6 +195,8 @@ def test_no_operation_answers_with_a_server_error_or_off_its_schema(app: Flask, 
         "minutes_id": world["minutes"],
         "consultation_id": world["consultation"],
         "finding_id": world["finding"],
+        "committee_id": world["committee_id"],
+        "year": world["year"],
     }
     failures: list[str] = []
     operations = [result.ok() for result in schema.get_all_operations()]

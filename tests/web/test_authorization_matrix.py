@@ -302,6 +302,12 @@ MATRIX: dict[str, tuple[str, str, tuple[int, ...]]] = {
     "api.save_audit": ("POST", "/api/v1/communities/lanting/audit", (401, 401, 401, 401, 401)),
     "api.add_audit_finding": ("POST", "/api/v1/communities/lanting/audit/findings", (401, 401, 401, 401, 401)),
     "api.publish_audit": ("POST", "/api/v1/communities/lanting/audit/publish", (401, 401, 401, 401, 401)),
+    # The yearly review in the API: the published cards for anyone, the office's ranking, card, marks and publishing.
+    "api.list_reviews": ("GET", "/api/v1/communities/lanting/reviews", (200, 200, 200, 200, 200)),
+    "api.rank_reviews": ("GET", "/api/v1/offices/xinhua-street/reviews", (401, 401, 401, 401, 401)),
+    "api.get_review": ("GET", "/api/v1/committees/999999/reviews/2026", (401, 401, 401, 401, 401)),
+    "api.save_review": ("POST", "/api/v1/committees/999999/reviews/2026", (401, 401, 401, 401, 401)),
+    "api.publish_review": ("POST", "/api/v1/committees/999999/reviews/2026/publish", (401, 401, 401, 401, 401)),
     # The district's and the city's figures ({dc}, {cc}: the district over the office of A, its city): their
     # officials and the administrators read them (the area officials' answers: test_area_officials_only_read).
     "areas.district_dashboard": ("GET", "/oversight/districts/{dc}", (302, 200, 403, 403, 403)),
