@@ -25,7 +25,7 @@ from ..security.permissions import can_hold_meetings, can_view_meetings, require
 from . import work_schemas as W
 from .operations import COMMITTEE_ERRORS, Created, api_actor, not_found, operation, parse_stamp, path_id, stamp
 from .schemas import NOTHING
-from .serializers import notice_json
+from .serializers import consultation_public_id, notice_json
 
 READ_ERRORS = (401, 403, 404)
 
@@ -61,6 +61,7 @@ def motion_json(view: MotionView, meeting: Meeting) -> dict[str, Any]:
         "needed": view.outcome.needed,
         "decided_at": stamp(motion.decided_at),
         "revoked": motion.revoked_at is not None,
+        "consultation": consultation_public_id(motion),
         "decision_notice": public_id_of(motion.notice_id),
         "votes": [vote_json(v) for v in view.votes],
     }
@@ -275,6 +276,7 @@ def record_attendance(meeting_id: str, body: dict[str, Any]) -> dict[str, Any]:
     "POST",
     "/meetings/{meeting_id}/motions",
     summary="Put a motion to the members' vote at a convened meeting",
+    description="Refusals name `text`, `meeting` (not convened, or closed) or `consultation` (not one the owners were asked).",
     tag="committee",
     body=W.NEW_MOTION,
     response=W.ref("Motion"),
@@ -284,7 +286,7 @@ def record_attendance(meeting_id: str, body: dict[str, Any]) -> dict[str, Any]:
     authorize=_acts_in_meeting,
 )
 def add_motion(meeting_id: str, body: dict[str, Any]) -> dict[str, Any]:
-    motion = committees.add_motion(api_actor(), meeting_id, text=body["text"], now=utcnow())
+    motion = committees.add_motion(api_actor(), meeting_id, text=body["text"], consultation=body.get("consultation", ""), now=utcnow())
     return _motion(motion.public_id)
 
 

@@ -18,7 +18,7 @@ from ..elections.models import AuditState, TermAudit
 from ..oversight import services as oversight
 from . import work_schemas as W
 from .operations import NOT_FOUND, not_found, operation, stamp
-from .serializers import audit_json, finding_json
+from .serializers import audit_json, consultation_public_id, finding_json
 
 
 @operation(
@@ -56,6 +56,7 @@ def list_decisions(slug: str) -> list[dict[str, Any]]:
                 "late": d.late,
                 "revoked": d.revoked,
                 "revoked_at": stamp(d.motion.revoked_at),
+                "consultation": consultation_public_id(d.motion),
                 "order": revoked.order.public_id if revoked else None,
                 "order_notice": revoked.order_notice.public_id if revoked and revoked.order_notice else None,
             }

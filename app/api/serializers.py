@@ -6,8 +6,10 @@ from typing import Any
 
 from flask import url_for
 
+from ..committees.models import Motion
 from ..communities.models import Community, Person
 from ..communities.queries import CommunitySummary
+from ..consultations.models import Consultation
 from ..db import db, utcnow
 from ..domain.ledger import format_fen
 from ..domain.lifecycle import SessionState, state_at
@@ -198,3 +200,9 @@ def audit_json(audit: TermAudit, community: Community) -> dict[str, Any]:
 def order_public_id(order_id: int | None) -> str | None:
     order = db.session.get(Order, order_id) if order_id is not None else None
     return order.public_id if order else None
+
+
+def consultation_public_id(motion: Motion) -> str | None:
+    """The owners' consultation a committee motion follows, if it names one."""
+    consultation = db.session.get(Consultation, motion.consultation_id) if motion.consultation_id is not None else None
+    return consultation.public_id if consultation else None

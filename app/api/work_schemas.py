@@ -43,6 +43,7 @@ COMPONENTS |= {
             needed=INT,
             decided_at=nullable(STAMP),
             revoked=BOOL,
+            consultation=nullable(STR),
             decision_notice=nullable(STR),
             votes=array(ref("MotionVote")),
         ),
@@ -112,6 +113,7 @@ COMPONENTS |= {
             late=BOOL,
             revoked=BOOL,
             revoked_at=nullable(STAMP),
+            consultation=nullable(STR),
             order=nullable(STR),
             order_notice=nullable(STR),
         ),
@@ -194,7 +196,15 @@ NEW_MEETING = obj(
 
 ATTENDANCE = obj(membership_id=MEMBER_ID, present=BOOL)
 
-NEW_MOTION = obj(text={"type": "string", "minLength": 1, "maxLength": 5000})
+NEW_MOTION = obj(
+    ["text"],
+    text={"type": "string", "minLength": 1, "maxLength": 5000},
+    consultation={
+        "type": "string",
+        "maxLength": 100,
+        "description": "Optional: the id of the owners' consultation the motion follows; its decision notice links it.",
+    },
+)
 
 VOTE = obj(choice=CHOICE)
 

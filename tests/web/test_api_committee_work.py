@@ -67,8 +67,9 @@ def test_a_meeting_from_its_call_to_its_corrected_minutes(app: Flask, client: Fl
     assert field_of(post(client, f"/meetings/{meeting}/attendance", t["m1"], membership_id=999999, present=True)) == "membership_id"
 
     assert field_of(post(client, f"/meetings/{meeting}/motions", t["m1"], text="   ")) == "text"
+    assert field_of(post(client, f"/meetings/{meeting}/motions", t["m1"], text="同意。", consultation="nonesuch")) == "consultation"
     added = post(client, f"/meetings/{meeting}/motions", t["m1"], text="同意续签电梯维保合同一年。")
-    assert added.status_code == 201
+    assert added.status_code == 201 and added.get_json()["consultation"] is None
     motion = added.get_json()["id"]
     assert post(client, f"/motions/{motion}/vote", t["m1"], choice="agree").get_json()["agree"] == 1
     assert field_of(post(client, f"/motions/{motion}/vote", t["m1"], choice="agree")) == "member"
