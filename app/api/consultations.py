@@ -21,7 +21,7 @@ from ..sessions.models import AssemblySession
 from . import work_schemas as W
 from .letters import opened_letter
 from .operations import COMMITTEE_ERRORS, NOT_FOUND, api_actor, letter_limit, not_found, operation, optional_bearer, parse_day, stamp
-from .schemas import NOTHING
+from .schemas import NOTHING, OPEN_LETTER
 
 LETTER_ERRORS = (400, 403, 404, 413, 415, 422, 429)
 
@@ -175,7 +175,7 @@ def answer_consultation(slug: str, consultation_id: str, body: dict[str, Any]) -
     "/letters/{token}/consultations",
     summary="The community's consultations taking answers, for the letter's voter",
     tag="owners",
-    body=W.obj(digits=W.DIGITS),
+    body=OPEN_LETTER,
     response=W.array(W.ref("LetterConsultation")),
     auth="letter",
     limit=letter_limit,
