@@ -8,7 +8,7 @@ import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from flask import Blueprint, current_app, g, request
@@ -220,6 +220,21 @@ def parse_stamp(value: str, field: str) -> datetime:
     except (OverflowError, ValueError):  # 0001-01-01T00:00:00+01:00 is a valid stamp before the first UTC instant
         detail = _("%(field)s is outside the dates this service keeps.", field=field)
         raise Problem(422, _("Invalid request"), detail, kind="urn:gongzhi:problem:invalid", errors=[FieldError(field, detail)]) from None
+
+
+def parse_day(value: str, field: str) -> date:
+    """A body's date (the schema has checked its form); one the calendar cannot hold is the field's error."""
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise RuleViolation(field, _("%(field)s is outside the dates this service keeps.", field=field)) from None
+
+
+def path_id(value: str, what: str) -> int:
+    """A numeric id in the path; anything else is not found, as an unknown one is."""
+    if not (value.isascii() and value.isdigit()) or len(value) > 9:
+        raise not_found(what)
+    return int(value)
 
 
 @contextmanager

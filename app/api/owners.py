@@ -21,25 +21,9 @@ from ..sessions.services import corrections, scopes
 from ..voting import services as voting
 from ..voting.labels import objection_kinds
 from . import schemas as S
+from .letters import opened_letter
 from .operations import letter_limit, not_found, operation, stamp
-from .problems import Problem
 from .serializers import item_json, objection_json, session_json, yuan
-from .spec import FieldError
-
-
-def opened_letter(token: str, digits: str) -> Letter:
-    """The letter, after the holder's digits: wrong digits count toward the lock exactly as on the page."""
-    status, letter = voting.confirm_letter(token, digits, ip=request.remote_addr or "-", now=utcnow())
-    if status is voting.LetterStatus.OK and letter is not None:
-        return letter
-    detail = voting.refusal_text(status, letter)
-    if status is voting.LetterStatus.INVALID:
-        raise not_found(detail)
-    if status is voting.LetterStatus.LOCKED:
-        raise Problem(403, _("Letter locked"), detail)
-    if status is voting.LetterStatus.NO_DIGITS:
-        raise Problem(403, _("Not possible"), detail)
-    raise Problem(403, _("Not allowed"), detail, kind="urn:gongzhi:problem:digits", errors=[FieldError("digits", detail)])
 
 
 def letter_json(letter: Letter) -> dict[str, Any]:

@@ -170,7 +170,7 @@ def get_committee(slug: str) -> dict[str, Any] | None:
     committee = view.committee
 
     def member(m: Any, p: Person) -> dict[str, Any]:
-        return {"name": p.name, "role": m.role.value, "suspended": m.suspended_at is not None}
+        return {"id": m.id, "name": p.name, "role": m.role.value, "suspended": m.suspended_at is not None}
 
     return {
         "kind": committee.kind.value,

@@ -11,7 +11,20 @@ from __future__ import annotations
 from flask import request
 from werkzeug.wrappers import Response
 
-from . import areas, committee, fund, objections, office, owners, public  # noqa: F401  their operations register on ``bp``
+from . import (  # noqa: F401  their operations register on ``bp``
+    areas,
+    committee,
+    conduct,
+    consultations,
+    fund,
+    meetings,
+    objections,
+    office,
+    owners,
+    public,
+    record,
+    reviews,
+)
 from .document import build
 from .operations import bp, json_response, registry
 

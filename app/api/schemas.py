@@ -148,7 +148,12 @@ COMPONENTS: dict[str, Schema] = {
         "additionalProperties": True,
     },
     "Key": obj(["key_id", "alg", "public_key", "not_before"], key_id=STR, alg=STR, public_key=STR, not_before=STR, not_after=nullable(STR)),
-    "Member": obj(name=STR, role={"type": "string", "enum": ["chair", "vice_chair", "member", "alternate"]}, suspended=BOOL),
+    "Member": obj(
+        id={"type": "integer", "description": "The seat's id, which a finding against the member names."},
+        name=STR,
+        role={"type": "string", "enum": ["chair", "vice_chair", "member", "alternate"]},
+        suspended=BOOL,
+    ),
     "Committee": obj(
         kind={"type": "string", "enum": ["owners", "temporary"]},
         seats=INT,
@@ -272,10 +277,16 @@ NEW_NOTICE = obj(
 
 NEW_ORDER = obj(
     ["kind", "subject", "body", "due_on"],
-    kind={"type": "string", "enum": ["rectify", "convene"]},
+    kind={"type": "string", "enum": ["rectify", "convene", "revoke"]},
     subject={"type": "string", "minLength": 1, "maxLength": 150},
     body={"type": "string", "minLength": 1, "maxLength": 20000},
     due_on=DAY,
+    motion_id={
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 100,
+        "description": "To revoke a committee decision (kind revoke): its id, as the community's decisions list them.",
+    },
 )
 
 # The maintenance fund (RULES §11) --------------------------------------------------------------------------------

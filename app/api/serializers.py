@@ -6,16 +6,22 @@ from typing import Any
 
 from flask import url_for
 
-from ..communities.models import Community
+from ..committees.models import Motion
+from ..communities.models import Community, Person
 from ..communities.queries import CommunitySummary
+from ..consultations.models import Consultation
 from ..db import db, utcnow
 from ..domain.ledger import format_fen
 from ..domain.lifecycle import SessionState, state_at
 from ..domain.numbers import format_area
 from ..domain.objections import OUTCOMES
+from ..domain.rules import NegativeEntry
+from ..elections.labels import entry_label
+from ..elections.models import AUDIT_SCOPE, Committee, Finding, Membership, TermAudit
 from ..notices import services as notices
 from ..notices.models import Notice, NoticeState
 from ..orders.models import Order
+from ..oversight.services import summarise_evidence
 from ..sessions import services as sessions
 from ..sessions.models import AssemblySession, Item, RollEntry
 from ..voting import services as voting
@@ -147,3 +153,56 @@ def objection_summary_json(assembly: AssemblySession) -> dict[str, Any] | None:
             for step in voting.timeline(assembly, utcnow())
         ],
     }
+
+
+def finding_json(finding: Finding, community: Community) -> dict[str, Any]:
+    """A negative-list finding as the board shows it: the evidence summarised with ID and phone numbers masked, no files."""
+    membership = db.session.get(Membership, finding.membership_id)
+    person = db.session.get(Person, membership.person_id) if membership else None
+    return {
+        "id": finding.public_id,
+        "community": community.slug,
+        "member": person.name if person else "",
+        "entry": finding.code,
+        "entry_label": entry_label(NegativeEntry(finding.code, finding.limit)),
+        "found_on": finding.found_on.isoformat(),
+        "evidence_summary": summarise_evidence(finding.evidence),
+        "outcome": finding.outcome.value,
+        "outcome_note": finding.outcome_note,
+        "decided_at": stamp(finding.decided_at),
+        "notice": notices.public_id_of(finding.notice_id),
+        "outcome_notice": notices.public_id_of(finding.outcome_notice_id),
+    }
+
+
+def audit_json(audit: TermAudit, community: Community) -> dict[str, Any]:
+    """A term-end audit with its scope, findings (each with the order made from it) and report."""
+    committee = db.session.get(Committee, audit.committee_id)
+    assert committee is not None
+    report = None
+    if audit.report_sha256 is not None:
+        report = {"filename": audit.report_filename or "", "size": audit.report_size or 0, "sha256": audit.report_sha256}
+    return {
+        "id": audit.public_id,
+        "community": community.slug,
+        "term_start": committee.term_start.isoformat(),
+        "term_end": committee.term_end.isoformat(),
+        "auditor": audit.auditor,
+        "covered": {part: bool(audit.scope.get(part)) for part in AUDIT_SCOPE},
+        "findings": [{"id": f.id, "text": f.text, "order": order_public_id(f.order_id)} for f in audit.findings],
+        "state": audit.state.value,
+        "report": report,
+        "published_at": stamp(audit.published_at),
+        "notice": notices.public_id_of(audit.notice_id),
+    }
+
+
+def order_public_id(order_id: int | None) -> str | None:
+    order = db.session.get(Order, order_id) if order_id is not None else None
+    return order.public_id if order else None
+
+
+def consultation_public_id(motion: Motion) -> str | None:
+    """The owners' consultation a committee motion follows, if it names one."""
+    consultation = db.session.get(Consultation, motion.consultation_id) if motion.consultation_id is not None else None
+    return consultation.public_id if consultation else None
