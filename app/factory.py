@@ -87,9 +87,10 @@ def build_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
 
     register_request_log(app)
 
-    from .accounts.routes import load_user
+    from .accounts.routes import ask_to_sign_in, load_user
 
     login_manager.user_loader(load_user)
+    login_manager.unauthorized_handler(ask_to_sign_in)
 
     from .cli import register_cli
 

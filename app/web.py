@@ -31,6 +31,7 @@ def register_template_helpers(app: Flask) -> None:
             # Chinese text takes the full-width colon and comma; the same templates serve English.
             "colon": "：" if current == "zh_CN" else ": ",
             "comma": "，" if current == "zh_CN" else ", ",
+            "parens": ("（", "）") if current == "zh_CN" else (" (", ")"),
             "html_lang": "zh-CN" if current == "zh_CN" else current,
             "language_names": LANGUAGE_NAMES,
             "language_form": LanguageForm,

@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 
 from ..db import db, utcnow
 from ..domain.errors import RuleViolation
-from ..extensions import limiter
+from ..extensions import limiter, login_manager
 from ..qr import qr_svg_data_uri
 from ..security import totp
 from ..security.secretbox import seal, unseal
@@ -32,6 +32,20 @@ SESSION_KEY = "login_key"
 def load_user(cookie_id: str) -> User | None:
     """Flask-Login's loader: the user, while this browser's login session lasts."""
     return services.load_user_from_cookie_id(cookie_id, session.get(SESSION_KEY))
+
+
+def ask_to_sign_in() -> Response:
+    """Flask-Login's unauthorized answer: to the login page, and back afterwards to the page asked for.
+
+    A form posted without a sign-in (a session that expired, a member signed out when suspended) cannot be replayed by
+    the redirect after signing in, which is a GET, and the pages send no referrer to return to: the user is told the
+    form was not sent and lands on their start page.
+    """
+    if request.method == "GET":
+        flash(str(login_manager.login_message), login_manager.login_message_category)
+        return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
+    flash(_("You were signed out, so the form was not sent: sign in, then send it again."), "info")
+    return redirect(url_for("accounts.login"))
 
 
 def _login_limit() -> str:

@@ -52,8 +52,8 @@ class OrderForm(FlaskForm):
     subject = StringField(_l("Subject"), validators=[DataRequired(), Length(max=150)])
     body = TextAreaField(_l("What must be done, and why"), validators=[DataRequired(), Length(max=5000)], render_kw={"rows": 6})
     due_on = DateField(_l("Deadline"), validators=[Optional()])
-    item_id = IntegerField(_l("Item whose decision is revoked (number)"), validators=[Optional()])
-    motion_id = SelectField(_l("Or the committee decision revoked"), choices=[SelectChoice("", "—")], validate_choice=False)
+    item_id = IntegerField(_l("Assembly decision revoked: its item's number"), validators=[Optional()])
+    motion_id = SelectField(_l("Committee decision revoked"), choices=[SelectChoice("", "—")], validate_choice=False)
     member = StringField(_l("Member to suspend (name, as on the committee page)"), validators=[Optional(), Length(max=200)])
 
 

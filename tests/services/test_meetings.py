@@ -389,3 +389,22 @@ def test_a_motion_names_the_consultation_it_follows_and_its_decision_notice_link
     closed(motion, seated)
     notice = committees.draft_decision_notice(chair, motion.public_id, now=utcnow())
     assert f"(/c/lanting/consultations/{asked.public_id})" in notice.body and "是否续签电梯维保合同？" in notice.body
+
+
+def test_minutes_do_not_wait_for_a_member_suspended_since_the_meeting(app: Flask) -> None:
+    seated = seated_committee()
+    motion = motion_of(seated)
+    meeting = db.session.get(Motion, motion.id).meeting  # type: ignore[union-attr]
+    for name in ("周一", "吴二", "郑三"):
+        committees.record_attendance(
+            seated.actor("周一"), meeting.public_id, membership_id=seated.seats[name].id, present=True, now=utcnow()
+        )
+    committees.close_meeting(seated.actor("周一"), meeting.public_id, now=utcnow())
+    minutes = committees.draft_minutes(seated.actor("周一"), meeting.public_id, notes="", now=utcnow())
+    assert committees.sign_minutes(seated.actor("周一"), minutes.public_id, now=utcnow()).state is MinutesState.DRAFT
+    assert committees.sign_minutes(seated.actor("吴二"), minutes.public_id, now=utcnow()).state is MinutesState.DRAFT
+    with db.write() as s:  # a negative-list finding suspends 郑三 before he signs
+        elections.suspend_membership(s, seated.seats["郑三"].id, now=utcnow())
+    # One who signed fixes them: the only signature missing is one that can no longer come.
+    assert committees.sign_minutes(seated.actor("吴二"), minutes.public_id, now=utcnow()).state is MinutesState.CONFIRMED
+    assert committees.held_meetings(seated.world.community)[0].minutes.id == minutes.id

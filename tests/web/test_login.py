@@ -216,3 +216,17 @@ def test_a_page_that_needs_a_login_says_so_in_the_reader_s_language(app: Flask, 
     english = app.test_client()
     english.set_cookie("lang", "en")
     assert "Please sign in to see this page." in english.get("/admin/", follow_redirects=True).get_data(as_text=True)
+
+
+def test_a_form_sent_after_the_sign_in_lapsed_leads_to_the_login_and_then_to_a_page_not_an_error(app: Flask, client: FlaskClient) -> None:
+    world = make_world()
+    # A GET remembers where it was going.
+    asked = client.get(f"/admin/c/{world.community.id}?lang=en")
+    assert asked.headers["Location"] == f"/login?next=/admin/c/{world.community.id}?lang%3Den"
+    # A form cannot be replayed: it says so, and after the sign-in the user lands on a page, not on the form's address.
+    sent = client.post(f"/committee/c/{world.community.id}/meetings", data={"title": "x"})
+    assert sent.status_code == 302 and sent.headers["Location"] == "/login"
+    assert "the form was not sent" in client.get("/login?lang=en").get_data(as_text=True)
+    client.post("/login", data={"username": "chair", "password": PASSWORD})
+    landing = client.post("/login/code", data={"code": next_code("chair")}).headers["Location"]
+    assert landing == "/" and client.get(landing).status_code == 200

@@ -101,3 +101,18 @@ def test_a_member_suspended_by_a_finding_is_told_why_the_meetings_are_closed_to_
         page = zheng.get(url)
         assert page.status_code == 403
         assert "Your seat on the committee is suspended by the street office" in page.get_data(as_text=True)
+
+
+def test_the_chinese_meeting_page_uses_chinese_punctuation_and_names_each_roll_button(app: Flask) -> None:
+    seated = seated_committee(logins=True)
+    meeting = held_meeting(seated)
+    motion = committees.add_motion(seated.actor("周一"), meeting.public_id, text="聘请审计机构", now=meeting.starts_at)
+    committees.enter_paper_vote(
+        seated.actor("周一"), motion.public_id, membership_id=seated.seats["王四"].id, choice="agree",
+        paper_reference="纸质表决单第 4 号", now=meeting.starts_at,
+    )  # fmt: skip
+    chair = app.test_client()
+    login(chair, "m1")
+    page = chair.get(f"/committee/meetings/{meeting.public_id}").get_data(as_text=True)
+    assert "王四：同意 · " in page and "（纸质表决单第 4 号）" in page and "王四: " not in page
+    assert 'aria-label="出席：吴二"' in page and 'aria-label="缺席：吴二"' in page

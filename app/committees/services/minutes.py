@@ -16,7 +16,7 @@ from ...clock import local_time
 from ...communities.models import Community
 from ...db import db
 from ...domain.errors import NotFound, RuleViolation
-from ...elections.models import Committee
+from ...elections.models import Committee, Membership
 from ...notices.markup import escape_markdown
 from ...security.actor import Actor
 from ..labels import CHOICE_LABELS, MOTION_STATE_LABELS
@@ -133,8 +133,22 @@ def attending(s: Session, meeting_id: int) -> set[int]:
     )
 
 
+def awaited(s: Session, meeting_id: int) -> set[int]:
+    """The attending members whose confirmation the minutes wait for: those still holding an active seat.
+
+    A member suspended (or gone) since the meeting can no longer sign, so the minutes do not wait for them.
+    """
+    present = attending(s, meeting_id)
+    if not present:
+        return present
+    query = select(Membership.id).where(Membership.id.in_(present), Membership.ended_at.is_(None), Membership.suspended_at.is_(None))
+    active = set(s.execute(query).scalars())
+    return present & active
+
+
 def sign_minutes(actor: Actor, minutes_public_id: str, *, now: datetime) -> Minutes:
-    """An attending member confirms the draft; once every attending member has, the version is fixed and public."""
+    """An attending member confirms the draft; once every attending member with an active seat has, the version is fixed
+    and public. A member who signed already fixes it when the only signatures missing are of members suspended since."""
     with db.write() as s:
         minutes = _minutes(s, minutes_public_id)
         meeting = s.get(Meeting, minutes.meeting_id)
@@ -148,11 +162,13 @@ def sign_minutes(actor: Actor, minutes_public_id: str, *, now: datetime) -> Minu
         if seat_id not in present:
             raise RuleViolation("minutes", str(_l("Only the members who attended the meeting confirm its minutes.")))
         signed = set(s.execute(select(MinutesSignature.membership_id).where(MinutesSignature.minutes_id == minutes.id)).scalars())
-        if seat_id in signed:
+        needed = awaited(s, meeting.id)
+        if seat_id in signed and not needed <= signed:
             raise RuleViolation("minutes", str(_l("You have already confirmed these minutes.")))
-        s.add(MinutesSignature(minutes_id=minutes.id, membership_id=seat_id, signed_at=now))
-        signed.add(seat_id)
-        if present <= signed:
+        if seat_id not in signed:
+            s.add(MinutesSignature(minutes_id=minutes.id, membership_id=seat_id, signed_at=now))
+            signed.add(seat_id)
+        if needed <= signed:
             minutes.state, minutes.confirmed_at = MinutesState.CONFIRMED, now
         s.flush()
         data = {"member": seat_id, "state": minutes.state.value, "version": minutes.version}

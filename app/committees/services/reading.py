@@ -19,7 +19,7 @@ from ..models import Attendance, Meeting, MeetingRequest, MeetingState, Minutes,
 from .common import names_of, readable_meeting
 from .decisions import Decision, decisions_of
 from .meetings import needed_requests, seated_committee
-from .minutes import signatures_of, versions_of
+from .minutes import awaited, signatures_of, versions_of
 from .motions import counted
 
 
@@ -70,6 +70,7 @@ class MeetingView:
     minutes: list[Minutes]  # newest first
     signatures: dict[int, set[int]]  # minutes id -> the members who signed
     attending: set[int]
+    awaited: set[int]  # the attending members whose confirmation the minutes wait for (active seats)
     decisions: dict[int, Decision]  # motion id -> its decision notice's state, for the passed ones
 
 
@@ -101,6 +102,7 @@ def meeting_view(actor: Actor, public_id: str) -> MeetingView:
         minutes=minutes,
         signatures={m.id: signatures_of(m.id) for m in minutes},
         attending={mid for mid, present in roll.items() if present},
+        awaited=awaited(s, meeting.id),
         decisions={d.motion.id: d for d in decisions_of(community, now=utcnow(), s=s) if d.meeting.id == meeting.id},
     )
 
