@@ -55,3 +55,25 @@ def test_the_office_drafts_attaches_and_publishes_the_audit_on_its_page(app: Fla
     db.session.rollback()
     assert audit.published
     assert "Read the audit on the board" in client.get(f"/c/{setup.world.community.slug}/committee").get_data(as_text=True)
+
+
+def test_the_findings_page_shows_each_member_s_meetings_missed_in_a_row_against_the_limit(app: Flask, client: FlaskClient) -> None:
+    from datetime import timedelta
+
+    from app.committees import services as committees
+    from tests.committee_factories import held_meeting, seated_committee
+
+    seated = seated_committee()
+    for days in (30, 20, 10):
+        meeting = held_meeting(seated, starts=utcnow() - timedelta(days=days), title=f"会议{days}")
+        at = meeting.starts_at + timedelta(minutes=5)
+        for name in ("周一", "冯五"):
+            committees.record_attendance(
+                seated.actor("周一"), meeting.public_id, membership_id=seated.seats[name].id, present=name == "周一", now=at
+            )
+        committees.close_meeting(seated.actor("周一"), meeting.public_id, now=at + timedelta(hours=1))
+    login(client, "official")
+    client.post("/lang", data={"lang": "en"})
+    page = client.get(f"/office/c/{seated.world.community.id}/findings").get_data(as_text=True)
+    assert "Meetings missed in a row" in page and "limit: 3" in page
+    assert '<span class="overdue">冯五 3</span>' in page and '<span class="">周一 0</span>' in page

@@ -12,10 +12,11 @@ from wtforms.fields.choices import SelectChoice
 
 from ...accounts.forms import ConfirmForm
 from ...clock import today_in_china
+from ...committees import services as committees
 from ...communities.models import Community, Person
 from ...db import db, utcnow
 from ...domain.errors import NotFound, RuleViolation
-from ...domain.rules import NegativeEntry
+from ...domain.rules import NegativeEntry, get_profile
 from ...elections import services as elections
 from ...elections.labels import entry_label
 from ...elections.models import AUDIT_SCOPE, AuditFinding, Committee, Finding, Membership, TermAudit
@@ -90,8 +91,13 @@ def findings(community_id: int) -> Response | str:
             return redirect(url_for(".finding", public_id=finding.public_id))
     rows = services.findings_of(community.id)
     people = _people([f.membership_id for f in rows])
+    # The record's own evidence for the attendance entry: each member's meetings missed in a row, against its limit.
+    absence_limit = next((e.limit for e in get_profile(community.rule_profile).settings.negative_list if e.code == "absent_meetings"), None)
+    absences = [(p, committees.consecutive_absences(m.id)) for m, p in members] if absence_limit else []
     return render_template(
         "oversight/findings.html",
+        absences=absences,
+        absence_limit=absence_limit,
         community=community,
         findings=rows,
         people=people,
