@@ -54,7 +54,8 @@ class OrderForm(FlaskForm):
     due_on = DateField(_l("Deadline"), validators=[Optional()])
     item_id = IntegerField(_l("Assembly decision revoked: its item's number"), validators=[Optional()])
     motion_id = SelectField(_l("Committee decision revoked"), choices=[SelectChoice("", "—")], validate_choice=False)
-    member = StringField(_l("Member to suspend (name, as on the committee page)"), validators=[Optional(), Length(max=200)])
+    # The seated members of the office's communities; the service checks the name against the community chosen.
+    member = SelectField(_l("Member to suspend"), choices=[SelectChoice("", "—")], validate_choice=False)
 
 
 class CloseOrderForm(FlaskForm):

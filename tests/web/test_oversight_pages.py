@@ -134,3 +134,27 @@ def test_after_the_period_the_committee_reads_that_it_ended_and_a_replaced_lette
     assert "异议期已于" in page and "业主可在" not in page
     replaced = app.test_client().get(f"/v/{tokens['赵敏']}")
     assert replaced.status_code == 404 and "这份通知书已被换发" in replaced.get_data(as_text=True)
+
+
+def test_a_suspension_order_names_a_seated_member_from_a_list_not_typed(app: Flask, client: FlaskClient) -> None:
+    from datetime import date
+
+    from app.elections.models import Membership
+    from tests.committee_factories import seated_committee
+
+    seated = seated_committee()
+    login(client, "official")
+    page = client.get(f"/office/{seated.world.office.id}/orders?lang=en").get_data(as_text=True)
+    assert '<option value="冯五">兰亭苑 · 冯五</option>' in page
+    sent = client.post(
+        f"/office/{seated.world.office.id}/orders",
+        data={
+            "community": seated.world.community.id, "kind": "suspend", "subject": "暂停冯五履职", "body": "拒不移交资料。",
+            "due_on": date(2099, 1, 1).isoformat(), "member": "冯五",
+        },
+    )  # fmt: skip
+    assert sent.status_code == 302
+    db.session.rollback()
+    assert db.session.get(Membership, seated.seats["冯五"].id).suspended_at is not None  # type: ignore[union-attr]
+    # Suspended, the member is no longer offered.
+    assert "兰亭苑 · 冯五" not in client.get(f"/office/{seated.world.office.id}/orders").get_data(as_text=True)

@@ -22,6 +22,7 @@ from ...communities.queries import area_of_office
 from ...db import db, utcnow
 from ...domain.errors import NotFound, RuleViolation
 from ...domain.objections import OUTCOMES, blockers
+from ...elections import services as elections
 from ...notices.obligations import Obligation
 from ...notices.services import stored_file_response
 from ...orders import services as order_book
@@ -193,6 +194,13 @@ def orders(office_id: int) -> Response | str:
         SelectChoice(str(motion.id), f"{c.name} · {notice.title}")
         for c in communities
         for motion, notice in committees.published_decisions(c.id)
+    ]
+    form.member.choices = [SelectChoice("", "—")] + [
+        SelectChoice(person.name, f"{c.name} · {person.name}")
+        for c in communities
+        if (view := elections.committee_view(c, now=utcnow())) is not None
+        for membership, person in view.members
+        if membership.suspended_at is None
     ]
     if form.is_submitted():
         require(can_issue_orders(current_actor(), office.id))
