@@ -13,6 +13,7 @@ from .db import db
 from .extensions import babel, csrf, limiter, login_manager
 from .i18n import select_locale
 from .security.instance import instance_secret
+from .web_params import RecordId
 
 
 def build_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
@@ -24,6 +25,7 @@ def build_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     if not app.config.get("DATABASE_URL"):
         app.config["DATABASE_URL"] = instance_default_database(app.instance_path)
 
+    app.url_map.converters["int"] = RecordId  # before any route is added: a huge id is a 404, not an overflow
     db.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
@@ -74,10 +76,11 @@ def build_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     from .sessions.cli import on_due
 
     on_due(app, close_due_report)  # `flask close-due` closes consultations too, without sessions importing them
-    from .committees.services.decisions import drafted_from_motion
-    from .notices.services import guard_edits
+    from .committees.services.decisions import drafted_from_motion, seated_to_publish
+    from .notices.services import guard_edits, guard_publication
 
     guard_edits(drafted_from_motion)  # a decision drafted from a motion keeps the motion's words
+    guard_publication(seated_to_publish)  # ... and is published by members seated on its committee
 
     from .security.web import register as register_security
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from flask import request
 from flask_babel import gettext as _
 from werkzeug.exceptions import BadRequest
+from werkzeug.routing import IntegerConverter, Map
 
 # The API's bounds for a year (app/api/public.py).
 FIRST_YEAR, LAST_YEAR = 1900, 9999
@@ -62,3 +64,11 @@ def id_arg(name: str, *, form: bool = False) -> int | None:
     if not (raw.isascii() and raw.isdigit() and 1 <= int(raw) <= MAX_ID):
         raise InvalidQuery(name, _("%(field)s does not name a record.", field=name))
     return int(raw)
+
+
+class RecordId(IntegerConverter):
+    """The ``int`` of every route: a number no record could have (past ``MAX_ID``) is not found, never an engine's overflow."""
+
+    def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)

@@ -105,3 +105,28 @@ def db_now() -> Any:
     from app.db import utcnow
 
     return utcnow()
+
+
+def test_notices_the_system_published_before_0031_are_marked_as_the_system_s(app: Flask) -> None:
+    """Orders and the like published straight away become system notices; the committee's own stay correctable."""
+    from app.notices import services as notices
+    from app.notices.models import Notice, NoticeKind
+    from app.orders.models import OrderKind
+    from app.oversight import services as oversight
+    from app.security.actor import actor_for
+    from tests.factories import make_world
+
+    world = make_world()
+    order = oversight.issue_order(
+        actor_for(world.official), community_id=world.community.id, kind=OrderKind.RECTIFY, subject="公示账目",
+        body="限期公示。", due_on=db_now().date().replace(year=db_now().year + 1), now=db_now(),
+    )  # fmt: skip
+    own = notices.draft_notice(actor_for(world.committee), community_id=world.community.id, kind=NoticeKind.GENERAL,
+                               title="停水通知", body="周三停水。", now=db_now())  # fmt: skip
+    notices.publish_notice(actor_for(world.committee), own.id, now=db_now())
+    order_notice, own_id = order.notice_id, own.id
+    db.session.remove()
+    downgrade("0030")
+    upgrade()
+    assert db.session.get(Notice, order_notice).system is True  # type: ignore[union-attr]
+    assert db.session.get(Notice, own_id).system is False  # type: ignore[union-attr]

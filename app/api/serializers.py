@@ -21,7 +21,7 @@ from ..elections.models import AUDIT_SCOPE, Committee, Finding, Membership, Term
 from ..notices import services as notices
 from ..notices.models import Notice, NoticeState
 from ..orders.models import Order
-from ..oversight.services import summarise_evidence
+from ..oversight.services import mask_personal, summarise_evidence
 from ..sessions import services as sessions
 from ..sessions.models import AssemblySession, Item, RollEntry
 from ..voting import services as voting
@@ -168,7 +168,7 @@ def finding_json(finding: Finding, community: Community) -> dict[str, Any]:
         "found_on": finding.found_on.isoformat(),
         "evidence_summary": summarise_evidence(finding.evidence),
         "outcome": finding.outcome.value,
-        "outcome_note": finding.outcome_note,
+        "outcome_note": mask_personal(finding.outcome_note),
         "decided_at": stamp(finding.decided_at),
         "notice": notices.public_id_of(finding.notice_id),
         "outcome_notice": notices.public_id_of(finding.outcome_notice_id),

@@ -25,6 +25,7 @@ from ..notices.markup import render
 from ..notices.models import Notice
 from ..security.permissions import PermissionDenied, can_hold_meetings, can_view_meetings, require
 from ..security.web import current_actor
+from ..web_params import id_arg
 from . import services
 from .forms import AttendanceForm, CorrectionForm, MeetingForm, MinutesForm, MotionForm, PaperVoteForm, VoteForm
 from .labels import CHANNEL_LABELS, CHOICE_LABELS, MEETING_STATE_LABELS, MINUTES_STATE_LABELS, MOTION_STATE_LABELS
@@ -208,7 +209,7 @@ def support(public_id: str) -> Response:
 @login_required
 def attendance(public_id: str) -> Response:
     form = AttendanceForm()
-    membership = int(form.membership_id.data) if (form.membership_id.data or "").isdigit() else 0
+    membership = id_arg("membership_id", form=True) or 0
     return _act(
         public_id,
         lambda: services.record_attendance(
@@ -288,6 +289,7 @@ def paper_vote(public_id: str) -> Response | tuple[str, int]:
     motion = _motion(public_id)
     form = PaperVoteForm()
     form.membership_id.choices = []  # any id: the service checks the seat
+    id_arg("membership_id", form=True)  # one no record could have is a bad request, not a lookup
     if form.validate_on_submit():
         try:
             services.enter_paper_vote(

@@ -6,7 +6,7 @@ import enum
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..db import Base, UTCDateTime, str_enum, utcnow
@@ -56,6 +56,9 @@ class Notice(Base):
     requested_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="RESTRICT"))
     confirmed_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="RESTRICT"))
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    # Published by the system for someone else (the office's orders, findings and audits, results, summaries): the
+    # committee publishes the board but never corrects these.
+    system: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class Statement(Base):

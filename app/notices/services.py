@@ -43,6 +43,26 @@ def guard_edits(guard: EditGuard) -> None:
         _edit_guards.append(guard)
 
 
+# Who may ask for and confirm a draft's publication beyond the notices' own rule (a decision drafted from a motion:
+# members seated on that committee). Each raises the refusal, or returns; provided by the factory like the edit guards.
+PublicationGuard = Callable[[Session, Actor, Notice], None]
+_publication_guards: list[PublicationGuard] = []
+
+
+def guard_publication(guard: PublicationGuard) -> None:
+    if guard not in _publication_guards:
+        _publication_guards.append(guard)
+
+
+def _refuse_if_guarded(s: Session, notice: Notice) -> None:
+    """A notice whose words another package fixes (a decision drafted from a motion) is neither edited nor corrected,
+    nor its files changed."""
+    for guard in _edit_guards:
+        reason = guard(s, notice)
+        if reason is not None:
+            raise RuleViolation("body", reason)
+
+
 def _checked(title: str, body: str) -> tuple[str, str]:
     title = title.strip()
     if not title or len(title) > 200:
@@ -92,10 +112,7 @@ def edit_draft(actor: Actor, notice_id: int, *, title: str, body: str, now: date
         notice, community = _notice_for_committee(s, actor, notice_id)
         if notice.state is not NoticeState.DRAFT:
             raise RuleViolation("state", str(_l("A published notice cannot be edited; publish a correction instead.")))
-        for guard in _edit_guards:
-            reason = guard(s, notice)
-            if reason is not None:
-                raise RuleViolation("body", reason)
+        _refuse_if_guarded(s, notice)
         notice.title, notice.body = title, body
         record(s, actor, "notice.edit", "notice", notice.public_id, **scope(community), now=now, data={"title": title})
     return notice
@@ -107,6 +124,12 @@ def correct_notice(actor: Actor, notice_id: int, *, now: datetime) -> Notice:
         old, community = _notice_for_committee(s, actor, notice_id)
         if old.state is not NoticeState.PUBLISHED:
             raise RuleViolation("state", str(_l("Only a published notice can be corrected; edit the draft instead.")))
+        if old.system:
+            raise RuleViolation(
+                "state",
+                str(_l("This notice is published for the street office or by the rules; only they change it, with a notice of their own.")),
+            )
+        _refuse_if_guarded(s, old)
         if s.execute(select(Notice.id).where(Notice.supersedes_id == old.id)).first() is not None:
             raise RuleViolation("state", str(_l("This version already has a correction; correct the newest version.")))
         notice = new_notice(
@@ -140,6 +163,8 @@ def publish_notice(actor: Actor, notice_id: int, *, now: datetime) -> Notice:
         notice, community = _notice_for_committee(s, actor, notice_id)
         if notice.state is not NoticeState.DRAFT:
             raise RuleViolation("state", str(_l("This notice is not a draft.")))
+        for guard in _publication_guards:
+            guard(s, actor, notice)
         if notice.kind in CONFIRMED_KINDS:
             notice.state = NoticeState.PENDING
             notice.requested_by_user_id = actor.user_id
@@ -156,6 +181,8 @@ def confirm_notice(actor: Actor, notice_id: int, *, now: datetime) -> Notice:
             raise RuleViolation("state", str(_l("This notice is not waiting for confirmation.")))
         if actor.user_id is not None and actor.user_id == notice.requested_by_user_id:
             raise RuleViolation("state", str(_l("A second committee member must confirm the notice you asked to publish.")))
+        for guard in _publication_guards:
+            guard(s, actor, notice)
         notice.confirmed_by_user_id = actor.user_id
         _publish(s, actor, notice, community, now)
     return notice
@@ -193,7 +220,7 @@ def publish_system_notice(
     s: Session, actor: Actor, community: Community, *, kind: NoticeKind, title: str, body: str, session_id: int | None, now: datetime
 ) -> Notice:
     """A notice the system publishes as part of another action (a session's announcement), in its transaction."""
-    notice = new_notice(s, actor, community, kind=kind, title=title, body=body, now=now, session_id=session_id)
+    notice = new_notice(s, actor, community, kind=kind, title=title, body=body, now=now, session_id=session_id, system=True)
     _publish(s, actor, notice, community, now)
     return notice
 
@@ -316,6 +343,7 @@ def attach(actor: Actor, notice_id: int, *, filename: str, data: bytes, now: dat
         notice, community = _notice_for_committee(s, actor, notice_id)
         if notice.state is not NoticeState.DRAFT:
             raise RuleViolation("file", str(_l("A published notice cannot be edited; publish a correction instead.")))
+        _refuse_if_guarded(s, notice)
         count = s.execute(select(func.count()).select_from(Attachment).where(Attachment.notice_id == notice.id)).scalar_one()
         if count >= MAX_ATTACHMENTS:
             raise RuleViolation("file", str(_l("At most %(max)d files per notice.", max=MAX_ATTACHMENTS)))
@@ -345,6 +373,7 @@ def detach(actor: Actor, attachment_id: int, *, now: datetime) -> Notice:
         notice, community = _notice_for_committee(s, actor, found.notice_id)
         if notice.state is not NoticeState.DRAFT:
             raise RuleViolation("file", str(_l("A published notice cannot be edited; publish a correction instead.")))
+        _refuse_if_guarded(s, notice)
         data = {"file": found.filename, "sha256": found.sha256}
         s.delete(found)
         record(s, actor, "notice.detach", "notice", notice.public_id, **scope(community), now=now, data=data)

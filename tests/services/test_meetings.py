@@ -131,13 +131,13 @@ def test_a_paper_vote_counts_only_once_a_second_member_confirms_it(app: Flask) -
         paper_reference="表决单 第 3 页",
         now=utcnow(),
     )
-    with pytest.raises(RuleViolation, match="already voted"):  # one vote per member, however it is cast
-        committees.cast_vote(seated.actor("冯五"), motion.public_id, choice="disagree", now=utcnow())
     with pytest.raises(RuleViolation, match="second member"):
         committees.confirm_paper_vote(seated.actor("周一"), paper.id, now=utcnow())
     view = committees.meeting_view(seated.actor("郑三"), db.session.get(Motion, motion.id).meeting.public_id)  # type: ignore[union-attr]
     assert view.motions[0].outcome.agree == 2 and [v.id for v in view.motions[0].waiting] == [paper.id]
     committees.confirm_paper_vote(seated.actor("吴二"), paper.id, now=utcnow())
+    with pytest.raises(RuleViolation, match="already voted"):  # one vote per member, however it is cast
+        committees.cast_vote(seated.actor("冯五"), motion.public_id, choice="disagree", now=utcnow())
     decided = closed(motion, seated)
     assert (decided.agree, decided.state) == (3, MotionState.PASSED)
     actions = set(db.session.execute(select(AuditEvent.action).where(AuditEvent.target_id == motion.public_id)).scalars())

@@ -83,7 +83,9 @@ def load_meeting(s: Session, public_id: str, *, lock: bool = False) -> tuple[Mee
 
 
 def load_motion(s: Session, public_id: str) -> tuple[Motion, Meeting, Community]:
-    motion = s.execute(select(Motion).where(Motion.public_id == public_id)).scalar_one_or_none()
+    """The motion, locked for the transaction: votes, confirmations, the close and the notice queue on it, so a vote is
+    never stored beside a count that left it out."""
+    motion = s.execute(select(Motion).where(Motion.public_id == public_id).with_for_update()).scalar_one_or_none()
     if motion is None:
         raise NotFound(str(_l("No such motion.")))
     meeting = s.get(Meeting, motion.meeting_id)

@@ -101,6 +101,20 @@ def drafted_from_motion(s: Session, notice: Notice) -> str | None:
     return str(_l("This decision notice is drafted from the motion the members passed and is published as drafted."))
 
 
+def seated_to_publish(s: Session, actor: Actor, notice: Notice) -> None:
+    """The notices' publication guard: the members who ask for and confirm a decision drafted from a motion hold seats
+    on that committee, not suspended (an account with the role alone does not)."""
+    motion = s.execute(select(Motion).where(Motion.notice_id == notice.id)).scalar() if notice.kind is NoticeKind.DECISION else None
+    if motion is None:
+        return
+    community = s.get(Community, notice.community_id)
+    assert community is not None
+    committee, _seat = seat_of(s, actor, community)
+    meeting = s.get(Meeting, motion.meeting_id)
+    if meeting is None or meeting.committee_id != committee.id:
+        raise RuleViolation("motion", str(_l("This motion is not of your committee.")))
+
+
 @dataclass(frozen=True)
 class Decision:
     """A passed motion and its notice: due by, published when, overdue or late."""

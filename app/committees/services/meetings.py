@@ -150,9 +150,9 @@ def close_meeting(actor: Actor, meeting_public_id: str, *, now: datetime) -> Mee
                 decide(s, actor, community, committee, motion, seat, now)
         on_roll = set(s.execute(select(Attendance.membership_id).where(Attendance.meeting_id == meeting.id)).scalars())
         motion_ids = [m.id for m in meeting.motions]
-        voted = (
-            set(s.execute(select(MotionVote.membership_id).where(MotionVote.motion_id.in_(motion_ids))).scalars()) if motion_ids else set()
-        )
+        # Only counted votes show a member attended: a paper entry nobody confirmed says nothing of who was there.
+        votes = list(s.execute(select(MotionVote).where(MotionVote.motion_id.in_(motion_ids))).scalars()) if motion_ids else []
+        voted = {v.membership_id for v in votes if v.counts}
         absent = []
         for member in committee.members:
             if member.holds_seat and member.id not in on_roll:  # a member who voted at the meeting attended it

@@ -87,11 +87,24 @@ def cast_vote(actor: Actor, motion_public_id: str, *, choice: str, now: datetime
         if meeting.committee_id != committee.id:
             raise RuleViolation("member", str(VOTE_MESSAGES["not_a_member"]))
         _voting_open(meeting, motion, now)
+        # The member's own vote replaces a paper entry of theirs nobody confirmed: an entry never blocks its voter.
+        entered = s.execute(
+            select(MotionVote).where(
+                MotionVote.motion_id == motion.id,
+                MotionVote.membership_id == seat.id,
+                MotionVote.how == VoteChannel.PAPER,
+                MotionVote.confirmed_at.is_(None),
+            )
+        ).scalar()
+        if entered is not None:
+            s.delete(entered)
+            s.flush()
         _check_vote(s, committee, motion, seat, choice)
         vote = MotionVote(motion_id=motion.id, membership_id=seat.id, choice=choice, how=VoteChannel.ONLINE, cast_at=now)
         s.add(vote)
         s.flush()
-        record(s, actor, "motion.vote", "motion", motion.public_id, **scope(community), now=now, data={"member": seat.id, "choice": choice})
+        data = {"member": seat.id, "choice": choice, "replaced_paper_entry": entered.paper_reference if entered is not None else None}
+        record(s, actor, "motion.vote", "motion", motion.public_id, **scope(community), now=now, data=data)
     return vote
 
 
@@ -132,12 +145,17 @@ def enter_paper_vote(
 def confirm_paper_vote(actor: Actor, vote_id: int, *, now: datetime) -> MotionVote:
     """A second, different member confirms a paper vote against the paper record; only then it counts."""
     with db.write() as s:
-        vote = s.get(MotionVote, vote_id, with_for_update=True)
+        # The motion's lock (load_motion) serialises every change to its votes: taking the vote's first could deadlock.
+        vote = s.get(MotionVote, vote_id)
         if vote is None or vote.how is not VoteChannel.PAPER:
             raise NotFound(str(_l("No such paper vote.")))
         motion = s.get(Motion, vote.motion_id)
         assert motion is not None
         _motion, meeting, community = load_motion(s, motion.public_id)
+        # Read again under the lock: the voter's own vote may have replaced the entry meanwhile.
+        vote = s.execute(select(MotionVote).where(MotionVote.id == vote_id).execution_options(populate_existing=True)).scalar()
+        if vote is None:
+            raise NotFound(str(_l("No such paper vote.")))
         committee, seat = seat_of(s, actor, community)
         if meeting.committee_id != committee.id:
             raise RuleViolation("member", str(VOTE_MESSAGES["not_a_member"]))

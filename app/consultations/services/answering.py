@@ -21,7 +21,7 @@ from ...communities.identity import check_identity
 from ...communities.models import Community
 from ...db import db
 from ...domain.errors import NotFound, RuleViolation
-from ...security.actor import OWNER, PROXY
+from ...security.actor import OWNER
 from ...sessions.models import AssemblySession, Letter, RollEntry
 from ...voting.services import find_letter
 from ..models import Consultation, ConsultationAnswer, ConsultationOption, ConsultationRollLine, ConsultationState
@@ -90,6 +90,12 @@ def _usable_letter(s: Session, token: str, community: Community) -> Letter:
     assembly = s.get(AssemblySession, letter.session_id) if letter else None
     if letter is None or assembly is None or assembly.community_id != community.id:
         raise RuleViolation("letter", str(_l("Answer with a voting letter of this community.")))
+    if letter.proxy_id is not None:
+        # A proxy was authorised for one session's vote, not for the owner's views from then on.
+        raise RuleViolation(
+            "letter",
+            str(_l("A proxy's letter is for the session it was given for; the owner answers with their own letter or on the board.")),
+        )
     return letter
 
 
@@ -107,7 +113,7 @@ def answer_by_letter(token: str, public_id: str, option_id: int | None, *, ip: s
                     str(_l("Your letter's units have no vote of yours on the roll this consultation was opened with. Ask the committee.")),
                 )
             _answer(s, consultation, line, option)
-            actor = PROXY if letter.proxy_id is not None else OWNER
+            actor = OWNER
             data = {"via": "letter", "letter": letter.id, "ip": ip}  # who answered, never what
             record(s, actor, "consultation.answer", "consultation", consultation.public_id, **scope(community), now=now, data=data)
     except IntegrityError:

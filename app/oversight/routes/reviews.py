@@ -52,6 +52,11 @@ def yearly_reviews(office_id: int) -> str:
     )
 
 
+def _reviewable(year: int) -> None:
+    if not 2000 <= year <= today_in_china(utcnow()).year:
+        raise NotFound(_("There is no review of that year."))
+
+
 def _committee(committee_id: int) -> tuple[Committee, Community]:
     committee = db.session.get(Committee, committee_id)
     community = db.session.get(Community, committee.community_id) if committee is not None else None
@@ -65,6 +70,7 @@ def _committee(committee_id: int) -> tuple[Committee, Community]:
 @login_required
 def yearly_review(committee_id: int, year: int) -> str | Response:
     committee, community = _committee(committee_id)
+    _reviewable(year)
     current = yearly.view(community, committee, year, now=utcnow())
     form = ReviewForm(obj=None)
     if request.method == "GET" and current.review is not None:
@@ -106,6 +112,7 @@ def yearly_review(committee_id: int, year: int) -> str | Response:
 @login_required
 def publish_yearly_review(committee_id: int, year: int) -> Response:
     committee, _community = _committee(committee_id)
+    _reviewable(year)
     try:
         yearly.publish_review(current_actor(), committee.id, year, now=utcnow())
     except RuleViolation as e:

@@ -42,12 +42,28 @@ SUMMARY_CHARS = 200
 REMOVAL_MATTERS = ("cn.elect_committee",)
 
 # What the board never shows of the evidence: ID numbers (18 or 15 digits) and phone numbers (mobile, landline).
-_PERSONAL = re.compile(r"\d{17}[\dXx]|\d{15}|(?<!\d)1[3-9]\d{9}(?!\d)|(?<!\d)0\d{2,3}-?\d{7,8}(?!\d)")
+# A run of digits, however spaced, dashed or prefixed (+86 138 1234 5678, 110101 19900101 123X, 010-8765-4321).
+_DIGIT_RUN = re.compile(r"(?<![\d.,])\+?\d(?:[\s\-]?\d){6,}(?:[\s\-]?[Xx])?(?![\d.,])")
+_DATE = re.compile(r"(19|20)\d{2}-?(0[1-9]|1[0-2])-?(0[1-9]|[12]\d|3[01])")
+
+
+def _personal(match: re.Match[str]) -> str:
+    """Mask a phone or ID number; keep a date (2025-03-01, 20250301), which evidence needs and which names nobody."""
+    run = match.group(0)
+    digits = re.sub(r"[^\dXx]", "", run)
+    if len(digits) <= 8 and _DATE.fullmatch(run.replace(" ", "")):
+        return run
+    return "***"
+
+
+def mask_personal(text: str) -> str:
+    """ID and phone numbers masked: every run of seven or more digits but a date."""
+    return _DIGIT_RUN.sub(_personal, text)
 
 
 def summarise_evidence(text: str) -> str:
     """The evidence as the board shows it: ID and phone numbers masked, cut to a summary."""
-    masked = _PERSONAL.sub("***", " ".join(text.split()))
+    masked = mask_personal(" ".join(text.split()))
     return masked if len(masked) <= SUMMARY_CHARS else masked[: SUMMARY_CHARS - 1] + "…"
 
 
@@ -238,7 +254,7 @@ def decide_finding(
                         day=finding.found_on.isoformat(),
                         name=escape_markdown(person.name),
                         entry=entry,
-                        note=escape_markdown(note),
+                        note=escape_markdown(mask_personal(note)),
                     )
                 )
                 text += "\n\n" + (
@@ -247,7 +263,7 @@ def decide_finding(
                     else str(_l("The member stays suspended by another finding or order of the street office."))
                 )
             if note and chosen is FindingOutcome.REMOVED:
-                text += "\n\n" + escape_markdown(note)
+                text += "\n\n" + escape_markdown(mask_personal(note))
         notice = publish_system_notice(s, actor, community, kind=NoticeKind.ORDER, title=title, body=text, session_id=None, now=now)
         finding.outcome_notice_id = notice.id
         data = {
