@@ -82,9 +82,16 @@ def read_body(schema: dict[str, Any]) -> dict[str, Any]:
     return body
 
 
+# Every page takes the language from ?lang= (app.i18n); the API answers in it too.
+GLOBAL_QUERY = frozenset({"lang"})
+
+
 def read_query(params: dict[str, dict[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     errors: list[FieldError] = []
+    for name in request.args:
+        if name not in params and name not in GLOBAL_QUERY:
+            errors.append(FieldError(name or "?", _("%(field)s is not a parameter of this list.", field=name or "?")))
     for name, schema in params.items():
         raw = request.args.get(name)
         if raw is None:

@@ -117,6 +117,10 @@ def test_unknown_things_are_problem_details(app: Flask, client: FlaskClient) -> 
     assert body["errors"][0]["field"] == "year"
     body = problem(client.get("/api/v1/communities/lanting/notices?kind=gossip"), 400)
     assert body["errors"][0]["field"] == "kind"
+    # A parameter the list does not take is refused by name, not ignored; the language is every page's.
+    body = problem(client.get("/api/v1/communities/lanting/notices?kinds=decision"), 400)
+    assert body["errors"][0]["field"] == "kinds"
+    assert client.get("/api/v1/communities/lanting/notices?lang=en&kind=decision").status_code == 200
 
 
 # An owner's ballot -------------------------------------------------------------------------------
