@@ -15,7 +15,7 @@ from .labels import CHOICE_LABELS
 class MeetingForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     agenda = TextAreaField(_l("Agenda"), validators=[DataRequired(), Length(max=5000)], render_kw={"rows": 5})
-    place = StringField(_l("Place"), validators=[DataRequired(), Length(max=200)])
+    place = StringField(_l("Meeting place"), validators=[DataRequired(), Length(max=200)])
     starts_at = DateTimeLocalField(_l("Begins (Beijing time)"), validators=[DataRequired(), kept_date], format="%Y-%m-%dT%H:%M")
 
 

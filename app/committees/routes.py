@@ -18,10 +18,11 @@ from ..clock import local_to_utc, today_in_china
 from ..communities.models import Community
 from ..communities.queries import community_by_slug
 from ..consultations import services as consultations
+from ..consultations.models import ConsultationState
 from ..db import db, utcnow
 from ..domain.errors import NotFound, RuleViolation
 from ..elections.models import Membership
-from ..notices.markup import render
+from ..notices.markup import render, render_lines
 from ..notices.models import Notice
 from ..security.permissions import PermissionDenied, can_hold_meetings, can_view_meetings, require
 from ..security.web import current_actor
@@ -154,7 +155,7 @@ def _meeting_page(public_id: str, **forms: FlaskForm) -> tuple[str, int]:
     motion_form = forms.get("motion_form") or MotionForm()
     assert isinstance(motion_form, MotionForm)
     motion_form.consultation.choices = [("", _("None"))] + [
-        (c.public_id, c.title) for c in consultations.consultations_of(view.community.id)
+        (c.public_id, c.title) for c in consultations.consultations_of(view.community.id) if c.state is ConsultationState.CLOSED
     ]
     status = 400 if any(f.errors for f in forms.values()) else 200
     return render_template(
@@ -172,6 +173,7 @@ def _meeting_page(public_id: str, **forms: FlaskForm) -> tuple[str, int]:
         correction_form=forms.get("correction_form") or CorrectionForm(),
         confirm_form=ConfirmForm(),
         render=render,
+        render_lines=render_lines,
     ), status
 
 
@@ -409,4 +411,6 @@ def public_meeting(slug: str, public_id: str) -> str:
     held = services.held_meeting(community, public_id)
     version = request.args.get("v", type=int)
     shown = next((m for m in held.versions if m.version == version), held.minutes)
-    return render_template("committees/public_minutes.html", community=community, held=held, shown=shown, render=render)
+    return render_template(
+        "committees/public_minutes.html", community=community, held=held, shown=shown, render=render, render_lines=render_lines
+    )

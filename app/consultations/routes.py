@@ -38,6 +38,12 @@ def _letter_limit() -> str:
 STATE_LABELS = {"draft": _l("Draft"), "open": _l("Taking answers"), "closed": _l("Closed")}
 
 
+@bp.app_context_processor
+def _links() -> dict[str, object]:
+    """The community's administration page links the consultations for those who run them."""
+    return {"can_consult_owners": can_consult_owners}
+
+
 @bp.context_processor
 def _labels() -> dict[str, object]:
     return {"consultation_states": STATE_LABELS, "closing_day": service.closing_day, "notice_public_id": public_id_of, "share": percent}

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
-from math import ceil
+from math import floor
 
 OFFICE_POINTS = 20
 FINDING_PENALTY = 5  # each negative-list finding of the year costs this many of the findings part's points
@@ -47,6 +47,8 @@ class Measured:
     orders_complied: int
     consultations_held: int
     findings: int
+    # At least one consultation is expected of a committee that sat half the year or more; none of one that sat less.
+    consultations_expected: int = CONSULTATIONS_EXPECTED
 
     def __post_init__(self) -> None:
         for name, value in vars(self).items():
@@ -96,10 +98,16 @@ def _ratio(done: int, due: int) -> tuple[Fraction, bool]:
 
 
 def expected_meetings(per_year: int, days_sat: int, days_in_year: int) -> int:
-    """The meetings a committee that sat ``days_sat`` of the year's days should have held: the profile's yearly number, prorated up."""
+    """The meetings a committee that sat ``days_sat`` of the year's days should have held: the profile's yearly number,
+    prorated and rounded half up (a committee seated ten days ago owes none yet; one that sat half the year, half)."""
     if not 0 <= days_sat <= days_in_year or days_in_year <= 0:
         raise ValueError("days_sat must be within the year")
-    return ceil(Fraction(per_year * days_sat, days_in_year))
+    return floor(Fraction(per_year * days_sat, days_in_year) + Fraction(1, 2))
+
+
+def expected_consultations(days_sat: int, days_in_year: int) -> int:
+    """One consultation a year is expected of a committee that sat at least half of it."""
+    return CONSULTATIONS_EXPECTED if days_in_year and 2 * days_sat >= days_in_year else 0
 
 
 def days_sat(year: int, term_start: date, ended: date | None, today: date) -> tuple[int, int]:
@@ -128,7 +136,11 @@ def score(measured: Measured, office_marks: Fraction | int) -> Scorecard:
         "decisions": _ratio(measured.decisions_on_time, measured.decisions_due),
         "statements": _ratio(measured.statements_on_time, measured.statements_due),
         "orders": _ratio(measured.orders_complied, measured.orders_issued),
-        "consultations": (min(Fraction(1), Fraction(measured.consultations_held, CONSULTATIONS_EXPECTED)), True),
+        "consultations": (
+            (min(Fraction(1), Fraction(measured.consultations_held, measured.consultations_expected)), True)
+            if measured.consultations_expected
+            else (Fraction(1), False)
+        ),
         "findings": (Fraction(max(0, findings_points - FINDING_PENALTY * measured.findings), findings_points), True),
     }
     parts = tuple(Part(code, points, *shares[code]) for code, points in PARTS)

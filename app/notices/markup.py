@@ -32,9 +32,21 @@ TAGS = {
 }
 
 
-def render(source: str) -> str:
-    html = _markdown.render(source)
+# An agenda or a meeting's notes are typed line by line: each line break is kept.
+_lines = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False, "breaks": True}).enable("table")
+
+
+def _clean(html: str) -> str:
     return nh3.clean(html, tags=TAGS, attributes={"a": {"href"}}, url_schemes={"http", "https", "mailto"}, link_rel="nofollow noopener")
+
+
+def render(source: str) -> str:
+    return _clean(_markdown.render(source))
+
+
+def render_lines(source: str) -> str:
+    """``render``, keeping every line break as written."""
+    return _clean(_lines.render(source))
 
 
 def escape_markdown(text: str) -> str:

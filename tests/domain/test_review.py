@@ -110,7 +110,9 @@ def test_impossible_figures_are_refused() -> None:
 def test_a_committee_seated_in_july_is_expected_at_half_the_meetings() -> None:
     sat, days = days_sat(2026, date(2026, 7, 2), None, date(2027, 1, 5))
     assert (sat, days) == (183, 365)
-    assert expected_meetings(4, sat, days) == 3  # 4 × 183/365 = 2.005…, rounded up
+    assert expected_meetings(4, sat, days) == 2  # 4 × 183/365 = 2.005…, rounded half up
+    assert expected_meetings(4, 10, 365) == 0  # seated ten days ago: no meeting owed yet
+    assert expected_meetings(4, 365, 365) == 4 and expected_meetings(4, 320, 365) == 4  # 3.5…: rounded up
     assert days_sat(2026, date(2020, 1, 1), date(2026, 3, 31), date(2027, 1, 1)) == (90, 365)
     # The current year counts up to today.
     assert days_sat(2026, date(2020, 1, 1), None, date(2026, 1, 31)) == (31, 31)
@@ -158,3 +160,10 @@ def test_doing_more_never_lowers_the_score(m: Measured) -> None:
     if m.decisions_on_time < m.decisions_due:
         better.append(Measured(**{**vars(m), "decisions_on_time": m.decisions_on_time + 1}))
     assert all(score(b, 10).total >= base for b in better)
+
+
+def test_a_committee_that_sat_less_than_half_the_year_owes_no_consultation() -> None:
+    assert review.expected_consultations(182, 365) == 0 and review.expected_consultations(183, 365) == 1
+    card = score(measured(consultations_held=0, consultations_expected=0), 0)
+    consultations = next(p for p in card.parts if p.code == "consultations")
+    assert consultations.score == 10 and not consultations.measured

@@ -107,7 +107,7 @@ def test_the_committee_meets_decides_consults_and_the_office_holds_it_to_account
     chair, wu, zheng = pages["m1"], pages["m2"], pages["m3"]
     roll = chair.locator("section[aria-labelledby=roll]")
     for member, label in (("周一", "出席"), ("吴二", "出席"), ("郑三", "出席"), ("王四", "出席"), ("冯五", "缺席")):
-        roll.locator("tr", has_text=member).get_by_role("button", name=label, exact=True).click()
+        roll.locator("tr", has_text=member).get_by_role("button", name=f"{label}：{member}", exact=True).click()
         chair.wait_for_selector(".flash-success")
     for text in (CONTRACT, PARKING):
         chair.locator("form[action$='/motions'] textarea[name=text]").fill(text)
@@ -241,6 +241,7 @@ def test_the_committee_meets_decides_consults_and_the_office_holds_it_to_account
     decision.select_option(index=1)
     assert "电梯维保合同" in decision.locator("option:checked").inner_text()
     check_page(official, "c13-office-revoke-order")
+    official.once("dialog", lambda d: d.accept())  # "Issue the order? It is published ... at once"
     order.locator("button[type=submit]").click()
     official.wait_for_selector(".flash-success")
     board.goto(f"{server}/c/{community.slug}")

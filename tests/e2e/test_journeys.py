@@ -106,6 +106,7 @@ def test_a_street_official_certifies_with_totp_revokes_a_decision_and_the_board_
     page.fill("textarea[name=body]", "经查，续聘议题的表决程序不符合议事规则。")
     page.fill("input[name=due_on]", (utcnow() + timedelta(days=10)).date().isoformat())
     page.fill("input[name=item_id]", q1)
+    page.once("dialog", lambda d: d.accept())  # "Issue the order? ..."
     page.click("text=发出并公告")
     page.wait_for_selector("text=已发出，并在小区公告栏公告")
     check_page(page, "21-orders")

@@ -190,6 +190,7 @@ def test_an_owner_objects_that_a_ballot_is_not_hers_the_office_upholds_it_she_vo
     outcome.select_option("reissue")
     card.locator("textarea[name=reasons]").fill(DECISION)
     check_page(official, "o05-desk-office-review-objection")
+    official.once("dialog", lambda d: d.accept())  # "Record this decision? It cannot be changed ..."
     card.locator("button[type=submit]").click()
     official.wait_for_selector(".flash-success")
     assert "打印新通知书" in official.locator(".flash-success").inner_text()

@@ -129,7 +129,7 @@ def test_a_proxy_s_letter_does_not_answer_the_owner_s_consultations(app: Flask, 
     refused = client.post(
         f"/api/v1/letters/{proxy.token}/consultations/{consultation.public_id}", json={"digits": "7777", "option": option}
     )
-    assert refused.status_code == 422 and "proxy" in refused.get_data(as_text=True).lower()
+    assert refused.status_code == 422 and "代理人的表决通知书" in refused.get_data(as_text=True)
     mine = client.post(
         f"/api/v1/letters/{letters['张伟']}/consultations/{consultation.public_id}", json={"digits": "1234", "option": option}
     )
@@ -183,3 +183,22 @@ def test_ids_no_record_could_have_are_not_found_not_an_error(app: Flask) -> None
     assert official.get(f"/office/committees/{seated.committee.id}/review/0").status_code == 404
     assert official.get(f"/office/committees/{seated.committee.id}/review/10000").status_code == 404
     assert official.get("/office/99999999999999999999/reviews").status_code == 404
+
+
+def test_a_member_recorded_absent_neither_votes_nor_has_a_paper_vote_until_the_roll_says_present(app: Flask) -> None:
+    seated = seated_committee()
+    meeting = held_meeting(seated)
+    motion = committees.add_motion(seated.actor("周一"), meeting.public_id, text="同意。", now=utcnow())
+    feng = seated.seats["冯五"].id
+    committees.record_attendance(seated.actor("周一"), meeting.public_id, membership_id=feng, present=False, now=utcnow())
+    with pytest.raises(RuleViolation, match="recorded absent"):
+        committees.enter_paper_vote(
+            seated.actor("吴二"), motion.public_id, membership_id=feng, choice="agree", paper_reference="第 3 号", now=utcnow()
+        )
+    with pytest.raises(RuleViolation, match="recorded absent"):
+        committees.cast_vote(seated.actor("冯五"), motion.public_id, choice="agree", now=utcnow())
+    committees.record_attendance(seated.actor("周一"), meeting.public_id, membership_id=feng, present=True, now=utcnow())
+    committees.cast_vote(seated.actor("冯五"), motion.public_id, choice="agree", now=utcnow())
+    # Having voted, the member attended: the roll cannot say otherwise.
+    with pytest.raises(RuleViolation, match="voted at the meeting"):
+        committees.record_attendance(seated.actor("周一"), meeting.public_id, membership_id=feng, present=False, now=utcnow())

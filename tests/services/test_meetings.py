@@ -375,20 +375,24 @@ def test_a_motion_names_the_consultation_it_follows_and_its_decision_notice_link
     asked = opened(seated.world, title="是否续签电梯维保合同？")
     meeting = held_meeting(seated)
     chair = seated.actor("周一")
-    with pytest.raises(RuleViolation, match="consultation this community") as refused:
+    with pytest.raises(RuleViolation, match="closed consultation") as refused:
         committees.add_motion(chair, meeting.public_id, text="续签。", consultation="nonexistent", now=utcnow())
     assert refused.value.field == "consultation"
     draft = consultations.draft_consultation(
         chair, community_id=seated.world.community.id, title="草稿", description="", options=["是", "否"],
         closes_on=today_in_china(utcnow()) + timedelta(days=3), now=utcnow(),
     )  # fmt: skip
-    with pytest.raises(RuleViolation, match="consultation this community"):
+    with pytest.raises(RuleViolation, match="closed consultation"):
         committees.add_motion(chair, meeting.public_id, text="续签。", consultation=draft.public_id, now=utcnow())
+    with pytest.raises(RuleViolation, match="closed consultation"):  # still taking answers: no summary to cite yet
+        committees.add_motion(chair, meeting.public_id, text="续签。", consultation=asked.public_id, now=utcnow())
+    consultations.close_consultation(actor_for(seated.world.committee), asked.id, now=utcnow())
     motion = committees.add_motion(chair, meeting.public_id, text="同意续签电梯维保合同一年。", consultation=asked.public_id, now=utcnow())
     vote(seated, motion, {"周一": "agree", "吴二": "agree", "郑三": "agree"})
     closed(motion, seated)
     notice = committees.draft_decision_notice(chair, motion.public_id, now=utcnow())
     assert f"(/c/lanting/consultations/{asked.public_id})" in notice.body and "是否续签电梯维保合同？" in notice.body
+    assert "？。" not in notice.body and "？](" in notice.body
 
 
 def test_minutes_do_not_wait_for_a_member_suspended_since_the_meeting(app: Flask) -> None:

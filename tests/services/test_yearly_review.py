@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from fractions import Fraction
 
 import pytest
@@ -20,6 +20,11 @@ from app.oversight.services import yearly
 from app.security.actor import actor_for
 from app.security.permissions import PermissionDenied
 from tests.committee_factories import Seated, held_meeting, seated_committee
+
+
+def next_january() -> datetime:
+    """Mid-January of next year, Beijing time: the year under review is over."""
+    return datetime(today_in_china(utcnow()).year + 1, 1, 15, 2, tzinfo=UTC)
 
 
 def decided(seated: Seated, starts: datetime, *, published_after: timedelta | None) -> None:
@@ -97,7 +102,9 @@ def test_the_office_marks_and_publishes_and_the_card_then_stays_as_published(app
         yearly.save_review(official, seated.committee.id, year, marks=20, remarks="", commended=True, now=utcnow())
     assert refused.value.field == "commended"
     yearly.save_review(official, seated.committee.id, year, marks=18, remarks="会议偏少。", commended=False, now=utcnow())
-    review = yearly.publish_review(official, seated.committee.id, year, now=utcnow())
+    with pytest.raises(RuleViolation, match="once the year is over"):
+        yearly.publish_review(official, seated.committee.id, year, now=utcnow())
+    review = yearly.publish_review(official, seated.committee.id, year, now=next_january())
     assert review.total == "131/2" and review.grade == "pass"  # 47 1/2 + 18
     notice = db.session.get(Notice, review.notice_id)
     assert notice is not None and notice.state is NoticeState.PUBLISHED and notice.community_id == seated.world.community.id

@@ -286,12 +286,13 @@ def test_the_office_marks_and_publishes_a_yearly_review_which_anyone_then_reads(
     seated = seated_committee(logins=True)
     office = make_token(app.test_client(), "official", ["office"])
     committee = make_token(app.test_client(), "m1", ["committee"])
-    year = today_in_china(utcnow()).year
+    this_year = today_in_china(utcnow()).year
+    year = this_year - 1  # a year over: the committee sat it from its term's start (2025-01-01)
     card = f"/committees/{seated.committee.id}/reviews/{year}"
 
     (ranked,) = client.get(f"/api/v1/offices/xinhua-street/reviews?year={year}", headers=bearer(office)).get_json()
     assert ranked["place"] == 1 and ranked["review"]["committee"] == seated.committee.id and ranked["review"]["id"] is None
-    assert field_of(client.get(f"/api/v1/offices/xinhua-street/reviews?year={year + 1}", headers=bearer(office)), 400) == "year"
+    assert field_of(client.get(f"/api/v1/offices/xinhua-street/reviews?year={this_year + 1}", headers=bearer(office)), 400) == "year"
     problem(client.get(f"/api/v1/offices/xinhua-street/reviews?year={year}", headers=bearer(committee)), 403)
     problem(client.get(f"/api/v1{card}", headers=bearer(committee)), 403)
     problem(client.get(f"/api/v1/committees/{seated.committee.id}/reviews/2001", headers=bearer(office)), 404)  # it did not sit
@@ -303,6 +304,9 @@ def test_the_office_marks_and_publishes_a_yearly_review_which_anyone_then_reads(
     saved = post(client, card, office, marks=15, remarks="会议记录规范。")
     assert saved.status_code == 200 and saved.get_json()["office_marks"] == 15 and saved.get_json()["published_at"] is None
     assert client.get("/api/v1/communities/lanting/reviews").get_json() == []
+    running = f"/committees/{seated.committee.id}/reviews/{this_year}"
+    assert post(client, running, office, marks=15).status_code == 200
+    assert field_of(post(client, f"{running}/publish", office)) == "year"  # this year is not over
     published = post(client, f"{card}/publish", office).get_json()
     assert published["published_at"] and published["notice"] and published["remarks"] == "会议记录规范。"
     (public,) = client.get("/api/v1/communities/lanting/reviews").get_json()

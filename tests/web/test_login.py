@@ -226,7 +226,7 @@ def test_a_form_sent_after_the_sign_in_lapsed_leads_to_the_login_and_then_to_a_p
     # A form cannot be replayed: it says so, and after the sign-in the user lands on a page, not on the form's address.
     sent = client.post(f"/committee/c/{world.community.id}/meetings", data={"title": "x"})
     assert sent.status_code == 302 and sent.headers["Location"] == "/login"
-    assert "the form was not sent" in client.get("/login?lang=en").get_data(as_text=True)
+    assert "表单未提交" in client.get("/login").get_data(as_text=True)  # said in the language the form was sent in
     client.post("/login", data={"username": "chair", "password": PASSWORD})
     landing = client.post("/login/code", data={"code": next_code("chair")}).headers["Location"]
     assert landing == "/" and client.get(landing).status_code == 200

@@ -3,6 +3,7 @@ winning, as Flask reads a form."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from html.parser import HTMLParser
 
 from flask import Flask
@@ -12,7 +13,7 @@ from werkzeug.datastructures import MultiDict
 
 from app.committees import services as committees
 from app.committees.models import Attendance, MotionVote
-from app.db import db
+from app.db import db, utcnow
 from tests.committee_factories import held_meeting, seated_committee
 from tests.factories import login
 
@@ -116,3 +117,15 @@ def test_the_chinese_meeting_page_uses_chinese_punctuation_and_names_each_roll_b
     page = chair.get(f"/committee/meetings/{meeting.public_id}").get_data(as_text=True)
     assert "王四：同意 · " in page and "（纸质表决单第 4 号）" in page and "王四: " not in page
     assert 'aria-label="出席：吴二"' in page and 'aria-label="缺席：吴二"' in page
+
+
+def test_the_agenda_keeps_its_lines(app: Flask) -> None:
+    seated = seated_committee(logins=True)
+    meeting = committees.convene_meeting(
+        seated.actor("周一"), community_id=seated.world.community.id, title="第五次会议", agenda="是否增设快递柜\n2027 年度绿化养护合同",
+        place="二楼会议室", starts_at=utcnow() + timedelta(days=2), now=utcnow(),
+    )  # fmt: skip
+    chair = app.test_client()
+    login(chair, "m1")
+    page = chair.get(f"/committee/meetings/{meeting.public_id}").get_data(as_text=True)
+    assert "是否增设快递柜<br />\n2027 年度绿化养护合同" in page or "是否增设快递柜<br>\n2027 年度绿化养护合同" in page

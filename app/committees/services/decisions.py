@@ -36,7 +36,9 @@ def consulted(motion: Motion) -> list[str]:
     community = db.session.get(Community, asked.community_id)
     assert community is not None
     link = f"[{escape_markdown(asked.title)}]({consultation_path(community, asked)})"
-    return [str(_l("Before deciding, the committee consulted the owners: %(consultation)s.", consultation=link))]
+    text = str(_l("Before deciding, the committee consulted the owners: %(consultation)s.", consultation=link))
+    # A question ends in its own mark: "…快递柜？。" reads wrong.
+    return [text[:-1] if text.endswith(("。", ".")) and asked.title.rstrip().endswith(("？", "?", "。", "！", "!")) else text]
 
 
 def decision_text(community: Community, meeting: Meeting, motion: Motion) -> tuple[str, str]:

@@ -124,6 +124,11 @@ def record_attendance(actor: Actor, meeting_public_id: str, *, membership_id: in
         member = s.get(Membership, membership_id)
         if member is None or member.committee_id != committee.id or not member.holds_seat:
             raise RuleViolation("membership_id", str(_l("Choose a seated member of the committee.")))
+        motion_ids = [m.id for m in meeting.motions]
+        if not present and motion_ids:
+            votes = s.execute(select(MotionVote).where(MotionVote.motion_id.in_(motion_ids), MotionVote.membership_id == member.id))
+            if any(v.counts for v in votes.scalars()):
+                raise RuleViolation("membership_id", str(_l("This member voted at the meeting, so attended it.")))
         row = s.execute(
             select(Attendance).where(Attendance.meeting_id == meeting.id, Attendance.membership_id == member.id)
         ).scalar_one_or_none()

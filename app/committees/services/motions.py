@@ -19,7 +19,7 @@ from ...domain import meetings as rules
 from ...domain.errors import NotFound, RuleViolation
 from ...elections.models import Committee, Membership
 from ...security.actor import Actor
-from ..models import Meeting, MeetingState, Motion, MotionState, MotionVote, VoteChannel
+from ..models import Attendance, Meeting, MeetingState, Motion, MotionState, MotionVote, VoteChannel
 from .common import VOTE_MESSAGES, load_meeting, load_motion, seat_of, standings
 
 MAX_TEXT = 5000
@@ -40,6 +40,17 @@ def _check_vote(s: Session, committee: Committee, motion: Motion, voter: Members
     problem = rules.vote_problem(member, choice, standings(committee), (str(v) for v in voted))
     if problem is not None:
         raise RuleViolation("choice" if problem == "choice" else "member", str(VOTE_MESSAGES[problem]))
+    assert voter is not None
+    absent = s.execute(
+        select(Attendance.id).where(
+            Attendance.meeting_id == motion.meeting_id, Attendance.membership_id == voter.id, Attendance.present.is_(False)
+        )
+    ).first()
+    if absent is not None:  # the minutes would say both: absent, and voting
+        raise RuleViolation("member", str(RECORDED_ABSENT))
+
+
+RECORDED_ABSENT = _l("This member is recorded absent from the meeting: if they attend, mark them present on the roll first.")
 
 
 def add_motion(actor: Actor, meeting_public_id: str, *, text: str, now: datetime, consultation: str = "") -> Motion:
@@ -53,8 +64,9 @@ def add_motion(actor: Actor, meeting_public_id: str, *, text: str, now: datetime
         if meeting.committee_id != _committee.id or meeting.state is not MeetingState.CONVENED:
             raise RuleViolation("meeting", str(_l("Motions are put at a convened meeting that has not closed.")))
         asked = consultations.by_public_id(consultation.strip()) if consultation.strip() else None
-        if consultation.strip() and (asked is None or asked.community_id != community.id or asked.state is ConsultationState.DRAFT):
-            raise RuleViolation("consultation", str(_l("Choose a consultation this community's owners were asked, or none.")))
+        if consultation.strip() and (asked is None or asked.community_id != community.id or asked.state is not ConsultationState.CLOSED):
+            # The decision notice cites the owners' answers: only a closed consultation has its summary.
+            raise RuleViolation("consultation", str(_l("Choose a closed consultation of this community's owners, or none.")))
         number = (s.execute(select(func.max(Motion.number)).where(Motion.meeting_id == meeting.id)).scalar() or 0) + 1
         motion = Motion(
             public_id=secrets.token_urlsafe(9),

@@ -19,6 +19,7 @@ from ...domain.errors import NotFound
 from ...domain.figures import FIGURE_NAMES
 from ...security.roles import Role
 from ...security.web import current_actor
+from ...web_params import year_arg
 from .. import services
 from ..labels import GRADE_LABELS
 from ..services import yearly
@@ -58,7 +59,8 @@ def _office_ids(report: services.AreaReport) -> list[int]:
 
 
 def _page(report: services.AreaReport) -> str:
-    year = report.on.year
+    asked = year_arg()
+    year = asked if asked is not None and asked <= report.on.year else report.on.year
     grades, reviewed = yearly.distribution(_office_ids(report), year)
     return render_template(
         "oversight/area.html",
@@ -69,6 +71,7 @@ def _page(report: services.AreaReport) -> str:
         kind_labels=AREA_KIND_LABELS,
         committee_labels=COMMITTEE_STATE_LABELS,
         review_year=year,
+        review_years=range(report.on.year, report.on.year - 6, -1),
         review_grades=grades,
         reviewed=reviewed,
         grade_labels=GRADE_LABELS,

@@ -71,6 +71,8 @@ def _committee(committee_id: int) -> tuple[Committee, Community]:
 def yearly_review(committee_id: int, year: int) -> str | Response:
     committee, community = _committee(committee_id)
     _reviewable(year)
+    if committee not in yearly.committees_of_year(community.id, year):
+        raise NotFound(_("This committee did not sit in %(year)d.", year=year))
     current = yearly.view(community, committee, year, now=utcnow())
     form = ReviewForm(obj=None)
     if request.method == "GET" and current.review is not None:
@@ -105,6 +107,7 @@ def yearly_review(committee_id: int, year: int) -> str | Response:
         grade_labels=GRADE_LABELS,
         office_points=OFFICE_POINTS,
         points=yearly.points,
+        this_year=today_in_china(utcnow()).year,
     )
 
 

@@ -95,6 +95,7 @@ def measure(community: Community, committee: Committee, year: int, *, now: datet
         orders_issued=len(due_orders),
         orders_complied=sum(1 for o in due_orders if o.status is OrderStatus.COMPLIED),
         consultations_held=held_in(community.id, start, end, purpose="general"),
+        consultations_expected=rules.expected_consultations(sat, days) if days else 0,
         findings=findings_in(committee.id, start, end),
     )
 
@@ -180,6 +181,8 @@ def publish_review(actor: Actor, committee_id: int, year: int, *, now: datetime)
             raise RuleViolation("marks", str(_l("Give the office's marks before publishing the review.")))
         if stored.published_at is not None:
             raise RuleViolation("year", str(_l("The review of %(year)d is already published.", year=year)))
+        if year >= today_in_china(now).year:  # a card of a year still running would freeze a part of it
+            raise RuleViolation("year", str(_l("The review of %(year)d is published once the year is over.", year=year)))
         measured = measure(community, committee, year, now=now)
         card = rules.score(measured, stored.office_marks)
         if stored.commended and card.grade != "excellent":
