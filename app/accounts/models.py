@@ -64,7 +64,8 @@ class RoleAssignment(Base):
             " OR (role IN ('committee_chair', 'committee_vice_chair', 'committee_member', 'preparatory_member')"
             " AND community_id IS NOT NULL AND street_office_id IS NULL)"
             " OR (role = 'district_official' AND district_id IS NOT NULL AND street_office_id IS NULL AND community_id IS NULL)"
-            " OR (role = 'city_official' AND city_id IS NOT NULL AND street_office_id IS NULL AND community_id IS NULL)",
+            " OR (role = 'city_official' AND city_id IS NOT NULL AND street_office_id IS NULL AND community_id IS NULL)"
+            " OR (role = 'property_staff' AND company_id IS NOT NULL AND street_office_id IS NULL AND community_id IS NULL)",
             name="scope_matches_role",
         ),
     )
@@ -76,6 +77,7 @@ class RoleAssignment(Base):
     community_id: Mapped[int | None] = mapped_column(ForeignKey("community.id", ondelete="RESTRICT"))
     district_id: Mapped[int | None] = mapped_column(ForeignKey("district.id", ondelete="RESTRICT"))
     city_id: Mapped[int | None] = mapped_column(ForeignKey("city.id", ondelete="RESTRICT"))
+    company_id: Mapped[int | None] = mapped_column(ForeignKey("property_company.id", ondelete="RESTRICT"))
 
     user: Mapped[User] = relationship(back_populates="roles")
 

@@ -21,6 +21,8 @@ from types import MappingProxyType
 from typing import Any, Literal, cast
 
 from .errors import RuleViolation
+from .service_clock import ServiceClock, clock_as_json, parse_clock
+from .service_standing import Thresholds, parse_thresholds, thresholds_as_json
 
 Measure = Literal["area", "heads"]
 Numerator = Literal["participating", "agree"]
@@ -138,6 +140,12 @@ class Settings:
     meeting_convene_share: Fraction
     meetings_per_year: int
     negative_list: tuple[NegativeEntry, ...]
+    # The property-service company (RULES §12): the clock of an owner's complaint or repair request, its kinds (codes,
+    # labelled in ``property_services.labels``), and the thresholds of the satisfaction warning, the exit procedure and
+    # the monthly red and black lists.
+    service_clock: ServiceClock
+    complaint_kinds: tuple[str, ...]
+    service_thresholds: Thresholds
 
     def as_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -149,10 +157,14 @@ class Settings:
                 value = value.as_json()
             elif f.name == "formation_targets":
                 value = {str(year): str(share) for year, share in value}
-            elif f.name == "emergency_kinds":
+            elif f.name in ("emergency_kinds", "complaint_kinds"):
                 value = list(value)
             elif f.name == "negative_list":
                 value = [entry.as_json() for entry in value]
+            elif f.name == "service_clock":
+                value = clock_as_json(value)
+            elif f.name == "service_thresholds":
+                value = thresholds_as_json(value)
             out[f.name] = value
         return out
 
@@ -277,8 +289,15 @@ def _settings(raw: Mapping[str, Any], field: str) -> Settings:
             values[f.name] = parse_party_target(value, f"{field}.party_target")
         elif f.name == "formation_targets":
             values[f.name] = parse_formation_targets(value, f"{field}.formation_targets")
-        elif f.name == "emergency_kinds":
-            values[f.name] = parse_codes(value, f"{field}.emergency_kinds")
+        elif f.name in ("emergency_kinds", "complaint_kinds"):
+            values[f.name] = parse_codes(value, f"{field}.{f.name}")
+        elif f.name in ("service_clock", "service_thresholds"):
+            parse = parse_clock if f.name == "service_clock" else parse_thresholds
+            try:
+                values[f.name] = parse(value, f"{field}.{f.name}")
+            except ValueError as e:
+                where, _, message = str(e).partition(": ")
+                raise RuleViolation(where, message) from None
         elif f.name == "negative_list":
             values[f.name] = parse_negative_list(value, f"{field}.negative_list")
         elif f.type in ("Fraction",):

@@ -143,20 +143,25 @@ STEPS = (Step.ACKNOWLEDGE, Step.ON_SITE, Step.RESOLVE)
 
 @dataclass(frozen=True)
 class ServiceClock:
-    """A profile's clock: each step's limit, all counted from the request's filing, in one mode."""
+    """A profile's clock: each step's limit, all counted from the request's filing, in one mode, or in a mode of its
+    own where ``modes`` names one (Changzhi answers and comes round the clock but resolves in working days)."""
 
     limits: dict[Step, Limit]
     mode: Mode
     hours: WorkingHours | None = None
+    modes: dict[Step, Mode] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if set(self.limits) != set(STEPS):
             raise ValueError("the clock needs a limit for every step")
-        if self.mode is Mode.WORKING and self.hours is None:
+        if any(self.mode_of(step) is Mode.WORKING for step in STEPS) and self.hours is None:
             raise ValueError("working time needs the working hours")
 
+    def mode_of(self, step: Step) -> Mode:
+        return self.modes.get(step, self.mode)
+
     def due(self, filed: datetime, step: Step) -> datetime:
-        return deadline(filed, self.limits[step], self.mode, self.hours)
+        return deadline(filed, self.limits[step], self.mode_of(step), self.hours)
 
     def missed(self, filed: datetime, done: dict[Step, datetime], now: datetime) -> list[Step]:
         """The steps done after their time, or not done and past it: what escalates to the committee and the office."""
@@ -167,3 +172,91 @@ class ServiceClock:
             if (at is not None and at > due) or (at is None and now > due):
                 out.append(step)
         return out
+
+
+def _parse_limit(raw: object, where: str) -> Limit:
+    """``"30 minutes"``, ``"3 hours"``, ``"3 days"``."""
+    parts = raw.split() if isinstance(raw, str) else []
+    units = {u.value: u for u in Unit}
+    if len(parts) != 2 or not parts[0].isascii() or not parts[0].isdigit() or parts[1] not in units or int(parts[0]) < 1:
+        raise ValueError(f'{where}: expected a limit such as "30 minutes", "3 hours" or "3 days"')
+    return Limit(int(parts[0]), units[parts[1]])
+
+
+def _parse_time(raw: object, where: str) -> time:
+    try:
+        assert isinstance(raw, str) and len(raw) == 5
+        return time.fromisoformat(raw)
+    except (AssertionError, ValueError):
+        raise ValueError(f'{where}: expected a time such as "08:30"') from None
+
+
+def _parse_days(raw: object, where: str) -> frozenset[date]:
+    if not isinstance(raw, list):
+        raise ValueError(f'{where}: expected a list of days such as ["2027-01-01"]')
+    out = set()
+    for i, text in enumerate(raw):
+        try:
+            assert isinstance(text, str)
+            out.add(date.fromisoformat(text))
+        except (AssertionError, ValueError):
+            raise ValueError(f"{where}[{i}]: expected a day such as 2027-01-01") from None
+    return frozenset(out)
+
+
+def parse_clock(raw: object, where: str = "service_clock") -> ServiceClock:
+    """A profile's clock: ``{"acknowledge": {"limit": "30 minutes", "mode": "calendar"}, "on_site": ..., "resolve":
+    ..., "hours": {"opens": "08:30", "closes": "17:30", "weekdays": [1, 2, 3, 4, 5], "holidays": [...], "workdays":
+    [...]}}``, weekdays numbered from Monday = 1 (ISO); ``hours`` is needed where a step counts working time."""
+    if not isinstance(raw, dict) or set(raw) - {*(s.value for s in STEPS), "hours"}:
+        raise ValueError(f"{where}: expected the steps acknowledge, on_site, resolve and the opening hours")
+    limits: dict[Step, Limit] = {}
+    modes: dict[Step, Mode] = {}
+    for step in STEPS:
+        entry = raw.get(step.value)
+        if not isinstance(entry, dict) or set(entry) - {"limit", "mode"} or "limit" not in entry:
+            raise ValueError(f'{where}.{step.value}: expected {{"limit": "3 hours", "mode": "calendar"}}')
+        limits[step] = _parse_limit(entry["limit"], f"{where}.{step.value}.limit")
+        try:
+            modes[step] = Mode(entry.get("mode", "calendar"))
+        except ValueError:
+            raise ValueError(f"{where}.{step.value}.mode: expected calendar or working") from None
+    hours = None
+    if "hours" in raw:
+        h = raw["hours"]
+        if not isinstance(h, dict) or set(h) - {"opens", "closes", "weekdays", "holidays", "workdays"}:
+            raise ValueError(f"{where}.hours: expected opens, closes, weekdays, holidays, workdays")
+        weekdays = h.get("weekdays", [1, 2, 3, 4, 5])
+        if not isinstance(weekdays, list) or not all(isinstance(d, int) and not isinstance(d, bool) and 1 <= d <= 7 for d in weekdays):
+            raise ValueError(f"{where}.hours.weekdays: expected days 1 (Monday) to 7 (Sunday)")
+        try:
+            hours = WorkingHours(
+                opens=_parse_time(h.get("opens", "08:30"), f"{where}.hours.opens"),
+                closes=_parse_time(h.get("closes", "17:30"), f"{where}.hours.closes"),
+                weekdays=frozenset(d - 1 for d in weekdays),
+                holidays=_parse_days(h.get("holidays", []), f"{where}.hours.holidays"),
+                workdays=_parse_days(h.get("workdays", []), f"{where}.hours.workdays"),
+            )
+        except ValueError as e:
+            raise ValueError(f"{where}.hours: {e}") from None
+    if any(m is Mode.WORKING for m in modes.values()) and hours is None:
+        raise ValueError(f"{where}.hours: a step counted in working time needs the opening hours")
+    return ServiceClock(limits, Mode.CALENDAR, hours, modes)
+
+
+def clock_as_json(clock: ServiceClock) -> dict[str, object]:
+    """The clock as a profile writes it (``parse_clock`` reads it back)."""
+    out: dict[str, object] = {
+        step.value: {"limit": f"{clock.limits[step].amount} {clock.limits[step].unit.value}", "mode": clock.mode_of(step).value}
+        for step in STEPS
+    }
+    if clock.hours is not None:
+        h = clock.hours
+        out["hours"] = {
+            "opens": h.opens.strftime("%H:%M"),
+            "closes": h.closes.strftime("%H:%M"),
+            "weekdays": sorted(d + 1 for d in h.weekdays),
+            "holidays": sorted(d.isoformat() for d in h.holidays),
+            "workdays": sorted(d.isoformat() for d in h.workdays),
+        }
+    return out

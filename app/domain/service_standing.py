@@ -81,3 +81,38 @@ def standing(month: Month, t: Thresholds) -> tuple[Standing, list[str]]:
     if on_time >= t.red_on_time_at_least and month.satisfaction is not None and month.satisfaction >= t.red_satisfaction_at_least:
         return Standing.RED, ["on_time", "satisfied"]
     return Standing.NONE, []
+
+
+_SHARES = ("warning_below", "exit_below", "red_on_time_at_least", "red_satisfaction_at_least", "black_on_time_below")
+
+
+def parse_thresholds(raw: object, where: str = "service_thresholds") -> Thresholds:
+    """A profile's thresholds: every field of ``Thresholds``; shares as fractions between 0 and 1 ("4/5"), the
+    complaints per 100 units as a fraction of 0 or more, the upheld complaints as a whole number."""
+    names = {f for f in Thresholds.__dataclass_fields__}
+    if not isinstance(raw, dict) or set(raw) != names:
+        missing = sorted(names - set(raw)) if isinstance(raw, dict) else sorted(names)
+        unknown = sorted(set(raw) - names) if isinstance(raw, dict) else []
+        raise ValueError(f"{where}: " + (f"unknown {unknown[0]}" if unknown else f"missing {missing[0]}"))
+    values: dict[str, object] = {}
+    for name in names:
+        value = raw[name]
+        if name == "exit_upheld_over":
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise ValueError(f"{where}.{name}: expected a whole number, 0 or more")
+            values[name] = value
+            continue
+        try:
+            if isinstance(value, bool) or not isinstance(value, str | int):
+                raise ValueError
+            share = Fraction(value)
+        except (ValueError, ZeroDivisionError):
+            raise ValueError(f'{where}.{name}: expected a fraction such as "4/5"') from None
+        if share < 0 or (name in _SHARES and share > 1):
+            raise ValueError(f"{where}.{name}: must be between 0 and 1" if name in _SHARES else f"{where}.{name}: must be 0 or more")
+        values[name] = share
+    return Thresholds(**values)  # type: ignore[arg-type]
+
+
+def thresholds_as_json(t: Thresholds) -> dict[str, object]:
+    return {name: (value if isinstance(value, int) else str(value)) for name, value in vars(t).items()}

@@ -20,13 +20,14 @@ from .roles import COMMITTEE_ROLES, Role
 @dataclass(frozen=True)
 class Grant:
     """One role in one scope: a community (committee roles), a street office (officials), a district or a city
-    (their officials, who read), or the deployment."""
+    (their officials, who read), a property-service company (its staff), or the deployment."""
 
     role: Role
     community_id: int | None = None
     street_office_id: int | None = None
     district_id: int | None = None
     city_id: int | None = None
+    company_id: int | None = None  # a property-service company's staff
 
     @classmethod
     def administrator(cls) -> Grant:
@@ -52,6 +53,10 @@ class Grant:
     @classmethod
     def city(cls, city_id: int) -> Grant:
         return cls(Role.CITY_OFFICIAL, city_id=city_id)
+
+    @classmethod
+    def staff(cls, company_id: int) -> Grant:
+        return cls(Role.PROPERTY_STAFF, company_id=company_id)
 
 
 class ActorKind(enum.Enum):
@@ -90,7 +95,7 @@ SYSTEM = Actor("system", ActorKind.SYSTEM)
 def actor_for(user: Any, *, roles: Iterable[Role] | None = None) -> Actor:
     """The actor of a signed-in user: their role assignments as grants (only ``roles`` when given, for a token's scopes)."""
     grants = frozenset(
-        Grant(a.role, a.community_id, a.street_office_id, a.district_id, a.city_id)
+        Grant(a.role, a.community_id, a.street_office_id, a.district_id, a.city_id, a.company_id)
         for a in user.roles
         if roles is None or a.role in set(roles)
     )

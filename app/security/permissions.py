@@ -7,6 +7,7 @@ service check is the one that holds.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Protocol
 
 from flask_babel import lazy_gettext as _l
@@ -37,6 +38,7 @@ def _has(
     street_office_id: int | None = None,
     district_id: int | None = None,
     city_id: int | None = None,
+    company_id: int | None = None,
 ) -> bool:
     return any(
         g.role is role
@@ -44,6 +46,7 @@ def _has(
         and (street_office_id is None or g.street_office_id == street_office_id)
         and (district_id is None or g.district_id == district_id)
         and (city_id is None or g.city_id == city_id)
+        and (company_id is None or g.company_id == company_id)
         for g in actor.grants
     )
 
@@ -194,6 +197,49 @@ def can_view_area(actor: Actor, *, street_office_id: int | None = None, district
 def can_issue_orders(actor: Actor, street_office_id: int) -> bool:
     """Issue and close the office's orders: its officials."""
     return is_street_official(actor, street_office_id)
+
+
+def is_property_staff(actor: Actor, company_id: int) -> bool:
+    """The company's own staff; what they may do in a community also needs the company to serve it under a contract
+    in force (``property_services.services.common.require_serving``)."""
+    return _has(actor, Role.PROPERTY_STAFF, company_id=company_id)
+
+
+def can_keep_company_registry(actor: Actor, office_ids: Iterable[int]) -> bool:
+    """Record and edit a city's property-service companies: the administrators and the officials of any street office
+    of that city (``office_ids``)."""
+    return is_administrator(actor) or any(is_street_official(actor, o) for o in office_ids)
+
+
+def can_record_contracts(actor: Actor, community: Scoped) -> bool:
+    """Record a community's property-service contract: its street office and the administrators."""
+    return is_administrator(actor) or is_street_official(actor, community.street_office_id)
+
+
+def can_confirm_service_facts(actor: Actor, community: Scoped) -> bool:
+    """Confirm the company's update of the service's facts for the board: the community's committee."""
+    return is_committee_member(actor, community.id)
+
+
+def can_watch_service(actor: Actor, community: Scoped) -> bool:
+    """Read the community's requests (with the owners' units), its escalations and its ledger: the committee or the
+    preparatory group, the street office and the administrators."""
+    return (
+        is_administrator(actor)
+        or is_committee_member(actor, community.id)
+        or is_preparatory_member(actor, community.id)
+        or is_street_official(actor, community.street_office_id)
+    )
+
+
+def can_judge_service(actor: Actor, community: Scoped) -> bool:
+    """Uphold a complaint, record a finding against the company: the community's street office."""
+    return is_street_official(actor, community.street_office_id)
+
+
+def can_confirm_lists(actor: Actor, office_ids: Iterable[int]) -> bool:
+    """Confirm a month's red and black lists of a city's companies: an official of any street office of the city."""
+    return any(is_street_official(actor, o) for o in office_ids)
 
 
 def require(allowed: bool) -> None:

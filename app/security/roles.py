@@ -1,4 +1,5 @@
-"""The roles an account can hold; each is scoped to a community, a street office, a district or a city, or to the whole deployment."""
+"""The roles an account can hold; each is scoped to a community, a street office, a district, a city or a
+property-service company, or to the whole deployment."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ class Role(enum.Enum):
     PREPARATORY_MEMBER = "preparatory_member"  # 业主大会筹备组: acts for its community while the group exists
     DISTRICT_OFFICIAL = "district_official"  # reads the figures of every office of a district
     CITY_OFFICIAL = "city_official"  # reads the figures of every office of every district of a city
+    PROPERTY_STAFF = "property_staff"  # 物业服务企业: acts for its company in the communities it serves under contract
 
     @property
     def is_committee(self) -> bool:

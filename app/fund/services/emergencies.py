@@ -38,6 +38,7 @@ from ...security.actor import Actor
 from ...security.permissions import can_confirm_emergency, can_manage_fund, require
 from ..labels import emergency_kind_label
 from ..models.emergencies import EmergencyApplication, EmergencyState
+from .contractors import check_contractor
 
 MIN_WORKS = 10  # characters: a description of the works, not "." or "repair"
 MAX_WORKS = 5000
@@ -131,6 +132,7 @@ def apply(
         settings = settings_of(community)
         if kind not in settings.emergency_kinds:
             raise RuleViolation("kind", str(_l("Choose one of the kinds of emergency the rules name.")))
+        check_contractor(s, community, contractor, now)
         found = resolve_scope(s, community.id, units=" ".join(scope), label=scope_label)
         units, scope_label = list(found.units), found.label
         application = EmergencyApplication(

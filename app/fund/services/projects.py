@@ -39,6 +39,7 @@ from ...sessions.services import drafting, scopes
 from ...sessions.services.authority import deciding_item
 from ..models.projects import FundProject, ProjectDocument, ProjectState
 from .accounts import apportion_cost
+from .contractors import check_contractor
 
 FUND_MATTER = "cn.use_fund"
 DOCUMENT_KINDS = ("quote", "contract", "invoice", "acceptance", "other")
@@ -112,6 +113,7 @@ def open_project(
         title = _text(title, "title", 200)
         works = _text(works, "works", 5000, least=10)
         contractor = _text(contractor, "contractor", 200)
+        check_contractor(s, community, contractor, now)
         budget_fen = _fen(budget, "budget")
         start, end = _day(works_start, "works_start"), _day(works_end, "works_end")
         if start and end and end < start:

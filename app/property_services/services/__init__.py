@@ -1,0 +1,1 @@
+"""Property services' operations: each takes an ``Actor`` and runs as one transaction."""
