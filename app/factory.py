@@ -47,6 +47,7 @@ def build_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     from .notices.routes import bp as notices_bp
     from .oversight.routes import areas_bp
     from .oversight.routes import bp as oversight_bp
+    from .property_services.routes import bp as property_bp
     from .sessions.routes import bp as sessions_bp
     from .voting.routes import bp as voting_bp
 
@@ -64,6 +65,7 @@ def build_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(fund_bp)
     app.register_blueprint(consultations_bp)
     app.register_blueprint(committees_bp)
+    app.register_blueprint(property_bp)
     app.register_blueprint(api_bp)
     errors.register(app)
 
@@ -81,6 +83,10 @@ def build_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
 
     guard_edits(drafted_from_motion)  # a decision drafted from a motion keeps the motion's words
     guard_publication(seated_to_publish)  # ... and is published by members seated on its committee
+
+    from .property_services.wiring import wire as wire_property_services
+
+    wire_property_services(app)
 
     from .security.web import register as register_security
 

@@ -1,0 +1,1 @@
+"""Property services' forms, one module per part."""
