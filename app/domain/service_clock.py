@@ -229,14 +229,12 @@ def parse_clock(raw: object, where: str = "service_clock") -> ServiceClock:
         weekdays = h.get("weekdays", [1, 2, 3, 4, 5])
         if not isinstance(weekdays, list) or not all(isinstance(d, int) and not isinstance(d, bool) and 1 <= d <= 7 for d in weekdays):
             raise ValueError(f"{where}.hours.weekdays: expected days 1 (Monday) to 7 (Sunday)")
+        opens = _parse_time(h.get("opens", "08:30"), f"{where}.hours.opens")
+        closes = _parse_time(h.get("closes", "17:30"), f"{where}.hours.closes")
+        holidays = _parse_days(h.get("holidays", []), f"{where}.hours.holidays")
+        workdays = _parse_days(h.get("workdays", []), f"{where}.hours.workdays")
         try:
-            hours = WorkingHours(
-                opens=_parse_time(h.get("opens", "08:30"), f"{where}.hours.opens"),
-                closes=_parse_time(h.get("closes", "17:30"), f"{where}.hours.closes"),
-                weekdays=frozenset(d - 1 for d in weekdays),
-                holidays=_parse_days(h.get("holidays", []), f"{where}.hours.holidays"),
-                workdays=_parse_days(h.get("workdays", []), f"{where}.hours.workdays"),
-            )
+            hours = WorkingHours(opens, closes, frozenset(d - 1 for d in weekdays), holidays, workdays)
         except ValueError as e:
             raise ValueError(f"{where}.hours: {e}") from None
     if any(m is Mode.WORKING for m in modes.values()) and hours is None:

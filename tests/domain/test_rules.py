@@ -146,3 +146,18 @@ def test_bad_emergency_settings_name_the_field(profile_dir: Path, settings: dict
     with pytest.raises(RuleViolation) as exc:
         get_profile("cn-bad-emergency")
     assert exc.value.field.endswith(field), exc.value.field
+
+
+def test_the_property_service_clock_and_thresholds_come_from_the_profile(profile_dir: Path) -> None:
+    changzhi = get_profile("cn-changzhi").settings
+    assert changzhi.as_json()["service_clock"]["acknowledge"] == {"limit": "30 minutes", "mode": "calendar"}
+    assert changzhi.as_json()["service_clock"]["resolve"] == {"limit": "3 days", "mode": "working"}
+    assert changzhi.complaint_kinds == get_profile("cn-national").settings.complaint_kinds  # inherited
+    assert get_profile("cn-baotou").settings.service_thresholds.exit_upheld_over == 20
+    (profile_dir / "cn-bad-clock.json").write_text(
+        json.dumps({"extends": "cn-national", "settings": {"service_clock": {"acknowledge": {"limit": "soon"}}}}), encoding="utf-8"
+    )
+    rules.get_profile.cache_clear()
+    with pytest.raises(RuleViolation) as err:
+        get_profile("cn-bad-clock")
+    assert err.value.field == "profile cn-bad-clock.settings.service_clock.acknowledge.limit"

@@ -8,7 +8,18 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.domain.service_clock import Limit, Mode, ServiceClock, Step, Unit, WorkingHours, deadline, open_time_between
+from app.domain.service_clock import (
+    Limit,
+    Mode,
+    ServiceClock,
+    Step,
+    Unit,
+    WorkingHours,
+    clock_as_json,
+    deadline,
+    open_time_between,
+    parse_clock,
+)
 
 # 2026: National Day week off from 1 to 7 October, Sunday 27 September and Saturday 10 October worked instead.
 HOURS = WorkingHours(
@@ -104,3 +115,55 @@ def test_a_later_request_is_never_due_earlier(a: datetime, b: datetime, limit: L
 @given(moments, st.sampled_from([Limit(30, Unit.MINUTES), Limit(3, Unit.HOURS), Limit(1, Unit.DAYS)]))
 def test_working_time_never_comes_before_calendar_time(start: datetime, limit: Limit) -> None:
     assert deadline(start, limit, Mode.WORKING, HOURS) >= deadline(start, limit, Mode.CALENDAR)
+
+
+def test_a_step_may_count_in_its_own_mode() -> None:
+    # Changzhi: answered and on site round the clock, resolved in three working days.
+    clock = ServiceClock(CHANGZHI, Mode.CALENDAR, HOURS, {Step.RESOLVE: Mode.WORKING})
+    filed = at(4, 18, 0)  # a Friday evening
+    assert clock.due(filed, Step.ACKNOWLEDGE) == at(4, 18, 30)
+    assert clock.due(filed, Step.ON_SITE) == at(4, 21, 0)
+    assert clock.due(filed, Step.RESOLVE) == at(10, 8, 30)  # Monday's opening starts it: Thursday at the opening
+    with pytest.raises(ValueError, match="working hours"):
+        ServiceClock(CHANGZHI, Mode.CALENDAR, None, {Step.RESOLVE: Mode.WORKING})
+
+
+CHANGZHI_JSON = {
+    "acknowledge": {"limit": "30 minutes", "mode": "calendar"},
+    "on_site": {"limit": "3 hours", "mode": "calendar"},
+    "resolve": {"limit": "3 days", "mode": "working"},
+    "hours": {"opens": "08:30", "closes": "17:30", "weekdays": [1, 2, 3, 4, 5], "holidays": ["2027-01-01"], "workdays": []},
+}
+
+
+def test_a_profile_s_clock_reads_back_as_it_is_written() -> None:
+    clock = parse_clock(CHANGZHI_JSON)
+    assert clock.limits == CHANGZHI and clock.mode_of(Step.RESOLVE) is Mode.WORKING and clock.mode_of(Step.ON_SITE) is Mode.CALENDAR
+    assert clock.hours is not None and clock.hours.holidays == frozenset({date(2027, 1, 1)})
+    assert clock_as_json(clock) == CHANGZHI_JSON
+    # Thursday 31 December 2026 at 10:00: New Year's Day is off, so three working days end on Wednesday 6 January.
+    assert clock.due(datetime(2026, 12, 31, 10, 0), Step.RESOLVE) == datetime(2027, 1, 6, 10, 0)
+
+
+@pytest.mark.parametrize(
+    ("change", "where"),
+    [
+        ({"acknowledge": {"limit": "30 mins"}}, "service_clock.acknowledge.limit"),
+        ({"acknowledge": {"limit": "0 minutes"}}, "service_clock.acknowledge.limit"),
+        ({"on_site": {"limit": "3 hours", "mode": "office"}}, "service_clock.on_site.mode"),
+        ({"resolve": None}, "service_clock.resolve"),
+        ({"hours": {"opens": "8:30"}}, "service_clock.hours.opens"),
+        ({"hours": {"weekdays": [0, 1]}}, "service_clock.hours.weekdays"),
+        ({"hours": {"holidays": ["2027-13-01"]}}, "service_clock.hours.holidays[0]"),
+        ({"hours": {"opens": "18:00", "closes": "09:00"}}, "service_clock.hours"),
+        ({"hours": None, "resolve": {"limit": "3 days", "mode": "working"}}, "service_clock.hours"),
+        ({"coffee": 1}, "service_clock"),
+    ],
+)
+def test_a_bad_clock_in_a_profile_names_its_field(change: dict[str, object], where: str) -> None:
+    raw = {**CHANGZHI_JSON, **change}
+    if raw.get("hours") is None:
+        raw.pop("hours", None)
+    with pytest.raises(ValueError) as refused:
+        parse_clock(raw)
+    assert str(refused.value).split(": ")[0] == where

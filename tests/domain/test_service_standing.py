@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from fractions import Fraction
 
 import pytest
 
-from app.domain.service_standing import Month, Standing, Thresholds, exit_procedure, satisfied_share, standing, warning
+from app.domain.service_standing import (
+    Month,
+    Standing,
+    Thresholds,
+    exit_procedure,
+    parse_thresholds,
+    satisfied_share,
+    standing,
+    thresholds_as_json,
+    warning,
+)
 
 T = Thresholds()
 
@@ -58,3 +69,41 @@ def test_impossible_months_are_refused() -> None:
         month(steps_on_time=101)
     with pytest.raises(ValueError, match="negative"):
         month(complaints=-1)
+
+
+BAOTOU = {
+    "warning_below": "4/5",
+    "exit_upheld_over": 20,
+    "exit_below": "1/2",
+    "red_on_time_at_least": "19/20",
+    "red_satisfaction_at_least": "9/10",
+    "black_on_time_below": "3/5",
+    "black_per_100_units_over": "10",
+}
+
+
+def test_a_profile_s_thresholds_read_back_as_they_are_written() -> None:
+    t = parse_thresholds(BAOTOU)
+    assert t == Thresholds()  # Baotou's figures are the defaults
+    assert thresholds_as_json(t) == BAOTOU
+    assert parse_thresholds({**BAOTOU, "black_per_100_units_over": "25/2"}).black_per_100_units_over == Fraction(25, 2)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"warning_below": "5/4"}, "service_thresholds.warning_below: must be between 0 and 1"),
+        ({"exit_below": "half"}, "service_thresholds.exit_below: expected a fraction"),
+        ({"exit_upheld_over": -1}, "service_thresholds.exit_upheld_over: expected a whole number"),
+        ({"exit_upheld_over": True}, "service_thresholds.exit_upheld_over: expected a whole number"),
+        ({"black_per_100_units_over": "-1"}, "service_thresholds.black_per_100_units_over: must be 0 or more"),
+        ({"colour": "red"}, "service_thresholds: unknown colour"),
+    ],
+)
+def test_bad_thresholds_name_their_field(change: dict[str, object], message: str) -> None:
+    with pytest.raises(ValueError, match=re.escape(message)):
+        parse_thresholds({**BAOTOU, **change})
+    missing = dict(BAOTOU)
+    del missing["exit_below"]
+    with pytest.raises(ValueError, match="missing exit_below"):
+        parse_thresholds(missing)
