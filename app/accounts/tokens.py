@@ -24,9 +24,15 @@ SCOPES = {
     "committee": _l("Act for your owners' committee: draft sessions, items and notices"),
     "office": _l("Act for your street office: read the dashboard, issue orders"),
     "area": _l("Read the figures of your district or city"),
+    "property": _l("Act for your property-service company: answer owners' requests, update the service's facts"),
 }
 # What each scope lets a token act as: only these of its maker's role assignments become its actor's grants.
-SCOPE_ROLES: dict[str, frozenset[Role]] = {"committee": COMMITTEE_ROLES, "office": frozenset({Role.STREET_OFFICIAL}), "area": AREA_ROLES}
+SCOPE_ROLES: dict[str, frozenset[Role]] = {
+    "committee": COMMITTEE_ROLES,
+    "office": frozenset({Role.STREET_OFFICIAL}),
+    "area": AREA_ROLES,
+    "property": frozenset({Role.PROPERTY_STAFF}),
+}
 MAX_TOKENS = 20
 # The last use is written at most this often, so reading the API does not write on every request.
 LAST_USED_GRANULARITY = timedelta(hours=1)
@@ -52,6 +58,8 @@ def scopes_for(user: User) -> list[str]:
         out.append("office")
     if roles & AREA_ROLES:
         out.append("area")
+    if Role.PROPERTY_STAFF in roles:
+        out.append("property")
     return out
 
 

@@ -99,3 +99,14 @@ def test_only_the_city_s_offices_keep_its_registry(app: object) -> None:
     assert refused.value.field == "licence_number"
     with pytest.raises(RuleViolation):
         registry.create_company(actor_for(pw.world.official), city_id=pw.city.id, name="X", licence_number="SHORT", now=utcnow())
+
+
+def test_a_company_s_staff_may_make_a_property_token_and_it_acts_for_their_company_only(app: object) -> None:
+    from app.accounts.tokens import actor_of_token, scopes_for
+
+    pw = property_world()
+    assert scopes_for(pw.staff) == ["property"]
+    assert "property" not in scopes_for(pw.world.committee)
+    grants = actor_of_token(pw.staff, frozenset({"property"})).grants
+    assert {(g.role.value, g.company_id) for g in grants} == {("property_staff", pw.company.id)}
+    assert actor_of_token(pw.staff, frozenset({"committee"})).grants == frozenset()
