@@ -53,6 +53,8 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     WTF_CSRF_TIME_LIMIT = None
     PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "http")
+    # Text messages (app/sms.py): "log" writes them to instance/sms-outbox.jsonl; a gateway is "package.module:Class".
+    SMS_SENDER = os.environ.get("SMS_SENDER", "log")
     # One JSON line per request on stderr (app/requestlog.py); REQUEST_LOG=0 turns it off.
     REQUEST_LOG = os.environ.get("REQUEST_LOG", "1") != "0"
 
