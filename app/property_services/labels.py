@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 UNIT_KIND_LABELS = {
     "residential": _l("Residential"),
     "commercial": _l("Commercial"),
-    "parking": _l("Parking"),
+    "parking": _l("Parking spaces"),
     "storage": _l("Storage"),
     "other": _l("Other units"),
 }

@@ -18,7 +18,7 @@ class ContractorRow(Form):
     kind = SelectField(
         _l("Kind"), choices=[SelectChoice("", "—"), *(SelectChoice(k, v) for k, v in CONTRACTOR_KIND_LABELS.items())], validate_choice=False
     )
-    name = StringField(_l("Contractor"), validators=[Length(max=200)])
+    name = StringField(_l("Service provider"), validators=[Length(max=200)])
     phone = StringField(_l("Telephone"), validators=[Length(max=30)], render_kw={"inputmode": "tel"})
 
 

@@ -36,8 +36,8 @@ class StaffForm(FlaskForm):
 
 class ContractForm(FlaskForm):
     company = SelectField(_l("Company"), choices=[])
-    starts_on = StringField(_l("Term starts on"), render_kw=DAY)
-    ends_on = StringField(_l("Term ends on"), render_kw=DAY)
+    starts_on = StringField(_l("Contract starts on"), render_kw=DAY)
+    ends_on = StringField(_l("Contract ends on"), render_kw=DAY)
     fee_residential = StringField(UNIT_KIND_LABELS["residential"], render_kw={"inputmode": "decimal", "placeholder": "1.85"})
     fee_commercial = StringField(UNIT_KIND_LABELS["commercial"], render_kw={"inputmode": "decimal"})
     fee_parking = StringField(UNIT_KIND_LABELS["parking"], render_kw={"inputmode": "decimal"})
