@@ -83,7 +83,13 @@ def test_only_the_serving_company_submits_and_only_the_community_s_committee_dec
     for user in (pw.other_staff, pw.world.committee, pw.world.official, pw.world.admin):
         with pytest.raises(PermissionDenied):
             facts.submit_facts(
-                actor_for(user), pw.community.id, manager_name="某", manager_phone="13900000000", contractors=[], utility_costs=[], now=utcnow()
+                actor_for(user),
+                pw.community.id,
+                manager_name="某",
+                manager_phone="13900000000",
+                contractors=[],
+                utility_costs=[],
+                now=utcnow(),
             )
     _submit(pw)
     for user in (pw.staff, pw.world.outsider, pw.world.official, pw.world.admin):
