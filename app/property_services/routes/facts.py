@@ -41,6 +41,11 @@ def _community(community_id: int) -> Community:
     return community
 
 
+def _yuan(fen: int) -> str:
+    """Fen as the form shows them again: 95520 → "955.20" (no thousands separator, which the form would read back too)."""
+    return f"{fen // 100}.{fen % 100:02d}"
+
+
 def _prefilled(last: ServiceFacts | None) -> FactsForm:
     """The company's form, filled with its latest version (confirmed or returned) and a few blank rows."""
     data: dict[str, object] = {"contractors": [], "utility_costs": []}
@@ -49,7 +54,7 @@ def _prefilled(last: ServiceFacts | None) -> FactsForm:
             "manager_name": last.manager_name,
             "manager_phone": last.manager_phone,
             "contractors": list(last.contractors),
-            "utility_costs": [{**row, "amount": f"{int(str(row['fen'])) / 100:.2f}"} for row in last.utility_costs],
+            "utility_costs": [{**row, "amount": _yuan(int(str(row["fen"])))} for row in last.utility_costs],
         }
     form = FactsForm(data=data)
     for _row in range(BLANK_CONTRACTORS):

@@ -8,6 +8,7 @@ from typing import Any
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
+from sqlalchemy import select
 from werkzeug.wrappers import Response
 from wtforms import Field
 from wtforms.fields.choices import SelectChoice
@@ -174,7 +175,8 @@ def create_company(code: str) -> Response | str:
 def show_company(public_id: str) -> str:
     company, city = _company(public_id)
     today = today_in_china(utcnow())
-    communities = {c.id: c for c in db.session.query(Community).filter(Community.id.in_([k.community_id for k in company.contracts]))}
+    ids = {k.community_id for k in company.contracts}
+    communities = {c.id: c for c in db.session.scalars(select(Community).where(Community.id.in_(ids)))}
     return render_template(
         "property/registry/company.html",
         company=company,
