@@ -110,3 +110,52 @@ def test_a_company_s_staff_may_make_a_property_token_and_it_acts_for_their_compa
     grants = actor_of_token(pw.staff, frozenset({"property"})).grants
     assert {(g.role.value, g.company_id) for g in grants} == {("property_staff", pw.company.id)}
     assert actor_of_token(pw.staff, frozenset({"committee"})).grants == frozenset()
+
+
+def test_the_registry_lists_each_company_with_the_communities_it_serves_that_day(app: object) -> None:
+    pw = property_world()
+    today = today_in_china(utcnow())
+    rows = {row.company.name: [c.name for c in row.communities] for row in registry.registry_of_city(pw.city.id, today)}
+    assert rows == {"康居物业服务有限公司": ["兰亭苑"], "安泰物业管理有限公司": ["梅园"]}
+    after = pw.contract.ends_on + timedelta(days=1)
+    assert all(row.communities == [] for row in registry.registry_of_city(pw.city.id, after))
+    assert registry.city_of_office(pw.world.office.id).id == pw.city.id  # type: ignore[union-attr]
+
+
+def test_a_staff_account_is_scoped_to_its_company_and_its_username_is_unique(app: object) -> None:
+    pw = property_world()
+    official = actor_for(pw.world.official)
+    credential = registry.add_staff(official, pw.company.public_id, username="Kangju.Li", display_name="李客服", now=utcnow())
+    assert credential.username == "kangju.li" and len(credential.password) >= 12
+    assert [u.username for u in registry.staff_of(pw.company.id)] == ["kangju.li", "staff"]
+    with pytest.raises(RuleViolation) as taken:
+        registry.add_staff(official, pw.other_company.public_id, username="kangju.li", display_name="另一人", now=utcnow())
+    assert taken.value.field == "username"
+    with pytest.raises(PermissionDenied):
+        registry.add_staff(actor_for(pw.staff), pw.company.public_id, username="kangju.wang", display_name="王", now=utcnow())
+
+
+def test_a_contract_s_documents_are_pdf_png_or_jpeg_by_content_and_read_by_the_parties(app: object) -> None:
+    from app.property_services.services import documents
+
+    pw = property_world()
+    official = actor_for(pw.world.official)
+    with pytest.raises(RuleViolation) as refused:
+        documents.add_contract_document(official, pw.contract.public_id, filename="合同.pdf", data=b"MZ not a pdf", now=utcnow())
+    assert refused.value.field == "file"
+    with pytest.raises(PermissionDenied):
+        documents.add_contract_document(actor_for(pw.staff), pw.contract.public_id, filename="合同.pdf", data=b"%PDF-1.4\n", now=utcnow())
+    doc = documents.add_contract_document(official, pw.contract.public_id, filename="../合同.pdf", data=b"%PDF-1.4\n%%EOF\n", now=utcnow())
+    assert (doc.filename, doc.content_type) == ("合同.pdf", "application/pdf")
+    for reader in (pw.world.official, pw.world.committee, pw.staff, pw.world.admin):
+        assert documents.contract_document(actor_for(reader), pw.contract.public_id, doc.id).id == doc.id
+    for stranger in (pw.other_staff, pw.world.outsider):
+        with pytest.raises(PermissionDenied):
+            documents.contract_document(actor_for(stranger), pw.contract.public_id, doc.id)
+
+
+def test_a_day_is_read_as_iso_and_a_bad_one_names_its_field(app: object) -> None:
+    assert registry.parse_day(" 2027-01-31 ", "starts_on").isoformat() == "2027-01-31"
+    with pytest.raises(RuleViolation) as refused:
+        registry.parse_day("2027/01/31", "ends_on")
+    assert refused.value.field == "ends_on"

@@ -72,6 +72,24 @@ def load_company(s: Session, company_id: str | int, *, lock: bool = False) -> Pr
     return company
 
 
+def load_contract(s: Session, contract_id: str, *, lock: bool = False) -> ServiceContract:
+    query = select(ServiceContract).where(ServiceContract.public_id == contract_id)
+    contract = s.scalars(query.with_for_update() if lock else query).first()
+    if contract is None:
+        raise NotFound(str(_l("No such contract.")))
+    return contract
+
+
+def parse_day(value: str | date | None, field: str) -> date:
+    """A day as a form gives it (``2027-01-01``), or a refusal naming the field."""
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat((value or "").strip())
+    except ValueError:
+        raise RuleViolation(field, str(_l("Give the date as YYYY-MM-DD, such as 2027-01-01."))) from None
+
+
 def _company_fields(name: str, licence_number: str, address: str, contact_name: str, contact_phone: str) -> dict[str, str]:
     licence = (licence_number or "").strip().upper()
     if not LICENCE.match(licence):
@@ -319,3 +337,22 @@ def communities_served(company_id: int, day: date) -> list[Community]:
         .order_by(Community.name)
     )
     return list(db.session().scalars(query))
+
+
+@dataclass(frozen=True)
+class RegistryRow:
+    company: PropertyCompany
+    communities: list[Community]  # served under a contract in force on the day
+
+
+def registry_of_city(city_id: int, day: date) -> list[RegistryRow]:
+    """The city's companies, by name, each with the communities it serves on ``day``."""
+    return [RegistryRow(company, communities_served(company.id, day)) for company in companies_of_city(city_id)]
+
+
+def city_of_office(office_id: int) -> City | None:
+    """The city whose registry a street office keeps (none while the office belongs to no district)."""
+    s = db.session()
+    office = s.get(StreetOffice, office_id)
+    district = s.get(District, office.district_id) if office and office.district_id else None
+    return s.get(City, district.city_id) if district else None
