@@ -78,9 +78,8 @@ def _unit_labels(unit_ids: set[int]) -> dict[int, str]:
 def views(requests: list[ServiceRequest], now: datetime) -> list[RequestView]:
     s = db.session()
     labels = _unit_labels({r.unit_id for r in requests})
-    companies = dict(
-        s.execute(select(PropertyCompany.id, PropertyCompany.name).where(PropertyCompany.id.in_({r.company_id for r in requests}))).tuples()
-    )
+    names = select(PropertyCompany.id, PropertyCompany.name).where(PropertyCompany.id.in_({r.company_id for r in requests}))
+    companies = {pk: name for pk, name in s.execute(names)}
     escalated: dict[int, list[str]] = {}
     if requests:
         for request_id, step in s.execute(
@@ -205,7 +204,7 @@ def open_escalations_of_office(street_office_id: int) -> list[tuple[Community, i
         .group_by(Community.id)
         .order_by(Community.name)
     )
-    return [(c, n) for c, n in db.session.execute(query).tuples()]
+    return [(c, n) for c, n in db.session.execute(query)]
 
 
 # ---------------------------------------------------------------- the ledger (台账)
