@@ -16,7 +16,7 @@ REQUEST_KINDS = {
     "cleaning": _l("Cleaning and rubbish"),
     "greenery": _l("Greenery"),
     "security": _l("Security and gates"),
-    "parking": _l("Parking"),
+    "parking": _l("Parking and vehicles"),
     "noise": _l("Noise"),
     "fees": _l("Fees and charges"),
     "other": _l("Other"),
