@@ -387,3 +387,11 @@ def test_the_public_figures_count_and_time_without_names(app: Flask) -> None:
     acknowledge = figures.steps[0]
     assert (acknowledge.on_time, acknowledge.counted, acknowledge.median) == (1, 2, timedelta(minutes=12))
     assert figures.steps[1].counted == 0 and figures.steps[1].percent is None
+
+
+def test_close_due_escalates_and_says_so(app: Flask) -> None:
+    pw = property_world()
+    file_as_zhang(pw, utcnow() - timedelta(hours=4))
+    said = app.test_cli_runner().invoke(args=["close-due"])
+    assert said.exit_code == 0 and "2" in said.output.splitlines()[-1]
+    assert app.test_cli_runner().invoke(args=["close-due"]).output.count("\n") == 1  # nothing more to escalate
