@@ -67,7 +67,7 @@ def findings_of_community(community_id: int) -> list[tuple[CompanyFinding, Prope
         .where(CompanyFinding.community_id == community_id)
         .order_by(CompanyFinding.found_on.desc(), CompanyFinding.id.desc())
     )
-    return [(f, c) for f, c in rows.tuples()]
+    return [(f, c) for f, c in rows]
 
 
 def findings_of_office(street_office_id: int, *, limit: int = 20) -> list[tuple[CompanyFinding, PropertyCompany, Community]]:
@@ -80,7 +80,7 @@ def findings_of_office(street_office_id: int, *, limit: int = 20) -> list[tuple[
         .order_by(CompanyFinding.found_on.desc(), CompanyFinding.id.desc())
         .limit(limit)
     )
-    return [(f, c, m) for f, c, m in rows.tuples()]
+    return [(f, c, m) for f, c, m in rows]
 
 
 def findings_in(s: Session, company_id: int, start: date, end: date) -> int:
