@@ -36,6 +36,8 @@ def _letter_limit() -> str:
 
 
 STATE_LABELS = {"draft": _l("Draft"), "open": _l("Taking answers"), "closed": _l("Closed")}
+# What a consultation is for, when another feature asks its own question this way ("general" says nothing more).
+PURPOSE_LABELS = {"satisfaction": _l("Satisfaction survey of the property-service company")}
 
 
 @bp.app_context_processor
@@ -46,7 +48,13 @@ def _links() -> dict[str, object]:
 
 @bp.context_processor
 def _labels() -> dict[str, object]:
-    return {"consultation_states": STATE_LABELS, "closing_day": service.closing_day, "notice_public_id": public_id_of, "share": percent}
+    return {
+        "consultation_states": STATE_LABELS,
+        "consultation_purposes": PURPOSE_LABELS,
+        "closing_day": service.closing_day,
+        "notice_public_id": public_id_of,
+        "share": percent,
+    }
 
 
 @bp.after_request

@@ -77,27 +77,48 @@ def draft_consultation(
 ) -> Consultation:
     """A new draft: the question, its explanation, 2–10 options, and the last day to answer. Nobody else sees it yet."""
     title, description, labels = _checked(title, description, options, closes_on, now)
-    assert closes_on is not None
     with db.write() as s:
         community = s.get(Community, community_id)
         if community is None:
             raise NotFound(str(_l("No such community.")))
         require(can_consult_owners(actor, community))
-        consultation = Consultation(
-            public_id=secrets.token_urlsafe(9),
-            community_id=community.id,
-            purpose=purpose,
-            title=title,
-            description=description,
-            created_by_user_id=actor.user_id,
-            created_at=now,
-            closes_at=_end_of(closes_on),
-            options=[ConsultationOption(position=i, label=label) for i, label in enumerate(labels)],
+        consultation = draft_in(
+            s, actor, community, title=title, description=description, options=labels, closes_on=closes_on, now=now, purpose=purpose
         )
-        s.add(consultation)
-        s.flush()
-        data = {"title": title, "options": labels, "closes_on": closes_on.isoformat(), "purpose": purpose}
-        record(s, actor, "consultation.draft", "consultation", consultation.public_id, **scope(community), now=now, data=data)
+    return consultation
+
+
+def draft_in(
+    s: Session,
+    actor: Actor,
+    community: Community,
+    *,
+    title: str,
+    description: str,
+    options: Sequence[str],
+    closes_on: date | None,
+    now: datetime,
+    purpose: str,
+) -> Consultation:
+    """Inside the caller's write, authorized by the caller (a feature asking its own question, such as property
+    services' satisfaction survey): the draft, checked and audited as ``draft_consultation`` does."""
+    title, description, labels = _checked(title, description, options, closes_on, now)
+    assert closes_on is not None
+    consultation = Consultation(
+        public_id=secrets.token_urlsafe(9),
+        community_id=community.id,
+        purpose=purpose,
+        title=title,
+        description=description,
+        created_by_user_id=actor.user_id,
+        created_at=now,
+        closes_at=_end_of(closes_on),
+        options=[ConsultationOption(position=i, label=label) for i, label in enumerate(labels)],
+    )
+    s.add(consultation)
+    s.flush()
+    data = {"title": title, "options": labels, "closes_on": closes_on.isoformat(), "purpose": purpose}
+    record(s, actor, "consultation.draft", "consultation", consultation.public_id, **scope(community), now=now, data=data)
     return consultation
 
 
@@ -130,38 +151,43 @@ def open_consultation(actor: Actor, consultation_id: int, *, now: datetime) -> C
     """Open a draft: the register's roll is kept with it, and a notice on the board announces it with its link."""
     with db.write() as s:
         consultation, community = for_committee(s, actor, consultation_id)
-        if consultation.state is not ConsultationState.DRAFT:
-            raise RuleViolation("consultation", str(_l("This consultation is already open.")))
-        if is_due(consultation, now):
-            raise RuleViolation("closes_on", str(_l("The last day to answer has passed: set a later one before opening.")))
-        roll = community_roll(community.id)
-        if not roll.voters:
-            raise RuleViolation("consultation", str(_l("The register has no voters yet: import it before consulting the owners.")))
-        consultation.state, consultation.opens_at = ConsultationState.OPEN, now
-        consultation.roll_sha256, consultation.roll_area_centi, consultation.roll_heads = (
-            roll.digest(),
-            roll.total_area_centi,
-            roll.total_heads,
-        )
-        lines = [
-            {
-                "consultation_id": consultation.id,
-                "voter_key": v.key,
-                "units": list(v.units),
-                "area_centi": v.area_centi,
-                "heads": v.headcount,
-            }
-            for v in roll.voters
-        ]
-        s.execute(insert(ConsultationRollLine), lines)
-        with force_locale("zh_CN"):
-            title = str(_l("Consultation: %(title)s", title=consultation.title))
-            body = _announcement(consultation, community)
-        notice = publish_system_notice(s, actor, community, kind=NoticeKind.GENERAL, title=title, body=body, session_id=None, now=now)
-        consultation.announcement_notice_id = notice.id
-        data = {"roll_sha256": consultation.roll_sha256, "notice": notice.public_id}
-        record(s, actor, "consultation.open", "consultation", consultation.public_id, **scope(community), now=now, data=data)
+        open_in(s, actor, consultation, community, now=now)
     return consultation
+
+
+def open_in(s: Session, actor: Actor, consultation: Consultation, community: Community, *, now: datetime) -> None:
+    """Inside the caller's write, authorized by the caller: open the draft as ``open_consultation`` does."""
+    if consultation.state is not ConsultationState.DRAFT:
+        raise RuleViolation("consultation", str(_l("This consultation is already open.")))
+    if is_due(consultation, now):
+        raise RuleViolation("closes_on", str(_l("The last day to answer has passed: set a later one before opening.")))
+    roll = community_roll(community.id)
+    if not roll.voters:
+        raise RuleViolation("consultation", str(_l("The register has no voters yet: import it before consulting the owners.")))
+    consultation.state, consultation.opens_at = ConsultationState.OPEN, now
+    consultation.roll_sha256, consultation.roll_area_centi, consultation.roll_heads = (
+        roll.digest(),
+        roll.total_area_centi,
+        roll.total_heads,
+    )
+    lines = [
+        {
+            "consultation_id": consultation.id,
+            "voter_key": v.key,
+            "units": list(v.units),
+            "area_centi": v.area_centi,
+            "heads": v.headcount,
+        }
+        for v in roll.voters
+    ]
+    s.execute(insert(ConsultationRollLine), lines)
+    with force_locale("zh_CN"):
+        title = str(_l("Consultation: %(title)s", title=consultation.title))
+        body = _announcement(consultation, community)
+    notice = publish_system_notice(s, actor, community, kind=NoticeKind.GENERAL, title=title, body=body, session_id=None, now=now)
+    consultation.announcement_notice_id = notice.id
+    data = {"roll_sha256": consultation.roll_sha256, "notice": notice.public_id}
+    record(s, actor, "consultation.open", "consultation", consultation.public_id, **scope(community), now=now, data=data)
 
 
 def _announcement(consultation: Consultation, community: Community) -> str:
