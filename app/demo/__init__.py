@@ -23,6 +23,7 @@ from .findings import seed_findings
 from .fund import seed_fund
 from .meetings import seed_meetings
 from .preparatory import seed_groups
+from .property import seed_property
 from .registers import lanting_register, meiyuan_register
 from .reviews import seed_reviews
 from .sessions import seed_draft_session, seed_voting_sessions
@@ -79,6 +80,7 @@ def seed_demo() -> Iterator[str]:
     yield from seed_findings()
     yield from seed_meetings(communities["lanting"])
     yield from seed_reviews(communities["lanting"], communities["meiyuan"])
+    yield from seed_property(areas.city, communities["lanting"], communities["meiyuan"])
     yield from seed_groups()
     yield from seed_convened_session()
     yield from seed_second_office(areas)
