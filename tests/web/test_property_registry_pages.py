@@ -256,3 +256,13 @@ def test_a_staff_member_of_another_company_reaches_nothing_of_the_community(app:
     assert other.post(f"/property/c/{pw.community.id}/facts", data=_facts_form([ELEVATOR])).status_code == 403
     assert other.get(f"/office/property/contracts/{pw.contract.public_id}").status_code == 403
     assert other.get(f"/committee/c/{pw.community.id}/property/facts").status_code == 403
+
+
+def test_the_staff_home_and_the_board_lead_to_the_requests(app: Flask) -> None:
+    pw = property_world()
+    staff = app.test_client()
+    login(staff, "staff")
+    home = staff.get("/property/?lang=en").get_data(as_text=True)
+    assert f"/property/c/{pw.community.id}/requests" in home and f"/property/c/{pw.world.other_community.id}/requests" not in home
+    board = app.test_client().get("/c/lanting/property?lang=en").get_data(as_text=True)
+    assert "/c/lanting/property/requests/new" in board and 'href="/c/lanting/property/requests"' in board
