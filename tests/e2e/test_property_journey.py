@@ -4,11 +4,12 @@
 and a photo. 康居物业's staff acknowledge it ten minutes later (on time) but are not on site within three hours: the
 clock escalates the missed step, and the committee's and the street office's pages show it while the staff's queue
 shows the request overdue. The staff go on site late and resolve it the next day; 张伟 rates the resolution on the
-board. On the first of the next month the street office computes the month's list in the browser, finds 康居物业
-where the fixture's numbers put it, confirms it, and the city's public lists page shows it.
+board. On the first of the next month the clock computes the month's list; the street office finds 康居物业 where
+the fixture's numbers put it, confirms it in the browser, and the city's public lists page shows it.
 
 The server runs on a clock the test moves (``clocked`` of the formation journey), so each step is taken at its
-moment; the clock's own work (``flask close-due``'s escalation) is the service call at that moment.
+moment; the clock's own work (``flask close-due``'s escalation and the first of the month's standings) is the
+service call at that moment.
 """
 
 from __future__ import annotations
