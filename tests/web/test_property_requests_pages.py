@@ -196,7 +196,7 @@ def test_escalations_on_the_committee_and_office_pages_and_the_ledger(app: Flask
     community_page = chair.get(f"/admin/c/{pw.community.id}").get_data(as_text=True)
     assert "2 missed deadline(s) not yet noted" in community_page
     page = chair.get(f"/committee/c/{pw.community.id}/property/requests").get_data(as_text=True)
-    assert "missed the deadline to Acknowledge" in page and "Noted</button>" in page
+    assert "missed the deadline to Acknowledge" in page and "Mark as noted</button>" in page
     escalation = request.escalations[0]
     assert chair.post(f"/committee/c/{pw.community.id}/property/escalations/{escalation.id}/noted").status_code == 302
     assert "1 missed deadline(s) not yet noted" in chair.get(f"/admin/c/{pw.community.id}").get_data(as_text=True)

@@ -22,6 +22,7 @@ from ..forms.facts import MAX_ROWS, FactsForm, ReturnFactsForm
 from ..labels import CONTRACTOR_KIND_LABELS, FACTS_STATE_LABELS
 from ..models import ServiceFacts
 from ..services import facts as service
+from ..services import registry
 from ..services.common import require_serving
 from . import bp
 
@@ -203,4 +204,9 @@ def board(slug: str) -> str:
     facts the committee confirmed. Nobody's name but the manager on duty's."""
     community = community_by_slug(slug)
     today = today_in_china(utcnow())
-    return render_template("property/board.html", community=community, view=service.board_facts(community.id, today), today=today)
+    try:
+        city = registry.city_of_community(db.session(), community)
+    except RuleViolation:  # a street office in no city's district yet: no city lists to point to
+        city = None
+    view = service.board_facts(community.id, today)
+    return render_template("property/board.html", community=community, view=view, today=today, city=city)

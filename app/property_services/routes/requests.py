@@ -291,6 +291,17 @@ def new_board_request(slug: str) -> Response | str:
     return render_template("property/requests/board_new.html", community=community, form=form, served=served)
 
 
+@bp.get("/c/<slug>/property/requests/find")
+def find_board_request(slug: str) -> Response:
+    """The board's "find my request" form: its number (as the receipt's text message gives it) to its page."""
+    community = community_by_slug(slug)
+    number = "".join((request.args.get("number") or "").split()).upper()
+    if not number:
+        flash(_("Give your request's number, such as 20270112-ABC234."), "error")
+        return redirect(url_for(".board_requests", slug=community.slug))
+    return redirect(url_for(".board_request", slug=community.slug, public_id=number))
+
+
 @bp.route("/c/<slug>/property/requests/<public_id>", methods=["GET", "POST"])
 @limiter.limit(_letter_limit, methods=["POST"])
 def board_request(slug: str, public_id: str) -> Response:
