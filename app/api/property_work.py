@@ -246,7 +246,7 @@ def list_service_facts(slug: str) -> list[dict[str, Any]]:
     status=201,
     auth="property",
     errors=COMMITTEE_ERRORS,
-    description="The manager on duty, the contractors and the shared utility costs; rows left blank are skipped. One version "
+    description="The manager on duty, the contractors and the shared utility costs. One version "
     "waits for the committee at a time (refused naming `facts`). Refusals name `manager_name`, `manager_phone`, or a row's "
     "member (`contractors.0.phone`, `utility_costs.2.amount`).",
     authorize=_serves,
