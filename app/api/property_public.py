@@ -268,7 +268,7 @@ def file_board_request(slug: str, body: dict[str, Any]) -> dict[str, Any]:
 
 @operation(
     "POST",
-    "/communities/{slug}/property/requests/{request_id}",
+    "/communities/{slug}/property/requests/{request_id}/lookup",
     summary="One request of the owner's unit, after the register's identity check",
     tag="owners",
     body=P.BOARD_LOOKUP,

@@ -201,10 +201,10 @@ def test_an_owner_files_looks_up_and_rates_with_the_identity_check(app: Flask, c
     filed = client.post(f"{API}/communities/lanting/property/requests", json=ask)
     assert filed.status_code == 201, filed.get_data(as_text=True)
     number = filed.get_json()["id"]
-    shown = client.post(f"{API}/communities/lanting/property/requests/{number}", json=who)
+    shown = client.post(f"{API}/communities/lanting/property/requests/{number}/lookup", json=who)
     assert shown.status_code == 200 and shown.get_json()["category"] == "complaint"
     neighbour = {"unit": "1-102", "name": "李娜", "id_last4": "2345"}
-    refused(client.post(f"{API}/communities/lanting/property/requests/{number}", json=neighbour), "request_id")
+    refused(client.post(f"{API}/communities/lanting/property/requests/{number}/lookup", json=neighbour), "request_id")
     refused(client.post(f"{API}/communities/lanting/property/requests/{number}/rating", json={**neighbour, "rating": 5}), "request_id")
     refused(client.post(f"{API}/communities/lanting/property/requests/{number}/rating", json={**who, "rating": 5}), "rating")
     staff = actor_for(pw.staff)

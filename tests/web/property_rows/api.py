@@ -22,7 +22,7 @@ ROWS: dict[str, tuple[str, str, tuple[int, ...]]] = {
     "api.file_letter_request": ("POST", f"{V1}/letters/unopened/property/requests/new", JSON_FIRST),
     "api.rate_letter_request": ("POST", f"{V1}/letters/unopened/property/requests/{{filed}}/rating", JSON_FIRST),
     "api.file_board_request": ("POST", f"{A}/requests", JSON_FIRST),
-    "api.get_board_request": ("POST", f"{A}/requests/{{filed}}", JSON_FIRST),
+    "api.get_board_request": ("POST", f"{A}/requests/{{filed}}/lookup", JSON_FIRST),
     "api.rate_board_request": ("POST", f"{A}/requests/{{filed}}/rating", JSON_FIRST),
     # The company's staff.
     "api.list_staff_communities": ("GET", f"{V1}/property/communities", TOKEN),
