@@ -92,6 +92,7 @@ COMPONENTS |= {
             id=STR,
             community=STR,
             company=STR,
+            company_name=STR,
             unit=STR,
             category={"type": "string", "enum": CATEGORIES},
             kind=STR,
@@ -115,9 +116,9 @@ COMPONENTS |= {
             events=array(obj(action=STR, at=STAMP, note=STR)),
         ),
         "description": "An owner's complaint or repair request with its unit, as the owner, the company, the committee and the "
-        "street office read it: each step's deadline (kept from the filing), when it was done and whether on time, the "
-        "steps escalated, the rating, the follow-up visit and the office's judgement of a complaint (`upheld`). The photos "
-        "are listed; their files are read on the pages.",
+        "street office read it (`company` is the company's id in the registry): each step's deadline (kept from the "
+        "filing), when it was done and whether on time, the steps escalated, the rating, the follow-up visit and the "
+        "office's judgement of a complaint (`upheld`). The photos are listed; their files are read on the pages.",
     },
     "LetterRequests": obj(
         community=STR, served=BOOL, units=array(STR), kinds=array(obj(kind=STR, label=STR)), requests=array(ref("PropertyRequest"))

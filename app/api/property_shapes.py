@@ -87,10 +87,12 @@ def facts_json(facts: ServiceFacts) -> dict[str, Any]:
 
 def request_json(view: reading.RequestView, community: Community) -> dict[str, Any]:
     r = view.request
+    company = db.session.get(PropertyCompany, r.company_id)
     return {
         "id": r.public_id,
         "community": community.slug,
-        "company": view.company,
+        "company": company.public_id if company else "",
+        "company_name": view.company,
         "unit": view.unit,
         "category": r.category.value,
         "kind": r.kind,
