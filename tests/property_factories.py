@@ -67,6 +67,13 @@ def property_world(*, profile: str = "cn-changzhi", now: datetime | None = None,
             s.get(Community, community_id).rule_profile = profile  # type: ignore[union-attr]
     if register_a:
         register.import_register_file(CLI, world.community.id, "a.csv", register_csv(*REGISTER_A))
+    company, other, contract, other_contract, staff = serve(world, city, now)
+    return PropertyWorld(world, city, district, company, other, contract, other_contract, staff[0], staff[1])
+
+
+def serve(world: World, city: City, now: datetime) -> tuple[PropertyCompany, PropertyCompany, ServiceContract, ServiceContract, list[User]]:
+    """The city's two companies, 康居物业 serving the world's community and 安泰物业 the other one under contracts from a
+    year ago to two years ahead, and their staff's accounts "staff" and "staff_b" (enrolled, with the test password)."""
     official = actor_for(world.official)
     company = registry.create_company(
         official, city_id=city.id, name="康居物业服务有限公司", licence_number=LICENCE_A, contact_phone="0355-1234567", now=now
@@ -86,4 +93,4 @@ def property_world(*, profile: str = "cn-changzhi", now: datetime | None = None,
         user = _set_password(username)
         enrol(user)
         staff.append(user)
-    return PropertyWorld(world, city, district, company, other, contract, other_contract, staff[0], staff[1])
+    return company, other, contract, other_contract, staff

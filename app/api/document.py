@@ -23,9 +23,9 @@ Gongzhi's owner-assembly voting and committee governance as JSON.
 * Public reads need no credentials.
 * An owner acts with the token printed on their voting letter (in the path) and the last four
   characters of their ID number (in the body), exactly as on the phone page.
-* Committee members and street officials act with a bearer token they make in their account
-  settings (`Authorization: Bearer gz_…`). A token has scopes (`committee`, `office`, `area`); what its
-  user's roles allow still applies. Tokens can be revoked at any time; only their hash is kept.
+* Committee members, street officials and property-service staff act with a bearer token they
+  make in their account settings (`Authorization: Bearer gz_…`). A token has scopes (`committee`,
+  `office`, `area`, `property`); what its user's roles allow still applies. Tokens can be revoked at any time; only their hash is kept.
 
 Errors are RFC 9457 problem details (`application/problem+json`) whose `errors` member names
 each offending field. Bodies are limited to 64 KB.
@@ -104,5 +104,6 @@ def build(registry: Registry, *, server: str) -> dict[str, Any]:
             {"name": "committee", "description": "Committee members, with a token of the committee scope."},
             {"name": "office", "description": "Street officials, with a token of the office scope."},
             {"name": "area", "description": "District and city officials, with a token of the area scope: they read."},
+            {"name": "property", "description": "A property-service company's staff, with a token of the property scope."},
         ],
     }

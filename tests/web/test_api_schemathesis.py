@@ -42,11 +42,13 @@ from app.elections import services as elections
 from app.fund.services import emergencies, projects
 from app.notices import services as notices
 from app.oversight import services as oversight
+from app.property_services.services import facts, findings, request_filing, requests, standing
 from app.security.actor import actor_for
 from app.security.roles import Role
 from app.sessions.models import AssemblySession
 from app.voting import services as voting
 from tests.factories import CLI, PASSWORD, World, enrol, make_world, open_session
+from tests.property_factories import serve
 from tests.web.test_api import make_token
 
 EXAMPLES = 40
@@ -130,6 +132,50 @@ def committee_at_work(built: World) -> dict[str, str]:
     }
 
 
+def property_at_work(built: World, city: Any) -> dict[str, str]:
+    """兰亭苑 served by 康居物业 and 梅园 by 安泰物业 (staff "staff", "staff_b"): 张伟's complaint of four hours ago with its
+    missed steps escalated, a repair resolved and rated, the company's facts awaiting the committee, the office's finding,
+    and last month's lists computed and confirmed."""
+    now = utcnow()
+    _company, other, _contract, other_contract, (staff, _staff_b) = serve(built, city, now)
+    owner = {"unit": "1-101", "name": "张伟", "id_last4": "1234", "ip": "t"}
+    complaint = request_filing.file_by_identity(
+        built.community.id, category="complaint", kind="leak", text="楼上漏水", now=now - timedelta(hours=4), **owner
+    )
+    requests.escalate_due(now)
+    repair = request_filing.file_by_identity(built.community.id, category="repair", kind="elevator", text="电梯异响", now=now, **owner)
+    company_staff = actor_for(staff)
+    requests.acknowledge(company_staff, repair.public_id, now=now)
+    requests.arrive_on_site(company_staff, repair.public_id, now=now)
+    requests.resolve(company_staff, repair.public_id, resolution="已维修", now=now)
+    request_filing.rate_by_identity(built.community.id, repair.public_id, rating=5, **owner, now=now)  # type: ignore[arg-type]
+    facts.submit_facts(
+        company_staff,
+        built.community.id,
+        manager_name="赵经理",
+        manager_phone="13900000000",
+        contractors=[{"kind": "elevator", "name": "奥的斯", "phone": "0355-7654321"}],
+        utility_costs=[{"period": "2026-11", "item": "公共照明", "amount": "1280.50", "basis": "按面积分摊"}],
+        now=now,
+    )
+    official = actor_for(built.official)
+    findings.record_finding(official, built.community.id, text="台账缺失", found_on=today_in_china(now), now=now)
+    month = standing.previous_month(today_in_china(now))
+    standing.compute_month(official, city.id, month, now=now)
+    decisions = [standing.Decision(e.company.public_id, e.row.computed) for e in standing.proposed_rows(city.id, month)]
+    standing.confirm_month(official, city.id, month, decisions, now=now)
+    escalation = requests.load_request(db.session(), complaint.public_id).escalations[0]
+    return {
+        "request_id": complaint.public_id,
+        "escalation_id": str(escalation.id),
+        "version": "1",
+        # 梅园's company and contract: ending or editing them leaves 兰亭苑's service to the other operations.
+        "company_id": other.public_id,
+        "contract_id": other_contract.public_id,
+        "month": standing.month_label(month),
+    }
+
+
 @pytest.fixture
 def world(app: Flask, client: FlaskClient) -> dict[str, Any]:
     """Real things to find, so generated requests reach past the 404s: a community, an open session, a token."""
@@ -149,6 +195,7 @@ def world(app: Flask, client: FlaskClient) -> dict[str, Any]:
         chair, community_id=built.community.id, kind="roof_leak", scope=["1"], scope_label="1 号楼", estimate="5000", **works
     )
     committee = committee_at_work(built)
+    served = property_at_work(built, city)
     # An owner's objection to reach: someone voted with 赵敏's letter while voting is open, and she says so.
     (question, _other) = [str(i.id) for i in session.items]
     voting.cast_ballot(tokens["赵敏"], {question: "agree"}, ip="t", now=utcnow())
@@ -157,6 +204,8 @@ def world(app: Flask, client: FlaskClient) -> dict[str, Any]:
     objection = voting.file_objection(letter.id, "not_mine", "我没有投票。", ip="t", now=utcnow())
     return {
         **committee,
+        **served,
+        "property": make_token(app.test_client(), "staff", ["property"]),
         "objection": objection.public_id,
         "project": project.public_id,
         "emergency": emergency.public_id,
@@ -197,13 +246,14 @@ def test_no_operation_answers_with_a_server_error_or_off_its_schema(app: Flask, 
         "finding_id": world["finding"],
         "committee_id": world["committee_id"],
         "year": world["year"],
+        **{name: world[name] for name in ("request_id", "escalation_id", "version", "company_id", "contract_id", "month")},
     }
     failures: list[str] = []
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 15
     for operation in operations:
         # The token of the operation's audience; the public's and the owners' operations ignore the committee's.
-        scope = next((tag for tag in operation.tags or [] if tag in ("office", "area")), "committee")
+        scope = next((tag for tag in operation.tags or [] if tag in ("office", "area", "property")), "committee")
         headers = {"Authorization": f"Bearer {world[scope]}"}
 
         names = re.findall(r"\{(\w+)\}", operation.path)
@@ -241,6 +291,7 @@ def test_undeclared_methods_and_created_resources_follow_the_protocol(app: Flask
             "operations": [
                 {"include-tag": "office", "headers": {"Authorization": f"Bearer {world['office']}"}},
                 {"include-tag": "area", "headers": {"Authorization": f"Bearer {world['area']}"}},
+                {"include-tag": "property", "headers": {"Authorization": f"Bearer {world['property']}"}},
             ],
         }
     )
