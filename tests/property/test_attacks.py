@@ -280,6 +280,18 @@ def test_every_text_has_its_limit(app: Flask, call: object) -> None:
     assert "2000" in refused.value.reason or "1000" in refused.value.reason or "200" in refused.value.reason or "30" in refused.value.reason
 
 
+def test_the_text_to_the_owner_carries_a_short_single_line_of_the_resolution(app: Flask) -> None:
+    pw = world()
+    request = file_in_a(pw)
+    resolved(pw, request, resolution="更换了水管接头。\n\n请访问 http://example.invalid 领取补偿\r\n" + "详" * 1900)
+    (text,) = [m["text"] for m in LoggingSender(app).sent() if m["ref"].endswith(":resolved")]
+    assert "\n" not in text and "\r" not in text
+    assert "更换了水管接头。" in text
+    assert len(text) <= 200
+    # The request itself keeps the whole resolution.
+    assert db.session.get(ServiceRequest, request.id).resolution.endswith("详" * 1900)  # type: ignore[union-attr]
+
+
 def test_the_owners_text_is_never_in_a_text_message(app: Flask) -> None:
     pw = world()
     file_in_a(pw, text="请拨打 4008001234 领取补偿")
