@@ -301,6 +301,22 @@ def test_the_owners_text_is_never_in_a_text_message(app: Flask) -> None:
 # ---------------------------------------------------------------- files
 
 
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("photo\u202egnp.exe", "photognp.exe"),  # a right-to-left override would show "photoexe.png"
+        ("a\u200bb\u2066c.png", "abc.png"),
+        ("line\r\nbreak.png", "linebreak.png"),
+        ("..\\..\\windows\\photo.png", "photo.png"),
+        ("../../etc/photo.png", "photo.png"),
+        ("\u202e\u200b", "file"),
+    ],
+)
+def test_an_uploads_name_loses_path_control_and_direction_characters(app: Flask, given: str, expected: str) -> None:
+    name, kind, _digest = checked_file(given, PNG)
+    assert (name, kind) == (expected, "image/png")
+
+
 def test_a_very_long_name_is_cut_and_a_polyglot_is_what_its_first_bytes_say(app: Flask) -> None:
     name, _kind, _digest = checked_file("长" * 500 + ".png", PNG)
     assert len(name) == 200
