@@ -388,6 +388,26 @@ def _black(pw: PropertyWorld) -> None:
         )
 
 
+@pytest.mark.parametrize(
+    "contractor",
+    [
+        "安泰物业管理有限公司",
+        "  安泰物业\u3000管理 有限公司 ",  # spaces, an ideographic space among them
+        "安\u200b泰物业管理\u200d有限公司",  # zero-width characters
+        "安泰物业管理有限公司\u00ad",
+        "９１１４０４００ＭＡ０ＫＸ５６７８Ｂ",  # the licence number in full-width characters
+        "91140400ma0kx5678b",
+    ],
+)
+def test_the_fund_guard_sees_a_black_listed_company_however_its_name_is_typed(app: Flask, contractor: str) -> None:
+    pw = world()
+    _black(pw)
+    community = db.session.get(Community, pw.community.id)
+    assert community is not None
+    refusal = black_list_guard(db.session(), community, contractor, NOW)
+    assert refusal is not None and "安泰物业管理有限公司" in refusal
+
+
 def test_the_fund_guard_leaves_other_companies_alone(app: Flask) -> None:
     pw = world()
     _black(pw)
