@@ -425,3 +425,49 @@ def test_audit_of_a_refused_identity_names_no_name_or_id(app: Flask) -> None:
         filing.request_by_identity(pw.community.id, "20270310-XXXXXX", unit="1-101", name="张三丰", id_last4="8888", ip="-", now=NOW)
     data = json.dumps([e.data for e in db.session.scalars(select(AuditEvent))], ensure_ascii=False)
     assert "张三丰" not in data and "8888" not in data
+
+
+# ---------------------------------------------------------------- a unit changing hands
+
+
+def test_the_units_next_owner_neither_sees_nor_rates_the_former_owners_requests(app: Flask) -> None:
+    pw = world()
+    old = file_in_a(pw, text="与楼上邻居的纠纷", photos=[Photo("a.png", PNG)])
+    resolved(pw, old)
+    # 1-101 is sold: the register now names 赵新 its owner.
+    register.import_register_file(CLI, pw.community.id, "a2.csv", register_csv("1,101,89.50,,,,赵新,7777,13800000009,"))
+    new_owner = {"unit": "1-101", "name": "赵新", "id_last4": "7777", "ip": "-", "now": NOW + timedelta(hours=2)}
+    with pytest.raises(RuleViolation) as refused:
+        filing.request_by_identity(pw.community.id, old.public_id, **new_owner)  # type: ignore[arg-type]
+    assert refused.value.field == "number"
+    with pytest.raises(RuleViolation):
+        filing.rate_by_identity(pw.community.id, old.public_id, rating=1, **new_owner)  # type: ignore[arg-type]
+    # Nor does the former owner, no longer on the register, reach it.
+    with pytest.raises(RuleViolation):
+        filing.request_by_identity(pw.community.id, old.public_id, unit="1-101", name="张伟", id_last4="1234", ip="-", now=NOW)
+
+
+def test_co_owners_share_their_units_requests_and_the_letter_of_the_next_owner_shows_none_of_the_former(app: Flask) -> None:
+    from app.sessions import services as sessions
+    from tests.factories import draft_session, tokens_by_holder
+
+    pw = world()
+    old = file_in_a(pw, photos=[Photo("a.png", PNG)])
+    resolved(pw, old)
+    register.import_register_file(CLI, pw.community.id, "a2.csv", register_csv("1,101,89.50,,,,赵新、钱芳,7777;8888,,"))
+    then = NOW - timedelta(days=16)
+    session = draft_session(
+        pw.world, opens_at=then + timedelta(days=15, hours=1), closes_at=then + timedelta(days=23), items=(("cn.hire_manager", "续聘"),)
+    )
+    sessions.announce_session(actor_for(pw.world.committee), session.id, now=then)
+    tokens = tokens_by_holder(session.id)
+    _holder, listed = filing.requests_of_letter(tokens["赵新"])
+    assert listed == []
+    with pytest.raises(NotFound):
+        filing.request_of_letter(tokens["赵新"], old.public_id)
+    with pytest.raises(NotFound):
+        filing.rate_by_letter(tokens["赵新"], old.public_id, rating=1, now=NOW)
+    # A request one co-owner files is the other's to follow and rate.
+    mine = filing.file_by_letter(tokens["赵新"], category="repair", kind="leak", text="漏水", ip="-", now=NOW)
+    assert [r.id for r in filing.requests_of_letter(tokens["钱芳"])[1]] == [mine.id]
+    assert filing.request_of_letter(tokens["钱芳"], mine.public_id).id == mine.id
