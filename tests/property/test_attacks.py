@@ -471,3 +471,44 @@ def test_co_owners_share_their_units_requests_and_the_letter_of_the_next_owner_s
     mine = filing.file_by_letter(tokens["赵新"], category="repair", kind="leak", text="漏水", ip="-", now=NOW)
     assert [r.id for r in filing.requests_of_letter(tokens["钱芳"])[1]] == [mine.id]
     assert filing.request_of_letter(tokens["钱芳"], mine.public_id).id == mine.id
+
+
+# ---------------------------------------------------------------- decisions taken twice
+
+
+def test_a_facts_version_is_decided_once_and_a_months_list_takes_each_company_once(app: Flask) -> None:
+    from app.property_services.services import standing
+    from app.property_services.services.standing import Decision
+
+    pw = world()
+    chair = actor_for(pw.world.committee)
+    submit = {"manager_name": "张", "manager_phone": "13800000000", "contractors": [], "utility_costs": [], "now": NOW}
+    first = facts.submit_facts(actor_for(pw.staff), pw.community.id, **submit)  # type: ignore[arg-type]
+    facts.return_facts(chair, pw.community.id, first.version, reason="电话有误", now=NOW)
+    for decide in (
+        lambda: facts.confirm_facts(chair, pw.community.id, first.version, now=NOW),
+        lambda: facts.return_facts(chair, pw.community.id, first.version, reason="again", now=NOW),
+    ):
+        with pytest.raises(RuleViolation):
+            decide()
+    second = facts.submit_facts(actor_for(pw.staff), pw.community.id, **submit)  # type: ignore[arg-type]
+    facts.confirm_facts(chair, pw.community.id, second.version, now=NOW)
+    with pytest.raises(RuleViolation):
+        facts.confirm_facts(chair, pw.community.id, second.version, now=NOW)
+    official = actor_for(pw.world.official)
+    month = date(2027, 2, 1)
+    standing.compute_month(official, pw.city.id, month, now=NOW)
+    rows = standing.proposed_rows(pw.city.id, month)
+    kept = [Decision(e.company.public_id, e.row.computed) for e in rows]
+    for decisions in (
+        [kept[0], kept[0]],  # one company twice, the other left out
+        [kept[0], kept[1], kept[1]],
+        [kept[0], Decision(kept[1].company_id, "red" if kept[1].standing != "red" else "black", "长" * 1001)],
+        [kept[0], Decision("no-such-company", "red", "x")],
+    ):
+        with pytest.raises(RuleViolation):
+            standing.confirm_month(official, pw.city.id, month, decisions, now=NOW)
+    assert all(e.row.state is ListState.PROPOSED for e in standing.month_rows(pw.city.id, month))
+    standing.confirm_month(official, pw.city.id, month, kept, now=NOW)
+    with pytest.raises(RuleViolation):
+        standing.confirm_month(official, pw.city.id, month, kept, now=NOW)
