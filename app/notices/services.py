@@ -9,7 +9,9 @@ accounts statements need a second committee member to confirm publication.
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
+import unicodedata
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -312,9 +314,21 @@ def stored_file_response(sha256: str, content_type: str, filename: str, *, max_a
     return response
 
 
+# Characters a file's name never keeps: controls, line breaks, and the invisible ones (zero-width, the bidirectional
+# overrides that would show "photo\u202egnp.exe" as "photoexe.png").
+_HIDDEN = ("Cc", "Cf", "Zl", "Zp")
+
+
+def clean_filename(filename: str | None) -> str:
+    """An upload's name as it is kept and served: its last part after any slash or backslash, without hidden
+    characters, at most 200 characters; "file" when nothing is left."""
+    visible = "".join(c for c in filename or "" if unicodedata.category(c) not in _HIDDEN)
+    return re.split(r"[\\/]", visible)[-1].strip()[:200] or "file"
+
+
 def checked_file(filename: str, data: bytes) -> tuple[str, str, str]:
     """An upload as the board keeps it: its clean name, its content type by content (PDF, PNG, JPEG), its SHA-256."""
-    name = Path(filename or "").name.strip()[:200] or "file"
+    name = clean_filename(filename)
     if not data:
         raise RuleViolation("file", str(_l("The file is empty.")))
     if len(data) > MAX_ATTACHMENT:

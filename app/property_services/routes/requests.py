@@ -480,7 +480,7 @@ def _with_status(response: Response, status: int) -> Response:
 @bp.get("/property/requests/<public_id>/photos/<int:photo_id>")
 @login_required
 def request_photo(public_id: str, photo_id: int) -> Response:
-    return _photo(*reading.photo_for(current_actor(), public_id, photo_id))
+    return _photo(*reading.photo_for(current_actor(), public_id, photo_id, now=utcnow()))
 
 
 def _download(body: str | bytes, mimetype: str, filename: str) -> Response:

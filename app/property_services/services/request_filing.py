@@ -120,6 +120,12 @@ def _holders(s: Session, unit_id: int) -> list[Person]:
     )
 
 
+def filed_by_holders(s: Session, request: ServiceRequest) -> bool:
+    """Whether one of the unit's owners on today's register filed the request: the owners of a unit follow and rate
+    each other's requests, never those of an owner before them (a unit sold keeps its history from its next owner)."""
+    return request.person_id is not None and request.person_id in {p.id for p in _holders(s, request.unit_id)}
+
+
 def _holder_now(s: Session, unit_id: int, person: Person) -> Person | None:
     """The register's current holder of the unit that the letter's person is (the same row, or, after the register
     was imported again, the same name and ID characters)."""
@@ -380,12 +386,12 @@ def file_by_identity(
 
 
 def requests_of_letter(token: str) -> tuple[LetterHolder, list[ServiceRequest]]:
-    """The letter's holder and the requests of the units they hold, newest first (whoever of the holders filed them)."""
+    """The letter's holder and the requests of the units they hold, newest first (whoever of today's holders filed them)."""
     s = db.session()
     holder = letter_holder(s, token)
     ids = [u.id for u in holder.units.values()]
     found = s.scalars(select(ServiceRequest).where(ServiceRequest.unit_id.in_(ids)).order_by(ServiceRequest.filed_at.desc()))
-    return holder, list(found)
+    return holder, [r for r in found if filed_by_holders(s, r)]
 
 
 def request_of_letter(token: str, public_id: str) -> ServiceRequest:
@@ -393,7 +399,7 @@ def request_of_letter(token: str, public_id: str) -> ServiceRequest:
     s = db.session()
     holder = letter_holder(s, token)
     request = load_request(s, public_id)
-    if request.unit_id not in {u.id for u in holder.units.values()}:
+    if request.unit_id not in {u.id for u in holder.units.values()} or not filed_by_holders(s, request):
         raise NotFound(str(_l("No such request.")))
     return request
 
@@ -409,7 +415,8 @@ def request_by_identity(
         refused = ("request.identity_refused", "community", community.slug)
         _person, label = check_identity(s, community, unit=unit, name=name, id_last4=id_last4, ip=ip, now=now, refused=refused)
         request = s.scalars(select(ServiceRequest).where(ServiceRequest.public_id == public_id)).first()
-        if request is None or request.community_id != community.id or request.unit_id != _unit_of(s, community, label).id:
+        mine = request is not None and request.community_id == community.id and request.unit_id == _unit_of(s, community, label).id
+        if request is None or not mine or not filed_by_holders(s, request):
             raise RuleViolation("number", str(_l("Unit %(unit)s has no request with this number.", unit=label)))
     return request
 
@@ -435,7 +442,7 @@ def rate_by_letter(token: str, public_id: str, *, rating: int | None, comment: s
     with db.write() as s:
         holder = letter_holder(s, token)
         request = load_request(s, public_id, lock=True)
-        if request.unit_id not in {u.id for u in holder.units.values()}:
+        if request.unit_id not in {u.id for u in holder.units.values()} or not filed_by_holders(s, request):
             raise NotFound(str(_l("No such request.")))
         _rate(s, request, holder.community, rating, comment, "letter", now)
     return request

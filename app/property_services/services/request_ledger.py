@@ -18,13 +18,13 @@ from sqlalchemy import func, select
 from ...clock import local_time, today_in_china
 from ...communities.models import Building, Community, Unit
 from ...csvsafe import safe_cell
-from ...db import db
+from ...db import db, utcnow
 from ...domain.errors import NotFound
 from ...domain.service_clock import STEPS
 from ...security.actor import Actor
 from ...security.permissions import can_watch_service, is_property_staff, require
 from ..models import Escalation, PropertyCompany, RequestCategory, RequestState, ServiceRequest
-from .common import require_serving
+from .common import contract_in_force, require_serving
 from .requests import OPEN_STATES, done_of, due_of, load_request, step_status
 
 # The board's figures count the requests filed in the last year.
@@ -126,23 +126,30 @@ def staff_queue(actor: Actor, community_id: int, now: datetime) -> tuple[Communi
     return community, _open_first(views(list(found), now))
 
 
-def may_read_request(actor: Actor, request: ServiceRequest, community: Community) -> bool:
-    """The request's company's staff, the community's committee and group, its street office, the administrators."""
-    return is_property_staff(actor, request.company_id) or can_watch_service(actor, community)
+def may_read_request(actor: Actor, request: ServiceRequest, community: Community, now: datetime) -> bool:
+    """The community's committee and group, its street office, the administrators; and the request's company's staff
+    while their company still serves the community (once the contract ends, the owner's unit, phone and photos are
+    no longer theirs to read, as the queue and the ledger are not)."""
+    if can_watch_service(actor, community):
+        return True
+    if not is_property_staff(actor, request.company_id):
+        return False
+    contract = contract_in_force(db.session(), community.id, today_in_china(now))
+    return contract is not None and contract.company_id == request.company_id
 
 
 def request_for(actor: Actor, public_id: str, now: datetime) -> tuple[RequestView, Community]:
     """One request with its unit, photos and events, for those who may read it."""
     request = load_request(db.session(), public_id)
     community = community_of(request.community_id)
-    require(may_read_request(actor, request, community))
+    require(may_read_request(actor, request, community, now))
     return views([request], now)[0], community
 
 
-def photo_for(actor: Actor, public_id: str, photo_id: int) -> tuple[str, str, str]:
+def photo_for(actor: Actor, public_id: str, photo_id: int, *, now: datetime | None = None) -> tuple[str, str, str]:
     """A request's photo (SHA-256, content type, name) for those who may read the request; never the public."""
     request = load_request(db.session(), public_id)
-    require(may_read_request(actor, request, community_of(request.community_id)))
+    require(may_read_request(actor, request, community_of(request.community_id), now or utcnow()))
     return photo_of(request, photo_id)
 
 

@@ -42,6 +42,8 @@ from .common import require_serving
 MAX_TEXT = 2000
 MAX_COMMENT = 1000
 MAX_NOTE = 2000
+# How much of the resolution the owner's text message quotes, on one line; the whole is on the request's page.
+SMS_EXCERPT = 60
 # A phone number as owners write it: digits, maybe a leading +, spaces or dashes between (0355-1234567).
 PHONE = re.compile(r"^\+?[0-9][0-9 -]{3,27}[0-9]$")
 OPEN_STATES = (RequestState.FILED, RequestState.ACKNOWLEDGED, RequestState.ON_SITE)
@@ -79,6 +81,12 @@ def text_field(value: str | None, field: str, limit: int, *, required: bool = Fa
     if len(value) > limit:
         raise RuleViolation(field, str(_l("At most %(max)d characters.", max=limit)))
     return value
+
+
+def excerpt(text: str, limit: int = SMS_EXCERPT) -> str:
+    """What a text message quotes of what someone typed: one line, at most ``limit`` characters."""
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
 def short_time(moment: datetime) -> str:
@@ -160,7 +168,7 @@ def _take_step(actor: Actor, public_id: str, step: Step, *, resolution: str = ""
         )
         if late and step.value not in _escalated_steps(s, request.id):
             messages.append(_escalation(s, request, community, step, now))
-        words = {"community": community.name, "number": request.public_id, "company": company.name, "resolution": resolution}
+        words = {"community": community.name, "number": request.public_id, "company": company.name, "resolution": excerpt(resolution)}
         owner = {
             Step.ACKNOWLEDGE: _l("%(community)s: %(company)s has acknowledged your request %(number)s.", **words),
             Step.ON_SITE: _l("%(community)s: the staff of %(company)s are on site for your request %(number)s.", **words),

@@ -11,6 +11,7 @@ cannot be the contractor of a maintenance-fund project.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -378,7 +379,10 @@ def city_by_code(code: str) -> City:
 
 
 def _squeezed(text: str) -> str:
-    return re.sub(r"\s+", "", text or "").casefold()
+    """A name or a code as the guard compares it: full-width characters as their ASCII (NFKC), without spaces or
+    invisible characters (zero-width, soft hyphens), case folded."""
+    folded = unicodedata.normalize("NFKC", text or "")
+    return "".join(c for c in folded if not c.isspace() and unicodedata.category(c) not in ("Cc", "Cf")).casefold()
 
 
 def _city_id_of(s: Session, community: Community) -> int | None:
