@@ -53,7 +53,8 @@ def test_demo_seeds_a_realistic_office_once_and_prints_the_logins(app: Flask, ru
     # 兰亭苑 and 梅园, five more of 48 flats under 新华街道 (柳岸苑 and 杏林苑 among them), three of 24 under 东风街道.
     assert db.session.execute(select(func.count()).select_from(Unit)).scalar_one() == 648 + 6 * 48 + 3 * 24
     # The seven logins, three seated members of 松风苑, 竹林苑's group of five (one a login) and 柳岸苑's of three.
-    assert db.session.execute(select(func.count()).select_from(User)).scalar_one() == 7 + 3 + 5 + 3
+    # ... and the two property-service companies' staff.
+    assert db.session.execute(select(func.count()).select_from(User)).scalar_one() == 7 + 3 + 5 + 3 + 2
     # Every state the office dashboard flags is somewhere in the demo.
     from app.oversight import services as oversight
     from app.oversight.routes import FLAG_LABELS

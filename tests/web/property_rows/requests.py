@@ -13,6 +13,7 @@ from app.security.actor import actor_for
 #             anonymous, admin, chair, outsider, official, staff, staff_b, district
 PUBLIC = (200, 200, 200, 200, 200, 200, 200, 200)
 NOBODY = (404, 404, 404, 404, 404, 404, 404, 404)
+FOUND = (302, 302, 302, 302, 302, 302, 302, 302)
 STAFF = (302, 403, 403, 403, 403, 200, 403, 403)
 STAFF_ACTS = (302, 403, 403, 403, 403, 302, 403, 403)
 READERS = (302, 200, 200, 403, 200, 200, 403, 403)  # the company, the committee, the office, the administrators
@@ -29,6 +30,8 @@ ROWS: dict[str, tuple[str, str, tuple[int, ...]]] = {
     "property.board_requests": ("GET", "/c/lanting/property/requests", PUBLIC),
     "property.new_board_request": ("GET", "/c/lanting/property/requests/new", PUBLIC),
     "property.board_request": ("GET", "/c/lanting/property/requests/{filed}", PUBLIC),
+    # Finding one's request by its number: a redirect to its page (which asks who one is), known or not.
+    "property.find_board_request": ("GET", "/c/lanting/property/requests/find?number={filed}", FOUND),
     "property.rate_on_board": ("POST", "/c/lanting/property/requests/{filed}/rate", (302,) * 8),
     "property.staff_requests": ("GET", "/property/c/{a}/requests", STAFF),
     "property.show_request": ("GET", "/property/requests/{filed}", READERS),
