@@ -8,4 +8,4 @@ from flask import Blueprint
 
 bp = Blueprint("property", __name__)
 
-from . import facts, lists, registry, requests  # noqa: E402,F401  the parts register their views on bp
+from . import facts, lists, registry, request_work, requests  # noqa: E402,F401  the parts register their views on bp
