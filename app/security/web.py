@@ -64,8 +64,13 @@ def register(app: Flask) -> None:
         headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         if request.is_secure or current_app.config["HSTS"]:
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        if request.path.startswith(LETTER_PATHS) or (
-            request.endpoint != "static" and (current_user.is_authenticated or "pending_login" in session)
+        # The API's answers to a bearer token or to a post (an owner's identity check, a staff password) are nobody's
+        # to keep either.
+        api_private = request.path.startswith("/api/") and (request.method != "GET" or "Authorization" in request.headers)
+        if (
+            request.path.startswith(LETTER_PATHS)
+            or api_private
+            or (request.endpoint != "static" and (current_user.is_authenticated or "pending_login" in session))
         ):
             headers["Cache-Control"] = "no-store"
         return response

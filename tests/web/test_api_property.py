@@ -467,3 +467,17 @@ def test_the_office_computes_and_confirms_a_months_lists_and_anyone_reads_them(a
     assert published["months"] == [month] and [e["company"]["id"] for e in published["latest"]["black"]] == [rows[0]["company"]]
     assert published["latest"]["black"][0]["reasons"] == ["台账造假"]
     assert client.get(f"{API}/cities/changzhi/property-lists/{month}").get_json() == published["latest"]
+
+
+def test_answers_to_a_token_or_a_post_are_never_cached(app: Flask, client: FlaskClient) -> None:
+    pw = property_world()
+    staff = make_token(app.test_client(), "staff", ["property"])
+    queue = client.get("/api/v1/communities/lanting/property/queue", headers=bearer(staff))
+    assert queue.status_code == 200 and queue.headers["Cache-Control"] == "no-store"
+    lookup = client.post(
+        "/api/v1/communities/lanting/property/requests/20270101-ABCDEF/lookup", json={"unit": "1-101", "name": "张伟", "id_last4": "1234"}
+    )
+    assert lookup.headers["Cache-Control"] == "no-store"
+    public = client.get("/api/v1/communities/lanting/property")
+    assert public.status_code == 200 and "no-store" not in public.headers.get("Cache-Control", "")
+    assert pw.company.name in public.get_data(as_text=True)

@@ -204,7 +204,11 @@ def test_markup_typed_anywhere_is_shown_as_text(app: Flask, client: FlaskClient)
         signed_in(app, "chair").get(f"/committee/c/{pw.community.id}/property/requests"),
         signed_in(app, "official").get(f"/office/c/{pw.community.id}/property/requests"),
         client.get("/c/lanting/property"),
-        client.post(f"/c/lanting/property/requests/{request.public_id}", data={"unit": "1-101", "name": "张伟", "id_last4": "1234"}),
+        client.post(
+            f"/c/lanting/property/requests/{request.public_id}",
+            data={"unit": "1-101", "name": "张伟", "id_last4": "1234"},
+            follow_redirects=True,
+        ),
     ]
     for page in pages:
         text = page.get_data(as_text=True)
@@ -222,23 +226,29 @@ def test_an_unknown_number_on_the_board_answers_as_a_known_one(app: Flask, clien
     assert known.get_data(as_text=True).replace(request.public_id, "N") == unknown.get_data(as_text=True).replace("20270101-ABCDEF", "N")
 
 
-def test_a_rating_form_replayed_with_another_number_rates_nothing_of_another_unit(app: Flask, client: FlaskClient) -> None:
+def test_a_rating_on_the_board_rates_only_a_request_this_browser_proved(app: Flask, client: FlaskClient) -> None:
+    """The board's rating carries no identity: it rates only a request this browser filed or showed with the check."""
     pw = property_world()
     mine = filed(client)
-    theirs = filed(client, unit="1-102", name="李娜", id_last4="2345", category="repair", kind="leak", text="漏水")
+    theirs = filed(app.test_client(), unit="1-102", name="李娜", id_last4="2345", category="repair", kind="leak", text="漏水")
     staff = actor_for(pw.staff)
     for request in (mine, theirs):
         steps.acknowledge(staff, request.public_id, now=utcnow())
         steps.arrive_on_site(staff, request.public_id, now=utcnow())
         steps.resolve(staff, request.public_id, resolution="好了", now=utcnow())
-    replay = {"unit": "1-101", "name": "张伟", "id_last4": "1234", "rating": "1", "comment": ""}
-    assert client.post(f"/c/lanting/property/requests/{theirs.public_id}/rate", data=replay).status_code == 302
-    assert client.post(f"/c/meiyuan/property/requests/{mine.public_id}/rate", data=replay).status_code in (302, 404)
+    rating = {"rating": "1", "comment": ""}
+    # Another unit's request, and the owner's own on another community's board: nothing rated.
+    assert client.post(f"/c/lanting/property/requests/{theirs.public_id}/rate", data=rating).status_code == 302
+    assert client.post(f"/c/meiyuan/property/requests/{mine.public_id}/rate", data=rating).status_code in (302, 404)
+    # A stranger's browser with the owner's number and a rating form's old hidden fields: nothing rated.
+    stranger = app.test_client()
+    replay = rating | {"unit": "1-101", "name": "张伟", "id_last4": "1234"}
+    assert stranger.post(f"/c/lanting/property/requests/{mine.public_id}/rate", data=replay).status_code == 302
     db.session.rollback()
     assert db.session.get(ServiceRequest, theirs.id).rating is None  # type: ignore[union-attr]
     assert db.session.get(ServiceRequest, mine.id).rating is None  # type: ignore[union-attr]
-    # The owner's own, once.
-    assert client.post(f"/c/lanting/property/requests/{mine.public_id}/rate", data=replay).status_code == 302
-    assert client.post(f"/c/lanting/property/requests/{mine.public_id}/rate", data=replay | {"rating": "5"}).status_code == 302
+    # The owner's own, from the browser that filed it, once.
+    assert client.post(f"/c/lanting/property/requests/{mine.public_id}/rate", data=rating).status_code == 302
+    assert client.post(f"/c/lanting/property/requests/{mine.public_id}/rate", data=rating | {"rating": "5"}).status_code == 302
     db.session.rollback()
     assert db.session.get(ServiceRequest, mine.id).rating == 1  # type: ignore[union-attr]

@@ -93,11 +93,8 @@ class BoardLookupForm(IdentityForm):
 
 
 class BoardRatingForm(FlaskForm):
-    """The rating on the board, carrying the identity the owner gave on the page before (checked again)."""
+    """The rating on the board, of a request this browser proved with the identity check."""
 
-    unit = HiddenField(validators=[DataRequired()])
-    name = HiddenField(validators=[DataRequired()])
-    id_last4 = HiddenField(validators=[DataRequired()])
     rating = _rating()
     comment = _comment()
 

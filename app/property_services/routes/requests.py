@@ -178,6 +178,7 @@ def new_board_request(slug: str) -> Response | str:
             field_error(form, exc)
         else:
             _filed_message(filed)
+            _prove(filed.public_id)
             return redirect(url_for(".board_request", slug=community.slug, public_id=filed.public_id))
     return render_template("property/requests/board_new.html", community=community, form=form, served=served)
 
@@ -193,16 +194,30 @@ def find_board_request(slug: str) -> Response:
     return redirect(url_for(".board_request", slug=community.slug, public_id=number))
 
 
+# The requests this browser proved on the board this browser session (filed, or shown with the register's check), so
+# the owner is not asked who they are again on their way from filing or showing to the page and the rating.
+PROVED = "property_requests_proved"
+MAX_PROVED = 10
+
+
+def _prove(public_id: str) -> None:
+    proved = [p for p in browser.get(PROVED, []) if p != public_id]
+    browser[PROVED] = [*proved, public_id][-MAX_PROVED:]
+
+
+def _proved(public_id: str) -> bool:
+    return public_id in browser.get(PROVED, [])
+
+
 @bp.route("/c/<slug>/property/requests/<public_id>", methods=["GET", "POST"])
 @limiter.limit(letter_limit, methods=["POST"])
 def board_request(slug: str, public_id: str) -> Response:
     """The owner's view of one request after the register's identity check of its unit, and its rating."""
     community = community_by_slug(slug)
     form = BoardLookupForm()
-    shown = None
     if form.validate_on_submit():
         try:
-            found = filing.request_by_identity(
+            filing.request_by_identity(
                 community.id,
                 public_id,
                 unit=form.unit.data or "",
@@ -214,15 +229,17 @@ def board_request(slug: str, public_id: str) -> Response:
         except RuleViolation as exc:
             field_error(form, exc)
         else:
-            shown = reading.views([found], utcnow())[0]
-    rating = BoardRatingForm(formdata=None, unit=form.unit.data, name=form.name.data, id_last4=form.id_last4.data)
+            _prove(public_id)
+            return private(redirect(url_for(".board_request", slug=community.slug, public_id=public_id)))
+    # A failed check shows its refusal under the form, even to a browser that proved the request before.
+    found = filing.proved_request(community.id, public_id) if request.method == "GET" and _proved(public_id) else None
     page = render_template(
         "property/requests/board_show.html",
         community=community,
         public_id=public_id,
         form=form,
-        shown=shown,
-        rating_form=rating,
+        shown=reading.views([found], utcnow())[0] if found else None,
+        rating_form=BoardRatingForm(formdata=None),
         now=utcnow(),
     )
     return private(page)
@@ -233,23 +250,17 @@ def board_request(slug: str, public_id: str) -> Response:
 def rate_on_board(slug: str, public_id: str) -> Response:
     community = community_by_slug(slug)
     form = BoardRatingForm()
+    back = redirect(url_for(".board_request", slug=community.slug, public_id=public_id))
+    if not _proved(public_id):
+        flash(_("Show your request with the register's check of who you are, then rate it."), "error")
+        return back
     if not form.validate_on_submit():
         flash(_("Choose a rating from 1 to 5."), "error")
-        return redirect(url_for(".board_request", slug=community.slug, public_id=public_id))
+        return back
     try:
-        filing.rate_by_identity(
-            community.id,
-            public_id,
-            unit=form.unit.data or "",
-            name=form.name.data or "",
-            id_last4=form.id_last4.data or "",
-            rating=form.rating.data,
-            comment=form.comment.data or "",
-            ip=request.remote_addr or "-",
-            now=utcnow(),
-        )
-    except RuleViolation as exc:
-        flash(exc.reason, "error")
+        filing.rate_proved(community.id, public_id, rating=form.rating.data, comment=form.comment.data or "", now=utcnow())
+    except (RuleViolation, NotFound) as exc:
+        flash(exc.reason if isinstance(exc, RuleViolation) else str(exc), "error")
     else:
         flash(_("Thank you: your rating is recorded."), "success")
-    return redirect(url_for(".board_request", slug=community.slug, public_id=public_id))
+    return back

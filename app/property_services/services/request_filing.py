@@ -421,6 +421,28 @@ def request_by_identity(
     return request
 
 
+def proved_request(community_id: int, public_id: str) -> ServiceRequest | None:
+    """A request this browser proved on the board (filed, or shown with the identity check, this browser session):
+    None if it is not the community's or no longer its unit's owners' (the register changed since)."""
+    s = db.session()
+    request = s.scalars(select(ServiceRequest).where(ServiceRequest.public_id == public_id)).first()
+    if request is None or request.community_id != community_id or not filed_by_holders(s, request):
+        return None
+    return request
+
+
+def rate_proved(community_id: int, public_id: str, *, rating: int | None, comment: str = "", now: datetime) -> ServiceRequest:
+    """The board's rating of a request this browser proved (``proved_request``): once, after the resolution."""
+    comment = text_field(comment, "comment", MAX_COMMENT)
+    with db.write() as s:
+        community = s.get(Community, community_id)
+        request = load_request(s, public_id, lock=True)
+        if community is None or request.community_id != community.id or not filed_by_holders(s, request):
+            raise NotFound(str(_l("No such request.")))
+        _rate(s, request, community, rating, comment, "board", now)
+    return request
+
+
 def _rate(s: Session, request: ServiceRequest, community: Community, rating: int | None, comment: str, via: str, now: datetime) -> None:
     if request.state is RequestState.CLOSED:
         raise RuleViolation("rating", str(_l("This request has been rated already.")))
