@@ -26,7 +26,7 @@ class ComputeListForm(FlaskForm):
     month = StringField(
         _l("Month"),
         validators=[DataRequired(), Length(max=7)],
-        render_kw={"type": "month", "placeholder": "2026-11", "inputmode": "numeric"},
+        render_kw={"placeholder": "2026-11", "inputmode": "numeric", "pattern": r"[0-9]{4}-[0-9]{2}", "autocomplete": "off"},
     )
 
 
