@@ -212,7 +212,8 @@ def test_escalations_on_the_committee_and_office_pages_and_the_ledger(app: Flask
     dashboard = office.get(f"/office/{pw.world.office.id}").get_data(as_text=True)
     assert "Missed deadlines of complaints and repair requests" in dashboard and "兰亭苑 (2)" in dashboard
     review = office.get(f"/office/c/{pw.community.id}/property/requests").get_data(as_text=True)
-    assert request.public_id in review and "overdue" in review and ">Mark as upheld</button>" in review and "<strong>Not yet judged</strong>" in review
+    assert request.public_id in review and "overdue" in review and ">Mark as upheld</button>" in review
+    assert "<strong>Not yet judged</strong>" in review
     assert office.post(f"/office/property/requests/{request.public_id}/judge", data={"upheld": "yes"}).status_code == 302
     assert only_request().upheld is True
     assert chair.post(f"/office/property/requests/{request.public_id}/judge", data={"upheld": "no"}).status_code == 403
